@@ -1,0 +1,212 @@
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import path from "node:path";
+import type { SourceArticle } from "../types.js";
+import type { DiagnosticSink } from "../errors/diagnostics.js";
+import { ContentError, SiteError } from "../errors/site-error.js";
+import { hashText } from "../util/hash.js";
+import { isInside, toProjectPath } from "../util/paths.js";
+import { mapLimit } from "../util/map-limit.js";
+import { parseFrontmatter } from "./parse-frontmatter.js";
+import { isKnownKey, suggestKey } from "./frontmatter-keys.js";
+
+export interface LoadContentOptions {
+  /** Project root: locations are reported relative to it. */
+  root: string;
+  /** Absolute content folder (default `<root>/articles`). */
+  contentDir: string;
+}
+
+/** Files larger than this are refused rather than risk exhausting memory on a mistaken drop. */
+export const MAX_ARTICLE_BYTES = 16 * 1024 * 1024;
+
+/** A story key becomes an id and a folder name in caches: letters, digits, `-`, `_`, `.` only. */
+const STORY_KEY = /^[\p{L}\p{N}](?:[\p{L}\p{N}._-]*[\p{L}\p{N}])?$/u;
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Reads every story bundle: `articles/<story-key>/<name>.md`.
+ * Input: a folder. Output: one SourceArticle per Markdown file, sorted by path.
+ * Problems are collected in `sink` (every file is tried), never thrown one by one.
+ */
+export async function loadContent(options: LoadContentOptions, sink: DiagnosticSink): Promise<SourceArticle[]> {
+  const contentDir = path.resolve(options.contentDir);
+  const where = toProjectPath(options.root, contentDir) || ".";
+  let realContentDir: string;
+  let entries;
+  try {
+    realContentDir = await realpath(contentDir);
+    entries = await readdir(contentDir, { withFileTypes: true });
+  } catch (cause) {
+    sink.error(
+      new ContentError(`the content folder ${where}/ cannot be read (${errorCode(cause)}).`, {
+        location: { file: where },
+        hint: "Create it with one folder per story (articles/<story-key>/de.md) or pass --content DIR.",
+        cause,
+      }),
+    );
+    return [];
+  }
+
+  const bundles: { absolute: string; storyKey: string }[] = [];
+  for (const entry of sorted(entries)) {
+    if (entry.name.startsWith(".")) continue;
+    const absolute = path.join(contentDir, entry.name);
+    const file = toProjectPath(options.root, absolute);
+    const kind = await entryKind(entry, absolute, realContentDir, file, sink);
+    if (kind === "dir") {
+      if (!STORY_KEY.test(entry.name)) {
+        sink.error(
+          new ContentError(`the story folder name "${entry.name}" is not a valid story key.`, {
+            location: { file },
+            hint: "Use letters, digits and hyphens, e.g. articles/alaska-gipfel/.",
+          }),
+        );
+        continue;
+      }
+      bundles.push({ absolute, storyKey: entry.name });
+    } else if (kind === "file" && entry.name.endsWith(".md")) {
+      sink.warn("skipped: articles live in story folders.", { file }, `Move it to ${where}/<story-key>/<lang>.md.`);
+    } else if (kind !== "refused") {
+      sink.warn("skipped: not part of a story bundle.", { file });
+    }
+  }
+
+  const listed = await mapLimit(bundles, 32, (bundle) => listBundle(bundle.absolute, bundle.storyKey, options.root, realContentDir, sink));
+  const files = listed.flat();
+  const articles = await mapLimit(files, 64, (entry) => readArticle(entry.absolute, entry.storyKey, options.root, sink));
+  return articles.filter((article): article is SourceArticle => article !== null);
+}
+
+async function listBundle(
+  folder: string,
+  storyKey: string,
+  root: string,
+  realContentDir: string,
+  sink: DiagnosticSink,
+): Promise<{ absolute: string; storyKey: string }[]> {
+  let children: Dirent[];
+  try {
+    children = await readdir(folder, { withFileTypes: true });
+  } catch (cause) {
+    const file = toProjectPath(root, folder);
+    sink.error(new ContentError(`the story folder cannot be read (${errorCode(cause)}).`, { location: { file }, cause }));
+    return [];
+  }
+  const files: { absolute: string; storyKey: string }[] = [];
+  for (const child of sorted(children)) {
+    if (child.name.startsWith(".")) continue;
+    const absolute = path.join(folder, child.name);
+    const file = toProjectPath(root, absolute);
+    const kind = await entryKind(child, absolute, realContentDir, file, sink);
+    if (kind === "refused") continue;
+    if (kind === "file" && child.name.endsWith(".md")) files.push({ absolute, storyKey });
+    else sink.warn("skipped: not a Markdown file (.md).", { file });
+  }
+  return files;
+}
+
+/** What an entry is, following a symlink only when it stays inside the content folder. */
+async function entryKind(
+  entry: Dirent,
+  absolute: string,
+  realContentDir: string,
+  file: string,
+  sink: DiagnosticSink,
+): Promise<"dir" | "file" | "other" | "refused"> {
+  if (!entry.isSymbolicLink()) return entry.isDirectory() ? "dir" : entry.isFile() ? "file" : "other";
+  let target: string;
+  try {
+    target = await realpath(absolute);
+  } catch (cause) {
+    sink.error(new ContentError(`the link points to a missing file (${errorCode(cause)}).`, { location: { file }, cause }));
+    return "refused";
+  }
+  if (!isInside(realContentDir, target)) {
+    sink.error(
+      new ContentError("the file is a link to a place outside the content folder; it is not read.", {
+        location: { file },
+        hint: "Copy the file into the content folder instead of linking to it.",
+      }),
+    );
+    return "refused";
+  }
+  const info = await stat(target);
+  return info.isDirectory() ? "dir" : info.isFile() ? "file" : "other";
+}
+
+async function readArticle(absolute: string, storyKey: string, root: string, sink: DiagnosticSink): Promise<SourceArticle | null> {
+  const file = toProjectPath(root, absolute);
+  let bytes: Buffer;
+  try {
+    const info = await stat(absolute);
+    if (info.size > MAX_ARTICLE_BYTES) {
+      sink.error(
+        new ContentError(`the file is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_ARTICLE_BYTES / 1024 / 1024} MiB limit for one article.`, {
+          location: { file },
+          hint: "Split it into several articles or move attachments out of the Markdown.",
+        }),
+      );
+      return null;
+    }
+    bytes = await readFile(absolute);
+  } catch (cause) {
+    sink.error(new ContentError(`the file cannot be read (${errorCode(cause)}).`, { location: { file }, cause }));
+    return null;
+  }
+  let text: string;
+  try {
+    if (bytes.includes(0)) throw new Error("NUL byte");
+    text = decoder.decode(bytes);
+  } catch {
+    sink.error(
+      new ContentError("the file is not UTF-8 text (it looks binary or uses another encoding).", {
+        location: { file },
+        hint: "Save it as UTF-8 Markdown, or move non-text files out of the content folder.",
+      }),
+    );
+    return null;
+  }
+  if (text.trim() === "" || text.replace(/^\uFEFF/, "").trim() === "") {
+    sink.warn("skipped: the file is empty.", { file }, "Add frontmatter with a title, and a body.");
+    return null;
+  }
+
+  try {
+    const parsed = parseFrontmatter(text, file);
+    for (const key of Object.keys(parsed.frontmatter)) {
+      if (isKnownKey(key)) continue;
+      const suggestion = suggestKey(key);
+      sink.warn(
+        `unknown frontmatter key "${key}" is ignored.`,
+        { file, line: parsed.keyLines[key] ?? 1 },
+        suggestion ? `Did you mean "${suggestion}"?` : "Remove it, or see the README for the fields Gazette reads.",
+      );
+    }
+    return {
+      file,
+      storyKey,
+      fileStem: path.basename(absolute, ".md"),
+      frontmatter: parsed.frontmatter,
+      keyLines: parsed.keyLines,
+      body: parsed.body,
+      bodyLine: parsed.bodyLine,
+      hash: hashText(bytes),
+    };
+  } catch (error) {
+    if (error instanceof SiteError) {
+      sink.error(error);
+      return null;
+    }
+    throw error;
+  }
+}
+
+function sorted(entries: Dirent[]): Dirent[] {
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? String(error);
+}

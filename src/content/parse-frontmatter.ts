@@ -1,0 +1,142 @@
+import matter from "gray-matter";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { FrontmatterError } from "../errors/site-error.js";
+
+export interface ParsedFile {
+  frontmatter: Record<string, unknown>;
+  keyLines: Record<string, number>;
+  body: string;
+  bodyLine: number;
+}
+
+/** What our YAML engine hands back to gray-matter instead of plain data: positions survive. */
+interface ParsedYaml {
+  document: Document.Parsed;
+  lines: LineCounter;
+}
+
+/**
+ * gray-matter splits the file; the `yaml` package parses the block, because gray-matter's bundled
+ * js-yaml 3 mangles values (`010` -> 8, `2026-02-30` -> a March date) and loses positions.
+ * The block starts right after the opening `---`, so YAML line N is file line N.
+ */
+const matterOptions = {
+  engines: {
+    yaml: {
+      parse: (source: string): object => {
+        const lines = new LineCounter();
+        const document = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+        return { document, lines } satisfies ParsedYaml;
+      },
+      stringify: (): string => {
+        throw new Error("Internal: Gazette never writes frontmatter through gray-matter");
+      },
+    },
+  },
+};
+
+/** Splits and parses one Markdown file. Throws FrontmatterError with file, line and column. */
+export function parseFrontmatter(input: string, file: string): ParsedFile {
+  // CRLF and lone CR become LF first: line numbers stay the same, and no value ends in "\r".
+  const text = input.includes("\r") ? input.replace(/\r\n?/g, "\n") : input;
+  const startsWithFence = /^(?:\uFEFF)?---[ \t]*\r?\n/.test(text);
+  if (startsWithFence && !/\r?\n---[ \t]*(?:\r?\n|$)/.test(text.slice(3))) {
+    throw new FrontmatterError("the frontmatter block starts with --- but never ends.", {
+      location: { file, line: 1, column: 1 },
+      hint: "Close it with a line containing only ---.",
+    });
+  }
+  const parsed = matter(text, matterOptions as never);
+  const body = parsed.content;
+  const bodyLine = countLines(text, text.length - body.length);
+  const yaml = (parsed.data as Partial<ParsedYaml>).document ? (parsed.data as ParsedYaml) : undefined;
+  if (!yaml) return { frontmatter: {}, keyLines: {}, body, bodyLine };
+
+  const { document, lines } = yaml;
+  const firstError = document.errors[0];
+  if (firstError) {
+    const position = lines.linePos(firstError.pos[0]);
+    throw new FrontmatterError(`the YAML frontmatter does not parse: ${firstMessageLine(firstError.message)}.`, {
+      location: { file, line: position.line, column: position.col },
+      hint: yamlHint(firstError.code),
+    });
+  }
+  const contents = document.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) {
+    return { frontmatter: {}, keyLines: {}, body, bodyLine };
+  }
+  if (!isMap(contents)) {
+    const position = lines.linePos(contents.range[0]);
+    throw new FrontmatterError("the frontmatter is not a list of `key: value` lines.", {
+      location: { file, line: position.line, column: position.col },
+      hint: "Write one field per line, e.g. `title: My headline`.",
+    });
+  }
+
+  const frontmatter: Record<string, unknown> = {};
+  const keyLines: Record<string, number> = {};
+  for (const pair of contents.items) {
+    const keyNode = pair.key as Node | null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : null;
+    if (key === null || keyNode === null) {
+      const position = lines.linePos(keyNode?.range?.[0] ?? 0);
+      throw new FrontmatterError("a frontmatter key is not a plain name.", {
+        location: { file, line: position.line, column: position.col },
+        hint: "Use simple keys such as `title:` or `date:`.",
+      });
+    }
+    keyLines[key] = lines.linePos(keyNode.range?.[0] ?? 0).line;
+    frontmatter[key] = toPlain(pair.value as Node | null, document);
+  }
+  return { frontmatter, keyLines, body, bodyLine };
+}
+
+/**
+ * Converts a YAML node to plain data. Plain scalars that YAML reads as numbers keep their source
+ * text: no frontmatter field is numeric, and `title: 010` or `slug: 1e3` must not change.
+ */
+function toPlain(node: Node | null, document: Document.Parsed): unknown {
+  if (node === null || node === undefined) return null;
+  if (isScalar(node)) {
+    if (typeof node.value === "number" || typeof node.value === "bigint") {
+      return node.source ?? String(node.value);
+    }
+    return node.value;
+  }
+  if (isSeq(node)) return node.items.map((item) => toPlain(item as Node | null, document));
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      out[key] = toPlain(pair.value as Node | null, document);
+    }
+    return out;
+  }
+  // Aliases: resolved by the library, which caps alias expansion (no "billion laughs").
+  return node.toJS(document, { maxAliasCount: 100 });
+}
+
+function countLines(text: string, upTo: number): number {
+  let line = 1;
+  for (let i = 0; i < upTo; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function firstMessageLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "").replace(/\.$/, "");
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "Each key may appear once: remove or rename the repeated one.";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+      return "Check the indentation and that lists start with `- `.";
+    case "BLOCK_AS_IMPLICIT_KEY":
+    case "MULTILINE_IMPLICIT_KEY":
+      return "A value containing `: ` must be quoted, e.g. title: \"Trump: the talks\".";
+    default:
+      return "Quote values that contain `:`, `#` or start with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `%` or `@`.";
+  }
+}

@@ -1,0 +1,42 @@
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const SHARED_DIR = path.resolve(REPO_ROOT, "../shared");
+
+/**
+ * Writes a small site from an inline file map into a fresh temp folder and returns its root.
+ *   await makeTempSite({ "articles/a/de.md": "---\ntitle: A\n---\nText" })
+ */
+export async function makeTempSite(files: Record<string, string | Uint8Array>): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), "gazette-test-"));
+  for (const [relative, content] of Object.entries(files)) {
+    const absolute = path.join(root, relative);
+    await mkdir(path.dirname(absolute), { recursive: true });
+    await writeFile(absolute, content);
+  }
+  return root;
+}
+
+export async function removeTempSite(root: string): Promise<void> {
+  await rm(root, { recursive: true, force: true });
+}
+
+/** A minimal valid article in a language. */
+export function article(fields: Record<string, string>, body = "Ein kurzer Text über die Gespräche in Berlin, der genügend Wörter enthält."): string {
+  const lines = Object.entries(fields).map(([key, value]) => `${key}: ${value}`);
+  return `---\n${lines.join("\n")}\n---\n\n${body}\n`;
+}
+
+/** Runs load + normalize (what `gazette check` runs) over an inline site. */
+export async function loadFiles(files: Record<string, string | Uint8Array>) {
+  const { loadSite } = await import("../../src/build.js");
+  const root = await makeTempSite(files);
+  try {
+    return await loadSite({ root });
+  } finally {
+    await removeTempSite(root);
+  }
+}
