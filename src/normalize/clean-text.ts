@@ -1,0 +1,103 @@
+/**
+ * Unicode and whitespace hygiene for text from scraped sources.
+ * Input:  "\uFEFFTrump\u200B und  Putin\r\n"   Output: "Trump und Putin\n"
+ */
+
+/** Zero-width and invisible formatting characters that only ever cause trouble in news text. */
+const INVISIBLE = /[\u200B\u200C\u200D\u2060\uFEFF\u00AD]/g;
+/** Bidi embeddings/overrides/isolates: they can make a headline display as something it is not. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+/** C0/C1 control characters except tab and newline. */
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+export interface CleanResult {
+  text: string;
+  /** Bidi override characters were present (worth a warning: they can disguise text). */
+  hadBidiControls: boolean;
+}
+
+/** For bodies: line structure kept (Markdown needs it), everything invisible removed. */
+export function cleanBody(text: string): CleanResult {
+  const hadBidiControls = BIDI_CONTROLS.test(text);
+  BIDI_CONTROLS.lastIndex = 0;
+  const cleaned = text
+    .replace(/\r\n?/g, "\n")
+    .replace(INVISIBLE, "")
+    .replace(BIDI_CONTROLS, "")
+    .replace(CONTROLS, "")
+    .normalize("NFC")
+    // Runs of no-break spaces come from HTML `&nbsp;&nbsp;` layout: one space. A single one is
+    // deliberate typography (French « guillemets », "10 km") and stays.
+    .replace(/[ \u00A0\u202F]*\u00A0[ \u00A0\u202F]*\u00A0[ \u00A0\u202F]*/g, " ")
+    .replace(/[ \t]+$/gm, (trailing) => (trailing.length >= 2 && !trailing.includes("\t") ? "  " : ""))
+    .replace(/\n{3,}/g, "\n\n")
+    .replace(/^\n+/, "")
+    .replace(/\s+$/, "") + "\n";
+  return { text: cleaned, hadBidiControls };
+}
+
+/** For one-line values (title, names, dateline): single spaces, no line breaks. */
+export function cleanLine(text: string): CleanResult {
+  const hadBidiControls = BIDI_CONTROLS.test(text);
+  BIDI_CONTROLS.lastIndex = 0;
+  const cleaned = text
+    .replace(INVISIBLE, "")
+    .replace(BIDI_CONTROLS, "")
+    .replace(CONTROLS, " ")
+    .normalize("NFC")
+    .replace(/[\s\u00A0]{2,}/g, " ")
+    .replace(/[\r\n\t]/g, " ")
+    .trim();
+  return { text: cleaned, hadBidiControls };
+}
+
+interface QuoteStyle {
+  open: string;
+  close: string;
+  innerOpen: string;
+  innerClose: string;
+}
+
+const QUOTE_STYLES: Record<string, QuoteStyle> = {
+  de: { open: "„", close: "“", innerOpen: "‚", innerClose: "‘" },
+  en: { open: "“", close: "”", innerOpen: "‘", innerClose: "’" },
+  fr: { open: "«\u00A0", close: "\u00A0»", innerOpen: "“", innerClose: "”" },
+  es: { open: "«", close: "»", innerOpen: "“", innerClose: "”" },
+  it: { open: "«", close: "»", innerOpen: "“", innerClose: "”" },
+  pt: { open: "“", close: "”", innerOpen: "‘", innerClose: "’" },
+  nl: { open: "‘", close: "’", innerOpen: "“", innerClose: "”" },
+  pl: { open: "„", close: "”", innerOpen: "«", innerClose: "»" },
+};
+
+/**
+ * Straight quotes to the language's typographic ones; apostrophes to ’. Quotes already typographic
+ * are left alone, and an unpaired straight quote stays straight rather than guess.
+ *   de: He said "yes" -> He said „yes“;  en: it's -> it’s;  fr: "oui" -> « oui »
+ */
+export function typographicQuotes(text: string, lang: string): string {
+  if (!text.includes('"') && !text.includes("'")) return text;
+  const style = QUOTE_STYLES[lang.split("-")[0]!.toLowerCase()] ?? QUOTE_STYLES.en!;
+  let out = text.replace(/(\p{L})'(\p{L})/gu, "$1’$2").replace(/(\p{L}s)'(?=\s|$)/gu, "$1’");
+  out = replacePairs(out, '"', style.open, style.close);
+  out = replacePairs(out, "'", style.innerOpen, style.innerClose);
+  return out;
+}
+
+/** Pairs up straight quotes left to right: an opening one follows start/space/bracket. */
+function replacePairs(text: string, quote: string, open: string, close: string): string {
+  const positions: number[] = [];
+  for (let i = 0; i < text.length; i++) if (text[i] === quote) positions.push(i);
+  if (positions.length === 0 || positions.length % 2 !== 0) return text;
+  let out = "";
+  let last = 0;
+  for (let k = 0; k < positions.length; k += 2) {
+    const a = positions[k]!;
+    const b = positions[k + 1]!;
+    const before = a === 0 ? " " : text[a - 1]!;
+    const after = b + 1 >= text.length ? " " : text[b + 1]!;
+    if (!/[\s([{\-–—/]/.test(before) || /\p{L}|\p{N}/u.test(after)) return text;
+    out += text.slice(last, a) + open + text.slice(a + 1, b).trim() + close;
+    last = b + 1;
+  }
+  return out + text.slice(last);
+}

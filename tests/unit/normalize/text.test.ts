@@ -1,0 +1,97 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { stripBoilerplate } from "../../../src/normalize/boilerplate.js";
+import { cleanBody, cleanLine, typographicQuotes } from "../../../src/normalize/clean-text.js";
+import { cutAtSentence, summarize } from "../../../src/normalize/summarize.js";
+import { splitBlocks } from "../../../src/util/markdown-text.js";
+
+describe("cleanBody / cleanLine", () => {
+  test("BOM, zero-width characters, soft hyphens, CRLF and control characters go", () => {
+    expect(cleanBody("\uFEFFTrump\u200B und\u00AD Putin\r\nZeile\rzwei\u0007\n").text).toBe("Trump und Putin\nZeile\nzwei\n");
+  });
+  test("runs of no-break spaces collapse; a single one (French typography) stays", () => {
+    expect(cleanBody("a\u00a0\u00a0\u00a0b « c\u00a0»").text).toBe("a b « c\u00a0»\n");
+  });
+  test("bidi overrides are removed and reported", () => {
+    const result = cleanLine("Trump \u202Enitup\u202C");
+    expect(result).toEqual({ text: "Trump nitup", hadBidiControls: true });
+    expect(cleanLine("plain").hadBidiControls).toBe(false);
+  });
+  test("text is NFC: a decomposed umlaut becomes one code point", () => {
+    expect(cleanLine("Mu\u0308nchen").text).toBe("München");
+  });
+  test("Markdown hard breaks (two trailing spaces) survive, other trailing space goes", () => {
+    expect(cleanBody("line one  \nline two \nend").text).toBe("line one  \nline two\nend\n");
+  });
+  test("cleanLine is idempotent and never leaves line breaks", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) => {
+        const once = cleanLine(text).text;
+        expect(cleanLine(once).text).toBe(once);
+        expect(once).not.toMatch(/[\r\n\t]/);
+      }),
+    );
+  });
+});
+
+describe("typographicQuotes", () => {
+  test.each([
+    ["de", 'Er sagte "ja" und ging.', "Er sagte „ja“ und ging."],
+    ["en", 'He said "yes" and left.', "He said “yes” and left."],
+    ["fr", 'Il a dit "oui".', "Il a dit «\u00a0oui\u00a0»."],
+    ["en", "it's Trump's", "it’s Trump’s"],
+    ["de", "Das ist „schon“ typografisch", "Das ist „schon“ typografisch"],
+    ["de", 'ein "unpaariges Zeichen', 'ein "unpaariges Zeichen'],
+    ["en", 'size 5"x7"', 'size 5"x7"'],
+  ])("%s: %s", (lang, input, expected) => {
+    expect(typographicQuotes(input, lang)).toBe(expected);
+  });
+});
+
+describe("summarize", () => {
+  test("the first paragraph when it is short", () => {
+    expect(summarize(splitBlocks("## Heading\n\nShort first paragraph here.\n\nSecond."))).toBe("Short first paragraph here.");
+  });
+  test("whole sentences up to 200 characters, cut at a sentence boundary", () => {
+    const first = "Donald Trump und Wladimir Putin trafen sich in Anchorage, Alaska, zu hochrangigen Gesprächen mit dem Ziel, den Ukraine-Krieg zu beenden.";
+    const text = `${first} Obwohl beide die Diskussionen als produktiv bezeichneten, wurde kein Waffenstillstandsabkommen erzielt. Putin dankte Trump.`;
+    expect(summarize(splitBlocks(text))).toBe(first);
+  });
+  test.each([
+    ["Am 13. Februar 2025 sprach Trump mit Putin über die Lage in der Ukraine und in Europa, und zwar sehr lange und ausführlich mit vielen Einzelheiten. Das zweite Gespräch folgte später im März des Jahres.", "Am 13. Februar 2025 sprach Trump mit Putin über die Lage in der Ukraine und in Europa, und zwar sehr lange und ausführlich mit vielen Einzelheiten."],
+    ["Washington, D.C. is where Mr. Trump met Dr. Smith to discuss things for a long while, and they talked about many topics at great length today. Then they left for the airport in the evening, where a long line of cars waited for them.", "Washington, D.C. is where Mr. Trump met Dr. Smith to discuss things for a long while, and they talked about many topics at great length today."],
+  ])("abbreviations and ordinals are not sentence ends: %s", (text, expected) => {
+    expect(cutAtSentence(text, 200)).toBe(expected);
+  });
+  test("a first sentence over the limit is cut at a word, with an ellipsis", () => {
+    const long = "Wort ".repeat(80).trim() + ".";
+    const cut = cutAtSentence(long, 200);
+    expect(cut.length).toBeLessThanOrEqual(200);
+    expect(cut.endsWith("…")).toBe(true);
+    expect(cut).not.toMatch(/\s…$/);
+  });
+  test("never longer than the limit", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 600 }), (text) => {
+        expect(cutAtSentence(text, 200).length).toBeLessThanOrEqual(200);
+      }),
+    );
+  });
+});
+
+describe("stripBoilerplate", () => {
+  test("whole-block furniture is removed and reported, article text stays", () => {
+    const body = "Erster Absatz.\n\nJETZT LESEN AUCH ANDERE\n\nPhoto: Drop of Light / Shutterstock.com\n\nVerwandte Videos:\n\nZweiter Absatz über Fotos und Newsletter.\n\nArchiviert unter:\n";
+    const result = stripBoilerplate(body);
+    expect(result.removed).toEqual(["JETZT LESEN AUCH ANDERE", "Photo: Drop of Light / Shutterstock.com", "Verwandte Videos:", "Archiviert unter:"]);
+    expect(result.body).toBe("Erster Absatz.\n\nZweiter Absatz über Fotos und Newsletter.");
+  });
+  test("a sentence that merely mentions a pattern word is kept", () => {
+    const body = "Die Anzeige wurde erstattet.\n\nLesen Sie auch das Interview.";
+    expect(stripBoilerplate(body)).toEqual({ body, removed: [] });
+  });
+  test("fenced code is never touched", () => {
+    const body = "```\nAnzeige\n\nWerbung\n```\n\nText.";
+    expect(stripBoilerplate(body).removed).toEqual([]);
+  });
+});
