@@ -7,8 +7,20 @@
 const INVISIBLE = /[\u200B\u200C\u200D\u2060\uFEFF\u00AD]/g;
 /** Bidi embeddings/overrides/isolates: they can make a headline display as something it is not. */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
-/** C0/C1 control characters except tab and newline. */
-const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+/** C0/C1 control characters except tab and newline, and Unicode noncharacters: HTML and XML forbid them. */
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]/g;
+
+/** ES2024 string methods (in Node since 20; the project's lib is ES2023). */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/** A lone UTF-16 surrogate (from a YAML "\uD800" escape) cannot be written as UTF-8: U+FFFD instead. */
+function wellFormed(text: string): string {
+  const native = text as unknown as WellFormedString;
+  return native.isWellFormed() ? text : native.toWellFormed();
+}
 
 export interface CleanResult {
   text: string;
@@ -20,7 +32,7 @@ export interface CleanResult {
 export function cleanBody(text: string): CleanResult {
   const hadBidiControls = BIDI_CONTROLS.test(text);
   BIDI_CONTROLS.lastIndex = 0;
-  const cleaned = text
+  const cleaned = wellFormed(text)
     .replace(/\r\n?/g, "\n")
     .replace(INVISIBLE, "")
     .replace(BIDI_CONTROLS, "")
@@ -28,19 +40,40 @@ export function cleanBody(text: string): CleanResult {
     .normalize("NFC")
     // Runs of no-break spaces come from HTML `&nbsp;&nbsp;` layout: one space. A single one is
     // deliberate typography (French « guillemets », "10 km") and stays.
-    .replace(/[ \u00A0\u202F]*\u00A0[ \u00A0\u202F]*\u00A0[ \u00A0\u202F]*/g, " ")
-    .replace(/[ \t]+$/gm, (trailing) => (trailing.length >= 2 && !trailing.includes("\t") ? "  " : ""))
-    .replace(/\n{3,}/g, "\n\n")
-    .replace(/^\n+/, "")
-    .replace(/\s+$/, "") + "\n";
-  return { text: cleaned, hadBidiControls };
+    .replace(SPACE_RUN, (run) => (run.indexOf("\u00A0") !== run.lastIndexOf("\u00A0") ? " " : run));
+  const trimmed = trimLineEnds(cleaned).replace(/\n{3,}/g, "\n\n").replace(/^\n+/, "").trimEnd() + "\n";
+  return { text: trimmed, hadBidiControls };
+}
+
+/**
+ * Spaces, no-break spaces and narrow no-break spaces, two or more. Written so that no pattern here
+ * backtracks: `[ \u00A0]*\u00A0…` or `[ \t]+$` take quadratic time on a line indented by thousands of
+ * spaces (a hostile list took 80 s), so runs are matched whole and judged in code.
+ */
+const SPACE_RUN = /[ \u00A0\u202F]{2,}/g;
+
+/**
+ * Trailing spaces and tabs cut from every line, except a plain two-or-more-space run, which is a
+ * Markdown hard line break and becomes exactly two spaces.
+ */
+function trimLineEnds(text: string): string {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let end = line.length;
+    while (end > 0 && (line.charCodeAt(end - 1) === 0x20 || line.charCodeAt(end - 1) === 0x09)) end--;
+    if (end === line.length) continue;
+    const trailing = line.slice(end);
+    lines[i] = line.slice(0, end) + (trailing.length >= 2 && !trailing.includes("\t") ? "  " : "");
+  }
+  return lines.join("\n");
 }
 
 /** For one-line values (title, names, dateline): single spaces, no line breaks. */
 export function cleanLine(text: string): CleanResult {
   const hadBidiControls = BIDI_CONTROLS.test(text);
   BIDI_CONTROLS.lastIndex = 0;
-  const cleaned = text
+  const cleaned = wellFormed(text)
     .replace(INVISIBLE, "")
     .replace(BIDI_CONTROLS, "")
     .replace(CONTROLS, " ")

@@ -58,7 +58,8 @@ export function normalizeArticle(source: SourceArticle, context: NormalizeContex
       fields.fail("title", `"title" is missing.`, "Add a line `title: Your headline` to the frontmatter.");
     }
   }
-  if (title !== undefined && cleanLine(title).hadBidiControls) {
+  // fields.text() already removed them: look at the title as written.
+  if (title !== undefined && typeof fm.title === "string" && cleanLine(fm.title).hadBidiControls) {
     fields.warn("the title contained Unicode direction-override characters; they were removed.", fields.at("title"));
   }
 

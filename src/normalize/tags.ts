@@ -21,7 +21,9 @@ const STARTS_AS_HASHTAG = /^\s*#/;
 const UNDERSCORES = /_+/g;
 const LEADING_JUNK = /^[\s"'“”„‟‚‘’‛«»‹›「」『』#]+/u;
 const TRAILING_JUNK = /[\s"'“”„‟‚‘’‛«»‹›「」『』.,;:!?…]+$/u;
-const CONTROL = /\p{Cc}+/gu;
+// Controls, direction embeddings/overrides/isolates (a tag must not reverse the text around it),
+// noncharacters and lone surrogates: as cleanLine() removes them from titles.
+const CONTROL = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069\uFDD0-\uFDEF\uFFFE\uFFFF]+/gu;
 const HAS_WORD = /[\p{L}\p{N}]/u;
 const WHITESPACE = /\s/u;
 const UPPER = /\p{Lu}/u;

@@ -23,6 +23,27 @@ describe("cleanBody / cleanLine", () => {
   test("Markdown hard breaks (two trailing spaces) survive, other trailing space goes", () => {
     expect(cleanBody("line one  \nline two \nend").text).toBe("line one  \nline two\nend\n");
   });
+  test("indentation of thousands of spaces is kept; trailing space and tabs go; blank runs shrink", () => {
+    const indented = Array.from({ length: 50 }, (_, i) => `${"  ".repeat(i * 40)}- level ${i}`).join("\n");
+    expect(cleanBody(indented).text).toBe(`${indented}\n`);
+    expect(cleanBody("a \t\nb\t\n\n\n\nc   \u00a0 \u00a0d\n\n  \n").text).toBe("a\nb\n\nc d\n");
+  });
+  test("cleanBody agrees with the plain regular-expression definition it replaces", () => {
+    const reference = (text: string) =>
+      text
+        .replace(/[ \u00A0\u202F]*\u00A0[ \u00A0\u202F]*\u00A0[ \u00A0\u202F]*/g, " ")
+        .replace(/[ \t]+$/gm, (trailing) => (trailing.length >= 2 && !trailing.includes("\t") ? "  " : ""))
+        .replace(/\n{3,}/g, "\n\n")
+        .replace(/^\n+/, "")
+        .replace(/\s+$/, "") + "\n";
+    const pieces = fc.constantFrom("a", "b", " ", "  ", "\t", "\n", "\u00a0", "\u202f", "x y");
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
+        const text = parts.join("");
+        expect(cleanBody(text).text).toBe(reference(text));
+      }),
+    );
+  });
   test("cleanLine is idempotent and never leaves line breaks", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary" }), (text) => {
