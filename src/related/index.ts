@@ -1,0 +1,9 @@
+/**
+ * The related stage: Article -> RelatedDoc (per article, pure, cheap), RelatedDoc[] -> RelatedMap.
+ *
+ *   const docs = selectPublishable(articles, { drafts, buildTime }).map(extractRelatedFeatures);
+ *   const related = computeRelated(docs, config.related);
+ */
+export { computeRelated, defaultTuning, type RelatedOptions, type RelatedTuning } from "./compute-related.js";
+export { extractRelatedFeatures, MAX_TERMS, termsOf, type RelatedDoc } from "./extract-features.js";
+export { selectPublishable, type PublishableOptions } from "./select-publishable.js";
