@@ -33,6 +33,7 @@ const KNOWN_KEYS = new Set([
   "seo",
   "listUntranslated",
   "publisher",
+  "search",
   "paths",
 ]);
 
@@ -120,6 +121,7 @@ export function parseConfig(text: string, root: string, overrides: ConfigOverrid
     seo: seo as SeoPolicy,
     listUntranslated: raw.listUntranslated === undefined ? defaults.listUntranslated : reader.boolean(["listUntranslated"], raw.listUntranslated),
     publisher,
+    search: raw.search === undefined ? defaults.search : reader.boolean(["search"], raw.search),
     paths,
   };
 }

@@ -25,7 +25,10 @@ export interface SectionConfig {
 export interface RelatedConfig {
   /** How many related articles an article lists. Default 5. */
   limit: number;
-  /** Minimum combined score (0..1) for a candidate to be listed at all. Default 0.15. */
+  /**
+   * Minimum score (0..1) from what two articles share (entities, topics, text) for a candidate to be
+   * listed at all; closeness in time orders candidates but never admits one. Default 0.15.
+   */
   threshold: number;
   /** Weights of the signals; they are normalized to sum to 1. */
   weights: { entities: number; topics: number; text: number; time: number };
@@ -54,6 +57,8 @@ export interface SiteConfig {
   /** List stories not translated into a language on its pages, in their original language, marked. */
   listUntranslated: boolean;
   publisher: { name: string; url: string };
+  /** Build a Pagefind search index and per-language search pages. */
+  search: boolean;
   /** Project-relative folders. */
   paths: { content: string; templates: string; data: string; out: string };
 }
@@ -74,6 +79,7 @@ export const defaults = {
   feedSize: 50,
   seo: "self",
   listUntranslated: true,
+  search: true,
   related: {
     limit: 5,
     threshold: 0.15,

@@ -40,3 +40,29 @@ export async function loadFiles(files: Record<string, string | Uint8Array>) {
     await removeTempSite(root);
   }
 }
+
+/** Builds a site into memory (nothing on disk) with a fixed build date; returns the files. */
+export async function buildToMemory(root: string, options: { content?: string; baseUrl?: string; drafts?: boolean; epoch?: string } = {}) {
+  const { buildSite } = await import("../../src/build.js");
+  const { MemoryWriter } = await import("../../src/output/write-output.js");
+  const writer = new MemoryWriter();
+  const previous = process.env.SOURCE_DATE_EPOCH;
+  process.env.SOURCE_DATE_EPOCH = options.epoch ?? "1755734400"; // 2025-08-21T00:00:00Z
+  try {
+    const result = await buildSite({
+      root,
+      writer,
+      ...(options.content ? { content: options.content } : {}),
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      ...(options.drafts ? { drafts: true } : {}),
+    });
+    return { result, files: writer.files };
+  } finally {
+    if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = previous;
+  }
+}
+
+export function text(body: string | Uint8Array): string {
+  return typeof body === "string" ? body : Buffer.from(body).toString("utf8");
+}

@@ -1,0 +1,265 @@
+import path from "node:path";
+import type { Article, Diagnostic, RelatedMap, RenderedPage } from "./types.js";
+import type { SiteIndex } from "./i18n/site-index.js";
+import type { Translate } from "./i18n/ui-strings.js";
+import type { Segments } from "./i18n/urls.js";
+import type { RenderContext } from "./render/view-context.js";
+import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
+import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
+import type { SiteConfig } from "./config/site-config.js";
+import { loadContent } from "./content/load-content.js";
+import { loadEntities } from "./content/load-entities.js";
+import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
+import { BuildFailedError, ConfigError, type SiteError } from "./errors/site-error.js";
+import { compileEntityTable } from "./normalize/entities.js";
+import { normalizeArticles } from "./normalize/index.js";
+
+export interface PipelineOptions {
+  /** Project root (holds gazette.config.yml); default: the working directory. */
+  root: string;
+  /** Content folder, relative to the working directory or absolute. */
+  content?: string;
+  out?: string;
+  baseUrl?: string;
+  /** Include drafts (and future-dated articles) in the site. */
+  drafts?: boolean;
+}
+
+export interface StageTiming {
+  stage: string;
+  ms: number;
+  /** "12 articles, 2 warnings" */
+  detail: string;
+}
+
+export interface LoadedSite {
+  config: SiteConfig;
+  /** Every article that normalized, drafts included (the build filters them). */
+  articles: Article[];
+  warnings: Diagnostic[];
+  errors: SiteError[];
+  timings: StageTiming[];
+}
+
+/**
+ * The pipeline up to normalize: what `gazette check` and `gazette list` run, and the first half of a build.
+ * Content errors are returned, not thrown, so that callers can print them all.
+ */
+export async function loadSite(options: PipelineOptions): Promise<LoadedSite> {
+  const timings: StageTiming[] = [];
+  const overrides: ConfigOverrides = {};
+  if (options.content !== undefined) overrides.content = path.relative(options.root, path.resolve(options.content)) || ".";
+  if (options.out !== undefined) overrides.out = path.relative(options.root, path.resolve(options.out)) || ".";
+  if (options.baseUrl !== undefined) overrides.baseUrl = options.baseUrl;
+
+  let started = performance.now();
+  const config = await loadConfig(options.root, overrides);
+  const sink = new DiagnosticSink();
+  const [sources, entityDefinitions] = await Promise.all([
+    loadContent({ root: options.root, contentDir: path.resolve(options.root, config.paths.content) }, sink),
+    loadEntities(options.root, config.paths.data, sink),
+  ]);
+  timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
+
+  started = performance.now();
+  const entities = compileEntityTable(entityDefinitions);
+  const articles = normalizeArticles(sources, { config, entities }, sink);
+  timings.push({ stage: "normalize", ms: performance.now() - started, detail: `${articles.length} articles` });
+
+  return {
+    config,
+    articles: sortArticles(articles),
+    warnings: sortByLocation(sink.warnings),
+    errors: sortByLocation(sink.errors),
+    timings,
+  };
+}
+
+/** Stable order for every listing: by story key, then language. */
+export function sortArticles(articles: Article[]): Article[] {
+  return articles.sort((a, b) => (a.storyKey < b.storyKey ? -1 : a.storyKey > b.storyKey ? 1 : a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : 0));
+}
+
+export interface BuildOptions extends PipelineOptions {
+  /** Where pages go: "disk" (atomic swap into --out) or an in-memory writer (tests, benchmarks). */
+  writer?: "disk" | MemoryWriter;
+  /** Injected before </body> of every page (the dev server's live reload). */
+  devScript?: string | null;
+}
+
+export interface BuildResult {
+  config: SiteConfig;
+  /** Files written, by kind of page. */
+  pages: { total: number; byKind: Record<string, number> };
+  languages: string[];
+  warnings: Diagnostic[];
+  timings: StageTiming[];
+  outDir: string;
+}
+
+/** The build date: SOURCE_DATE_EPOCH (seconds) makes builds reproducible; else now. */
+export function buildDate(env: NodeJS.ProcessEnv = process.env): string {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== "") {
+    if (!/^\d+$/.test(epoch)) throw new BuildFailedError([new ConfigError(`SOURCE_DATE_EPOCH is "${epoch}", not a number of seconds.`)]);
+    return new Date(Number(epoch) * 1000).toISOString();
+  }
+  return new Date().toISOString();
+}
+
+/**
+ * load -> normalize -> index -> related -> routes -> render -> write.
+ * Any content, template or output error throws BuildFailedError with all errors, and the
+ * previous output stays as it was.
+ */
+export async function buildSite(options: BuildOptions): Promise<BuildResult> {
+  // Later stages load on demand: `gazette check` and `list` never pay for them.
+  const [{ loadTheme }, { buildSiteIndex }, { checkUiStrings, createTranslator }, { SiteUrls }, { computeRelated, extractRelatedFeatures }, { createPageRenderer }, { compileTemplates }, { indexGroups }, { planRoutes }, { createDiskWriter }, { createSearchIndexer }] =
+    await Promise.all([
+      import("./config/load-theme.js"),
+      import("./i18n/site-index.js"),
+      import("./i18n/ui-strings.js"),
+      import("./i18n/urls.js"),
+      import("./related/index.js"),
+      import("./render/render-pages.js"),
+      import("./render/templates.js"),
+      import("./render/view-context.js"),
+      import("./output/plan-routes.js"),
+      import("./output/write-output.js"),
+      import("./output/search-index.js"),
+    ]);
+  const site = await loadSite(options);
+  const { config, timings } = site;
+  const warnings = [...site.warnings];
+  if (site.errors.length > 0) throw new BuildFailedError(site.errors);
+  const date = buildDate();
+
+  let started = performance.now();
+  const index = buildSiteIndex(site.articles, config, { drafts: options.drafts ?? false, buildDate: date });
+  warnings.push(...index.skipped);
+  timings.push({ stage: "index", ms: performance.now() - started, detail: `${index.stories.size} stories` });
+
+  started = performance.now();
+  const related: RelatedMap = computeRelated([...index.articles.values()].map((article) => extractRelatedFeatures(article)), { ...config.related, explain: false }); // pages show no reasons; `gazette related` does
+  timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
+
+  started = performance.now();
+  const themeSink = new DiagnosticSink();
+  const theme = await loadTheme(config, themeSink);
+  const errors: SiteError[] = [...themeSink.errors, ...checkUiStrings(theme.strings, undefined)];
+  if (errors.length > 0) throw new BuildFailedError(errors);
+  const templates = compileTemplates(theme.templates);
+  const segments = new Map<string, Segments>();
+  const translators = new Map<string, Translate>();
+  for (const language of config.languages) {
+    const strings = theme.strings.get(language.code)!;
+    const t = createTranslator(strings, language.locale);
+    translators.set(language.code, t);
+    segments.set(language.code, { topics: t("segments.topics"), authors: t("segments.authors"), sources: t("segments.sources"), search: t("segments.search") });
+  }
+  const urls = new SiteUrls(config.baseUrl, segments);
+  const { routes, errors: routeErrors } = planRoutes(index, config, urls, theme.assets);
+  if (routeErrors.length > 0) throw new BuildFailedError(routeErrors);
+  const context: RenderContext = {
+    config,
+    index,
+    related,
+    urls,
+    translators,
+    assetHrefs: new Map(theme.assets.map((asset) => [asset.name, urls.href(`/${asset.outputPath}`)])),
+    devScript: options.devScript ?? null,
+    groupsById: indexGroups(index),
+    year: newestYear(index) ?? date.slice(0, 4),
+  };
+  timings.push({ stage: "plan", ms: performance.now() - started, detail: `${routes.length} routes` });
+
+  started = performance.now();
+  const outDir = path.resolve(config.root, config.paths.out);
+  const writer: OutputWriter =
+    options.writer && options.writer !== "disk"
+      ? options.writer
+      : await createDiskWriter({
+          outDir,
+          protectedDirs: {
+            root: config.root,
+            others: [config.paths.content, config.paths.templates, config.paths.data].map((dir) => path.resolve(config.root, dir)),
+          },
+        });
+  const byKind: Record<string, number> = {};
+  const search = config.search ? await createSearchIndexer() : null;
+  try {
+    const renderer = createPageRenderer(context, templates, new Map(theme.assets.map((asset) => [asset.name, asset])), date);
+    const queue = new WriteQueue(writer, 64);
+    for (const route of routes) {
+      const pages = renderer.render(route);
+      byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + pages.length;
+      for (const page of pages) {
+        if (search && route.params.kind === "article") await search.add(urls.href(route.url), page.body as string);
+        await queue.push(page);
+      }
+    }
+    const sitemaps = renderer.finish();
+    byKind.sitemap = (byKind.sitemap ?? 0) + sitemaps.length;
+    for (const page of sitemaps) await queue.push(page);
+    if (search) {
+      const indexFiles = await search.finish();
+      byKind.search = (byKind.search ?? 0) + indexFiles.length;
+      for (const page of indexFiles) await queue.push(page);
+    }
+    await queue.drain();
+    timings.push({ stage: "render+write", ms: performance.now() - started, detail: `${writer.count} files` });
+    started = performance.now();
+    await writer.commit();
+    timings.push({ stage: "commit", ms: performance.now() - started, detail: path.relative(config.root, outDir) || "." });
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  } finally {
+    await search?.close();
+  }
+  return {
+    config,
+    pages: { total: writer.count, byKind },
+    languages: config.languages.map((language) => language.code),
+    warnings,
+    timings,
+    outDir,
+  };
+}
+
+function newestYear(index: SiteIndex): string | null {
+  let newest: string | null = null;
+  for (const article of index.articles.values()) if (newest === null || article.date > newest) newest = article.date;
+  return newest ? newest.slice(0, 4) : null;
+}
+
+/** Keeps at most `limit` writes in flight: rendering never races ahead of the disk by more. */
+class WriteQueue {
+  private readonly pending = new Set<Promise<void>>();
+  private failure: unknown = null;
+  constructor(
+    private readonly writer: OutputWriter,
+    private readonly limit: number,
+  ) {}
+
+  async push(page: RenderedPage): Promise<void> {
+    if (this.failure) throw this.failure;
+    const promise = this.writer.write(page).then(
+      () => {
+        this.pending.delete(promise);
+      },
+      (error: unknown) => {
+        this.pending.delete(promise);
+        this.failure ??= error;
+      },
+    );
+    this.pending.add(promise);
+    if (this.pending.size >= this.limit) await Promise.race(this.pending);
+    if (this.failure) throw this.failure;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure) throw this.failure;
+  }
+}

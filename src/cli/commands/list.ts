@@ -1,0 +1,54 @@
+import type { Article } from "../../types.js";
+import { loadSite } from "../../build.js";
+import { UsageError } from "../../errors/site-error.js";
+import type { CommandSpec, ParsedCommand } from "../args.js";
+import { printDiagnostics } from "../report.js";
+
+export const spec: CommandSpec = {
+  name: "list",
+  summary: "Print the normalized article records, one per language version.",
+  usage: "gazette list --json [--content DIR]",
+  options: { json: { type: "boolean" } },
+  help: ["--json            print a JSON array (the only format so far)"],
+};
+
+export async function run(args: ParsedCommand): Promise<number> {
+  if (!args.values.json) throw new UsageError("list prints JSON only: add --json.", { hint: "Usage: gazette list --json [--content DIR]" });
+  const site = await loadSite({ root: process.cwd(), ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
+  printDiagnostics(site.errors, []);
+  process.stdout.write(JSON.stringify(site.articles.map(toRecord), null, 2) + "\n");
+  return site.errors.length === 0 ? 0 : 1;
+}
+
+/** The public record shape (PRODUCT.md, `gazette list --json`): tools downstream rely on these names. */
+export function toRecord(article: Article) {
+  return {
+    key: article.storyKey,
+    lang: article.lang,
+    file: article.file,
+    slug: article.slug,
+    url: article.url,
+    title: article.title,
+    date: article.date,
+    datePrecision: article.datePrecision,
+    updated: article.updated,
+    authors: article.authors,
+    source: article.source,
+    references: article.references,
+    tags: article.tags.map((tag) => ({ name: tag.name, slug: tag.slug, id: tag.id })),
+    entities: article.entities.map((entity) => ({ id: entity.id, name: entity.name, kind: entity.kind, count: entity.count })),
+    category: article.category,
+    location: article.dateline,
+    summary: article.summary,
+    wordCount: article.wordCount,
+    readingMinutes: article.readingMinutes,
+    translatedFrom: article.translatedFrom,
+    draft: article.draft,
+    passages: article.passages,
+    diagnostics: article.diagnostics.map((diagnostic) => ({
+      message: diagnostic.message,
+      line: diagnostic.location?.line ?? null,
+      ...(diagnostic.hint ? { hint: diagnostic.hint } : {}),
+    })),
+  };
+}

@@ -1,0 +1,51 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { MissingTranslationError } from "../errors/site-error.js";
+import type { DiagnosticSink } from "../errors/diagnostics.js";
+import { isPlainObject } from "../util/text.js";
+import type { UiStrings } from "../i18n/ui-strings.js";
+
+/**
+ * Reads `<templates>/i18n/<lang>.yml` for every site language: the project's templates folder
+ * first, then Gazette's own. A language with no file anywhere is an error (never blank UI text).
+ */
+export async function loadUiStrings(templateDirs: readonly string[], root: string, languages: readonly string[], sink: DiagnosticSink): Promise<Map<string, UiStrings>> {
+  const result = new Map<string, UiStrings>();
+  await Promise.all(
+    languages.map(async (lang) => {
+      for (const dir of templateDirs) {
+        const file = path.join(dir, "i18n", `${lang}.yml`);
+        let text: string;
+        try {
+          text = await readFile(file, "utf8");
+        } catch {
+          continue;
+        }
+        const relative = path.relative(root, file).split(path.sep).join("/");
+        const lines = new LineCounter();
+        const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+        const error = document.errors[0];
+        const data: unknown = error ? null : document.toJS();
+        if (error || !isPlainObject(data)) {
+          const position = error ? lines.linePos(error.pos[0]) : { line: 1, col: 1 };
+          sink.error(
+            new MissingTranslationError(`the UI strings file is not valid YAML${error ? `: ${error.message.split("\n")[0]}` : ""}.`, {
+              location: { file: relative, line: position.line, column: position.col },
+            }),
+          );
+          return;
+        }
+        result.set(lang, { lang, file: relative, values: data });
+        return;
+      }
+      sink.error(
+        new MissingTranslationError(`there are no UI strings for the site language "${lang}".`, {
+          location: { file: "gazette.config.yml" },
+          hint: `Create templates/i18n/${lang}.yml (copy templates/i18n/en.yml and translate it).`,
+        }),
+      );
+    }),
+  );
+  return result;
+}

@@ -1,0 +1,189 @@
+import type { Article, Diagnostic } from "../types.js";
+import type { SiteConfig } from "../config/site-config.js";
+import { slugify } from "../util/slugify.js";
+import { foldText } from "../util/text.js";
+
+/** A story shown in a language's listing: its own version, or (fallback) its original, marked. */
+export interface ListingEntry {
+  article: Article;
+  /** True when `article.lang` differs from the listing's language. */
+  fallback: boolean;
+}
+
+export interface Story {
+  key: string;
+  /** Versions by language, in the site's language order. */
+  versions: ReadonlyMap<string, Article>;
+  /** The version the others were translated from (or the first in site order). */
+  original: Article;
+}
+
+export type GroupKind = "topic" | "author" | "source";
+
+/** A topic, author or source page in one language. */
+export interface Group {
+  kind: GroupKind;
+  /** Language-independent identity (topic id, folded author/source name). */
+  id: string;
+  /** Every id merged into this page (names that slugify alike): `id` first. */
+  ids: string[];
+  name: string;
+  slug: string;
+  /** Newest first. */
+  entries: ListingEntry[];
+}
+
+export interface SiteIndex {
+  /** Published articles by id. */
+  articles: ReadonlyMap<string, Article>;
+  stories: ReadonlyMap<string, Story>;
+  /** Per site language: every story, newest first (own version, else fallback). */
+  listings: ReadonlyMap<string, readonly ListingEntry[]>;
+  /** Per site language, per kind: groups sorted by name. */
+  groups: ReadonlyMap<string, Readonly<Record<GroupKind, readonly Group[]>>>;
+  /** The articles left out (drafts, future dates), for the build summary. */
+  skipped: readonly Diagnostic[];
+}
+
+export interface SiteIndexOptions {
+  /** Include drafts and articles dated after the build date. */
+  drafts: boolean;
+  /** ISO build date (SOURCE_DATE_EPOCH or now). */
+  buildDate: string;
+}
+
+/** Entities that make an article's topic links: the prominent people, places and organisations. */
+const MAX_ENTITY_TOPICS = 6;
+
+/**
+ * Article[] -> SiteIndex: published set, stories with their versions, per-language listings with
+ * fallbacks for untranslated stories, and topic/author/source groups. Pure; O(n log n).
+ */
+export function buildSiteIndex(all: readonly Article[], config: SiteConfig, options: SiteIndexOptions): SiteIndex {
+  const buildEpoch = Date.parse(options.buildDate);
+  const skipped: Diagnostic[] = [];
+  const articles = new Map<string, Article>();
+  for (const article of all) {
+    if (!options.drafts && article.draft) {
+      skipped.push({ severity: "warning", message: "skipped: a draft (build with --drafts to include it).", location: { file: article.file } });
+    } else if (!options.drafts && Date.parse(article.date) > buildEpoch) {
+      skipped.push({ severity: "warning", message: `skipped: dated ${article.date}, after the build date.`, location: { file: article.file }, hint: "It is published by the first build after that date (or with --drafts)." });
+    } else {
+      articles.set(article.id, article);
+    }
+  }
+
+  const languageOrder = config.languages.map((language) => language.code);
+  const stories = groupStories([...articles.values()], languageOrder, config.defaultLanguage);
+  const newestFirst = [...stories.values()].sort((a, b) => compareNewest(a.original, b.original));
+
+  const listings = new Map<string, ListingEntry[]>();
+  const groups = new Map<string, Record<GroupKind, Group[]>>();
+  for (const lang of languageOrder) {
+    const entries: ListingEntry[] = [];
+    for (const story of newestFirst) {
+      const own = story.versions.get(lang);
+      if (own) entries.push({ article: own, fallback: false });
+      else if (config.listUntranslated) entries.push({ article: story.original, fallback: true });
+    }
+    entries.sort((a, b) => compareNewest(a.article, b.article));
+    listings.set(lang, entries);
+    groups.set(lang, buildGroups(entries, lang));
+  }
+  return { articles, stories, listings, groups, skipped };
+}
+
+function groupStories(articles: Article[], languageOrder: string[], defaultLanguage: string): Map<string, Story> {
+  const byKey = new Map<string, Article[]>();
+  for (const article of articles) {
+    const list = byKey.get(article.storyKey);
+    if (list) list.push(article);
+    else byKey.set(article.storyKey, [article]);
+  }
+  const rank = (lang: string) => {
+    const index = languageOrder.indexOf(lang);
+    return index === -1 ? languageOrder.length : index;
+  };
+  const stories = new Map<string, Story>();
+  for (const [key, versions] of [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    versions.sort((a, b) => rank(a.lang) - rank(b.lang));
+    const original =
+      versions.find((version) => version.translatedFrom === null && version.lang === defaultLanguage) ??
+      versions.find((version) => version.translatedFrom === null) ??
+      versions[0]!;
+    stories.set(key, { key, versions: new Map(versions.map((version) => [version.lang, version])), original });
+  }
+  return stories;
+}
+
+/** Newest first; ties by story key then language, so listings never flicker between builds. */
+export function compareNewest(a: Article, b: Article): number {
+  const byDate = Date.parse(b.date) - Date.parse(a.date);
+  if (byDate !== 0) return byDate;
+  if (a.storyKey !== b.storyKey) return a.storyKey < b.storyKey ? -1 : 1;
+  return a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : 0;
+}
+
+/** The topics an article links to: its tags, then its prominent entities (not already a tag). */
+export function articleTopics(article: Article): { id: string; name: string }[] {
+  const topics = article.tags.map((tag) => ({ id: tag.id, name: tag.name }));
+  const seen = new Set(topics.map((topic) => topic.id));
+  const titleFolded = foldText(article.title);
+  const prominent = article.entities.filter(
+    (entity) => entity.kind !== "topic" && !seen.has(entity.id) && (entity.count >= 2 || titleFolded.includes(foldText(entity.name))),
+  );
+  for (const entity of prominent.slice(0, MAX_ENTITY_TOPICS)) {
+    topics.push({ id: entity.id, name: entity.name });
+    seen.add(entity.id);
+  }
+  return topics;
+}
+
+/**
+ * Topic, author and source groups of one language. Groups come from the language's own articles;
+ * fallback entries join groups that exist natively, so a topic page never carries a foreign name.
+ * Two ids whose names slugify alike ("Köln"/"Koeln") share one page.
+ */
+function buildGroups(entries: readonly ListingEntry[], lang: string): Record<GroupKind, Group[]> {
+  const bySlug: Record<GroupKind, Map<string, Group>> = { topic: new Map(), author: new Map(), source: new Map() };
+  const byId: Record<GroupKind, Map<string, Group>> = { topic: new Map(), author: new Map(), source: new Map() };
+  const add = (kind: GroupKind, id: string, name: string, entry: ListingEntry, create: boolean) => {
+    let group = byId[kind].get(id);
+    if (!group) {
+      if (!create) return;
+      const slug = slugify(name, lang, 80, slugify(id, lang));
+      group = bySlug[kind].get(slug);
+      if (!group) {
+        group = { kind, id, ids: [id], name, slug, entries: [] };
+        bySlug[kind].set(slug, group);
+      } else {
+        group.ids.push(id);
+      }
+      byId[kind].set(id, group);
+    }
+    if (group.entries[group.entries.length - 1] !== entry) group.entries.push(entry);
+  };
+  const labels = (entry: ListingEntry) => ({
+    topic: articleTopics(entry.article),
+    author: entry.article.authors.map((name) => ({ id: foldText(name), name })),
+    source: entry.article.source ? [{ id: foldText(entry.article.source.name), name: entry.article.source.name }] : [],
+  });
+  // Native entries first so that names and slugs come from the page's language.
+  for (const pass of [false, true]) {
+    for (const entry of entries) {
+      if (entry.fallback !== pass) continue;
+      const byKind = labels(entry);
+      for (const kind of ["topic", "author", "source"] as const) {
+        // Names of people and outlets do not change with the language, so those groups accept fallbacks too.
+        for (const label of byKind[kind]) add(kind, label.id, label.name, entry, !pass || kind !== "topic");
+      }
+    }
+  }
+  const finish = (map: Map<string, Group>) => {
+    const collator = new Intl.Collator(lang);
+    const list = [...map.values()];
+    for (const group of list) group.entries.sort((a, b) => compareNewest(a.article, b.article));
+    return list.sort((a, b) => collator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1));
+  };
+  return { topic: finish(bySlug.topic), author: finish(bySlug.author), source: finish(bySlug.source) };
+}

@@ -1,0 +1,86 @@
+import path from "node:path";
+import type { Route, SourceLocation } from "../types.js";
+import type { ThemeAsset } from "../config/load-theme.js";
+import type { SiteConfig } from "../config/site-config.js";
+import { OutputCollisionError, PathEscapeError, type SiteError } from "../errors/site-error.js";
+import type { GroupKind, SiteIndex } from "../i18n/site-index.js";
+import { SiteUrls } from "../i18n/urls.js";
+
+
+/**
+ * Every page of the site, before rendering. Two routes that want one output file are an error
+ * naming the files behind both (never a silent overwrite), and no route may leave the output folder.
+ */
+export function planRoutes(index: SiteIndex, config: SiteConfig, urls: SiteUrls, assets: readonly ThemeAsset[]): { routes: Route[]; errors: SiteError[] } {
+  const routes: Route[] = [];
+  const add = (url: string, params: Route["params"], source?: SourceLocation) => {
+    routes.push(source ? { url, outputPath: SiteUrls.outputPath(url), params, source } : { url, outputPath: SiteUrls.outputPath(url), params });
+  };
+
+  add("/", { kind: "chooser" });
+  add("/404.html", { kind: "not-found" });
+  add("/robots.txt", { kind: "robots" });
+  add("/sitemap.xml", { kind: "sitemap" });
+  add("/news-sitemap.xml", { kind: "news-sitemap" });
+  for (const asset of assets) routes.push({ url: `/${asset.outputPath}`, outputPath: asset.outputPath, params: { kind: "asset", name: asset.name } });
+
+  for (const { code: lang } of config.languages) {
+    const listing = index.listings.get(lang) ?? [];
+    const pages = Math.max(1, Math.ceil(listing.length / config.perPage));
+    for (let page = 1; page <= pages; page++) add(urls.front(lang, page), { kind: "front", lang, page, pages });
+    for (const format of ["rss", "atom", "json"] as const) add(urls.feed(lang, format), { kind: "feed", lang, format });
+    add(urls.search(lang), { kind: "search", lang });
+    const groups = index.groups.get(lang);
+    for (const kind of ["topic", "author", "source"] as const satisfies readonly GroupKind[]) {
+      add(urls.groupIndex(lang, kind), { kind: "group-index", lang, group: kind });
+      for (const group of groups?.[kind] ?? []) {
+        const groupPages = Math.max(1, Math.ceil(group.entries.length / config.perPage));
+        for (let page = 1; page <= groupPages; page++) {
+          add(urls.group(lang, kind, group.slug, page), { kind: "group", lang, group: kind, slug: group.slug, page, pages: groupPages });
+        }
+      }
+    }
+  }
+  for (const article of index.articles.values()) add(article.url, { kind: "article", id: article.id }, { file: article.file, line: 1 });
+
+  return { routes, errors: checkRoutes(routes) };
+}
+
+/** Collisions and path confinement, over all routes at once (O(n)). */
+export function checkRoutes(routes: readonly Route[]): SiteError[] {
+  const errors: SiteError[] = [];
+  const seen = new Map<string, Route>();
+  for (const route of routes) {
+    const escape = confinementProblem(route.outputPath);
+    if (escape) {
+      errors.push(new PathEscapeError(`the page ${route.url} would be written to "${route.outputPath}", ${escape}.`, route.source ? { location: route.source, hint: "Use a plain slug." } : { hint: "Use a plain slug." }));
+      continue;
+    }
+    const key = route.outputPath.toLowerCase();
+    const first = seen.get(key);
+    if (first) {
+      const who = (r: Route) => (r.source ? r.source.file : `Gazette's ${r.params.kind} page`);
+      errors.push(
+        new OutputCollisionError(`${who(route)} and ${who(first)} both want ${route.url}.`, {
+          ...(route.source ? { location: route.source } : first.source ? { location: first.source } : {}),
+          hint: route.source && first.source ? "Give one of them another slug." : "Give the article a `slug:` that does not clash with a page of the site (e.g. a topic or search page).",
+        }),
+      );
+      continue;
+    }
+    // Case-insensitive: macOS and Windows hosts would serve one file for both.
+    seen.set(key, route);
+  }
+  return errors;
+}
+
+function confinementProblem(outputPath: string): string | null {
+  if (outputPath.includes("\0")) return "which contains a NUL byte";
+  if (outputPath.includes("\\")) return "which contains a backslash";
+  if (path.posix.isAbsolute(outputPath) || /^[a-zA-Z]:/.test(outputPath)) return "an absolute path";
+  const normalized = path.posix.normalize(outputPath);
+  if (normalized !== outputPath || normalized.startsWith("../") || normalized === ".." || outputPath.split("/").some((part) => part === "." || part === "..")) {
+    return "outside the output folder";
+  }
+  return null;
+}

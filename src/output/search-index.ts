@@ -1,0 +1,80 @@
+import type { RenderedPage } from "../types.js";
+import { OutputError } from "../errors/site-error.js";
+
+/**
+ * Pagefind search index built from the rendered article pages, handed over in memory as they are
+ * rendered. Its files come back in memory too and go through the same writer, so the search index
+ * is part of the atomic swap. Pagefind splits the index by <html lang>: each language's search
+ * page finds only its own articles.
+ */
+export interface SearchIndexer {
+  add(url: string, html: string): Promise<void>;
+  /** The index files (under pagefind/), after every page was added. */
+  finish(): Promise<RenderedPage[]>;
+  close(): Promise<void>;
+}
+
+/** ES2024 string methods (in Node since 20; the project's lib is ES2023). */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+function wellFormed(text: string): string {
+  const native = text as unknown as WellFormedString;
+  return native.isWellFormed() ? text : native.toWellFormed();
+}
+
+export async function createSearchIndexer(): Promise<SearchIndexer> {
+  let pagefind: typeof import("pagefind");
+  try {
+    pagefind = await import("pagefind");
+  } catch (cause) {
+    throw new OutputError("the search indexer (Pagefind) is not installed.", { hint: "Run npm ci, or set `search: false` in gazette.config.yml.", cause });
+  }
+  const created = await pagefind.createIndex({ keepIndexUrl: false });
+  if (!created.index) {
+    await pagefind.close();
+    throw new OutputError(`the search indexer (Pagefind) did not start: ${created.errors.join("; ")}.`, { hint: "Set `search: false` in gazette.config.yml to build without search." });
+  }
+  const index = created.index;
+  const pending: Promise<unknown>[] = [];
+  const problems: string[] = [];
+  return {
+    async add(url, html) {
+      // Pagefind's service dies (an uncaught exception, not a rejection) on a lone UTF-16 surrogate;
+      // the page is written as UTF-8, where one becomes U+FFFD anyway.
+      const content = wellFormed(html);
+      pending.push(
+        index.addHTMLFile({ url, content }).then((response) => {
+          if (response.errors.length > 0) problems.push(`${url}: ${response.errors.join("; ")}`);
+        }),
+      );
+      // Bounded: Pagefind answers over a pipe; thousands of unanswered requests only cost memory.
+      if (pending.length >= 256) await Promise.all(pending.splice(0));
+    },
+    async finish() {
+      await Promise.all(pending.splice(0));
+      if (problems.length > 0) throw new OutputError(`the search indexer rejected ${problems.length} page(s): ${problems.slice(0, 3).join(" | ")}.`);
+      const { errors, files } = await index.getFiles();
+      if (errors.length > 0) throw new OutputError(`the search index could not be written: ${errors.join("; ")}.`);
+      return files
+        .map((file) => ({ outputPath: `pagefind/${file.path.replace(/^\/+/, "")}`, body: file.content }))
+        .map((file) => (file.outputPath === "pagefind/pagefind-entry.json" ? { ...file, body: sortEntryLanguages(file.body) } : file))
+        .sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
+    },
+    async close() {
+      await pagefind.close();
+    },
+  };
+}
+
+/**
+ * Pagefind lists the languages of pagefind-entry.json in hash-map order, which changes from run to
+ * run: sorted, the same site gives the same bytes. Input/Output: {"languages":{"fr":…,"de":…}} -> {"languages":{"de":…,"fr":…}}
+ */
+function sortEntryLanguages(body: Uint8Array | string): Uint8Array {
+  const entry = JSON.parse(typeof body === "string" ? body : Buffer.from(body).toString("utf8")) as { languages?: Record<string, unknown> };
+  if (entry.languages) entry.languages = Object.fromEntries(Object.entries(entry.languages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Buffer.from(JSON.stringify(entry));
+}

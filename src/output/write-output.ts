@@ -1,0 +1,221 @@
+import { constants } from "node:fs";
+import { access, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import path from "node:path";
+import type { RenderedPage } from "../types.js";
+import { OutputError, PathEscapeError } from "../errors/site-error.js";
+import { isInside } from "../util/paths.js";
+
+/** Written into every output folder Gazette owns: only such folders are ever replaced. */
+export const OUTPUT_MARKER = ".gazette-output";
+
+export interface OutputWriter {
+  write(page: RenderedPage): Promise<void>;
+  /** Makes the written site the output (disk: atomic swap). */
+  commit(): Promise<void>;
+  /** Drops everything written (a failed build leaves the previous site untouched). */
+  abort(): Promise<void>;
+  readonly count: number;
+}
+
+/** For tests and `gazette dev` previews: the site as a map of output paths. */
+export class MemoryWriter implements OutputWriter {
+  readonly files = new Map<string, string | Uint8Array>();
+  async write(page: RenderedPage): Promise<void> {
+    if (this.files.has(page.outputPath)) throw new Error(`Internal: ${page.outputPath} written twice`);
+    this.files.set(page.outputPath, page.body);
+  }
+  async commit(): Promise<void> {}
+  async abort(): Promise<void> {
+    this.files.clear();
+  }
+  get count(): number {
+    return this.files.size;
+  }
+}
+
+export interface DiskWriterOptions {
+  /** Absolute output folder (`--out`). */
+  outDir: string;
+  /** Folders that must never be the output or inside it: project root, content, templates, data. */
+  protectedDirs: { root: string; others: string[] };
+}
+
+/**
+ * Writes into a temporary folder beside `outDir` and swaps it in on commit: readers (and a
+ * running static server) never see a half-written site, and an interrupted build leaves the
+ * previous one untouched. Refuses an `outDir` that holds files Gazette did not write.
+ */
+export async function createDiskWriter(options: DiskWriterOptions): Promise<OutputWriter> {
+  const outDir = path.resolve(options.outDir);
+  await assertSafeOutDir(outDir, options.protectedDirs);
+  const parent = path.dirname(outDir);
+  const name = path.basename(outDir);
+  const tempDir = path.join(parent, `.gazette-tmp-${name}-${process.pid}-${Date.now().toString(36)}`);
+  try {
+    await mkdir(parent, { recursive: true });
+    await recoverInterruptedSwap(parent, name, outDir);
+    await mkdir(tempDir);
+  } catch (cause) {
+    // The new site is prepared beside the output folder: its parent must be writable.
+    throw new OutputError(`cannot create a folder in ${parent} (${errorCode(cause)}), where the new site is prepared before it replaces ${name}/.`, {
+      hint: errorCode(cause) === "ENOSPC" ? DISK_FULL : "Make that folder writable, or choose another output folder with --out.",
+      cause,
+    });
+  }
+  const madeDirs = new Set<string>([tempDir]);
+  let count = 0;
+  let closed = false;
+
+  return {
+    get count() {
+      return count;
+    },
+    async write(page) {
+      if (closed) throw new Error("Internal: write after commit/abort");
+      const target = path.join(tempDir, page.outputPath);
+      if (!isInside(tempDir, target) || target === tempDir) {
+        throw new PathEscapeError(`refusing to write "${page.outputPath}": it is outside the output folder.`);
+      }
+      const dir = path.dirname(target);
+      try {
+        if (!madeDirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          madeDirs.add(dir);
+        }
+        await writeFile(target, page.body);
+      } catch (cause) {
+        throw writeFailed(page.outputPath, cause);
+      }
+      count++;
+    },
+    async commit() {
+      closed = true;
+      try {
+        await writeFile(path.join(tempDir, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }) + "\n");
+      } catch (cause) {
+        await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+        throw writeFailed(OUTPUT_MARKER, cause);
+      }
+      const old = path.join(parent, `.gazette-old-${name}-${process.pid}`);
+      let hadOld = false;
+      try {
+        await rename(outDir, old);
+        hadOld = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+          await rm(tempDir, { recursive: true, force: true });
+          throw new OutputError(`cannot replace ${outDir} (${(error as NodeJS.ErrnoException).code}).`, { hint: "Is it open in another program, or read-only?", cause: error });
+        }
+      }
+      try {
+        await rename(tempDir, outDir);
+      } catch (error) {
+        if (hadOld) await rename(old, outDir).catch(() => undefined);
+        await rm(tempDir, { recursive: true, force: true });
+        throw new OutputError(`cannot move the new site into ${outDir} (${(error as NodeJS.ErrnoException).code}).`, { cause: error });
+      }
+      if (hadOld) {
+        await rm(old, { recursive: true, force: true }).catch((cause: unknown) => {
+          throw new OutputError(`the new site is in ${outDir}, but the previous one could not be deleted from ${old} (${errorCode(cause)}).`, {
+            hint: "Delete that folder yourself; it is not part of the site.",
+            cause,
+          });
+        });
+      }
+    },
+    async abort() {
+      closed = true;
+      await rm(tempDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const DISK_FULL = "The disk is full: free some space and build again.";
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? String(error);
+}
+
+function writeFailed(outputPath: string, cause: unknown): OutputError {
+  return new OutputError(`writing ${outputPath} failed (${errorCode(cause)}).`, {
+    hint: errorCode(cause) === "ENOSPC" ? DISK_FULL : "Check the permissions of the output folder's parent.",
+    cause,
+  });
+}
+
+async function assertSafeOutDir(outDir: string, protectedDirs: DiskWriterOptions["protectedDirs"]): Promise<void> {
+  const root = path.resolve(protectedDirs.root);
+  const refuse = (why: string, hint = "Use a dedicated folder such as public/.") => {
+    throw new OutputError(`refusing to use ${outDir} as the output folder: ${why}.`, { hint });
+  };
+  if (outDir === path.parse(outDir).root) refuse("it is the filesystem root");
+  if (outDir === homedir()) refuse("it is your home folder");
+  if (isInside(outDir, root)) refuse("it is the project folder or contains it");
+  for (const other of protectedDirs.others) {
+    const resolved = path.resolve(other);
+    if (isInside(outDir, resolved) || isInside(resolved, outDir)) refuse(`it overlaps ${path.relative(root, resolved) || resolved}/, which holds your sources`);
+  }
+  let entries: string[];
+  try {
+    const info = await stat(outDir);
+    if (!info.isDirectory()) refuse("it is a file");
+    entries = await readdir(outDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    if (error instanceof OutputError) throw error;
+    throw new OutputError(`cannot read the output folder ${outDir} (${(error as NodeJS.ErrnoException).code}).`, { cause: error });
+  }
+  if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
+    refuse("it is not empty and was not written by Gazette, so replacing it could delete your files", "Empty it yourself, or choose another folder with --out.");
+  }
+  if (entries.includes(OUTPUT_MARKER)) {
+    const marker = await readFile(path.join(outDir, OUTPUT_MARKER), "utf8").catch(() => "");
+    if (!marker.includes("gazette")) refuse(`its ${OUTPUT_MARKER} file is not Gazette's`);
+  }
+  // Replacing it means moving it aside and deleting it: find out now, before the whole build runs.
+  try {
+    await access(outDir, constants.W_OK);
+  } catch (cause) {
+    throw new OutputError(`the output folder ${outDir} is read-only (${errorCode(cause)}), so the new site cannot replace it.`, {
+      hint: "Make it writable (chmod -R u+w), or choose another folder with --out.",
+      cause,
+    });
+  }
+}
+
+/**
+ * A build killed between the two renames of a swap leaves `.gazette-old-<name>-<pid>` and no
+ * output: put the old site back. Temp folders of killed builds are removed.
+ */
+async function recoverInterruptedSwap(parent: string, name: string, outDir: string): Promise<void> {
+  let siblings: string[];
+  try {
+    siblings = await readdir(parent);
+  } catch {
+    return;
+  }
+  const outExists = siblings.includes(name);
+  for (const sibling of siblings.sort()) {
+    const full = path.join(parent, sibling);
+    if (sibling.startsWith(`.gazette-tmp-${name}-`)) {
+      // Another build of the same site may be running: only clear folders of dead processes.
+      const pid = Number(sibling.slice(`.gazette-tmp-${name}-`.length).split("-")[0]);
+      if (!isAlive(pid)) await rm(full, { recursive: true, force: true }).catch(() => undefined);
+    } else if (sibling.startsWith(`.gazette-old-${name}-`)) {
+      if (!outExists) await rename(full, outDir).catch(() => undefined);
+      else await rm(full, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

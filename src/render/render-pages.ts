@@ -1,0 +1,148 @@
+import type { Article, RenderedPage, Route } from "../types.js";
+import type { ThemeAsset } from "../config/load-theme.js";
+import { compareNewest } from "../i18n/site-index.js";
+import { articlePage } from "./article-view.js";
+import { renderAtom, renderJsonFeed, renderRss, type FeedInput } from "./feeds.js";
+import { renderMarkdown } from "./markdown.js";
+import { chooserPage, frontPage, groupIndexPage, groupPage, notFoundPage, searchPage } from "./page-views.js";
+import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, type SitemapEntry } from "./sitemaps.js";
+import type { TemplateSet } from "./templates.js";
+import { language, type RenderContext } from "./view-context.js";
+import type { PageView } from "./view-models.js";
+
+export interface PageRenderer {
+  /** Renders one route; sitemaps wait for `finish`, because they list every other page. */
+  render(route: Route): RenderedPage[];
+  /** The sitemaps, once every page has been rendered. */
+  finish(): RenderedPage[];
+}
+
+/** Google News sitemaps list articles of the last two days before the build. */
+const NEWS_WINDOW_MS = 2 * 86_400_000;
+
+export function createPageRenderer(context: RenderContext, templates: TemplateSet, assets: ReadonlyMap<string, ThemeAsset>, buildDate: string): PageRenderer {
+  const { urls, config, index } = context;
+  const sitemapEntries: SitemapEntry[] = [];
+  const deferred: Route[] = [];
+
+  const html = (route: Route, view: PageView, lastmod: string | null): RenderedPage[] => {
+    const body = templates.render(view);
+    // A page belongs in the sitemap when it is its own canonical and may be indexed.
+    if (view.head.robots === null && view.head.canonical === urls.absolute(route.url)) {
+      sitemapEntries.push({ loc: view.head.canonical, lastmod, alternates: view.head.alternates });
+    }
+    return [{ outputPath: route.outputPath, body }];
+  };
+
+  return {
+    render(route) {
+      const params = route.params;
+      switch (params.kind) {
+        case "article": {
+          const article = index.articles.get(params.id);
+          if (!article) throw new Error(`Internal: route for unknown article ${params.id}`);
+          return html(route, articlePage(article, context), article.updated ?? article.date);
+        }
+        case "front": {
+          const newest = index.listings.get(params.lang)?.[(params.page - 1) * config.perPage]?.article;
+          return html(route, frontPage(params.lang, params.page, params.pages, context), newest?.date ?? null);
+        }
+        case "group": {
+          const group = index.groups.get(params.lang)?.[params.group].find((candidate) => candidate.slug === params.slug);
+          if (!group) throw new Error(`Internal: route for unknown group ${params.slug}`);
+          return html(route, groupPage(params.lang, params.group, group, params.page, params.pages, context), group.entries[0]?.article.date ?? null);
+        }
+        case "group-index":
+          return html(route, groupIndexPage(params.lang, params.group, context), null);
+        case "chooser":
+          return html(route, chooserPage(context), null);
+        case "search":
+          return html(route, searchPage(params.lang, context), null);
+        case "not-found":
+          return [{ outputPath: route.outputPath, body: templates.render(notFoundPage(context)) }];
+        case "feed":
+          return [{ outputPath: route.outputPath, body: renderFeed(params.lang, params.format, context, buildDate) }];
+        case "robots":
+          return [{ outputPath: route.outputPath, body: renderRobotsTxt(config.baseUrl, ["sitemap.xml", "news-sitemap.xml"]) }];
+        case "asset": {
+          const asset = assets.get(params.name);
+          if (!asset) throw new Error(`Internal: unknown asset ${params.name}`);
+          return [{ outputPath: route.outputPath, body: asset.bytes }];
+        }
+        case "sitemap":
+        case "news-sitemap":
+          deferred.push(route);
+          return [];
+        default:
+          return assertNever(params);
+      }
+    },
+    finish() {
+      const pages: RenderedPage[] = [];
+      for (const route of deferred) {
+        const files =
+          route.params.kind === "sitemap"
+            ? renderSitemaps(sitemapEntries, config.baseUrl)
+            : renderNewsSitemaps(newsEntries(context, buildDate), config.baseUrl);
+        for (const file of files) pages.push({ outputPath: file.path, body: file.content });
+      }
+      return pages;
+    },
+  };
+}
+
+function newsEntries(context: RenderContext, buildDate: string) {
+  const end = Date.parse(buildDate);
+  const start = end - NEWS_WINDOW_MS;
+  return [...context.index.articles.values()]
+    .filter((article) => {
+      const published = Date.parse(article.date);
+      return published > start && published <= end;
+    })
+    .sort(compareNewest)
+    .map((article) => ({
+      loc: context.urls.absolute(article.url),
+      publicationName: context.config.publisher.name,
+      language: article.lang,
+      published: article.date,
+      title: article.title,
+    }));
+}
+
+/** A language's feed: its own articles only (readers expect one language per feed), newest first. */
+function renderFeed(lang: string, format: "rss" | "atom" | "json", context: RenderContext, buildDate: string): string {
+  const { urls, config } = context;
+  const languageConfig = language(context, lang);
+  const articles: Article[] = (context.index.listings.get(lang) ?? [])
+    .filter((entry) => !entry.fallback)
+    .slice(0, config.feedSize)
+    .map((entry) => entry.article);
+  const origin = new URL(config.baseUrl).origin;
+  const feed: FeedInput = {
+    lang,
+    title: languageConfig.title,
+    description: languageConfig.description || languageConfig.title,
+    homeUrl: urls.absolute(urls.front(lang)),
+    feedUrls: { rss: urls.absolute(urls.feed(lang, "rss")), atom: urls.absolute(urls.feed(lang, "atom")), json: urls.absolute(urls.feed(lang, "json")) },
+    updated: articles.reduce((newest, article) => (Date.parse(article.updated ?? article.date) > Date.parse(newest) ? (article.updated ?? article.date) : newest), articles[0]?.date ?? buildDate),
+    publisher: config.publisher.name,
+    generator: "Gazette",
+    items: articles.map((article) => ({
+      url: urls.absolute(article.url),
+      title: article.title,
+      summary: article.summary,
+      contentHtml: renderMarkdown(article.body, { lang: article.lang, siteOrigin: origin }).html,
+      published: article.date,
+      updated: article.updated,
+      authors: [...article.authors],
+      tags: article.tags.map((tag) => tag.name),
+      lang: article.lang,
+      source: article.source,
+    })),
+  };
+  return format === "rss" ? renderRss(feed) : format === "atom" ? renderAtom(feed) : renderJsonFeed(feed);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Internal: unhandled route ${JSON.stringify(value)}`);
+}

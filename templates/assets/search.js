@@ -1,0 +1,25 @@
+// Starts Pagefind's search UI on the search page. Pagefind picks the index of the page's
+// <html lang>, so each language searches only its own articles.
+(function () {
+  var element = document.getElementById("search");
+  if (!element || typeof PagefindUI === "undefined") return;
+  new PagefindUI({
+    element: "#search",
+    bundlePath: element.getAttribute("data-bundle-path"),
+    showImages: false,
+    showSubResults: true,
+  });
+  // Pagefind labels its input with a title only; screen readers and axe want a real name.
+  var input = element.querySelector("input");
+  if (input) input.setAttribute("aria-label", element.getAttribute("data-label") || input.title);
+  // Result titles are bold <p>s: make them headings under the page's <h1> (results at level 2,
+  // sections of a result at level 3), so they can be navigated as headings (axe: p-as-heading).
+  function markHeadings() {
+    var titles = element.querySelectorAll(".pagefind-ui__result-title:not([role])");
+    for (var i = 0; i < titles.length; i++) {
+      titles[i].setAttribute("role", "heading");
+      titles[i].setAttribute("aria-level", titles[i].closest(".pagefind-ui__result-nested") ? "3" : "2");
+    }
+  }
+  if (typeof MutationObserver !== "undefined") new MutationObserver(markHeadings).observe(element, { childList: true, subtree: true });
+})();
