@@ -1,0 +1,27 @@
+// Loaded with `node --import` into a `gazette build` to simulate a full disk: the build's writes
+// into its temporary output folder throw ENOSPC, as writeFile does when the disk fills up.
+//   GAZETTE_TEST_FAIL_WRITE_AT=N        the Nth write and every one after it fail (1-based)
+//   GAZETTE_TEST_FAIL_WRITE_AT=marker   only the last write, the output marker on commit, fails
+// Builtin ESM exports are bindings to the CommonJS module: syncBuiltinESMExports() makes the
+// build's `import { writeFile } from "node:fs/promises"` see the replacement.
+import fsPromises from "node:fs/promises";
+import { syncBuiltinESMExports } from "node:module";
+
+const failAt = process.env.GAZETTE_TEST_FAIL_WRITE_AT ?? "";
+const writeFile = fsPromises.writeFile;
+let writes = 0;
+
+fsPromises.writeFile = async function failingWriteFile(file, ...rest) {
+  const name = String(file);
+  if (name.includes(".gazette-tmp-")) {
+    writes++;
+    const fail = failAt === "marker" ? name.endsWith(".gazette-output") : writes >= Number(failAt);
+    if (fail) {
+      const error = new Error(`ENOSPC: no space left on device, write '${name}'`);
+      Object.assign(error, { code: "ENOSPC", errno: -28, syscall: "write", path: name });
+      throw error;
+    }
+  }
+  return writeFile.call(this, file, ...rest);
+};
+syncBuiltinESMExports();
