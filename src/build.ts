@@ -1,18 +1,20 @@
 import path from "node:path";
-import type { Article, Diagnostic, RelatedMap, RenderedPage } from "./types.js";
+import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
+import type { ThemeAsset } from "./config/load-theme.js";
+import type { TemplateSet } from "./render/templates.js";
 import type { SiteIndex } from "./i18n/site-index.js";
 import type { Translate } from "./i18n/ui-strings.js";
-import type { Segments } from "./i18n/urls.js";
+import type { Segments, SiteUrls } from "./i18n/urls.js";
 import type { RenderContext } from "./render/view-context.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
-import { loadContent } from "./content/load-content.js";
+import { loadContent, type ContentCache } from "./content/load-content.js";
 import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
 import { BuildFailedError, ConfigError, type SiteError } from "./errors/site-error.js";
 import { compileEntityTable } from "./normalize/entities.js";
-import { normalizeArticles } from "./normalize/index.js";
+import { normalizeArticles, type NormalizeOutcome } from "./normalize/index.js";
 
 export interface PipelineOptions {
   /** Project root (holds gazette.config.yml); default: the working directory. */
@@ -23,6 +25,15 @@ export interface PipelineOptions {
   baseUrl?: string;
   /** Include drafts (and future-dated articles) in the site. */
   drafts?: boolean;
+}
+
+/**
+ * What `gazette dev` keeps between rebuilds: files read and their normalized outcomes. Both are
+ * valid only for one config and entity table; the session drops them when those change.
+ */
+export interface LoadCaches {
+  content: ContentCache;
+  normalized: WeakMap<SourceArticle, NormalizeOutcome>;
 }
 
 export interface StageTiming {
@@ -45,7 +56,7 @@ export interface LoadedSite {
  * The pipeline up to normalize: what `gazette check` and `gazette list` run, and the first half of a build.
  * Content errors are returned, not thrown, so that callers can print them all.
  */
-export async function loadSite(options: PipelineOptions): Promise<LoadedSite> {
+export async function loadSite(options: PipelineOptions, caches?: LoadCaches): Promise<LoadedSite> {
   const timings: StageTiming[] = [];
   const overrides: ConfigOverrides = {};
   if (options.content !== undefined) overrides.content = path.relative(options.root, path.resolve(options.content)) || ".";
@@ -56,14 +67,14 @@ export async function loadSite(options: PipelineOptions): Promise<LoadedSite> {
   const config = await loadConfig(options.root, overrides);
   const sink = new DiagnosticSink();
   const [sources, entityDefinitions] = await Promise.all([
-    loadContent({ root: options.root, contentDir: path.resolve(options.root, config.paths.content) }, sink),
+    loadContent({ root: options.root, contentDir: path.resolve(options.root, config.paths.content), ...(caches ? { cache: caches.content } : {}) }, sink),
     loadEntities(options.root, config.paths.data, sink),
   ]);
   timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
 
   started = performance.now();
   const entities = compileEntityTable(entityDefinitions);
-  const articles = normalizeArticles(sources, { config, entities }, sink);
+  const articles = normalizeArticles(sources, { config, entities }, sink, caches?.normalized);
   timings.push({ stage: "normalize", ms: performance.now() - started, detail: `${articles.length} articles` });
 
   return {
@@ -83,8 +94,6 @@ export function sortArticles(articles: Article[]): Article[] {
 export interface BuildOptions extends PipelineOptions {
   /** Where pages go: "disk" (atomic swap into --out) or an in-memory writer (tests, benchmarks). */
   writer?: "disk" | MemoryWriter;
-  /** Injected before </body> of every page (the dev server's live reload). */
-  devScript?: string | null;
 }
 
 export interface BuildResult {
@@ -107,43 +116,34 @@ export function buildDate(env: NodeJS.ProcessEnv = process.env): string {
   return new Date().toISOString();
 }
 
-/**
- * load -> normalize -> index -> related -> routes -> render -> write.
- * Any content, template or output error throws BuildFailedError with all errors, and the
- * previous output stays as it was.
- */
-export async function buildSite(options: BuildOptions): Promise<BuildResult> {
-  // Later stages load on demand: `gazette check` and `list` never pay for them.
-  const [{ loadTheme }, { buildSiteIndex }, { checkUiStrings, createTranslator }, { SiteUrls }, { computeRelated, extractRelatedFeatures }, { createPageRenderer }, { compileTemplates }, { indexGroups }, { planRoutes }, { createDiskWriter }, { createSearchIndexer }] =
-    await Promise.all([
-      import("./config/load-theme.js"),
-      import("./i18n/site-index.js"),
-      import("./i18n/ui-strings.js"),
-      import("./i18n/urls.js"),
-      import("./related/index.js"),
-      import("./render/render-pages.js"),
-      import("./render/templates.js"),
-      import("./render/view-context.js"),
-      import("./output/plan-routes.js"),
-      import("./output/write-output.js"),
-      import("./output/search-index.js"),
-    ]);
-  const site = await loadSite(options);
-  const { config, timings } = site;
-  const warnings = [...site.warnings];
-  if (site.errors.length > 0) throw new BuildFailedError(site.errors);
-  const date = buildDate();
+/** What every render of a site needs, prepared once per config and theme. */
+export interface PlannedSite {
+  index: SiteIndex;
+  related: RelatedMap;
+  routes: Route[];
+  context: RenderContext;
+  templates: TemplateSet;
+  assets: ReadonlyMap<string, ThemeAsset>;
+  /** Warnings of the index (skipped drafts, future articles). */
+  warnings: Diagnostic[];
+}
 
-  let started = performance.now();
-  const index = buildSiteIndex(site.articles, config, { drafts: options.drafts ?? false, buildDate: date });
-  warnings.push(...index.skipped);
-  timings.push({ stage: "index", ms: performance.now() - started, detail: `${index.stories.size} stories` });
+/** The compiled theme: templates, UI strings, assets; loaded once per config (and per template change in dev). */
+export interface PreparedTheme {
+  templates: TemplateSet;
+  assets: readonly ThemeAsset[];
+  translators: Map<string, Translate>;
+  urls: SiteUrls;
+}
 
-  started = performance.now();
-  const related: RelatedMap = computeRelated([...index.articles.values()].map((article) => extractRelatedFeatures(article)), { ...config.related, explain: false }); // pages show no reasons; `gazette related` does
-  timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
-
-  started = performance.now();
+/** Loads and compiles templates, UI strings and assets; every problem is a BuildFailedError. */
+export async function prepareTheme(config: SiteConfig): Promise<PreparedTheme> {
+  const [{ loadTheme }, { checkUiStrings, createTranslator }, { SiteUrls }, { compileTemplates }] = await Promise.all([
+    import("./config/load-theme.js"),
+    import("./i18n/ui-strings.js"),
+    import("./i18n/urls.js"),
+    import("./render/templates.js"),
+  ]);
   const themeSink = new DiagnosticSink();
   const theme = await loadTheme(config, themeSink);
   const errors: SiteError[] = [...themeSink.errors, ...checkUiStrings(theme.strings, undefined)];
@@ -157,21 +157,85 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     translators.set(language.code, t);
     segments.set(language.code, { topics: t("segments.topics"), authors: t("segments.authors"), sources: t("segments.sources"), search: t("segments.search") });
   }
-  const urls = new SiteUrls(config.baseUrl, segments);
-  const { routes, errors: routeErrors } = planRoutes(index, config, urls, theme.assets);
+  return { templates, assets: theme.assets, translators, urls: new SiteUrls(config.baseUrl, segments) };
+}
+
+/**
+ * Normalized articles -> everything rendering needs: the site index, related lists, the routes
+ * (checked for collisions) and the render context. Pure apart from lazy imports; throws
+ * BuildFailedError on route errors. Timings are appended to `timings`.
+ */
+export async function planSite(
+  articles: readonly Article[],
+  config: SiteConfig,
+  theme: PreparedTheme,
+  options: { drafts: boolean; buildDate: string; timings: StageTiming[] },
+): Promise<PlannedSite> {
+  const [{ buildSiteIndex }, { computeRelated, extractRelatedFeatures }, { indexGroups }, { planRoutes }] = await Promise.all([
+    import("./i18n/site-index.js"),
+    import("./related/index.js"),
+    import("./render/view-context.js"),
+    import("./output/plan-routes.js"),
+  ]);
+  const { timings } = options;
+  let started = performance.now();
+  const index = buildSiteIndex(articles, config, { drafts: options.drafts, buildDate: options.buildDate });
+  timings.push({ stage: "index", ms: performance.now() - started, detail: `${index.stories.size} stories` });
+
+  started = performance.now();
+  // Pages show no reasons (`gazette related` does): explaining would double the time and memory.
+  const related: RelatedMap = computeRelated([...index.articles.values()].map((article) => extractRelatedFeatures(article)), { ...config.related, explain: false });
+  timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
+
+  started = performance.now();
+  const { routes, errors: routeErrors } = planRoutes(index, config, theme.urls, theme.assets);
   if (routeErrors.length > 0) throw new BuildFailedError(routeErrors);
   const context: RenderContext = {
     config,
     index,
     related,
-    urls,
-    translators,
-    assetHrefs: new Map(theme.assets.map((asset) => [asset.name, urls.href(`/${asset.outputPath}`)])),
-    devScript: options.devScript ?? null,
+    urls: theme.urls,
+    translators: theme.translators,
+    assetHrefs: new Map(theme.assets.map((asset) => [asset.name, theme.urls.href(`/${asset.outputPath}`)])),
     groupsById: indexGroups(index),
-    year: newestYear(index) ?? date.slice(0, 4),
+    year: newestYear(index) ?? options.buildDate.slice(0, 4),
   };
   timings.push({ stage: "plan", ms: performance.now() - started, detail: `${routes.length} routes` });
+  return {
+    index,
+    related,
+    routes,
+    context,
+    templates: theme.templates,
+    assets: new Map(theme.assets.map((asset) => [asset.name, asset])),
+    warnings: [...index.skipped],
+  };
+}
+
+/**
+ * load -> normalize -> index -> related -> routes -> render -> write.
+ * Any content, template or output error throws BuildFailedError with all errors, and the
+ * previous output stays as it was.
+ */
+export async function buildSite(options: BuildOptions): Promise<BuildResult> {
+  // Later stages load on demand: `gazette check` and `list` never pay for them.
+  const [{ createPageRenderer }, { createDiskWriter }, { createSearchIndexer }] = await Promise.all([
+    import("./render/render-pages.js"),
+    import("./output/write-output.js"),
+    import("./output/search-index.js"),
+  ]);
+  const site = await loadSite(options);
+  const { config, timings } = site;
+  if (site.errors.length > 0) throw new BuildFailedError(site.errors);
+  const date = buildDate();
+
+  let started = performance.now();
+  const theme = await prepareTheme(config);
+  timings.push({ stage: "theme", ms: performance.now() - started, detail: `${theme.assets.length} assets` });
+  const plan = await planSite(site.articles, config, theme, { drafts: options.drafts ?? false, buildDate: date, timings });
+  const warnings = [...site.warnings, ...plan.warnings];
+  const { routes, context } = plan;
+  const { urls } = context;
 
   started = performance.now();
   const outDir = path.resolve(config.root, config.paths.out);
@@ -188,7 +252,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const byKind: Record<string, number> = {};
   const search = config.search ? await createSearchIndexer() : null;
   try {
-    const renderer = createPageRenderer(context, templates, new Map(theme.assets.map((asset) => [asset.name, asset])), date);
+    const renderer = createPageRenderer(context, plan.templates, plan.assets, date);
     const queue = new WriteQueue(writer, 64);
     for (const route of routes) {
       const pages = renderer.render(route);

@@ -1,8 +1,8 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import type { Dirent } from "node:fs";
 import path from "node:path";
-import type { SourceArticle } from "../types.js";
-import type { DiagnosticSink } from "../errors/diagnostics.js";
+import type { Diagnostic, SourceArticle } from "../types.js";
+import { DiagnosticSink } from "../errors/diagnostics.js";
 import { ContentError, SiteError } from "../errors/site-error.js";
 import { hashText } from "../util/hash.js";
 import { isInside, toProjectPath } from "../util/paths.js";
@@ -15,7 +15,14 @@ export interface LoadContentOptions {
   root: string;
   /** Absolute content folder (default `<root>/articles`). */
   contentDir: string;
+  /**
+   * Files read before, by absolute path, with what reading them reported: reused instead of read
+   * again. `gazette dev` keeps one and deletes the entries of files the watcher saw change.
+   */
+  cache?: ContentCache;
 }
+
+export type ContentCache = Map<string, { source: SourceArticle | null; errors: SiteError[]; warnings: Diagnostic[] }>;
 
 /** Files larger than this are refused rather than risk exhausting memory on a mistaken drop. */
 export const MAX_ARTICLE_BYTES = 16 * 1024 * 1024;
@@ -75,7 +82,24 @@ export async function loadContent(options: LoadContentOptions, sink: DiagnosticS
 
   const listed = await mapLimit(bundles, 32, (bundle) => listBundle(bundle.absolute, bundle.storyKey, options.root, realContentDir, sink));
   const files = listed.flat();
-  const articles = await mapLimit(files, 64, (entry) => readArticle(entry.absolute, entry.storyKey, options.root, sink));
+  const cache = options.cache;
+  const articles = await mapLimit(files, 64, async (entry) => {
+    if (!cache) return readArticle(entry.absolute, entry.storyKey, options.root, sink);
+    let cached = cache.get(entry.absolute);
+    if (cached === undefined || cached.source?.storyKey !== entry.storyKey) {
+      const own = new DiagnosticSink();
+      cached = { source: await readArticle(entry.absolute, entry.storyKey, options.root, own), errors: own.errors, warnings: own.warnings };
+      cache.set(entry.absolute, cached);
+    }
+    for (const error of cached.errors) sink.error(error);
+    sink.warnings.push(...cached.warnings);
+    return cached.source;
+  });
+  if (cache) {
+    // Files no longer listed (deleted, renamed) leave the cache too.
+    const listedPaths = new Set(files.map((entry) => entry.absolute));
+    for (const key of cache.keys()) if (!listedPaths.has(key)) cache.delete(key);
+  }
   return articles.filter((article): article is SourceArticle => article !== null);
 }
 

@@ -3,6 +3,9 @@ import type { DiagnosticSink } from "../errors/diagnostics.js";
 import { MetadataError } from "../errors/site-error.js";
 import { normalizeArticle, type NormalizeContext } from "./normalize-article.js";
 
+/** What normalizing one file gives: an article (with its warnings), or errors, or a skip warning. */
+export type NormalizeOutcome = ReturnType<typeof normalizeArticle>;
+
 export type { NormalizeContext } from "./normalize-article.js";
 
 /**
@@ -10,10 +13,20 @@ export type { NormalizeContext } from "./normalize-article.js";
  * (two versions of a story in one language, two articles with one URL, dangling references).
  * Errors and warnings go to `sink`; the result holds only articles that normalized cleanly.
  */
-export function normalizeArticles(sources: readonly SourceArticle[], context: NormalizeContext, sink: DiagnosticSink): Article[] {
+export function normalizeArticles(
+  sources: readonly SourceArticle[],
+  context: NormalizeContext,
+  sink: DiagnosticSink,
+  /** Outcomes of sources normalized before with the same context (`gazette dev`): reused, not redone. */
+  cache?: WeakMap<SourceArticle, NormalizeOutcome>,
+): Article[] {
   const articles: Article[] = [];
   for (const source of sources) {
-    const outcome = normalizeArticle(source, context);
+    let outcome = cache?.get(source);
+    if (outcome === undefined) {
+      outcome = normalizeArticle(source, context);
+      cache?.set(source, outcome);
+    }
     for (const error of outcome.errors) sink.error(error);
     if (outcome.article) {
       for (const warning of outcome.article.diagnostics) sink.warnings.push(warning);

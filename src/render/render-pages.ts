@@ -6,6 +6,8 @@ import { renderAtom, renderJsonFeed, renderRss, type FeedInput } from "./feeds.j
 import { renderMarkdown } from "./markdown.js";
 import { chooserPage, frontPage, groupIndexPage, groupPage, notFoundPage, searchPage } from "./page-views.js";
 import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, type SitemapEntry } from "./sitemaps.js";
+
+export type { SitemapEntry } from "./sitemaps.js";
 import type { TemplateSet } from "./templates.js";
 import { language, type RenderContext } from "./view-context.js";
 import type { PageView } from "./view-models.js";
@@ -13,8 +15,13 @@ import type { PageView } from "./view-models.js";
 export interface PageRenderer {
   /** Renders one route; sitemaps wait for `finish`, because they list every other page. */
   render(route: Route): RenderedPage[];
-  /** The sitemaps, once every page has been rendered. */
-  finish(): RenderedPage[];
+  /** The sitemap entry of a rendered route (by output path); undefined when it is not in the sitemap. */
+  sitemapEntry(outputPath: string): SitemapEntry | undefined;
+  /**
+   * The sitemaps, once every page has been rendered: over the entries of the rendered routes, in
+   * route order, or over `entries` (`gazette dev` renders only the routes that changed).
+   */
+  finish(entries?: readonly SitemapEntry[]): RenderedPage[];
 }
 
 /** Google News sitemaps list articles of the last two days before the build. */
@@ -22,14 +29,14 @@ const NEWS_WINDOW_MS = 2 * 86_400_000;
 
 export function createPageRenderer(context: RenderContext, templates: TemplateSet, assets: ReadonlyMap<string, ThemeAsset>, buildDate: string): PageRenderer {
   const { urls, config, index } = context;
-  const sitemapEntries: SitemapEntry[] = [];
+  const sitemapEntries = new Map<string, SitemapEntry>();
   const deferred: Route[] = [];
 
   const html = (route: Route, view: PageView, lastmod: string | null): RenderedPage[] => {
     const body = templates.render(view);
     // A page belongs in the sitemap when it is its own canonical and may be indexed.
     if (view.head.robots === null && view.head.canonical === urls.absolute(route.url)) {
-      sitemapEntries.push({ loc: view.head.canonical, lastmod, alternates: view.head.alternates });
+      sitemapEntries.set(route.outputPath, { loc: view.head.canonical, lastmod, alternates: view.head.alternates });
     }
     return [{ outputPath: route.outputPath, body }];
   };
@@ -77,12 +84,15 @@ export function createPageRenderer(context: RenderContext, templates: TemplateSe
           return assertNever(params);
       }
     },
-    finish() {
+    sitemapEntry(outputPath) {
+      return sitemapEntries.get(outputPath);
+    },
+    finish(entries) {
       const pages: RenderedPage[] = [];
       for (const route of deferred) {
         const files =
           route.params.kind === "sitemap"
-            ? renderSitemaps(sitemapEntries, config.baseUrl)
+            ? renderSitemaps(entries ?? [...sitemapEntries.values()], config.baseUrl)
             : renderNewsSitemaps(newsEntries(context, buildDate), config.baseUrl);
         for (const file of files) pages.push({ outputPath: file.path, body: file.content });
       }

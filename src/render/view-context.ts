@@ -15,8 +15,6 @@ export interface RenderContext {
   translators: ReadonlyMap<string, Translate>;
   /** Theme asset name -> root-relative href of its fingerprinted file. */
   assetHrefs: ReadonlyMap<string, string>;
-  /** Injected before </body> in dev builds. */
-  devScript: string | null;
   /** Per language, kind and id: the group page (topic/author/source) it belongs to. */
   groupsById: ReadonlyMap<string, Group>;
   /** Year of the newest article: stable across builds, unlike the clock. */
@@ -150,7 +148,6 @@ export function baseView(context: RenderContext, lang: string, head: HeadInput, 
     },
     nav: { home: urls.href(urls.front(lang)), topics: urls.href(urls.groupIndex(lang, "topic")), search: urls.href(urls.search(lang)), languages },
     assets: { css: context.assetHrefs.get("style.css") ?? urls.href("/assets/style.css") },
-    devScript: context.devScript,
   };
 }
 

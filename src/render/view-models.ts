@@ -96,8 +96,6 @@ export interface BaseView {
   head: HeadView;
   nav: NavView;
   assets: { css: string };
-  /** Dev-server live-reload snippet; null in production builds. */
-  devScript: string | null;
 }
 
 export interface ArticleView {
