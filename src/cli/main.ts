@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   build: { summary: "build the site into public/", load: () => import("./commands/build.js") },
   check: { summary: "validate all content; write nothing", load: () => import("./commands/check.js") },
   list: { summary: "print the normalized article records as JSON", load: () => import("./commands/list.js") },
+  dev: { summary: "build, serve, watch and live-reload while you edit", load: () => import("./commands/dev.js") },
   preview: { summary: "serve public/ as a static host would", load: () => import("./commands/preview.js") },
   new: { summary: "create a new article with valid frontmatter", load: () => import("./commands/new.js") },
   related: { summary: "explain the related-articles list of one story", load: () => import("./commands/related.js") },

@@ -51,16 +51,10 @@ export type ResolvedRequest =
  */
 export async function resolveRequest(root: string, rawUrl: string): Promise<ResolvedRequest> {
   const realRoot = await realpath(root);
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(new URL(rawUrl, "http://localhost").pathname);
-  } catch {
-    return { kind: "bad-request" };
-  }
-  if (pathname.includes("\0") || pathname.includes("\\") || /%2f|%5c/i.test(rawUrl)) return { kind: "bad-request" };
-  const segments = pathname.split("/");
-  if (segments.some((segment) => segment === ".." || segment === ".")) return { kind: "bad-request" };
-  if (segments.some((segment) => segment.startsWith(".") && segment !== "")) return notFound(realRoot);
+  const parsed = parseRequestPath(rawUrl);
+  if (parsed === "bad-request") return { kind: "bad-request" };
+  if (parsed === "hidden") return notFound(realRoot);
+  const { pathname, segments } = parsed;
 
   const candidate = path.join(realRoot, ...segments);
   if (!isInside(realRoot, candidate)) return { kind: "bad-request" };
@@ -73,6 +67,25 @@ export async function resolveRequest(root: string, rawUrl: string): Promise<Reso
   }
   if (found === "file") return { kind: "file", file: candidate, status: 200 };
   return notFound(realRoot);
+}
+
+/**
+ * The decoded path of a request URL and its segments, or why it is refused: traversal (`..`, `.`,
+ * encoded slashes or backslashes, NUL) is a bad request; dotfiles (`.gazette-output`) are hidden.
+ */
+export function parseRequestPath(rawUrl: string): { pathname: string; segments: string[] } | "bad-request" | "hidden" {
+  let pathname: string;
+  try {
+    // Prefixed rather than resolved: "//host/x" is a path here, not a protocol-relative URL.
+    pathname = decodeURIComponent(new URL(rawUrl.startsWith("/") ? `http://localhost${rawUrl}` : rawUrl, "http://localhost").pathname);
+  } catch {
+    return "bad-request";
+  }
+  if (pathname.includes("\0") || pathname.includes("\\") || /%2f|%5c/i.test(rawUrl)) return "bad-request";
+  const segments = pathname.split("/");
+  if (segments.some((segment) => segment === ".." || segment === ".")) return "bad-request";
+  if (segments.some((segment) => segment.startsWith(".") && segment !== "")) return "hidden";
+  return { pathname, segments };
 }
 
 async function notFound(realRoot: string): Promise<ResolvedRequest> {

@@ -28,7 +28,7 @@ describe("gazette CLI", () => {
   test("--help lists the commands; no command is a usage error (exit 2)", async () => {
     const help = await gazette(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["build", "check", "list", "related", "new", "preview"]) expect(help.stdout).toContain(command);
+    for (const command of ["build", "check", "list", "related", "new", "preview", "dev"]) expect(help.stdout).toContain(command);
     expect((await gazette([])).code).toBe(2);
   });
 
@@ -46,7 +46,7 @@ describe("gazette CLI", () => {
   });
 
   test("every command has --help", async () => {
-    for (const command of ["build", "check", "list", "related", "new", "preview"]) {
+    for (const command of ["build", "check", "list", "related", "new", "preview", "dev"]) {
       const result = await gazette([command, "--help"]);
       expect(result.code, command).toBe(0);
       expect(result.stdout).toMatch(/Usage: gazette /);
@@ -140,6 +140,36 @@ describe("gazette CLI", () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(/build ok: \d+ files in site\/ .* languages de, en, fr; 0 warnings/);
       expect((await stat(path.join(root, "site/de/index.html"))).isFile()).toBe(true);
+    } finally {
+      await removeTempSite(root);
+    }
+  });
+});
+
+describe("gazette dev as a process", () => {
+  test("prints its URL, serves the site, and stops cleanly (exit 0) on Ctrl-C", async () => {
+    const { spawn } = await import("node:child_process");
+    const root = await makeTempSite({ "articles/gipfel/de.md": article({ title: "Gipfel in Berlin", date: "2025-02-14", author: "Erika Muster" }) });
+    try {
+      const child = spawn(process.execPath, [BIN, "dev", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.setEncoding("utf8");
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr.on("data", (chunk: string) => {
+          stderr += chunk;
+          const found = /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
+          if (found) resolve(found[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`dev exited early (${code}): ${stderr}`)));
+      });
+      expect(stderr).toMatch(/✓ initial build: \d+ written/);
+      const page = await fetch(`${url}de/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("Gipfel in Berlin");
+      const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      child.kill("SIGINT");
+      expect(await exit).toBe(0);
+      expect(existsSync(path.join(root, "public"))).toBe(false); // dev serves from memory
     } finally {
       await removeTempSite(root);
     }

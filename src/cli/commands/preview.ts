@@ -11,7 +11,7 @@ export const spec: CommandSpec = {
   summary: "Serve the built site (public/) as a static host would: pretty URLs, the 404 page, no live reload.",
   usage: "gazette preview [--port N] [--host H] [--out DIR]",
   options: { port: { type: "string" }, host: { type: "string" }, out: { type: "string" } },
-  help: ["--port N          port (default 4321; the next free one if taken)", "--host H          interface to listen on (default 127.0.0.1)", "--out DIR         folder to serve (default: public/)"],
+  help: ["--port N          port (default 4321, or the next free one; 0: any free port)", "--host H          interface to listen on (default 127.0.0.1)", "--out DIR         folder to serve (default: public/)"],
 };
 
 export async function run(args: ParsedCommand): Promise<number> {
@@ -21,7 +21,7 @@ export async function run(args: ParsedCommand): Promise<number> {
   const info = await stat(outDir).catch(() => null);
   if (!info?.isDirectory()) throw new SiteError(`there is no built site in ${path.relative(root, outDir) || "."}/.`, { hint: "Run `npx gazette build` first." });
   const host = typeof args.values.host === "string" ? args.values.host : "127.0.0.1";
-  const requested = intOption("port", args.values.port, 1, 65535);
+  const requested = intOption("port", args.values.port, 0, 65535);
   const server = createStaticServer({ root: outDir, host, port: requested ?? 4321 });
   let port: number;
   try {

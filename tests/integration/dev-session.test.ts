@@ -1,0 +1,149 @@
+/**
+ * The dev session's incremental rebuilds against cold builds: after every kind of edit, the pages
+ * it serves must be byte-identical to what `gazette build` makes of the same files (Pagefind's
+ * index aside: dev does not build it), while rendering and writing only what changed.
+ */
+import { cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { summarizeChanges, type Change } from "../../src/dev/classify-change.js";
+import { SiteSession, type RebuildReport } from "../../src/dev/site-session.js";
+import { REPO_ROOT, buildToMemory, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+
+const EPOCH = "1755734400";
+let root: string;
+let session: SiteSession;
+
+beforeAll(async () => {
+  root = await makeTempSite({});
+  await cp(path.join(REPO_ROOT, "articles"), path.join(root, "articles"), { recursive: true });
+  await cp(path.join(REPO_ROOT, "data"), path.join(root, "data"), { recursive: true });
+  await cp(path.join(REPO_ROOT, "gazette.config.yml"), path.join(root, "gazette.config.yml"));
+  process.env.SOURCE_DATE_EPOCH = EPOCH;
+  session = new SiteSession({ root });
+  const first = await session.rebuild(null);
+  expect(first.errors).toEqual([]);
+});
+
+afterAll(async () => {
+  delete process.env.SOURCE_DATE_EPOCH;
+  await removeTempSite(root);
+});
+
+const abs = (relative: string) => path.join(root, relative);
+
+function change(kind: Change["kind"], relative: string, event: Change["event"] = "change"): Change {
+  return { kind, path: abs(relative), event };
+}
+
+async function rebuild(...changes: Change[]): Promise<RebuildReport> {
+  return session.rebuild(summarizeChanges(changes));
+}
+
+/** The session's files equal a cold build's, file for file and byte for byte. */
+async function expectSameAsColdBuild(): Promise<void> {
+  const { files } = await buildToMemory(root, { epoch: EPOCH });
+  const cold = new Map([...files].filter(([file]) => !file.startsWith("pagefind/")));
+  expect([...session.files.keys()].sort()).toEqual([...cold.keys()].sort());
+  for (const [file, body] of cold) expect(text(session.files.get(file)!), file).toBe(text(body));
+}
+
+describe("incremental rebuilds equal cold builds", () => {
+  test("the first build", async () => {
+    await expectSameAsColdBuild();
+  });
+
+  test("editing one article's title renders that story's pages and its listings, not the whole site", async () => {
+    const file = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/de.md";
+    const source = await readFile(abs(file), "utf8");
+    await writeFile(abs(file), source.replace(/^title: .*$/m, "title: Gipfel in Alaska endet ohne Einigung"));
+    const report = await rebuild(change("content", file));
+    expect(report.ok).toBe(true);
+    expect(report.rendered).toBeGreaterThan(0);
+    expect(report.rendered).toBeLessThan(report.routes / 2);
+    expect(report.written).toContain("de/index.html");
+    expect(report.written).toContain("de/feed.xml");
+    expect(report.written).toContain("sitemap.xml");
+    expect(report.written.some((written) => written.startsWith("de/gipfel-in-alaska-endet-ohne-einigung/"))).toBe(true);
+    // Pages that show nothing of the story are not rewritten: an English topic index, the 404 page.
+    expect(report.written).not.toContain("404.html");
+    expect(report.written).not.toContain("en/topics/index.html");
+    expect(report.removed.some((removed) => removed.startsWith("de/") && removed.endsWith("/index.html"))).toBe(true); // the old slug's page
+    await expectSameAsColdBuild();
+  });
+
+  test("an unchanged save writes nothing", async () => {
+    const report = await rebuild(change("content", "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/de.md"));
+    expect(report.ok).toBe(true);
+    expect(report.written).toEqual([]);
+    expect(report.removed).toEqual([]);
+  });
+
+  test("deleting a translation removes its page and every link to it", async () => {
+    const file = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md";
+    const before = [...session.files.keys()].filter((key) => key.startsWith("fr/"));
+    await rm(abs(file));
+    const report = await rebuild(change("content", file, "unlink"));
+    expect(report.ok).toBe(true);
+    expect(report.removed.length).toBeGreaterThan(0);
+    expect(report.removed.every((removed) => before.includes(removed) || removed.startsWith("fr/"))).toBe(true);
+    await expectSameAsColdBuild();
+  });
+
+  test("adding a story and renaming a story folder", async () => {
+    await mkdir(abs("articles/neue-geschichte"), { recursive: true });
+    await writeFile(
+      abs("articles/neue-geschichte/de.md"),
+      "---\ntitle: Neue Gespräche über die Ukraine in Berlin\ndate: 2025-08-20\nauthor: Erika Muster\ntags: [Ukraine, Berlin]\n---\n\nDie Gespräche über die Ukraine gingen am Mittwoch in Berlin weiter, sagten Teilnehmer.\n",
+    );
+    let report = await rebuild(change("content", "articles/neue-geschichte/de.md", "add"));
+    expect(report.ok).toBe(true);
+    expect(report.written.some((written) => written.startsWith("de/neue-gespraeche-ueber-die-ukraine-in-berlin/"))).toBe(true);
+    await expectSameAsColdBuild();
+
+    await rename(abs("articles/neue-geschichte"), abs("articles/umbenannte-geschichte"));
+    report = await rebuild(change("content", "articles/neue-geschichte", "unlink"), change("content", "articles/umbenannte-geschichte/de.md", "add"));
+    expect(report.ok).toBe(true);
+    await expectSameAsColdBuild();
+  });
+
+  test("a broken save keeps the last good build; fixing it recovers", async () => {
+    const file = "articles/umbenannte-geschichte/de.md";
+    const good = await readFile(abs(file), "utf8");
+    const snapshot = new Map(session.files);
+    await writeFile(abs(file), good.replace("tags: [Ukraine, Berlin]", "tags: [Ukraine, Berlin"));
+    const broken = await rebuild(change("content", file));
+    expect(broken.ok).toBe(false);
+    expect(broken.errors.length).toBeGreaterThan(0);
+    expect(broken.errors[0]!.location?.file).toBe(file);
+    expect(broken.errors[0]!.location?.line).toBeGreaterThan(1);
+    expect(session.errors).toEqual(broken.errors);
+    expect(session.files).toEqual(snapshot);
+
+    await writeFile(abs(file), good);
+    const fixed = await rebuild(change("content", file));
+    expect(fixed.ok).toBe(true);
+    expect(session.errors).toEqual([]);
+    await expectSameAsColdBuild();
+  });
+
+  test("a template override re-renders every page that uses it", async () => {
+    await mkdir(abs("templates/partials"), { recursive: true });
+    const footer = await readFile(path.join(REPO_ROOT, "templates/partials/footer.eta"), "utf8");
+    await writeFile(abs("templates/partials/footer.eta"), footer.replace("</footer>", "<p>Redaktion Muster</p>\n</footer>"));
+    const report = await rebuild(change("template", "templates/partials/footer.eta", "add"));
+    expect(report.ok).toBe(true);
+    expect(report.written).toContain("de/index.html");
+    expect(text(session.files.get("de/index.html")!)).toContain("Redaktion Muster");
+    await expectSameAsColdBuild();
+  });
+
+  test("a config change rebuilds everything", async () => {
+    const config = await readFile(abs("gazette.config.yml"), "utf8");
+    await writeFile(abs("gazette.config.yml"), config.replace(/^perPage: .*$/m, "perPage: 2"));
+    const report = await rebuild(change("config", "gazette.config.yml"));
+    expect(report.ok).toBe(true);
+    expect(report.written).toContain("de/page/2/index.html");
+    await expectSameAsColdBuild();
+  });
+});
