@@ -1,0 +1,261 @@
+#!/usr/bin/env node
+// bench/run.mjs: the whole `gazette build` on generated corpora, side by side with Hugo and with a
+// Node lower bound, and the dev server's one-article rebuild. Never part of `npm test`.
+//
+//   npm run bench                              # 1,000 and 10,000 stories, 3 runs each
+//   npm run bench -- --size 30000 --runs 2
+//   npm run bench -- --vs-hugo                 # + Hugo (apt-get install hugo), interleaved A B A B
+//   npm run bench -- --incremental             # + dev-mode rebuild after editing one article
+//   npm run bench -- --floor                   # + the Node floor: read + marked + write, nothing else
+//
+// Corpora come from ../shared/bench/make-corpus.mjs, generated once into bench/.corpora/<size>/
+// (git-ignored, shared with bench:related). Builds run as child processes under /usr/bin/time -v
+// (wall, user+sys CPU, peak RSS); Gazette's own stage timings come from `build --verbose`. Every
+// figure printed is a median over the runs; ratios are taken pair by pair within one run, so
+// machine noise hits both sides alike. Search (Pagefind) is off, as Hugo builds none; pass
+// --search to include it.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SHARED = path.resolve(ROOT, "..", "shared", "bench");
+const CORPORA = path.join(ROOT, "bench", ".corpora");
+const WORK = path.join(ROOT, "bench", ".work");
+const GAZETTE = path.join(ROOT, "bin", "gazette.js");
+const EPOCH = "1767225600"; // 2026-01-01: a fixed build date, so runs do the same work
+
+const options = parseArgs(process.argv.slice(2));
+if (options.incrementalChild) {
+  await incrementalChild(options.incrementalChild, Number(options.runs));
+  process.exit(0);
+}
+if (!existsSync(path.join(ROOT, "dist", "cli", "main.js"))) fail("dist/ is missing: run `npm run compile` first (npm run bench does).");
+if (!existsSync("/usr/bin/time")) fail("/usr/bin/time is missing: apt-get install time");
+if (options.vsHugo && spawnSync("hugo", ["version"]).status !== 0) fail("--vs-hugo needs Hugo: apt-get install hugo");
+
+const summary = [];
+for (const size of options.sizes) {
+  const corpus = ensureCorpus(size);
+  if (!corpus) continue;
+  const site = prepareSite(size);
+  const hugoWork = options.vsHugo ? prepareHugo(size, corpus) : null;
+  console.log(`\n== ${size.toLocaleString("en")} stories (${countFiles(corpus)} files), ${options.runs} runs${hugoWork ? ", interleaved with Hugo" : ""}`);
+  const gazette = [];
+  const hugo = [];
+  const floor = [];
+  for (let run = 1; run <= options.runs; run++) {
+    gazette.push(timeGazette(site, corpus));
+    report(`gazette #${run}`, gazette.at(-1));
+    if (hugoWork) {
+      hugo.push(timed("bash", [path.join(SHARED, "run-hugo.sh"), "build", hugoWork], {}));
+      report(`hugo    #${run}`, hugo.at(-1), `ratio ${(gazette.at(-1).wall / hugo.at(-1).wall).toFixed(3)}`);
+    }
+    if (options.floor) {
+      floor.push(timed(process.execPath, [path.join(ROOT, "bench", "floor.mjs"), corpus, path.join(WORK, `floor-${size}`)], {}));
+      report(`floor   #${run}`, floor.at(-1), `ratio ${(gazette.at(-1).wall / floor.at(-1).wall).toFixed(3)}`);
+    }
+  }
+  const row = { size, files: gazette[0].files, gazette: medians(gazette), stages: medianStages(gazette) };
+  if (hugo.length > 0) {
+    row.hugo = medians(hugo);
+    row.vsHugo = median(gazette.map((g, i) => g.wall / hugo[i].wall));
+  }
+  if (floor.length > 0) {
+    row.floor = medians(floor);
+    row.vsFloor = median(gazette.map((g, i) => g.wall / floor[i].wall));
+  }
+  if (options.incremental) row.incremental = measureIncremental(site, corpus);
+  summary.push(row);
+  printRow(row);
+}
+printSummary(summary);
+
+// ---------------------------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const parsed = { sizes: [1000, 10_000], runs: 3, vsHugo: false, incremental: false, floor: false, search: false, incrementalChild: null };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) fail(`${flag} needs a value`);
+      return next;
+    };
+    if (flag === "--size" || flag === "--sizes") parsed.sizes = value().split(",").map((each) => Number(each.replace(/_/g, "")));
+    else if (flag === "--runs") parsed.runs = Number(value());
+    else if (flag === "--vs-hugo") parsed.vsHugo = true;
+    else if (flag === "--incremental") parsed.incremental = true;
+    else if (flag === "--floor") parsed.floor = true;
+    else if (flag === "--search") parsed.search = true;
+    else if (flag === "--incremental-child") parsed.incrementalChild = value();
+    else fail(`unknown option ${flag} (see the comment at the top of bench/run.mjs)`);
+  }
+  if (parsed.sizes.some((size) => !Number.isInteger(size) || size < 1)) fail("--size takes whole numbers, e.g. --size 1000,10000");
+  if (!Number.isInteger(parsed.runs) || parsed.runs < 1) fail("--runs takes a whole number");
+  return parsed;
+}
+
+function ensureCorpus(size) {
+  const dir = path.join(CORPORA, String(size));
+  const articles = path.join(dir, "articles");
+  const labels = path.join(dir, "labels.json");
+  if (existsSync(labels) && existsSync(articles)) return articles;
+  const makeCorpus = path.join(SHARED, "make-corpus.mjs");
+  if (!existsSync(makeCorpus)) fail(`${makeCorpus} is missing: the shared benchmark folder must sit beside the repository.`);
+  mkdirSync(CORPORA, { recursive: true });
+  const { bavail, bsize } = statfsSync(CORPORA);
+  const needed = Math.max(1, size / 10_000) * 1024 ** 3;
+  if (bavail * bsize < needed) {
+    console.log(`skipping ${size.toLocaleString("en")} stories: not enough free disk for the corpus and its builds.`);
+    return null;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  console.log(`generating ${size.toLocaleString("en")} stories in ${path.relative(ROOT, dir)}/ (once) ...`);
+  const result = spawnSync(process.execPath, [makeCorpus, "--out", articles, "--stories", String(size), "--labels", labels], { stdio: "inherit" });
+  if (result.status !== 0) fail(`make-corpus.mjs failed (exit ${result.status}).`);
+  return articles;
+}
+
+/** A project folder for the corpus: the repository's config (languages, zone), search per option. */
+function prepareSite(size) {
+  const site = path.join(WORK, `site-${size}`);
+  mkdirSync(site, { recursive: true });
+  let config = readFileSync(path.join(ROOT, "gazette.config.yml"), "utf8");
+  config = config.replace(/^search: .*$/m, "") + `\nsearch: ${options.search}\n`;
+  writeFileSync(path.join(site, "gazette.config.yml"), config);
+  rmSync(path.join(site, "data"), { recursive: true, force: true });
+  mkdirSync(path.join(site, "data"), { recursive: true });
+  writeFileSync(path.join(site, "data", "entities.yml"), readFileSync(path.join(ROOT, "data", "entities.yml")));
+  return site;
+}
+
+function prepareHugo(size, corpus) {
+  const work = path.join(WORK, `hugo-${size}`);
+  const result = spawnSync("bash", [path.join(SHARED, "run-hugo.sh"), "prepare", corpus, work], { stdio: "inherit" });
+  if (result.status !== 0) fail("run-hugo.sh prepare failed");
+  return work;
+}
+
+function timeGazette(site, corpus) {
+  const result = timed(process.execPath, [GAZETTE, "build", "--content", corpus, "--out", path.join(site, "public"), "--verbose"], { cwd: site, env: { SOURCE_DATE_EPOCH: EPOCH } });
+  const files = Number(/build ok: (\d+) files/.exec(result.stderr)?.[1] ?? NaN);
+  const stages = {};
+  for (const match of result.stderr.matchAll(/^ {2}(\S+)\s+([\d.]+) (ms|s)\b/gm)) stages[match[1]] = Number(match[2]) * (match[3] === "s" ? 1000 : 1);
+  return { ...result, files, stages };
+}
+
+/** Runs a command under /usr/bin/time -v; wall and CPU in seconds, peak RSS in MiB. */
+function timed(command, args, { cwd = ROOT, env = {} }) {
+  const result = spawnSync("/usr/bin/time", ["-v", command, ...args], { cwd, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const stderr = result.stderr ?? "";
+  if (result.status !== 0) fail(`${path.basename(command)} ${args.join(" ")} failed (exit ${result.status}):\n${stderr.slice(-3000)}`);
+  const field = (name) => /: (.+)$/.exec(stderr.split("\n").find((line) => line.trim().startsWith(name)) ?? "")?.[1] ?? "";
+  const wallText = field("Elapsed (wall clock) time");
+  const wall = wallText.split(":").reduce((total, part) => total * 60 + Number(part), 0);
+  const cpu = Number(field("User time (seconds)")) + Number(field("System time (seconds)"));
+  const rssMiB = Number(field("Maximum resident set size (kbytes)")) / 1024;
+  return { wall, cpu, rssMiB, stderr };
+}
+
+/** Dev mode: a session on the corpus, then one article edited and rebuilt, several times. */
+function measureIncremental(site, corpus) {
+  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--incremental-child", JSON.stringify({ site, corpus }), "--runs", String(Math.max(5, options.runs))], {
+    encoding: "utf8",
+    env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) fail(`incremental measurement failed:\n${result.stderr}`);
+  const figures = JSON.parse(result.stdout.trim().split("\n").at(-1));
+  console.log(`  dev: first build ${figures.firstMs.toFixed(0)} ms; one-article rebuild median ${figures.medianMs.toFixed(0)} ms ` + `(${figures.samples.map((ms) => ms.toFixed(0)).join(", ")}), ${figures.written} files written, ${figures.rendered} pages rendered`);
+  return figures;
+}
+
+async function incrementalChild(spec, runs) {
+  const { site, corpus } = JSON.parse(spec);
+  const { SiteSession } = await import(path.join(ROOT, "dist", "dev", "site-session.js"));
+  const { summarizeChanges } = await import(path.join(ROOT, "dist", "dev", "classify-change.js"));
+  const session = new SiteSession({ root: site, content: corpus });
+  let started = performance.now();
+  const first = await session.rebuild(null);
+  const firstMs = performance.now() - started;
+  if (!first.ok) throw new Error(first.errors.map((error) => error.message).join("\n"));
+  // The newest story's German version: on the front page, in feeds and topic pages: the most work.
+  const story = readdirSync(corpus).sort().at(-1);
+  const file = path.join(corpus, story, "de.md");
+  const original = readFileSync(file, "utf8");
+  const samples = [];
+  let last = first;
+  try {
+    for (let run = 0; run < runs; run++) {
+      writeFileSync(file, `${original.trimEnd()}\n\nAktualisiert: Fassung ${run + 1}.\n`);
+      started = performance.now();
+      last = await session.rebuild(summarizeChanges([{ kind: "content", path: file, event: "change" }]));
+      samples.push(performance.now() - started);
+      if (!last.ok) throw new Error(last.errors.map((error) => error.message).join("\n"));
+    }
+  } finally {
+    writeFileSync(file, original);
+  }
+  console.log(JSON.stringify({ firstMs, medianMs: median(samples), samples, written: last.written.length, rendered: last.rendered }));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function countFiles(corpus) {
+  let count = 0;
+  for (const story of readdirSync(corpus)) count += readdirSync(path.join(corpus, story)).length;
+  return count;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medians(results) {
+  return { wall: median(results.map((r) => r.wall)), cpu: median(results.map((r) => r.cpu)), rssMiB: median(results.map((r) => r.rssMiB)) };
+}
+
+function medianStages(results) {
+  const names = Object.keys(results[0].stages);
+  return Object.fromEntries(names.map((name) => [name, median(results.map((r) => r.stages[name] ?? 0))]));
+}
+
+function report(label, result, extra = "") {
+  console.log(`  ${label}: wall ${result.wall.toFixed(2)} s, cpu ${result.cpu.toFixed(2)} s, peak RSS ${result.rssMiB.toFixed(0)} MiB${extra ? `  (${extra})` : ""}`);
+}
+
+function printRow(row) {
+  const g = row.gazette;
+  console.log(`  median: gazette ${g.wall.toFixed(2)} s wall, ${g.cpu.toFixed(2)} s CPU, ${g.rssMiB.toFixed(0)} MiB; ${(row.files / g.wall).toFixed(0)} files/s`);
+  console.log(`  stages (median ms): ${Object.entries(row.stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+  if (row.hugo) console.log(`  median: hugo ${row.hugo.wall.toFixed(2)} s wall, ${row.hugo.rssMiB.toFixed(0)} MiB; gazette/hugo ratio (median of pairs) ${row.vsHugo.toFixed(3)}`);
+  if (row.floor) console.log(`  median: node floor ${row.floor.wall.toFixed(2)} s wall; gazette/floor ratio ${row.vsFloor.toFixed(3)}`);
+}
+
+function printSummary(rows) {
+  if (rows.length === 0) return;
+  console.log("\n| stories | files | gazette wall | CPU | peak RSS | files/s | vs Hugo | vs floor | dev rebuild |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const row of rows) {
+    const g = row.gazette;
+    console.log(
+      `| ${row.size.toLocaleString("en")} | ${row.files} | ${g.wall.toFixed(2)} s | ${g.cpu.toFixed(2)} s | ${g.rssMiB.toFixed(0)} MiB | ${(row.files / g.wall).toFixed(0)} | ` +
+        `${row.vsHugo ? `${row.vsHugo.toFixed(3)} (Hugo ${row.hugo.wall.toFixed(2)} s)` : "–"} | ${row.vsFloor ? row.vsFloor.toFixed(3) : "–"} | ${row.incremental ? `${row.incremental.medianMs.toFixed(0)} ms` : "–"} |`,
+    );
+  }
+  if (rows.length > 1) {
+    const [small, large] = [rows[0], rows.at(-1)];
+    console.log(`\ntime ratio ${large.size}/${small.size} stories: ${(large.gazette.wall / small.gazette.wall).toFixed(2)} (size ratio ${(large.size / small.size).toFixed(1)})`);
+  }
+}
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
