@@ -106,6 +106,8 @@ export interface Article {
   readonly lang: string;
   readonly file: string;
   readonly slug: string;
+  /** The slug was written in the frontmatter (a clash is then an error), not made from the title. */
+  readonly slugGiven: boolean;
   /** Site-relative URL with trailing slash (`/de/trump-und-putin/`). */
   readonly url: string;
   readonly title: string;

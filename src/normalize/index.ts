@@ -20,6 +20,16 @@ export function normalizeArticles(
   /** Outcomes of sources normalized before with the same context (`gazette dev`): reused, not redone. */
   cache?: WeakMap<SourceArticle, NormalizeOutcome>,
 ): Article[] {
+  return checkAcrossArticles(normalizeEach(sources, context, sink, cache), sink);
+}
+
+/** Each file on its own (what build workers run on their share of the files); no cross-file checks. */
+export function normalizeEach(
+  sources: readonly SourceArticle[],
+  context: NormalizeContext,
+  sink: DiagnosticSink,
+  cache?: WeakMap<SourceArticle, NormalizeOutcome>,
+): Article[] {
   const articles: Article[] = [];
   for (const source of sources) {
     let outcome = cache?.get(source);
@@ -35,12 +45,15 @@ export function normalizeArticles(
       sink.warnings.push(outcome.skipped);
     }
   }
-  return checkAcrossArticles(articles, sink);
+  return articles;
 }
 
-function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): Article[] {
+/**
+ * The checks that need every article (two versions of a story in one language, URL clashes,
+ * dangling references, sections inherited by translations). Input in path order.
+ */
+export function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): Article[] {
   const byId = new Map<string, Article>();
-  const byUrl = new Map<string, Article>();
   const storyKeys = new Set(articles.map((article) => article.storyKey));
   const rejected = new Set<Article>();
 
@@ -57,20 +70,8 @@ function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): Article
       continue;
     }
     byId.set(article.id, article);
-    const clash = byUrl.get(article.url);
-    if (clash) {
-      sink.error(
-        new MetadataError(`the slug "${article.slug}" is already used by ${clash.file}; both would be published at ${article.url}.`, {
-          location: { file: article.file, line: 1 },
-          hint: "Give one of them a different title or a `slug:` of its own.",
-        }),
-      );
-      rejected.add(article);
-      continue;
-    }
-    byUrl.set(article.url, article);
   }
-
+  const moved = assignUrls(articles.filter((article) => !rejected.has(article)), sink, rejected);
   // A translation without a section takes its story's: the section is a property of the story.
   const storySection = new Map<string, string>();
   for (const article of articles) {
@@ -78,10 +79,11 @@ function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): Article
   }
 
   const result: Article[] = [];
-  for (const original of articles) {
-    if (rejected.has(original)) continue;
+  for (const loaded of articles) {
+    if (rejected.has(loaded)) continue;
+    const original = moved.get(loaded) ?? loaded;
     const inherited = original.category === null ? storySection.get(original.storyKey) : undefined;
-    const article = inherited ? { ...original, category: inherited } : original;
+    const article = inherited ? { ...original, category: inherited } : original; // for the checks below
     const warnings: Diagnostic[] = [];
     if (article.translatedFrom && !byId.has(`${article.storyKey}/${article.translatedFrom}`)) {
       warnings.push({
@@ -102,7 +104,89 @@ function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): Article
       }
     }
     sink.warnings.push(...warnings);
-    result.push(warnings.length === 0 ? article : { ...article, diagnostics: [...article.diagnostics, ...warnings] });
+    result.push(warnings.length === 0 && !inherited ? original : derived(original, inherited, warnings));
   }
   return result;
+}
+
+/**
+ * One URL per article. A slug written in the frontmatter is the editor's choice: a clash with it
+ * is an error naming both files. A slug made from the title yields: archives repeat headlines
+ * ("Live-Ticker", "Das Wetter"), so the earlier article keeps the plain slug and a later one gets
+ * its date appended (then its story key), with a warning. Earliest first, so adding a new article
+ * never moves an old one's URL.
+ */
+function assignUrls(articles: Article[], sink: DiagnosticSink, rejected: Set<Article>): Map<Article, Article> {
+  const taken = new Map<string, Article>();
+  const moved = new Map<Article, Article>();
+  for (const article of articles) {
+    if (!article.slugGiven) continue;
+    const clash = taken.get(article.url);
+    if (clash) {
+      sink.error(
+        new MetadataError(`the slug "${article.slug}" is already used by ${clash.file}; both would be published at ${article.url}.`, {
+          location: { file: article.file, line: 1 },
+          hint: "Give one of them a different `slug:`.",
+        }),
+      );
+      rejected.add(article);
+      continue;
+    }
+    taken.set(article.url, article);
+  }
+  const derived = articles
+    .filter((article) => !article.slugGiven)
+    .sort((a, b) => Date.parse(a.date) - Date.parse(b.date) || compareText(a.storyKey, b.storyKey) || compareText(a.lang, b.lang));
+  for (const article of derived) {
+    const clash = taken.get(article.url);
+    if (!clash) {
+      taken.set(article.url, article);
+      continue;
+    }
+    const prefix = `/${article.lang}/`;
+    const candidates = [`${article.slug}-${article.date.slice(0, 10)}`, `${article.slug}-${article.storyKey.toLowerCase()}`];
+    const slug = candidates.find((candidate) => !taken.has(`${prefix}${candidate}/`)) ?? `${article.slug}-${article.storyKey.toLowerCase()}-${article.date.slice(0, 10)}`;
+    const url = `${prefix}${slug}/`;
+    const warning: Diagnostic = {
+      severity: "warning",
+      message: `the slug "${article.slug}" is already used by ${clash.file}; this article is published at ${url}.`,
+      location: { file: article.file, line: 1 },
+      hint: "Add a `slug:` to choose its URL.",
+    };
+    sink.warnings.push(warning);
+    let relocated = relocatedRecords.get(article);
+    if (relocated?.url !== url || relocated.diagnostics.at(-1)?.message !== warning.message) {
+      relocated = { ...article, slug, url, diagnostics: [...article.diagnostics, warning] };
+      relocatedRecords.set(article, relocated);
+    }
+    moved.set(article, relocated);
+    taken.set(url, relocated);
+  }
+  return moved;
+}
+
+/** Relocated records, reused while their URL stays (identity matters to `gazette dev`'s caches). */
+const relocatedRecords = new WeakMap<Article, Article>();
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Derived records are reused while what they add is the same, so that an unchanged article keeps
+ * its identity across `gazette dev` rebuilds (caches downstream are keyed by the object).
+ */
+const derivedRecords = new WeakMap<Article, { key: string; article: Article }>();
+
+function derived(original: Article, inherited: string | undefined, warnings: Diagnostic[]): Article {
+  const key = JSON.stringify([inherited ?? null, warnings]);
+  const known = derivedRecords.get(original);
+  if (known?.key === key) return known.article;
+  const article: Article = {
+    ...original,
+    ...(inherited ? { category: inherited } : {}),
+    ...(warnings.length > 0 ? { diagnostics: [...original.diagnostics, ...warnings] } : {}),
+  };
+  derivedRecords.set(original, { key, article });
+  return article;
 }

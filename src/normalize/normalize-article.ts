@@ -149,6 +149,7 @@ export function normalizeArticle(source: SourceArticle, context: NormalizeContex
     lang,
     file: source.file,
     slug,
+    slugGiven: fields.text("slug") !== undefined,
     url: `/${lang}/${slug}/`,
     title: typographicTitle,
     date: date.iso,

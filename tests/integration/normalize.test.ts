@@ -133,14 +133,36 @@ describe("normalization errors name the file, the line and what to do", () => {
     expect(result.errors[0]).toBeInstanceOf(UnknownLanguageError);
   });
 
-  test("two articles with one slug in a language: an error naming both files, no silent -2", async () => {
+  test("two articles with one title-made slug: the later one gets its date appended, with a warning naming both", async () => {
     const result = await loadFiles({
-      "articles/a/de.md": article({ title: "Gleicher Titel", date: "2025-01-01" }),
       "articles/b/de.md": article({ title: "Gleicher Titel", date: "2025-01-02" }),
+      "articles/a/de.md": article({ title: "Gleicher Titel", date: "2025-01-01" }),
+      "articles/c/de.md": article({ title: "Gleicher Titel", date: "2025-01-02T18:00:00+01:00" }),
+    });
+    expect(result.errors).toEqual([]);
+    const urls = Object.fromEntries(result.articles.map((a) => [a.file, a.url]));
+    // The earliest keeps the plain URL: a new article never moves an old one's.
+    expect(urls).toEqual({
+      "articles/a/de.md": "/de/gleicher-titel/",
+      "articles/b/de.md": "/de/gleicher-titel-2025-01-02/",
+      "articles/c/de.md": "/de/gleicher-titel-c/",
+    });
+    const warning = result.warnings.find((w) => w.location?.file === "articles/b/de.md" && w.message.includes("already used"));
+    expect(warning?.message).toContain("articles/a/de.md");
+    expect(warning?.message).toContain("/de/gleicher-titel-2025-01-02/");
+  });
+
+  test("a clash with a slug written in the frontmatter is an error naming both files", async () => {
+    const result = await loadFiles({
+      "articles/a/de.md": article({ title: "Eins", slug: "gleich", date: "2025-01-01" }),
+      "articles/b/de.md": article({ title: "Zwei", slug: "gleich", date: "2025-01-02" }),
+      "articles/c/de.md": article({ title: "Gleich", date: "2024-01-02" }),
     });
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]!.message).toContain("articles/a/de.md");
     expect(result.errors[0]!.location?.file).toBe("articles/b/de.md");
+    // A title-made slug yields to a written one, even when it is older.
+    expect(result.articles.find((a) => a.file === "articles/c/de.md")?.url).toBe("/de/gleich-2024-01-02/");
   });
 
   test("two versions of a story in one language", async () => {

@@ -40,6 +40,7 @@ export function makeArticle(spec: ArticleSpec): Article {
     lang,
     file: `articles/${spec.key}/${lang}.md`,
     slug: spec.key,
+    slugGiven: false,
     url: `/${lang}/${spec.key}/`,
     title: spec.title ?? spec.key,
     date: spec.date ?? "2025-08-01T12:00:00+02:00",
