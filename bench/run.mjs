@@ -142,9 +142,9 @@ function prepareHugo(size, corpus) {
 
 function timeGazette(site, corpus) {
   const result = timed(process.execPath, [GAZETTE, "build", "--content", corpus, "--out", path.join(site, "public"), "--verbose"], { cwd: site, env: { SOURCE_DATE_EPOCH: EPOCH } });
-  const files = Number(/build ok: (\d+) files/.exec(result.stderr)?.[1] ?? NaN);
+  const files = Number((/build ok: ([\d,]+) files/.exec(result.stderr)?.[1] ?? "NaN").replace(/,/g, ""));
   const stages = {};
-  for (const match of result.stderr.matchAll(/^ {2}(\S+)\s+([\d.]+) (ms|s)\b/gm)) stages[match[1]] = Number(match[2]) * (match[3] === "s" ? 1000 : 1);
+  for (const match of result.stderr.matchAll(/^ {2}(\S+)\s+([\d.]+) (ms|s)(?=\s)/gm)) stages[match[1]] = Number(match[2]) * (match[3] === "s" ? 1000 : 1);
   return { ...result, files, stages };
 }
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";
+import type { RelatedDoc } from "./related/index.js";
 import type { TemplateSet } from "./render/templates.js";
 import type { SiteIndex } from "./i18n/site-index.js";
 import type { Translate } from "./i18n/ui-strings.js";
@@ -9,12 +10,15 @@ import type { RenderContext } from "./render/view-context.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
-import { loadContent, type ContentCache } from "./content/load-content.js";
+import { listContent, readContentFiles, type ContentCache } from "./content/load-content.js";
+import { reviveError } from "./errors/serialize.js";
+import { toProjectPath } from "./util/paths.js";
+import { loadThreads } from "./workers/parallel-load.js";
 import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
 import { BuildFailedError, ConfigError, type SiteError } from "./errors/site-error.js";
 import { compileEntityTable } from "./normalize/entities.js";
-import { normalizeArticles, type NormalizeOutcome } from "./normalize/index.js";
+import { checkAcrossArticles, normalizeArticles, type NormalizeOutcome } from "./normalize/index.js";
 
 export interface PipelineOptions {
   /** Project root (holds gazette.config.yml); default: the working directory. */
@@ -50,6 +54,8 @@ export interface LoadedSite {
   warnings: Diagnostic[];
   errors: SiteError[];
   timings: StageTiming[];
+  /** Related-articles features by article id, when loading made them already (build workers). */
+  features?: ReadonlyMap<string, RelatedDoc>;
 }
 
 /**
@@ -66,10 +72,30 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   let started = performance.now();
   const config = await loadConfig(options.root, overrides);
   const sink = new DiagnosticSink();
-  const [sources, entityDefinitions] = await Promise.all([
-    loadContent({ root: options.root, contentDir: path.resolve(options.root, config.paths.content), ...(caches ? { cache: caches.content } : {}) }, sink),
-    loadEntities(options.root, config.paths.data, sink),
-  ]);
+  const contentOptions = { root: options.root, contentDir: path.resolve(options.root, config.paths.content), ...(caches ? { cache: caches.content } : {}) };
+  const [files, entityDefinitions] = await Promise.all([listContent(contentOptions, sink), loadEntities(options.root, config.paths.data, sink)]);
+  // gazette dev keeps caches keyed by in-memory objects: it loads on this thread.
+  const threads = caches ? 1 : loadThreads(files.length);
+  if (threads > 1) {
+    const { loadInParallel } = await import("./workers/parallel-load.js");
+    const shares = await loadInParallel({ root: options.root, overrides, contentDir: contentOptions.contentDir, files }, threads);
+    const order = new Map(files.map((file, i) => [toProjectPath(options.root, file.absolute), i]));
+    const loaded: Article[] = [];
+    const features = new Map<string, RelatedDoc>();
+    for (const share of shares) {
+      for (const error of share.errors) sink.error(reviveError(error));
+      sink.warnings.push(...share.warnings);
+      share.articles.forEach((article, i) => {
+        loaded.push(article);
+        features.set(article.id, share.features[i]!);
+      });
+    }
+    loaded.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+    const articles = checkAcrossArticles(loaded, sink);
+    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${threads} threads` });
+    return { config, articles: sortArticles(articles), warnings: sortByLocation(sink.warnings), errors: sortByLocation(sink.errors), timings, features };
+  }
+  const sources = await readContentFiles(files, contentOptions, sink);
   timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
 
   started = performance.now();
@@ -169,7 +195,15 @@ export async function planSite(
   articles: readonly Article[],
   config: SiteConfig,
   theme: PreparedTheme,
-  options: { drafts: boolean; buildDate: string; timings: StageTiming[] },
+  options: {
+    drafts: boolean;
+    buildDate: string;
+    timings: StageTiming[];
+    /** RelatedDocs of articles seen before (`gazette dev`): extracting them is most of the related stage. */
+    featureCache?: WeakMap<Article, RelatedDoc>;
+    /** RelatedDocs the build workers made while loading, by article id. */
+    featuresById?: ReadonlyMap<string, RelatedDoc>;
+  },
 ): Promise<PlannedSite> {
   const [{ buildSiteIndex }, { computeRelated, extractRelatedFeatures }, { indexGroups }, { planRoutes }] = await Promise.all([
     import("./i18n/site-index.js"),
@@ -184,7 +218,15 @@ export async function planSite(
 
   started = performance.now();
   // Pages show no reasons (`gazette related` does): explaining would double the time and memory.
-  const related: RelatedMap = computeRelated([...index.articles.values()].map((article) => extractRelatedFeatures(article)), { ...config.related, explain: false });
+  const features = [...index.articles.values()].map((article) => {
+    let doc = options.featureCache?.get(article) ?? options.featuresById?.get(article.id);
+    if (doc === undefined) {
+      doc = extractRelatedFeatures(article);
+      options.featureCache?.set(article, doc);
+    }
+    return doc;
+  });
+  const related: RelatedMap = computeRelated(features, { ...config.related, explain: false });
   timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
 
   started = performance.now();
@@ -232,7 +274,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   let started = performance.now();
   const theme = await prepareTheme(config);
   timings.push({ stage: "theme", ms: performance.now() - started, detail: `${theme.assets.length} assets` });
-  const plan = await planSite(site.articles, config, theme, { drafts: options.drafts ?? false, buildDate: date, timings });
+  const plan = await planSite(site.articles, config, theme, { drafts: options.drafts ?? false, buildDate: date, timings, ...(site.features ? { featuresById: site.features } : {}) });
   const warnings = [...site.warnings, ...plan.warnings];
   const { routes, context } = plan;
   const { urls } = context;

@@ -38,6 +38,17 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * Problems are collected in `sink` (every file is tried), never thrown one by one.
  */
 export async function loadContent(options: LoadContentOptions, sink: DiagnosticSink): Promise<SourceArticle[]> {
+  return readContentFiles(await listContent(options, sink), options, sink);
+}
+
+/** One Markdown file of a story bundle, found by `listContent`. */
+export interface ContentFile {
+  absolute: string;
+  storyKey: string;
+}
+
+/** The Markdown files of every story bundle, sorted by path; problems with folders and links go to `sink`. */
+export async function listContent(options: LoadContentOptions, sink: DiagnosticSink): Promise<ContentFile[]> {
   const contentDir = path.resolve(options.contentDir);
   const where = toProjectPath(options.root, contentDir) || ".";
   let realContentDir: string;
@@ -81,7 +92,11 @@ export async function loadContent(options: LoadContentOptions, sink: DiagnosticS
   }
 
   const listed = await mapLimit(bundles, 32, (bundle) => listBundle(bundle.absolute, bundle.storyKey, options.root, realContentDir, sink));
-  const files = listed.flat();
+  return listed.flat();
+}
+
+/** Reads and parses `files` (from `listContent`), in order; files that fail are reported and left out. */
+export async function readContentFiles(files: readonly ContentFile[], options: LoadContentOptions, sink: DiagnosticSink): Promise<SourceArticle[]> {
   const cache = options.cache;
   const articles = await mapLimit(files, 64, async (entry) => {
     if (!cache) return readArticle(entry.absolute, entry.storyKey, options.root, sink);

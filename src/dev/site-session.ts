@@ -1,5 +1,6 @@
 import path from "node:path";
-import type { Diagnostic, SourceArticle } from "../types.js";
+import type { Article, Diagnostic, SourceArticle } from "../types.js";
+import type { RelatedDoc } from "../related/index.js";
 import { buildDate, loadSite, planSite, prepareTheme, type PlannedSite, type PreparedTheme, type StageTiming } from "../build.js";
 import type { ContentCache } from "../content/load-content.js";
 import type { SiteConfig } from "../config/site-config.js";
@@ -48,6 +49,7 @@ export class SiteSession {
   private signatures = new Map<string, string>();
   private sitemapEntries = new Map<string, SitemapEntry | undefined>();
   private readonly routeSignatures = new RouteSignatures();
+  private readonly featureCache = new WeakMap<Article, RelatedDoc>();
   /** Fixed for the session, so that pages depending on "now" (news sitemap) do not churn. */
   private readonly date = buildDate();
 
@@ -98,7 +100,7 @@ export class SiteSession {
     this.config = site.config;
     this.theme ??= await prepareTheme(site.config);
     const timings: StageTiming[] = [];
-    const plan = await planSite(site.articles, site.config, this.theme, { drafts: options.drafts ?? false, buildDate: this.date, timings });
+    const plan = await planSite(site.articles, site.config, this.theme, { drafts: options.drafts ?? false, buildDate: this.date, timings, featureCache: this.featureCache });
     return this.render(plan, [...site.warnings, ...plan.warnings]);
   }
 

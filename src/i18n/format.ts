@@ -22,11 +22,32 @@ export function formatDate(iso: string, locale: string, timeZone: string, style:
     format = new Intl.DateTimeFormat(locale, options);
     dateFormats.set(key, format);
   }
-  return format.format(new Date(iso));
+  // A listing shows the same dates on many pages: each (format, date) is formatted once.
+  const memoKey = `${key}|${iso}`;
+  let text = formatted.get(memoKey);
+  if (text === undefined) {
+    text = format.format(new Date(iso));
+    if (formatted.size > 200_000) formatted.clear();
+    formatted.set(memoKey, text);
+  }
+  return text;
 }
+
+const formatted = new Map<string, string>();
+const languageNames = new Map<string, string>();
 
 /** "de" in the page's language: languageName("de", "en") -> "German"; in its own: languageName("de", "de") -> "Deutsch". */
 export function languageName(code: string, inLocale: string): string {
+  // Every page's switcher names every language: ICU's lookup is worth memoizing (~0.2 s at 1,000 stories).
+  const memoKey = `${code}|${inLocale}`;
+  const known = languageNames.get(memoKey);
+  if (known !== undefined) return known;
+  const text = lookUpLanguageName(code, inLocale);
+  languageNames.set(memoKey, text);
+  return text;
+}
+
+function lookUpLanguageName(code: string, inLocale: string): string {
   let names = displayNames.get(inLocale);
   if (!names) {
     names = new Intl.DisplayNames([inLocale], { type: "language", fallback: "code" });

@@ -47,6 +47,7 @@ export function checkUiStrings(all: ReadonlyMap<string, UiStrings>, reference: U
 export function createTranslator(strings: UiStrings, locale: string): Translate {
   const plurals = new Intl.PluralRules(locale);
   const cache = new Map<string, unknown>();
+  const filledTexts = new Map<string, string>();
   return (key, params) => {
     let value = cache.get(key);
     if (value === undefined) {
@@ -65,11 +66,20 @@ export function createTranslator(strings: UiStrings, locale: string): Translate 
       text = String(value);
     }
     if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
-      const param = params[name];
-      if (param === undefined) return whole;
-      return typeof param === "number" ? param.toLocaleString(locale) : param;
-    });
+    // Cards and switchers ask for the same few phrases on every page: fill each one once.
+    let memoKey = text;
+    for (const name in params) memoKey += `\u0000${name}\u0000${String(params[name])}`;
+    let filled = filledTexts.get(memoKey);
+    if (filled === undefined) {
+      filled = text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+        const param = params[name];
+        if (param === undefined) return whole;
+        return typeof param === "number" ? param.toLocaleString(locale) : param;
+      });
+      if (filledTexts.size > 100_000) filledTexts.clear();
+      filledTexts.set(memoKey, filled);
+    }
+    return filled;
   };
 }
 

@@ -94,23 +94,67 @@ function stripBlockSyntax(raw: string, kind: BlockKind): string {
 
 /** Inline Markdown and HTML to text: links keep their text, images their alt text. */
 export function inlineText(markdown: string): string {
-  return markdown
-    .replace(/<!--[\s\S]*?-->/g, " ")
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/\[([^\]]*)\]\[[^\]]*\]/g, "$1")
-    .replace(/<[^>]{0,2000}>/g, " ")
-    .replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, "$2")
-    .replace(/(^|[\s(])([*_])(?=\S)([^*_]*?\S)\2(?=[\s).,;:!?]|$)/g, "$1$3")
-    .replace(/`+([^`]*)`+/g, "$1")
-    .replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, "$1")
-    .replace(/&nbsp;/g, " ")
-    .replace(/[ \t\r\n\u00a0]+/g, " ")
-    .trim();
+  // Each rule runs only when its marker character occurs: most blocks are plain prose, and these
+  // passes (one string copy each) were a large share of normalizing.
+  let text = markdown;
+  const has = (marker: string) => text.includes(marker);
+  if (has("<")) text = text.replace(/<!--[\s\S]*?-->/g, " ");
+  if (has("[")) {
+    text = text
+      .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/\[([^\]]*)\]\[[^\]]*\]/g, "$1");
+  }
+  if (has("<")) text = text.replace(/<[^>]{0,2000}>/g, " ");
+  if (has("*") || has("_") || has("~")) {
+    text = text.replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, "$2").replace(/(^|[\s(])([*_])(?=\S)([^*_]*?\S)\2(?=[\s).,;:!?]|$)/g, "$1$3");
+  }
+  if (has("`")) text = text.replace(/`+([^`]*)`+/g, "$1");
+  if (has("\\")) text = text.replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, "$1");
+  if (has("&")) text = text.replace(/&nbsp;/g, " ");
+  return text.replace(/[ \t\r\n\u00a0]+/g, " ").trim();
 }
 
 /** Words of a plain text: letters/digits runs, counting hyphenated and apostrophe words once. */
 export function countWords(text: string): number {
-  const matches = text.match(/[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu);
-  return matches ? matches.length : 0;
+  // The number of matches of /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu, without building them:
+  // runs of letters and digits, less one for each single joiner between two of them.
+  let words = 0;
+  let previous = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const word = isWordChar(text, i, code);
+    if (word && !previous) {
+      words++;
+      const joiner = i >= 2 ? text.charCodeAt(i - 1) : 0;
+      if ((joiner === 0x27 || joiner === 0x2019 || joiner === 0x2d) && isWordChar(text, i - 2, text.charCodeAt(i - 2))) words--;
+    }
+    previous = word;
+    if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) i++; // the pair was judged as one character
+  }
+  return words;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** Letter or digit (\p{L}\p{N}) at i; ASCII directly, the rest of the BMP through a lazily filled table. */
+const WORD_TABLE = new Uint8Array(0x10000); // 0 unknown, 1 word, 2 not
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+function isWordChar(text: string, i: number, code: number): boolean {
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+  if (code >= 0xd800 && code <= 0xdfff) {
+    // A surrogate pair (astral letters and digits) is one character; a lone half is none.
+    const high = code <= 0xdbff ? i : i - 1;
+    const point = text.codePointAt(high);
+    return point !== undefined && point > 0xffff && LETTER_OR_DIGIT.test(String.fromCodePoint(point));
+  }
+  let known = WORD_TABLE[code]!;
+  if (known === 0) {
+    known = LETTER_OR_DIGIT.test(String.fromCharCode(code)) ? 1 : 2;
+    WORD_TABLE[code] = known;
+  }
+  return known === 1;
 }

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { stripBoilerplate } from "../../../src/normalize/boilerplate.js";
 import { cleanBody, cleanLine, typographicQuotes } from "../../../src/normalize/clean-text.js";
 import { cutAtSentence, summarize } from "../../../src/normalize/summarize.js";
-import { splitBlocks } from "../../../src/util/markdown-text.js";
+import { countWords, inlineText, splitBlocks } from "../../../src/util/markdown-text.js";
 
 describe("cleanBody / cleanLine", () => {
   test("BOM, zero-width characters, soft hyphens, CRLF and control characters go", () => {
@@ -114,5 +114,43 @@ describe("stripBoilerplate", () => {
   test("fenced code is never touched", () => {
     const body = "```\nAnzeige\n\nWerbung\n```\n\nText.";
     expect(stripBoilerplate(body).removed).toEqual([]);
+  });
+});
+
+describe("countWords and inlineText agree with their regular-expression definitions", () => {
+  const pieces = fc.constantFrom("a", "Ä", "ß", "7", "𝐀", "😀", "-", "'", "’", " ", "\n", ".", "*", "_", "~", "`", "[", "]", "(", ")", "<", ">", "!", "\\", "&nbsp;", "\uD800", "é", "中");
+  test("countWords counts what /[\\p{L}\\p{N}]+(?:['’-][\\p{L}\\p{N}]+)*/gu matches", () => {
+    const reference = (text: string) => text.match(/[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+        const text = parts.join("");
+        expect(countWords(text)).toBe(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(countWords("Rock'n'Roll, E-Mail-Adresse und 3,5 Mio. — l’État")).toBe(7);
+  });
+  test("inlineText skips only rules whose marker is absent (same result as running all)", () => {
+    const reference = (markdown: string) =>
+      markdown
+        .replace(/<!--[\s\S]*?-->/g, " ")
+        .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+        .replace(/\[([^\]]*)\]\[[^\]]*\]/g, "$1")
+        .replace(/<[^>]{0,2000}>/g, " ")
+        .replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, "$2")
+        .replace(/(^|[\s(])([*_])(?=\S)([^*_]*?\S)\2(?=[\s).,;:!?]|$)/g, "$1$3")
+        .replace(/`+([^`]*)`+/g, "$1")
+        .replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, "$1")
+        .replace(/&nbsp;/g, " ")
+        .replace(/[ \t\r\n\u00a0]+/g, " ")
+        .trim();
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+        const text = parts.join("");
+        expect(inlineText(text)).toBe(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,0 +1,32 @@
+import type { SourceLocation } from "../types.js";
+import * as errors from "./site-error.js";
+
+/** A SiteError as plain data: what crosses from a build worker to the main thread. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  location?: SourceLocation;
+  hint?: string;
+}
+
+export function serializeError(error: errors.SiteError): SerializedError {
+  const data: SerializedError = { name: error.name, message: error.message };
+  if (error.location) data.location = error.location;
+  if (error.hint) data.hint = error.hint;
+  return data;
+}
+
+type SiteErrorClass = new (message: string, options?: errors.SiteErrorOptions) => errors.SiteError;
+
+/** Error classes by name; structured cloning keeps data, not prototypes. */
+const CLASSES = new Map<string, SiteErrorClass>();
+for (const value of Object.values(errors) as unknown[]) {
+  if (typeof value === "function" && (value === errors.SiteError || value.prototype instanceof errors.SiteError)) {
+    CLASSES.set(value.name, value as SiteErrorClass);
+  }
+}
+
+export function reviveError(data: SerializedError): errors.SiteError {
+  const Class = CLASSES.get(data.name) ?? errors.SiteError;
+  return new Class(data.message, { ...(data.location ? { location: data.location } : {}), ...(data.hint ? { hint: data.hint } : {}) });
+}

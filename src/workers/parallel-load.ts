@@ -1,0 +1,55 @@
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { loadShard, type LoadTask, type ShardResult } from "./load-shard.js";
+
+/** Below this many files a worker's start-up (~50-100 ms) costs more than it saves. */
+const MIN_FILES_PER_WORKER = 250;
+const MAX_WORKERS = 4;
+
+const WORKER_FILE = new URL("./load-worker.js", import.meta.url);
+
+/**
+ * How many threads load the content: GAZETTE_WORKERS when set (0 or 1: none besides the main
+ * thread), else one per core (at most 4) once there are enough files to pay for them. Running
+ * from TypeScript sources (tests), where no compiled worker file exists, it is always 1.
+ */
+export function loadThreads(files: number, env: NodeJS.ProcessEnv = process.env): number {
+  if (!existsSync(fileURLToPath(WORKER_FILE))) return 1;
+  const configured = env.GAZETTE_WORKERS;
+  if (configured !== undefined && configured !== "") {
+    const n = Number(configured);
+    return Number.isInteger(n) && n > 1 ? Math.min(n, 16) : 1;
+  }
+  return Math.max(1, Math.min(availableParallelism(), MAX_WORKERS, Math.floor(files / MIN_FILES_PER_WORKER)));
+}
+
+/**
+ * Splits the files into `threads` shares (interleaved, so that every share gets old and new,
+ * short and long stories), loads one on this thread and the others in workers, all at once.
+ * Results come back in share order; the caller restores file order.
+ */
+export async function loadInParallel(task: LoadTask, threads: number): Promise<ShardResult[]> {
+  const shares: LoadTask[] = Array.from({ length: threads }, () => ({ ...task, files: [] }));
+  task.files.forEach((file, i) => shares[i % threads]!.files.push(file));
+  return Promise.all(shares.map((share, i) => (i === 0 ? loadShard(share) : runWorker(share))));
+}
+
+function runWorker(task: LoadTask): Promise<ShardResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_FILE, { workerData: task });
+    let settled = false;
+    worker.once("message", (result: ShardResult) => {
+      settled = true;
+      resolve(result);
+    });
+    worker.once("error", (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new Error(`Internal: a content-loading worker exited with code ${code} before finishing`));
+    });
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * Build workers (GAZETTE_WORKERS) must change nothing but the time: the same files, byte for byte,
+ * and the same errors and warnings, as loading everything on one thread. Runs the compiled CLI on a
+ * generated corpus big enough for workers to start.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { REPO_ROOT, SHARED_DIR, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+
+const run = promisify(execFile);
+const BIN = path.join(REPO_ROOT, "bin/gazette.js");
+let root: string;
+
+async function gazette(args: string[], workers: number) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd: root,
+      env: { ...process.env, GAZETTE_WORKERS: String(workers), SOURCE_DATE_EPOCH: "1767225600" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function tree(dir: string, prefix = ""): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const relative = path.join(prefix, entry.name);
+    if (entry.isDirectory()) for (const [file, body] of await tree(path.join(dir, entry.name), relative)) files.set(file, body);
+    else files.set(relative, await readFile(path.join(dir, entry.name)));
+  }
+  return files;
+}
+
+/** Timings differ between runs; everything else must not. */
+const withoutTimes = (text: string) => text.replace(/\d[\d.,]* (ms|s)\b/g, "T").replace(/\d+ threads?/g, "N threads");
+
+beforeAll(async () => {
+  root = await makeTempSite({ "gazette.config.yml": `${await readFile(path.join(REPO_ROOT, "gazette.config.yml"), "utf8")}\nsearch: false\n` });
+  await mkdir(path.join(root, "data"), { recursive: true });
+  await writeFile(path.join(root, "data/entities.yml"), await readFile(path.join(REPO_ROOT, "data/entities.yml")));
+  await run(process.execPath, [path.join(SHARED_DIR, "bench/make-corpus.mjs"), "--out", path.join(root, "articles"), "--stories", "300", "--seed", "7"]);
+}, 120_000);
+
+afterAll(async () => {
+  await removeTempSite(root);
+});
+
+describe("loading in worker threads", () => {
+  test("gives the same site, byte for byte, as one thread", async () => {
+    const serial = await gazette(["build", "--out", "serial", "--verbose"], 1);
+    const parallel = await gazette(["build", "--out", "parallel", "--verbose"], 3);
+    expect(serial.code, serial.stderr).toBe(0);
+    expect(parallel.code, parallel.stderr).toBe(0);
+    expect(parallel.stderr).toMatch(/load\+normalize .* 3 threads/);
+    expect(serial.stderr).not.toContain("threads");
+    const [a, b] = [await tree(path.join(root, "serial")), await tree(path.join(root, "parallel"))];
+    expect(a.size).toBeGreaterThan(1000);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [file, body] of a) expect(b.get(file)!.equals(body), file).toBe(true);
+  }, 120_000);
+
+  test("reports the same errors and warnings, in the same order, with files and lines", async () => {
+    const stories = (await readdir(path.join(root, "articles"))).sort();
+    // A broken file in one share, an unknown key in another, a clash across shares.
+    const broken = path.join(root, "articles", stories[3]!, "de.md");
+    await writeFile(broken, (await readFile(broken, "utf8")).replace(/^title: .*$/m, 'title: "Unclosed'));
+    const unknown = path.join(root, "articles", stories[10]!, "de.md");
+    await writeFile(unknown, (await readFile(unknown, "utf8")).replace(/^---\n/, "---\nsubtitel: x\n"));
+    const slugA = path.join(root, "articles", stories[20]!, "de.md");
+    const slugB = path.join(root, "articles", stories[21]!, "de.md");
+    for (const file of [slugA, slugB]) await writeFile(file, (await readFile(file, "utf8")).replace(/^---\n/, "---\nslug: gleich\n"));
+    const serial = await gazette(["check"], 1);
+    const parallel = await gazette(["check"], 2);
+    expect(serial.code).toBe(1);
+    expect(parallel.code).toBe(1);
+    expect(serial.stderr).toMatch(/de\.md:\d+:\d+ FrontmatterError/);
+    expect(serial.stderr).toMatch(/unknown frontmatter key "subtitel"/);
+    expect(serial.stderr).toMatch(/the slug "gleich" is already used/);
+    expect(withoutTimes(parallel.stderr)).toBe(withoutTimes(serial.stderr));
+  }, 120_000);
+});
