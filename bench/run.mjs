@@ -169,7 +169,9 @@ function measureIncremental(site, corpus) {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.status !== 0) fail(`incremental measurement failed:\n${result.stderr}`);
-  const figures = JSON.parse(result.stdout.trim().split("\n").at(-1));
+  const lines = result.stdout.trim().split("\n");
+  const figures = JSON.parse(lines.at(-1));
+  for (const line of lines.slice(0, -1)) console.log(`  dev: ${line}`);
   console.log(`  dev: first build ${figures.firstMs.toFixed(0)} ms; one-article rebuild median ${figures.medianMs.toFixed(0)} ms ` + `(${figures.samples.map((ms) => ms.toFixed(0)).join(", ")}), ${figures.written} files written, ${figures.rendered} pages rendered`);
   return figures;
 }
@@ -200,6 +202,7 @@ async function incrementalChild(spec, runs) {
   } finally {
     writeFileSync(file, original);
   }
+  console.log(`stages of the last rebuild: ${last.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}`);
   console.log(JSON.stringify({ firstMs, medianMs: median(samples), samples, written: last.written.length, rendered: last.rendered }));
 }
 

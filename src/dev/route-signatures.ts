@@ -3,7 +3,6 @@ import type { PlannedSite } from "../build.js";
 import { articleTopics } from "../i18n/site-index.js";
 import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
 import { groupKey } from "../render/view-context.js";
-import { hashText } from "../util/hash.js";
 import { foldText } from "../util/text.js";
 
 /**
@@ -18,20 +17,27 @@ import { foldText } from "../util/text.js";
 export type RouteSignature = string | null;
 
 export class RouteSignatures {
-  /** Content stamp per article object (normalization makes a new object when anything changes). */
-  private readonly stamps = new WeakMap<Article, string>();
+  /**
+   * A version number per article object: normalization makes a new object whenever anything in
+   * the record changes, and keeps the old one while nothing does (see normalize/index.ts), so the
+   * object's identity stands for its content. (A new object with the same content only costs a
+   * re-render whose bytes are then found unchanged.)
+   */
+  private readonly versions = new WeakMap<Article, number>();
+  private nextVersion = 1;
 
-  stamp(article: Article): string {
-    let stamp = this.stamps.get(article);
-    if (stamp === undefined) {
-      stamp = hashText(JSON.stringify(article));
-      this.stamps.set(article, stamp);
+  stamp(article: Article): number {
+    let version = this.versions.get(article);
+    if (version === undefined) {
+      version = this.nextVersion++;
+      this.versions.set(article, version);
     }
-    return stamp;
+    return version;
   }
 
   of(route: Route, plan: PlannedSite): RouteSignature {
-    const { index, config, related, groupsById, year } = { ...plan, ...plan.context };
+    const { index, related } = plan;
+    const { config, groupsById, year } = plan.context;
     const parts: unknown[] = [year, route.url];
     const entries = (list: readonly ListingEntry[]) => list.map((entry) => `${entry.article.id}:${this.stamp(entry.article)}:${entry.fallback ? 1 : 0}`);
     const group = (lang: string, kind: GroupKind, id: string) => {

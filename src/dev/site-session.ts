@@ -28,6 +28,8 @@ export interface RebuildReport {
   errors: SiteError[];
   warnings: Diagnostic[];
   ms: number;
+  /** Where the time went: load, normalize, index, related, plan, render. */
+  timings: StageTiming[];
 }
 
 /**
@@ -48,6 +50,9 @@ export class SiteSession {
   private theme: PreparedTheme | null = null;
   private signatures = new Map<string, string>();
   private sitemapEntries = new Map<string, SitemapEntry | undefined>();
+  /** Output files of the last sitemap (not the news sitemap): kept while no entry changes. */
+  private sitemapFiles: Map<string, string | Uint8Array> | null = null;
+  private sitemapOrder = "";
   private readonly routeSignatures = new RouteSignatures();
   private readonly featureCache = new WeakMap<Article, RelatedDoc>();
   /** Fixed for the session, so that pages depending on "now" (news sitemap) do not churn. */
@@ -67,6 +72,7 @@ export class SiteSession {
     if (this.theme === null) {
       this.signatures = new Map();
       this.sitemapEntries = new Map();
+      this.sitemapFiles = null;
     }
     for (const [file] of changes?.contentFiles ?? []) {
       // A story folder (renamed, deleted) drops every file under it.
@@ -80,7 +86,7 @@ export class SiteSession {
       const errors = error instanceof BuildFailedError ? [...error.errors] : error instanceof SiteError ? [error] : null;
       if (errors === null) throw error;
       this.errors = errors;
-      return { ok: false, written: [], removed: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started };
+      return { ok: false, written: [], removed: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started, timings: [] };
     }
   }
 
@@ -96,22 +102,28 @@ export class SiteSession {
       this.theme = null;
       this.signatures = new Map();
       this.sitemapEntries = new Map();
+      this.sitemapFiles = null;
     }
     this.config = site.config;
     this.theme ??= await prepareTheme(site.config);
-    const timings: StageTiming[] = [];
+    const timings: StageTiming[] = [...site.timings];
     const plan = await planSite(site.articles, site.config, this.theme, { drafts: options.drafts ?? false, buildDate: this.date, timings, featureCache: this.featureCache });
-    return this.render(plan, [...site.warnings, ...plan.warnings]);
+    const started = performance.now();
+    const report = this.render(plan, [...site.warnings, ...plan.warnings]);
+    timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
+    return { ...report, timings };
   }
 
   /** Renders the routes whose signature changed into a staging map, then applies it at once. */
-  private render(plan: PlannedSite, warnings: Diagnostic[]): Omit<RebuildReport, "ms"> {
+  private render(plan: PlannedSite, warnings: Diagnostic[]): Omit<RebuildReport, "ms" | "timings"> {
     const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
     const staged = new Map<string, string | Uint8Array>();
     const signatures = new Map<string, string>();
     const entries = new Map<string, SitemapEntry | undefined>();
     const current = new Set<string>();
     let rendered = 0;
+    // The sitemap lists every page: rewritten only when an entry changed, appeared or went.
+    let sitemapChanged = this.sitemapFiles === null;
     for (const route of plan.routes) {
       const signature = this.routeSignatures.of(route, plan);
       const reuse = signature !== null && this.signatures.get(route.outputPath) === signature && this.files.has(route.outputPath);
@@ -128,13 +140,22 @@ export class SiteSession {
         staged.set(page.outputPath, page.body);
       }
       if (signature !== null) signatures.set(route.outputPath, signature);
-      entries.set(route.outputPath, renderer.sitemapEntry(route.outputPath));
+      const entry = renderer.sitemapEntry(route.outputPath);
+      entries.set(route.outputPath, entry);
+      if (!sitemapChanged && JSON.stringify(entry) !== JSON.stringify(this.sitemapEntries.get(route.outputPath))) sitemapChanged = true;
     }
-    const inOrder = plan.routes.map((route) => entries.get(route.outputPath)).filter((entry): entry is SitemapEntry => entry !== undefined);
-    for (const page of renderer.finish(inOrder)) {
+    const listed = plan.routes.filter((route) => entries.get(route.outputPath) !== undefined);
+    const inOrder = listed.map((route) => entries.get(route.outputPath)!);
+    // Pages that went, or the same pages in another order (a renamed story folder), change it too.
+    const order = listed.map((route) => route.outputPath).join("\n");
+    if (order !== this.sitemapOrder) sitemapChanged = true;
+    const sitemapFiles = sitemapChanged ? new Map<string, string | Uint8Array>() : this.sitemapFiles!;
+    for (const page of renderer.finish(inOrder, sitemapChanged ? undefined : "news-sitemap")) {
       current.add(page.outputPath);
       staged.set(page.outputPath, page.body);
+      if (sitemapChanged && !isNewsSitemap(page.outputPath)) sitemapFiles.set(page.outputPath, page.body);
     }
+    for (const outputPath of sitemapFiles.keys()) current.add(outputPath);
 
     // Everything rendered; nothing failed: apply.
     const written: string[] = [];
@@ -153,8 +174,14 @@ export class SiteSession {
     }
     this.signatures = signatures;
     this.sitemapEntries = entries;
+    this.sitemapFiles = sitemapFiles;
+    this.sitemapOrder = order;
     return { ok: true, written: written.sort(), removed: removed.sort(), rendered, routes: plan.routes.length, errors: [], warnings };
   }
+}
+
+function isNewsSitemap(outputPath: string): boolean {
+  return outputPath === "news-sitemap.xml" || outputPath.startsWith("sitemaps/news-sitemap-");
 }
 
 function sameBytes(a: string | Uint8Array, b: string | Uint8Array): boolean {

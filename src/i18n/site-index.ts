@@ -118,10 +118,22 @@ function groupStories(articles: Article[], languageOrder: string[], defaultLangu
 
 /** Newest first; ties by story key then language, so listings never flicker between builds. */
 export function compareNewest(a: Article, b: Article): number {
-  const byDate = Date.parse(b.date) - Date.parse(a.date);
+  const byDate = publishedAt(b) - publishedAt(a);
   if (byDate !== 0) return byDate;
   if (a.storyKey !== b.storyKey) return a.storyKey < b.storyKey ? -1 : 1;
   return a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : 0;
+}
+
+/** Date.parse once per article: sorting topic pages compares every article ~20 times (2M parses at 10,000 stories). */
+const publishedTimes = new WeakMap<Article, number>();
+
+function publishedAt(article: Article): number {
+  let time = publishedTimes.get(article);
+  if (time === undefined) {
+    time = Date.parse(article.date);
+    publishedTimes.set(article, time);
+  }
+  return time;
 }
 
 /** The topics an article links to: its tags, then its prominent entities (not already a tag). */

@@ -21,7 +21,7 @@ export interface PageRenderer {
    * The sitemaps, once every page has been rendered: over the entries of the rendered routes, in
    * route order, or over `entries` (`gazette dev` renders only the routes that changed).
    */
-  finish(entries?: readonly SitemapEntry[]): RenderedPage[];
+  finish(entries?: readonly SitemapEntry[], only?: "news-sitemap"): RenderedPage[];
 }
 
 /** Google News sitemaps list articles of the last two days before the build. */
@@ -87,9 +87,10 @@ export function createPageRenderer(context: RenderContext, templates: TemplateSe
     sitemapEntry(outputPath) {
       return sitemapEntries.get(outputPath);
     },
-    finish(entries) {
+    finish(entries, only) {
       const pages: RenderedPage[] = [];
       for (const route of deferred) {
+        if (only !== undefined && route.params.kind !== only) continue;
         const files =
           route.params.kind === "sitemap"
             ? renderSitemaps(entries ?? [...sitemapEntries.values()], config.baseUrl)
