@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The Node lower bound the performance issue quotes: read every article, run marked on every body,
 // write one HTML file each. No frontmatter semantics, templates, listings, feeds or related lists:
-// what any Node generator pays at least. Used by `npm run bench -- --floor` for a side-by-side ratio.
+// what any Node generator pays at least. Used by `npm run bench -- --floor` for a side-by-side ratio
+// (bench/run.mjs empties OUT_DIR before timing it).
 //   node bench/floor.mjs CORPUS_DIR OUT_DIR
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";

@@ -54,6 +54,7 @@ for (const size of options.sizes) {
       report(`hugo    #${run}`, hugo.at(-1), `ratio ${(gazette.at(-1).wall / hugo.at(-1).wall).toFixed(3)}`);
     }
     if (options.floor) {
+      rmSync(path.join(WORK, `floor-${size}`), { recursive: true, force: true }); // not timed: Gazette deletes its old output in the background
       floor.push(timed(process.execPath, [path.join(ROOT, "bench", "floor.mjs"), corpus, path.join(WORK, `floor-${size}`)], {}));
       report(`floor   #${run}`, floor.at(-1), `ratio ${(gazette.at(-1).wall / floor.at(-1).wall).toFixed(3)}`);
     }
