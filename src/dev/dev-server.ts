@@ -67,14 +67,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const hostText = options.host.includes(":") ? `[${options.host}]` : options.host;
   const url = `http://${hostText}:${port}${basePathOf(session)}`;
 
+  let internalError = false;
   const queue = new RebuildQueue(async (changes) => {
     const set = summarizeChanges(changes);
     const before = assetHrefs(session);
-    const wasBroken = session.errors.length > 0;
+    const wasBroken = session.errors.length > 0 || internalError;
+    internalError = false;
     try {
       last = await session.rebuild(set);
     } catch (error) {
       // An internal error (a bug, not the user's content): say so, keep serving the last good build.
+      internalError = true;
       log(formatError(error));
       hub.send({ type: "build-error", message: String((error as Error)?.message ?? error) });
       return;
