@@ -42,20 +42,22 @@ describe("gazette dev in the browser", () => {
     const good = await readFile(path.join(root, FILE), "utf8");
 
     // Editing the body: the page reloads by itself and shows it.
-    await writeFile(path.join(root, FILE), good.replace("US-Präsident Donald Trump", "US-Präsident Donald J. Trump"));
+    const edited = good.replace("US-Präsident Donald Trump", "US-Präsident Donald J. Trump");
+    await writeFile(path.join(root, FILE), edited);
     await page.waitForFunction("document.body.textContent.includes('Donald J. Trump')", undefined, { timeout: 20_000 });
 
     // A broken save: the overlay names the file and line; the page behind it stays.
-    await writeFile(path.join(root, FILE), good.replace(/^title: .*$/m, 'title: "Unclosed'));
+    await writeFile(path.join(root, FILE), edited.replace(/^title: .*$/m, 'title: "Unclosed'));
     const overlay = page.locator("#gazette-dev-overlay");
     await overlay.waitFor({ state: "visible", timeout: 20_000 });
     expect(await overlay.getAttribute("role")).toBe("alert");
     expect(await overlay.textContent()).toMatch(/trump-offen-fuer-treffen-mit-putin\/de\.md:\d+:\d+ FrontmatterError/);
     expect(await page.locator("h1").textContent()).toContain("Trump offen für Treffen mit Putin");
 
-    // The fix: the overlay goes.
-    await writeFile(path.join(root, FILE), good);
+    // The fix (back to the last good text, so no page changes and nothing reloads): the overlay goes.
+    await writeFile(path.join(root, FILE), edited);
     await overlay.waitFor({ state: "detached", timeout: 20_000 });
+    expect(await page.evaluate("document.body.textContent.includes('Donald J. Trump')")).toBe(true);
 
     // A stylesheet edit: swapped in place; the page is not reloaded (a marker on window survives).
     await page.evaluate("window.__gazetteMarker = 42");
