@@ -35,64 +35,106 @@ export class RouteSignatures {
     return version;
   }
 
+  /** The groups an article page links (authors, topics, source), once per article object. */
+  private readonly groupKeys = new WeakMap<Article, [GroupKind, string][]>();
+
+  private linkedGroups(article: Article): [GroupKind, string][] {
+    let keys = this.groupKeys.get(article);
+    if (keys === undefined) {
+      keys = [
+        ...article.authors.map((name): [GroupKind, string] => ["author", foldText(name)]),
+        ...articleTopics(article).map((topic): [GroupKind, string] => ["topic", topic.id]),
+        ...(article.source ? [["source", foldText(article.source.name)] as [GroupKind, string]] : []),
+      ];
+      this.groupKeys.set(article, keys);
+    }
+    return keys;
+  }
+
+  /** Small numbers for the (slug, name) pairs of linked groups, so signatures stay short. */
+  private readonly groupIds = new Map<string, number>();
+
+  private groupId(group: Group | undefined): number {
+    if (!group) return 0;
+    const key = `${group.slug}\u0001${group.name}`;
+    let id = this.groupIds.get(key);
+    if (id === undefined) {
+      id = this.groupIds.size + 1;
+      this.groupIds.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * The signature is a short string of numbers: 34,000 routes get one on every rebuild, and
+   * building them from ids and names was most of a 10,000-story rebuild's time.
+   */
   of(route: Route, plan: PlannedSite): RouteSignature {
     const { index, related } = plan;
-    const { config, groupsById, year } = plan.context;
-    const parts: unknown[] = [year, route.url];
-    const entries = (list: readonly ListingEntry[]) => list.map((entry) => `${entry.article.id}:${this.stamp(entry.article)}:${entry.fallback ? 1 : 0}`);
-    const group = (lang: string, kind: GroupKind, id: string) => {
-      const found = groupsById.get(groupKey(lang, kind, id));
-      return found ? `${kind}:${id}>${found.slug}:${found.name}` : `${kind}:${id}>-`;
-    };
+    const { config, groupsById, groupsBySlug, year } = plan.context;
     const params = route.params;
+    let sig = `${params.kind}|${year}|`;
+    const entries = (list: readonly ListingEntry[], from: number, to: number, ownOnly = false): void => {
+      let taken = 0;
+      for (let i = ownOnly ? 0 : from; i < list.length && (ownOnly ? taken < to : i < to); i++) {
+        const entry = list[i]!;
+        if (ownOnly && entry.fallback) continue;
+        taken++;
+        sig += `${this.stamp(entry.article) * 2 + (entry.fallback ? 1 : 0)},`;
+      }
+    };
     switch (params.kind) {
       case "article": {
         const article = index.articles.get(params.id);
         if (!article) return null;
-        parts.push(this.stamp(article));
-        for (const version of index.stories.get(article.storyKey)?.versions.values() ?? []) parts.push(`${version.id}:${this.stamp(version)}`);
+        sig += `${this.stamp(article)}|`;
+        for (const version of index.stories.get(article.storyKey)?.versions.values() ?? []) sig += `${this.stamp(version)},`;
+        sig += "|";
         for (const entry of related.get(article.id) ?? []) {
           const target = index.articles.get(entry.id);
-          parts.push(`r:${entry.id}:${target ? this.stamp(target) : "-"}`);
+          sig += target ? `${this.stamp(target)},` : `${entry.id},`;
         }
-        for (const name of article.authors) parts.push(group(article.lang, "author", foldText(name)));
-        for (const topic of articleTopics(article)) parts.push(group(article.lang, "topic", topic.id));
-        if (article.source) parts.push(group(article.lang, "source", foldText(article.source.name)));
-        break;
+        sig += "|";
+        for (const [kind, id] of this.linkedGroups(article)) sig += `${this.groupId(groupsById.get(groupKey(article.lang, kind, id)))},`;
+        return sig;
       }
       case "front": {
-        const listing = index.listings.get(params.lang) ?? [];
-        parts.push(params.pages, ...entries(listing.slice((params.page - 1) * config.perPage, params.page * config.perPage)));
-        break;
+        sig += `${params.pages}|`;
+        entries(index.listings.get(params.lang) ?? [], (params.page - 1) * config.perPage, params.page * config.perPage);
+        return sig;
       }
       case "group": {
-        const found = index.groups.get(params.lang)?.[params.group].find((candidate) => candidate.slug === params.slug);
+        const found = groupsBySlug.get(groupKey(params.lang, params.group, params.slug));
         if (!found) return null;
-        parts.push(params.pages, found.name, found.id, ...found.ids);
-        parts.push(...entries(found.entries.slice((params.page - 1) * config.perPage, params.page * config.perPage)));
-        for (const { code } of config.languages) parts.push(group(code, params.group, found.id));
-        break;
+        sig += `${params.pages}|${this.groupId(found)}|${found.ids.join(",")}|`;
+        entries(found.entries, (params.page - 1) * config.perPage, params.page * config.perPage);
+        sig += "|";
+        for (const { code } of config.languages) sig += `${this.groupId(groupsById.get(groupKey(code, params.group, found.id)))},`;
+        return sig;
       }
       case "group-index":
-        for (const found of index.groups.get(params.lang)?.[params.group] ?? ([] as Group[])) parts.push(`${found.slug}:${found.name}:${found.entries.length}`);
-        break;
+        for (const found of index.groups.get(params.lang)?.[params.group] ?? ([] as Group[])) sig += `${this.groupId(found)}:${found.entries.length},`;
+        return sig;
       case "chooser":
-        for (const { code } of config.languages) parts.push(code, ...entries((index.listings.get(code) ?? []).filter((entry) => !entry.fallback).slice(0, 3)));
-        break;
+        for (const { code } of config.languages) {
+          sig += `${code}:`;
+          entries(index.listings.get(code) ?? [], 0, 3, true);
+        }
+        return sig;
       case "feed":
-        parts.push(params.format, ...entries((index.listings.get(params.lang) ?? []).filter((entry) => !entry.fallback).slice(0, config.feedSize)));
-        break;
+        sig += `${params.format}|`;
+        entries(index.listings.get(params.lang) ?? [], 0, config.feedSize, true);
+        return sig;
       case "search":
       case "not-found":
       case "robots":
       case "asset":
-        break;
+        return sig + route.outputPath;
       case "sitemap":
       case "news-sitemap":
         return null;
       default:
         return null;
     }
-    return parts.join("\n");
   }
 }

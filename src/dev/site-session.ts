@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Article, Diagnostic, SourceArticle } from "../types.js";
 import type { RelatedDoc } from "../related/index.js";
-import { buildDate, loadSite, planSite, prepareTheme, type PlannedSite, type PreparedTheme, type StageTiming } from "../build.js";
+import { buildDate, loadSite, planSite, prepareTheme, type LoadCaches, type PlannedSite, type PreparedTheme, type StageTiming } from "../build.js";
 import type { ContentCache } from "../content/load-content.js";
 import type { SiteConfig } from "../config/site-config.js";
 import { BuildFailedError, SiteError } from "../errors/site-error.js";
@@ -47,6 +47,7 @@ export class SiteSession {
   errors: SiteError[] = [];
   private readonly contentCache: ContentCache = new Map();
   private normalizeCache = new WeakMap<SourceArticle, NormalizeOutcome>();
+  private listing: LoadCaches["listing"] = null;
   private theme: PreparedTheme | null = null;
   private signatures = new Map<string, string>();
   private sitemapEntries = new Map<string, SitemapEntry | undefined>();
@@ -74,6 +75,8 @@ export class SiteSession {
       this.sitemapEntries = new Map();
       this.sitemapFiles = null;
     }
+    // A file or folder added or removed (or anything unclear): list the content folder again.
+    if (changes === null || changes.full || [...changes.contentFiles.values()].some((event) => event !== "change")) this.listing = null;
     for (const [file] of changes?.contentFiles ?? []) {
       // A story folder (renamed, deleted) drops every file under it.
       for (const key of this.contentCache.keys()) if (key === file || key.startsWith(file + path.sep)) this.contentCache.delete(key);
@@ -92,10 +95,9 @@ export class SiteSession {
 
   private async update(): Promise<Omit<RebuildReport, "ms">> {
     const options = this.options;
-    const site = await loadSite(
-      { root: options.root, ...(options.content !== undefined ? { content: options.content } : {}) },
-      { content: this.contentCache, normalized: this.normalizeCache },
-    );
+    const caches: LoadCaches = { content: this.contentCache, normalized: this.normalizeCache, listing: this.listing };
+    const site = await loadSite({ root: options.root, ...(options.content !== undefined ? { content: options.content } : {}) }, caches);
+    this.listing = caches.listing ?? null;
     if (site.errors.length > 0) throw new BuildFailedError(site.errors);
     if (this.config !== null && JSON.stringify(this.config) !== JSON.stringify(site.config)) {
       // The watcher classifies the config file, but other paths (e.g. --content) could change it too.
@@ -109,13 +111,13 @@ export class SiteSession {
     const timings: StageTiming[] = [...site.timings];
     const plan = await planSite(site.articles, site.config, this.theme, { drafts: options.drafts ?? false, buildDate: this.date, timings, featureCache: this.featureCache });
     const started = performance.now();
-    const report = this.render(plan, [...site.warnings, ...plan.warnings]);
+    const report = this.renderChanged(plan, [...site.warnings, ...plan.warnings]);
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
     return { ...report, timings };
   }
 
   /** Renders the routes whose signature changed into a staging map, then applies it at once. */
-  private render(plan: PlannedSite, warnings: Diagnostic[]): Omit<RebuildReport, "ms" | "timings"> {
+  private renderChanged(plan: PlannedSite, warnings: Diagnostic[]): Omit<RebuildReport, "ms" | "timings"> {
     const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
     const staged = new Map<string, string | Uint8Array>();
     const signatures = new Map<string, string>();

@@ -9,7 +9,7 @@ import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, type SitemapEntry 
 
 export type { SitemapEntry } from "./sitemaps.js";
 import type { TemplateSet } from "./templates.js";
-import { language, type RenderContext } from "./view-context.js";
+import { groupKey, language, type RenderContext } from "./view-context.js";
 import type { PageView } from "./view-models.js";
 
 export interface PageRenderer {
@@ -55,7 +55,7 @@ export function createPageRenderer(context: RenderContext, templates: TemplateSe
           return html(route, frontPage(params.lang, params.page, params.pages, context), newest?.date ?? null);
         }
         case "group": {
-          const group = index.groups.get(params.lang)?.[params.group].find((candidate) => candidate.slug === params.slug);
+          const group = context.groupsBySlug.get(groupKey(params.lang, params.group, params.slug));
           if (!group) throw new Error(`Internal: route for unknown group ${params.slug}`);
           return html(route, groupPage(params.lang, params.group, group, params.page, params.pages, context), group.entries[0]?.article.date ?? null);
         }

@@ -17,6 +17,8 @@ export interface RenderContext {
   assetHrefs: ReadonlyMap<string, string>;
   /** Per language, kind and id: the group page (topic/author/source) it belongs to. */
   groupsById: ReadonlyMap<string, Group>;
+  /** Per language, kind and slug (`groupKey(lang, kind, slug)`): the group a group route renders. */
+  groupsBySlug: ReadonlyMap<string, Group>;
   /** Year of the newest article: stable across builds, unlike the clock. */
   year: string;
 }
@@ -32,6 +34,15 @@ export function indexGroups(index: SiteIndex): Map<string, Group> {
       // Merged groups (two ids, one slug) answer for every id they hold.
       for (const group of byKind[kind]) for (const id of group.ids) map.set(groupKey(lang, kind, id), group);
     }
+  }
+  return map;
+}
+
+/** Group pages by slug, so that finding the group of each of 12,000 group routes is not a scan of all groups. */
+export function indexGroupSlugs(index: SiteIndex): Map<string, Group> {
+  const map = new Map<string, Group>();
+  for (const [lang, byKind] of index.groups) {
+    for (const kind of ["topic", "author", "source"] as const) for (const group of byKind[kind]) map.set(groupKey(lang, kind, group.slug), group);
   }
   return map;
 }

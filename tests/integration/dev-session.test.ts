@@ -127,6 +127,25 @@ describe("incremental rebuilds equal cold builds", () => {
     await expectSameAsColdBuild();
   });
 
+  test("a topic renamed through another article updates every page that links the topic", async () => {
+    // A topic page takes its name from the newest article carrying it: renaming it there changes
+    // the link text on the older article's page, which itself did not change.
+    const story = (title: string, date: string, tag: string) =>
+      `---\ntitle: ${title}\ndate: ${date}\nauthor: Erika Muster\ntags: [${tag}]\n---\n\nDie Teilnehmer des Treffens in Genf berieten am Abend über die nächsten Schritte, sagten Diplomaten.\n`;
+    await mkdir(abs("articles/genf-alt"), { recursive: true });
+    await mkdir(abs("articles/genf-neu"), { recursive: true });
+    await writeFile(abs("articles/genf-alt/de.md"), story("Erstes Treffen in Genf", "2025-08-01", "gipfel treffen"));
+    await writeFile(abs("articles/genf-neu/de.md"), story("Zweites Treffen in Genf", "2025-08-10", "Gipfel Treffen"));
+    let report = await rebuild(change("content", "articles/genf-alt/de.md", "add"), change("content", "articles/genf-neu/de.md", "add"));
+    expect(report.ok).toBe(true);
+    await expectSameAsColdBuild();
+    await writeFile(abs("articles/genf-neu/de.md"), story("Zweites Treffen in Genf", "2025-08-10", "GIPFEL TREFFEN"));
+    report = await rebuild(change("content", "articles/genf-neu/de.md"));
+    expect(report.ok).toBe(true);
+    expect(report.written).toContain("de/erstes-treffen-in-genf/index.html");
+    await expectSameAsColdBuild();
+  });
+
   test("a template override re-renders every page that uses it", async () => {
     await mkdir(abs("templates/partials"), { recursive: true });
     const footer = await readFile(path.join(REPO_ROOT, "templates/partials/footer.eta"), "utf8");
