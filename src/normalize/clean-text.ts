@@ -2,6 +2,8 @@
  * Unicode and whitespace hygiene for text from scraped sources.
  * Input:  "\uFEFFTrump\u200B und  Putin\r\n"   Output: "Trump und Putin\n"
  */
+import { quoteStyleFor } from "../util/quote-styles.js";
+import { wellFormed } from "../util/text.js";
 
 /** Zero-width and invisible formatting characters that only ever cause trouble in news text. */
 const INVISIBLE = /[\u200B\u200C\u200D\u2060\uFEFF\u00AD]/g;
@@ -9,18 +11,6 @@ const INVISIBLE = /[\u200B\u200C\u200D\u2060\uFEFF\u00AD]/g;
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 /** C0/C1 control characters except tab and newline, and Unicode noncharacters: HTML and XML forbid them. */
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]/g;
-
-/** ES2024 string methods (in Node since 20; the project's lib is ES2023). */
-interface WellFormedString {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
-/** A lone UTF-16 surrogate (from a YAML "\uD800" escape) cannot be written as UTF-8: U+FFFD instead. */
-function wellFormed(text: string): string {
-  const native = text as unknown as WellFormedString;
-  return native.isWellFormed() ? text : native.toWellFormed();
-}
 
 export interface CleanResult {
   text: string;
@@ -84,24 +74,6 @@ export function cleanLine(text: string): CleanResult {
   return { text: cleaned, hadBidiControls };
 }
 
-interface QuoteStyle {
-  open: string;
-  close: string;
-  innerOpen: string;
-  innerClose: string;
-}
-
-const QUOTE_STYLES: Record<string, QuoteStyle> = {
-  de: { open: "„", close: "“", innerOpen: "‚", innerClose: "‘" },
-  en: { open: "“", close: "”", innerOpen: "‘", innerClose: "’" },
-  fr: { open: "«\u00A0", close: "\u00A0»", innerOpen: "“", innerClose: "”" },
-  es: { open: "«", close: "»", innerOpen: "“", innerClose: "”" },
-  it: { open: "«", close: "»", innerOpen: "“", innerClose: "”" },
-  pt: { open: "“", close: "”", innerOpen: "‘", innerClose: "’" },
-  nl: { open: "‘", close: "’", innerOpen: "“", innerClose: "”" },
-  pl: { open: "„", close: "”", innerOpen: "«", innerClose: "»" },
-};
-
 /**
  * Straight quotes to the language's typographic ones; apostrophes to ’. Quotes already typographic
  * are left alone, and an unpaired straight quote stays straight rather than guess.
@@ -109,7 +81,7 @@ const QUOTE_STYLES: Record<string, QuoteStyle> = {
  */
 export function typographicQuotes(text: string, lang: string): string {
   if (!text.includes('"') && !text.includes("'")) return text;
-  const style = QUOTE_STYLES[lang.split("-")[0]!.toLowerCase()] ?? QUOTE_STYLES.en!;
+  const style = quoteStyleFor(lang);
   let out = text.replace(/(\p{L})'(\p{L})/gu, "$1’$2").replace(/(\p{L}s)'(?=\s|$)/gu, "$1’");
   out = replacePairs(out, '"', style.open, style.close);
   out = replacePairs(out, "'", style.innerOpen, style.innerClose);

@@ -1,5 +1,6 @@
 import type { RenderedPage } from "../types.js";
 import { OutputError } from "../errors/site-error.js";
+import { wellFormed } from "../util/text.js";
 
 /**
  * Pagefind search index built from the rendered article pages, handed over in memory as they are
@@ -14,16 +15,6 @@ export interface SearchIndexer {
   close(): Promise<void>;
 }
 
-/** ES2024 string methods (in Node since 20; the project's lib is ES2023). */
-interface WellFormedString {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
-function wellFormed(text: string): string {
-  const native = text as unknown as WellFormedString;
-  return native.isWellFormed() ? text : native.toWellFormed();
-}
 
 export async function createSearchIndexer(): Promise<SearchIndexer> {
   let pagefind: typeof import("pagefind");

@@ -12,31 +12,9 @@
  *
  * Dashes and ellipses are local to a token: `smartenDashes("a -- b... c---d")` -> "a – b… c—d".
  */
+import type { QuoteStyle } from "../util/quote-styles.js";
 
-export interface QuoteStyle {
-  open: string;
-  close: string;
-  innerOpen: string;
-  innerClose: string;
-}
-
-/** The same conventions as normalize/clean-text.ts (titles and bodies must agree). */
-const QUOTE_STYLES: Record<string, QuoteStyle> = {
-  de: { open: "„", close: "“", innerOpen: "‚", innerClose: "‘" },
-  en: { open: "“", close: "”", innerOpen: "‘", innerClose: "’" },
-  fr: { open: "«\u00A0", close: "\u00A0»", innerOpen: "“", innerClose: "”" },
-  es: { open: "«", close: "»", innerOpen: "“", innerClose: "”" },
-  it: { open: "«", close: "»", innerOpen: "“", innerClose: "”" },
-  pt: { open: "“", close: "”", innerOpen: "‘", innerClose: "’" },
-  nl: { open: "‘", close: "’", innerOpen: "“", innerClose: "”" },
-  pl: { open: "„", close: "”", innerOpen: "«", innerClose: "»" },
-};
-
-export function quoteStyleFor(lang: string): QuoteStyle {
-  const dash = lang.indexOf("-");
-  const primary = (dash === -1 ? lang : lang.slice(0, dash)).toLowerCase();
-  return QUOTE_STYLES[primary] ?? QUOTE_STYLES.en!;
-}
+export { quoteStyleFor, type QuoteStyle } from "../util/quote-styles.js";
 
 const DASHES = /-{2,3}|\.\.\./g;
 

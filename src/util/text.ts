@@ -20,3 +20,15 @@ export function collapseWhitespace(text: string): string {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
+
+/** ES2024 string methods (in Node since 20; the project's lib is ES2023). */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/** Lone UTF-16 surrogates (from a YAML "\uD800" escape) cannot be written as UTF-8: U+FFFD instead. */
+export function wellFormed(text: string): string {
+  const native = text as unknown as WellFormedString;
+  return native.isWellFormed() ? text : native.toWellFormed();
+}
