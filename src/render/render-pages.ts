@@ -30,6 +30,8 @@ const NEWS_WINDOW_MS = 2 * 86_400_000;
 export function createPageRenderer(context: RenderContext, templates: TemplateSet, assets: ReadonlyMap<string, ThemeAsset>, buildDate: string): PageRenderer {
   const { urls, config, index } = context;
   const sitemapEntries = new Map<string, SitemapEntry>();
+  /** Article id -> body HTML for feeds: RSS, Atom and JSON Feed of a language carry the same items. */
+  const feedBodies = new Map<string, string>();
   const deferred: Route[] = [];
 
   const html = (route: Route, view: PageView, lastmod: string | null): RenderedPage[] => {
@@ -68,7 +70,7 @@ export function createPageRenderer(context: RenderContext, templates: TemplateSe
         case "not-found":
           return [{ outputPath: route.outputPath, body: templates.render(notFoundPage(context)) }];
         case "feed":
-          return [{ outputPath: route.outputPath, body: renderFeed(params.lang, params.format, context, buildDate) }];
+          return [{ outputPath: route.outputPath, body: renderFeed(params.lang, params.format, context, buildDate, feedBodies) }];
         case "robots":
           return [{ outputPath: route.outputPath, body: renderRobotsTxt(config.baseUrl, ["sitemap.xml", "news-sitemap.xml"]) }];
         case "asset": {
@@ -121,7 +123,7 @@ function newsEntries(context: RenderContext, buildDate: string) {
 }
 
 /** A language's feed: its own articles only (readers expect one language per feed), newest first. */
-function renderFeed(lang: string, format: "rss" | "atom" | "json", context: RenderContext, buildDate: string): string {
+function renderFeed(lang: string, format: "rss" | "atom" | "json", context: RenderContext, buildDate: string, bodies: Map<string, string>): string {
   const { urls, config } = context;
   const languageConfig = language(context, lang);
   const articles: Article[] = (context.index.listings.get(lang) ?? [])
@@ -142,7 +144,7 @@ function renderFeed(lang: string, format: "rss" | "atom" | "json", context: Rend
       url: urls.absolute(article.url),
       title: article.title,
       summary: article.summary,
-      contentHtml: renderMarkdown(article.body, { lang: article.lang, siteOrigin: origin }).html,
+      contentHtml: feedBody(article, origin, bodies),
       published: article.date,
       updated: article.updated,
       authors: [...article.authors],
@@ -152,6 +154,15 @@ function renderFeed(lang: string, format: "rss" | "atom" | "json", context: Rend
     })),
   };
   return format === "rss" ? renderRss(feed) : format === "atom" ? renderAtom(feed) : renderJsonFeed(feed);
+}
+
+function feedBody(article: Article, origin: string, bodies: Map<string, string>): string {
+  let html = bodies.get(article.id);
+  if (html === undefined) {
+    html = renderMarkdown(article.body, { lang: article.lang, siteOrigin: origin }).html;
+    bodies.set(article.id, html);
+  }
+  return html;
 }
 
 function assertNever(value: never): never {
