@@ -18,7 +18,7 @@ import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
 import { BuildFailedError, ConfigError, type SiteError } from "./errors/site-error.js";
 import { compileEntityTable } from "./normalize/entities.js";
-import { checkAcrossArticles, normalizeArticles, type NormalizeOutcome } from "./normalize/index.js";
+import { checkAcrossArticles, normalizeArticles, type NormalizeContext, type NormalizeOutcome } from "./normalize/index.js";
 
 export interface PipelineOptions {
   /** Project root (holds gazette.config.yml); default: the working directory. */
@@ -61,6 +61,8 @@ export interface LoadedSite {
   timings: StageTiming[];
   /** Related-articles features by article id, when loading made them already (build workers). */
   features?: ReadonlyMap<string, RelatedDoc>;
+  /** What the articles were normalized with (loaded on this thread): `gazette dev` renormalizes single files with it. */
+  normalizeContext?: NormalizeContext;
 }
 
 /**
@@ -104,8 +106,8 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
 
   started = performance.now();
-  const entities = compileEntityTable(entityDefinitions);
-  const articles = normalizeArticles(sources, { config, entities }, sink, caches?.normalized);
+  const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
+  const articles = normalizeArticles(sources, normalizeContext, sink, caches?.normalized);
   timings.push({ stage: "normalize", ms: performance.now() - started, detail: `${articles.length} articles` });
 
   return {
@@ -114,6 +116,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     warnings: sortByLocation(sink.warnings),
     errors: sortByLocation(sink.errors),
     timings,
+    normalizeContext,
   };
 }
 

@@ -24,6 +24,8 @@ export interface DevServerOptions {
   strictPort: boolean;
   /** Quiet period that coalesces a burst of file events into one rebuild. */
   debounceMs?: number;
+  /** Quiet period after a quick rebuild before related lists are brought up to date. */
+  settleMs?: number;
   log: (line: string) => void;
 }
 
@@ -90,7 +92,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (wasBroken) hub.send({ type: "ok" }); // hides the overlay even when the fix changed no page
     notify(hub, session, set, last, before);
     await mirror(session, options, log);
+    // A quick rebuild left related lists for later: once the browser has had its reload.
+    if (last.pending) queue.whenQuiet(settle, options.settleMs ?? 250);
   }, options.debounceMs ?? 60);
+
+  const settle = async (): Promise<void> => {
+    try {
+      const report = await session.settle();
+      if (report.written.length === 0 && report.removed.length === 0) return;
+      reportRebuild(log, "related lists", report, session.files.size);
+      notify(hub, session, summarizeChanges([]), report, new Map());
+      await mirror(session, options, log);
+    } catch (error) {
+      log(formatError(error));
+    }
+  };
 
   const watcher = watchSources(session, options, (change) => queue.push(change));
   const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));

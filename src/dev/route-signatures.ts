@@ -67,9 +67,11 @@ export class RouteSignatures {
 
   /**
    * The signature is a short string of numbers: 34,000 routes get one on every rebuild, and
-   * building them from ids and names was most of a 10,000-story rebuild's time.
+   * building them from ids and names was most of a 10,000-story rebuild's time. `onArticle` hears
+   * of every article the signature stamps: the articles the page shows.
    */
-  of(route: Route, plan: PlannedSite): RouteSignature {
+  of(route: Route, plan: PlannedSite, onArticle?: (article: Article) => void): RouteSignature {
+    const stamp = onArticle ? (article: Article) => (onArticle(article), this.stamp(article)) : (article: Article) => this.stamp(article);
     const { index, related } = plan;
     const { config, groupsById, groupsBySlug, year } = plan.context;
     const params = route.params;
@@ -80,19 +82,19 @@ export class RouteSignatures {
         const entry = list[i]!;
         if (ownOnly && entry.fallback) continue;
         taken++;
-        sig += `${this.stamp(entry.article) * 2 + (entry.fallback ? 1 : 0)},`;
+        sig += `${stamp(entry.article) * 2 + (entry.fallback ? 1 : 0)},`;
       }
     };
     switch (params.kind) {
       case "article": {
         const article = index.articles.get(params.id);
         if (!article) return null;
-        sig += `${this.stamp(article)}|`;
-        for (const version of index.stories.get(article.storyKey)?.versions.values() ?? []) sig += `${this.stamp(version)},`;
+        sig += `${stamp(article)}|`;
+        for (const version of index.stories.get(article.storyKey)?.versions.values() ?? []) sig += `${stamp(version)},`;
         sig += "|";
         for (const entry of related.get(article.id) ?? []) {
           const target = index.articles.get(entry.id);
-          sig += target ? `${this.stamp(target)},` : `${entry.id},`;
+          sig += target ? `${stamp(target)},` : `${entry.id},`;
         }
         sig += "|";
         for (const [kind, id] of this.linkedGroups(article)) sig += `${this.groupId(groupsById.get(groupKey(article.lang, kind, id)))},`;

@@ -1,13 +1,16 @@
 import path from "node:path";
-import type { Article, Diagnostic, SourceArticle } from "../types.js";
-import type { RelatedDoc } from "../related/index.js";
+import type { Article, Diagnostic, RelatedMap, SourceArticle } from "../types.js";
+import { computeRelated, extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
 import { buildDate, loadSite, planSite, prepareTheme, type LoadCaches, type PlannedSite, type PreparedTheme, type StageTiming } from "../build.js";
 import type { ContentCache } from "../content/load-content.js";
 import type { SiteConfig } from "../config/site-config.js";
+import { sortByLocation } from "../errors/diagnostics.js";
 import { BuildFailedError, SiteError } from "../errors/site-error.js";
-import type { NormalizeOutcome } from "../normalize/index.js";
-import { createPageRenderer, type SitemapEntry } from "../render/render-pages.js";
+import { replaceInIndex } from "../i18n/site-index.js";
+import type { NormalizeContext, NormalizeOutcome } from "../normalize/index.js";
+import { createPageRenderer, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
 import type { ChangeSet } from "./classify-change.js";
+import { readQuickEdits, type KnownFile, type QuickEdit } from "./quick-edit.js";
 import { RouteSignatures } from "./route-signatures.js";
 
 export interface SessionOptions {
@@ -30,14 +33,48 @@ export interface RebuildReport {
   ms: number;
   /** Where the time went: load, normalize, index, related, plan, render. */
   timings: StageTiming[];
+  /**
+   * The quick path was taken: the edited articles' pages and every page showing them are up to
+   * date, but related lists still come from before the edit until `settle()` runs.
+   */
+  pending: boolean;
 }
+
+/** What the quick path needs of the last good full rebuild. */
+interface SiteState {
+  plan: PlannedSite;
+  normalize: NormalizeContext;
+  contentDir: string;
+  /** Content files by absolute path (those that made an article). */
+  known: Map<string, KnownFile>;
+  /** Per article record, the routes (indexes into plan.routes) whose pages show it; may hold a few more. */
+  dependents: Map<Article, number[]>;
+  /** Article id -> index of its page's route. */
+  articleRoutes: Map<string, number>;
+  /** Indexes of the sitemap routes: they are rendered last, over every page. */
+  sitemapRoutes: number[];
+  /** Loading and normalizing warnings (sorted by location), and the index's (skipped drafts...). */
+  siteWarnings: Diagnostic[];
+  planWarnings: readonly Diagnostic[];
+}
+
+type Report = Omit<RebuildReport, "ms" | "timings" | "pending">;
 
 /**
  * The site as `gazette dev` keeps it: the last good build in memory, and what it takes to rebuild
- * it after a change without redoing everything. Files read and normalized before are reused (the
- * watcher says which changed); index, related lists and routes are recomputed (they are cheap and
- * cross-cutting); only routes whose signature changed are rendered; only changed bytes count as
- * written. A failed rebuild changes nothing: the last good build stays served.
+ * it after a change without redoing everything.
+ *
+ * The quick path: an edit that keeps the site's shape (same URL, date, language, topics, authors,
+ * source: see quick-edit.ts), the everyday case of fixing a sentence, swaps the new record into
+ * the last plan and renders only the routes that showed the old one, found in a reverse index of
+ * the route signatures. Related lists are global (document frequencies change with every word),
+ * so they are recomputed afterwards by `settle()`, which re-renders the pages whose list changed.
+ *
+ * The full path: files read and normalized before are reused (the watcher says which changed);
+ * index, related lists and routes are recomputed; only routes whose signature changed are
+ * rendered; only changed bytes count as written.
+ *
+ * A failed rebuild changes nothing: the last good build stays served.
  */
 export class SiteSession {
   /** Output path -> bytes of the last good build. */
@@ -58,8 +95,17 @@ export class SiteSession {
   private readonly featureCache = new WeakMap<Article, RelatedDoc>();
   /** Fixed for the session, so that pages depending on "now" (news sitemap) do not churn. */
   private readonly date = buildDate();
+  /** The last good full rebuild, as quick edits have changed it; null forces the full path. */
+  private state: SiteState | null = null;
+  /** Quick edits happened since related lists were last computed. */
+  private relatedStale = false;
 
   constructor(private readonly options: SessionOptions) {}
+
+  /** Related lists wait for `settle()`. */
+  get pending(): boolean {
+    return this.relatedStale && this.state !== null;
+  }
 
   /** Rebuilds after `changes`; null means from scratch (start, or config/data changed). */
   async rebuild(changes: ChangeSet | null): Promise<RebuildReport> {
@@ -74,6 +120,7 @@ export class SiteSession {
       this.signatures = new Map();
       this.sitemapEntries = new Map();
       this.sitemapFiles = null;
+      this.state = null;
     }
     // A file or folder added or removed (or anything unclear): list the content folder again.
     if (changes === null || changes.full || [...changes.contentFiles.values()].some((event) => event !== "change")) this.listing = null;
@@ -82,19 +129,95 @@ export class SiteSession {
       for (const key of this.contentCache.keys()) if (key === file || key.startsWith(file + path.sep)) this.contentCache.delete(key);
     }
     try {
-      const report = await this.update();
+      const report = (await this.quickUpdate(changes)) ?? (await this.update());
       this.errors = [];
       return { ...report, ms: performance.now() - started };
     } catch (error) {
+      // The next rebuild starts from the last good build's files, not from a half-applied state.
+      this.state = null;
       const errors = error instanceof BuildFailedError ? [...error.errors] : error instanceof SiteError ? [error] : null;
       if (errors === null) throw error;
       this.errors = errors;
-      return { ok: false, written: [], removed: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started, timings: [] };
+      return { ok: false, written: [], removed: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started, timings: [], pending: false };
     }
+  }
+
+  /**
+   * After quick edits: recomputes every related list and re-renders the pages whose list changed.
+   * The site is then what a cold build makes of the same files.
+   */
+  async settle(): Promise<RebuildReport> {
+    const started = performance.now();
+    const state = this.state;
+    if (!this.relatedStale || state === null) {
+      return { ok: true, written: [], removed: [], rendered: 0, routes: 0, errors: [], warnings: [], ms: 0, timings: [], pending: false };
+    }
+    const previous = state.plan;
+    const features = [...previous.index.articles.values()].map((article) => {
+      let doc = this.featureCache.get(article);
+      if (doc === undefined) this.featureCache.set(article, (doc = extractRelatedFeatures(article)));
+      return doc;
+    });
+    const related: RelatedMap = computeRelated(features, { ...previous.context.config.related, explain: false });
+    const timings: StageTiming[] = [{ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` }];
+    const changed: number[] = [];
+    for (const [id, list] of related) {
+      const before = previous.related.get(id) ?? [];
+      const route = state.articleRoutes.get(id);
+      if (route !== undefined && (before.length !== list.length || before.some((entry, i) => entry.id !== list[i]!.id))) changed.push(route);
+    }
+    const plan: PlannedSite = { ...previous, related, context: { ...previous.context, related } };
+    const renderStarted = performance.now();
+    const report = this.renderRoutes(state, plan, changed.sort((a, b) => a - b), false);
+    state.plan = plan;
+    this.relatedStale = false;
+    timings.push({ stage: "render", ms: performance.now() - renderStarted, detail: `${report.rendered} pages` });
+    return { ...report, warnings: [...state.siteWarnings, ...state.planWarnings], ms: performance.now() - started, timings, pending: false };
+  }
+
+  /** The quick path (see the class comment), or null when the changes need the full one. */
+  private async quickUpdate(changes: ChangeSet | null): Promise<Omit<RebuildReport, "ms"> | null> {
+    const state = this.state;
+    if (state === null || this.errors.length > 0) return null;
+    let started = performance.now();
+    const edits = await readQuickEdits(changes, state.known, {
+      root: this.options.root,
+      contentDir: state.contentDir,
+      normalize: state.normalize,
+      contentCache: this.contentCache,
+      normalizeCache: this.normalizeCache,
+    });
+    if (edits === null) return null;
+    const timings: StageTiming[] = [{ stage: "load+normalize", ms: performance.now() - started, detail: `${edits.length} files` }];
+
+    started = performance.now();
+    const { plan } = state;
+    const routes = new Set<number>();
+    let newsSitemap = false;
+    const end = Date.parse(this.date);
+    for (const { absolute, previous, next } of edits) {
+      state.known.set(absolute, next);
+      if (!replaceInIndex(plan.index, previous.checked, next.checked)) continue;
+      const dependents = state.dependents.get(previous.checked) ?? [];
+      for (const route of dependents) routes.add(route);
+      state.dependents.delete(previous.checked);
+      state.dependents.set(next.checked, dependents);
+      const published = Date.parse(next.checked.date);
+      if (published > end - NEWS_WINDOW_MS && published <= end) newsSitemap = true;
+    }
+    state.siteWarnings = replaceWarnings(state.siteWarnings, edits);
+    this.relatedStale = true;
+    timings.push({ stage: "index", ms: performance.now() - started, detail: `${routes.size} routes affected` });
+
+    started = performance.now();
+    const report = this.renderRoutes(state, plan, [...routes].sort((a, b) => a - b), newsSitemap);
+    timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
+    return { ...report, warnings: [...state.siteWarnings, ...state.planWarnings], timings, pending: true };
   }
 
   private async update(): Promise<Omit<RebuildReport, "ms">> {
     const options = this.options;
+    this.state = null;
     const caches: LoadCaches = { content: this.contentCache, normalized: this.normalizeCache, listing: this.listing };
     const site = await loadSite({ root: options.root, ...(options.content !== undefined ? { content: options.content } : {}) }, caches);
     this.listing = caches.listing ?? null;
@@ -111,23 +234,61 @@ export class SiteSession {
     const timings: StageTiming[] = [...site.timings];
     const plan = await planSite(site.articles, site.config, this.theme, { drafts: options.drafts ?? false, buildDate: this.date, timings, featureCache: this.featureCache });
     const started = performance.now();
-    const report = this.renderChanged(plan, [...site.warnings, ...plan.warnings]);
+    const state: SiteState = {
+      plan,
+      normalize: site.normalizeContext!,
+      contentDir: path.resolve(options.root, site.config.paths.content),
+      known: this.knownFiles(site.articles),
+      dependents: new Map(),
+      articleRoutes: new Map(),
+      sitemapRoutes: [],
+      siteWarnings: site.warnings,
+      planWarnings: plan.warnings,
+    };
+    const report = this.renderChanged(state, [...site.warnings, ...plan.warnings]);
+    this.state = state;
+    this.relatedStale = false;
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
-    return { ...report, timings };
+    return { ...report, timings, pending: false };
   }
 
-  /** Renders the routes whose signature changed into a staging map, then applies it at once. */
-  private renderChanged(plan: PlannedSite, warnings: Diagnostic[]): Omit<RebuildReport, "ms" | "timings"> {
+  /** The content files behind `articles`, with their records before and after the checks across articles. */
+  private knownFiles(articles: readonly Article[]): Map<string, KnownFile> {
+    const checkedByFile = new Map(articles.map((article) => [article.file, article]));
+    const known = new Map<string, KnownFile>();
+    for (const [absolute, cached] of this.contentCache) {
+      const raw = cached.source ? this.normalizeCache.get(cached.source)?.article : null;
+      const checked = raw ? checkedByFile.get(raw.file) : undefined;
+      if (raw && checked) known.set(absolute, { storyKey: cached.source!.storyKey, raw, checked, readWarnings: cached.warnings });
+    }
+    return known;
+  }
+
+  /**
+   * Renders the routes whose signature changed into a staging map, then applies it at once; notes
+   * for each article which routes show it (the quick path's reverse index).
+   */
+  private renderChanged(state: SiteState, warnings: Diagnostic[]): Report {
+    const { plan, dependents } = state;
     const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
     const staged = new Map<string, string | Uint8Array>();
     const signatures = new Map<string, string>();
     const entries = new Map<string, SitemapEntry | undefined>();
     const current = new Set<string>();
     let rendered = 0;
+    let routeIndex = 0;
+    const showsArticle = (article: Article): void => {
+      let routes = dependents.get(article);
+      if (routes === undefined) dependents.set(article, (routes = []));
+      if (routes[routes.length - 1] !== routeIndex) routes.push(routeIndex);
+    };
     // The sitemap lists every page: rewritten only when an entry changed, appeared or went.
     let sitemapChanged = this.sitemapFiles === null;
-    for (const route of plan.routes) {
-      const signature = this.routeSignatures.of(route, plan);
+    for (; routeIndex < plan.routes.length; routeIndex++) {
+      const route = plan.routes[routeIndex]!;
+      if (route.params.kind === "article") state.articleRoutes.set(route.params.id, routeIndex);
+      else if (route.params.kind === "sitemap" || route.params.kind === "news-sitemap") state.sitemapRoutes.push(routeIndex);
+      const signature = this.routeSignatures.of(route, plan, showsArticle);
       const reuse = signature !== null && this.signatures.get(route.outputPath) === signature && this.files.has(route.outputPath);
       if (reuse) {
         current.add(route.outputPath);
@@ -147,26 +308,17 @@ export class SiteSession {
       if (!sitemapChanged && JSON.stringify(entry) !== JSON.stringify(this.sitemapEntries.get(route.outputPath))) sitemapChanged = true;
     }
     const listed = plan.routes.filter((route) => entries.get(route.outputPath) !== undefined);
-    const inOrder = listed.map((route) => entries.get(route.outputPath)!);
     // Pages that went, or the same pages in another order (a renamed story folder), change it too.
     const order = listed.map((route) => route.outputPath).join("\n");
     if (order !== this.sitemapOrder) sitemapChanged = true;
-    const sitemapFiles = sitemapChanged ? new Map<string, string | Uint8Array>() : this.sitemapFiles!;
-    for (const page of renderer.finish(inOrder, sitemapChanged ? undefined : "news-sitemap")) {
-      current.add(page.outputPath);
-      staged.set(page.outputPath, page.body);
-      if (sitemapChanged && !isNewsSitemap(page.outputPath)) sitemapFiles.set(page.outputPath, page.body);
-    }
-    for (const outputPath of sitemapFiles.keys()) current.add(outputPath);
+    this.signatures = signatures;
+    this.sitemapEntries = entries;
+    this.sitemapOrder = order;
+    const sitemapPages = this.renderSitemaps(renderer, plan, sitemapChanged, true, staged);
+    for (const outputPath of sitemapPages) current.add(outputPath);
 
     // Everything rendered; nothing failed: apply.
-    const written: string[] = [];
-    for (const [outputPath, body] of staged) {
-      const before = this.files.get(outputPath);
-      if (before !== undefined && sameBytes(before, body)) continue;
-      this.files.set(outputPath, body);
-      written.push(outputPath);
-    }
+    const written = this.apply(staged);
     const removed: string[] = [];
     for (const outputPath of this.files.keys()) {
       if (!current.has(outputPath)) {
@@ -174,12 +326,105 @@ export class SiteSession {
         removed.push(outputPath);
       }
     }
-    this.signatures = signatures;
-    this.sitemapEntries = entries;
-    this.sitemapFiles = sitemapFiles;
-    this.sitemapOrder = order;
     return { ok: true, written: written.sort(), removed: removed.sort(), rendered, routes: plan.routes.length, errors: [], warnings };
   }
+
+  /**
+   * Renders the routes `routeIndexes` of `plan` whose signature changed (the site's shape is that of
+   * the last full rebuild: the same routes), the sitemap if an entry changed, the news sitemap if
+   * asked; then applies the pages at once.
+   */
+  private renderRoutes(state: SiteState, plan: PlannedSite, routeIndexes: readonly number[], newsSitemap: boolean): Report {
+    const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
+    const staged = new Map<string, string | Uint8Array>();
+    let rendered = 0;
+    let sitemapChanged = false;
+    let routeIndex = 0;
+    const showsArticle = (article: Article): void => {
+      let routes = state.dependents.get(article);
+      if (routes === undefined) state.dependents.set(article, (routes = []));
+      if (!routes.includes(routeIndex)) routes.push(routeIndex);
+    };
+    const signatures: [string, string | null][] = [];
+    const entries: [string, SitemapEntry | undefined][] = [];
+    for (routeIndex of routeIndexes) {
+      const route = plan.routes[routeIndex]!;
+      const signature = this.routeSignatures.of(route, plan, showsArticle);
+      if (signature !== null && this.signatures.get(route.outputPath) === signature && this.files.has(route.outputPath)) continue;
+      for (const page of renderer.render(route)) staged.set(page.outputPath, page.body);
+      rendered++;
+      signatures.push([route.outputPath, signature]);
+      const entry = renderer.sitemapEntry(route.outputPath);
+      entries.push([route.outputPath, entry]);
+      if (JSON.stringify(entry) !== JSON.stringify(this.sitemapEntries.get(route.outputPath))) sitemapChanged = true;
+    }
+    for (const [outputPath, signature] of signatures) if (signature !== null) this.signatures.set(outputPath, signature);
+    for (const [outputPath, entry] of entries) this.sitemapEntries.set(outputPath, entry);
+    for (const index of state.sitemapRoutes) renderer.render(plan.routes[index]!);
+    const sitemapPages = this.renderSitemaps(renderer, plan, sitemapChanged, newsSitemap, staged);
+    const written = this.apply(staged);
+    // A sitemap split in fewer files than before: the others go.
+    const removed: string[] = [];
+    for (const outputPath of this.files.keys()) {
+      const isSitemap = (sitemapChanged && this.isSitemapFile(outputPath)) || (newsSitemap && isNewsSitemap(outputPath));
+      if (isSitemap && !sitemapPages.has(outputPath)) {
+        this.files.delete(outputPath);
+        removed.push(outputPath);
+      }
+    }
+    return { ok: true, written: written.sort(), removed: removed.sort(), rendered, routes: plan.routes.length, errors: [], warnings: [] };
+  }
+
+  /**
+   * Stages the sitemap (when `sitemap`; else keeps the last one) and the news sitemap (when `news`);
+   * returns the output paths of both, staged or kept.
+   */
+  private renderSitemaps(renderer: PageRenderer, plan: PlannedSite, sitemap: boolean, news: boolean, staged: Map<string, string | Uint8Array>): Set<string> {
+    const paths = new Set<string>();
+    if (!sitemap && !news) {
+      for (const outputPath of this.files.keys()) if (isNewsSitemap(outputPath)) paths.add(outputPath);
+    } else {
+      const inOrder = sitemap ? plan.routes.map((route) => this.sitemapEntries.get(route.outputPath)).filter((entry): entry is SitemapEntry => entry !== undefined) : [];
+      const sitemapFiles = sitemap ? new Map<string, string | Uint8Array>() : this.sitemapFiles!;
+      for (const page of renderer.finish(inOrder, sitemap ? undefined : "news-sitemap")) {
+        if (!news && isNewsSitemap(page.outputPath)) continue;
+        paths.add(page.outputPath);
+        staged.set(page.outputPath, page.body);
+        if (sitemap && !isNewsSitemap(page.outputPath)) sitemapFiles.set(page.outputPath, page.body);
+      }
+      this.sitemapFiles = sitemapFiles;
+    }
+    for (const outputPath of this.sitemapFiles?.keys() ?? []) paths.add(outputPath);
+    if (!news) for (const outputPath of this.files.keys()) if (isNewsSitemap(outputPath)) paths.add(outputPath);
+    return paths;
+  }
+
+  private isSitemapFile(outputPath: string): boolean {
+    return outputPath === "sitemap.xml" || (outputPath.startsWith("sitemaps/") && !isNewsSitemap(outputPath));
+  }
+
+  /** Puts staged pages into the served files; returns the paths whose bytes changed. */
+  private apply(staged: ReadonlyMap<string, string | Uint8Array>): string[] {
+    const written: string[] = [];
+    for (const [outputPath, body] of staged) {
+      const before = this.files.get(outputPath);
+      if (before !== undefined && sameBytes(before, body)) continue;
+      this.files.set(outputPath, body);
+      written.push(outputPath);
+    }
+    return written;
+  }
+}
+
+/** Google News sitemaps list articles of the last two days before the build (as render-pages.ts). */
+const NEWS_WINDOW_MS = 2 * 86_400_000;
+
+/** The last warnings with those of the edited files replaced, in the order a full load gives. */
+function replaceWarnings(warnings: readonly Diagnostic[], edits: readonly QuickEdit[]): Diagnostic[] {
+  const files = new Set(edits.map((edit) => edit.next.checked.file));
+  const kept = warnings.filter((warning) => !files.has(warning.location?.file ?? ""));
+  for (const { next } of edits) kept.push(...next.readWarnings, ...next.checked.diagnostics);
+  return sortByLocation(kept);
 }
 
 function isNewsSitemap(outputPath: string): boolean {

@@ -93,6 +93,34 @@ export function buildSiteIndex(all: readonly Article[], config: SiteConfig, opti
   return { articles, stories, listings, groups, skipped };
 }
 
+/**
+ * What the index reads of an article: while an edit leaves this the same, the index keeps its
+ * shape (which story, listing positions, groups, names and slugs) and only the record changes.
+ */
+export function indexKey(article: Article): string {
+  return JSON.stringify([article.id, article.storyKey, article.lang, article.draft, article.date, article.translatedFrom, article.authors, article.source?.name ?? null, articleTopics(article)]);
+}
+
+/**
+ * Puts `next` where `previous` was, in place (`gazette dev`, after an edit that kept `indexKey`):
+ * the published set, its story and every listing and group entry (groups share the listings'
+ * entry objects). Returns false, changing nothing, when `previous` is not published.
+ */
+export function replaceInIndex(index: SiteIndex, previous: Article, next: Article): boolean {
+  if (indexKey(previous) !== indexKey(next)) throw new Error("Internal: replaceInIndex needs an unchanged indexKey.");
+  if (index.articles.get(previous.id) !== previous) return false;
+  (index.articles as Map<string, Article>).set(next.id, next);
+  const story = index.stories.get(next.storyKey);
+  if (story) {
+    (story.versions as Map<string, Article>).set(next.lang, next);
+    if (story.original === previous) story.original = next;
+  }
+  for (const entries of index.listings.values()) {
+    for (const entry of entries) if (entry.article === previous) entry.article = next;
+  }
+  return true;
+}
+
 function groupStories(articles: Article[], languageOrder: string[], defaultLanguage: string): Map<string, Story> {
   const byKey = new Map<string, Article[]>();
   for (const article of articles) {

@@ -110,6 +110,27 @@ export function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): 
 }
 
 /**
+ * What the checks across articles read of each article. While an edit leaves this the same for
+ * every article, the checks come out the same for all of them (`reapplyAcrossArticles`).
+ */
+export function acrossArticlesKey(article: Article): string {
+  return JSON.stringify([article.id, article.storyKey, article.lang, article.url, article.slug, article.slugGiven, article.date, article.category, article.translatedFrom, article.relatedPins, article.relatedExclude]);
+}
+
+/**
+ * `gazette dev` after an edit that left `acrossArticlesKey` unchanged: the checks across articles
+ * would add to `next` exactly what they added to `previous` (the same URL, the same inherited
+ * section, the same warnings), so this applies that to `next` without going over every article.
+ */
+export function reapplyAcrossArticles(next: Article, previous: { raw: Article; checked: Article }): Article {
+  const { raw, checked } = previous;
+  if (acrossArticlesKey(next) !== acrossArticlesKey(raw)) throw new Error("Internal: reapplyAcrossArticles needs an unchanged acrossArticlesKey.");
+  if (checked === raw) return next;
+  const added = checked.diagnostics.slice(raw.diagnostics.length);
+  return { ...next, slug: checked.slug, url: checked.url, category: checked.category, ...(added.length > 0 ? { diagnostics: [...next.diagnostics, ...added] } : {}) };
+}
+
+/**
  * One URL per article. A slug written in the frontmatter is the editor's choice: a clash with it
  * is an error naming both files. A slug made from the title yields: archives repeat headlines
  * ("Live-Ticker", "Das Wetter"), so the earlier article keeps the plain slug and a later one gets

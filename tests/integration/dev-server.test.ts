@@ -111,6 +111,22 @@ describe("gazette dev", () => {
     expect(dev.last.rendered).toBeLessThan(dev.last.routes / 2);
   });
 
+  test("a body edit is served by the quick path, then related lists settle while the server is quiet", async () => {
+    const file = path.join(root, "articles/trump-putin-telefonat-ohne-fortschritte/en.md");
+    const source = await readFile(file, "utf8");
+    events.length = 0;
+    await writeFile(file, `${source.trimEnd()}\n\nThe officials gave no further details on Tuesday.\n`);
+    await eventually(() => dev.last.pending && dev.last.written.some((written) => written.startsWith("en/") && String(dev.session.files.get(written)).includes("no further details on Tuesday")), "a quick rebuild");
+    const page = dev.last.written.find((written) => written.startsWith("en/") && written.endsWith("/index.html") && String(dev.session.files.get(written)).includes("no further details on Tuesday"))!;
+    expect((await fetchText("/" + page.replace(/index\.html$/, ""))).body).toContain("no further details on Tuesday");
+    await eventually(() => events.some((event) => event.type === "reload"), "a reload event");
+    await dev.idle();
+    expect(dev.session.pending).toBe(false);
+    await writeFile(file, source);
+    await eventually(async () => !(await fetchText("/" + page.replace(/index\.html$/, ""))).body.includes("no further details"), "the edit undone");
+    await dev.idle();
+  });
+
   test("a broken save keeps the last good build served and reports the error with file and line; a fix recovers", async () => {
     const file = path.join(root, STORY, "de.md");
     const good = await readFile(file, "utf8");

@@ -36,8 +36,19 @@ function change(kind: Change["kind"], relative: string, event: Change["event"] =
   return { kind, path: abs(relative), event };
 }
 
+/** A rebuild, settled: after a quick one, the related lists are brought up to date too. */
 async function rebuild(...changes: Change[]): Promise<RebuildReport> {
-  return session.rebuild(summarizeChanges(changes));
+  const report = await session.rebuild(summarizeChanges(changes));
+  if (!report.pending) return report;
+  const settled = await session.settle();
+  expect(session.pending).toBe(false);
+  return {
+    ...settled,
+    written: [...new Set([...report.written, ...settled.written])].sort(),
+    removed: [...new Set([...report.removed, ...settled.removed])].sort(),
+    rendered: report.rendered + settled.rendered,
+    pending: false,
+  };
 }
 
 /** The session's files equal a cold build's, file for file and byte for byte. */
@@ -57,8 +68,9 @@ describe("incremental rebuilds equal cold builds", () => {
     const file = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/de.md";
     const source = await readFile(abs(file), "utf8");
     await writeFile(abs(file), source.replace(/^title: .*$/m, "title: Gipfel in Alaska endet ohne Einigung"));
-    const report = await rebuild(change("content", file));
+    const report = await session.rebuild(summarizeChanges([change("content", file)]));
     expect(report.ok).toBe(true);
+    expect(report.pending).toBe(false); // a new title is a new URL: the full path
     expect(report.rendered).toBeGreaterThan(0);
     expect(report.rendered).toBeLessThan(report.routes / 2);
     expect(report.written).toContain("de/index.html");
@@ -77,6 +89,61 @@ describe("incremental rebuilds equal cold builds", () => {
     expect(report.ok).toBe(true);
     expect(report.written).toEqual([]);
     expect(report.removed).toEqual([]);
+  });
+
+  test("a body edit takes the quick path: the article's pages at once, related lists when settled", async () => {
+    const file = "articles/trump-putin-telefonat-ohne-fortschritte/en.md";
+    const source = await readFile(abs(file), "utf8");
+    await writeFile(abs(file), `${source.trimEnd()}\n\nOfficials later called the conversation businesslike.\n`);
+    const report = await session.rebuild(summarizeChanges([change("content", file)]));
+    expect(report.errors).toEqual([]);
+    expect(report.pending).toBe(true);
+    expect(session.pending).toBe(true);
+    const page = report.written.find((written) => written.startsWith("en/") && text(session.files.get(written)!).includes("called the conversation businesslike"));
+    expect(page).toBeDefined();
+    expect(report.written).toContain("en/feed.xml"); // feeds carry the body
+    expect(report.rendered).toBeLessThan(report.routes / 4);
+    expect(report.removed).toEqual([]);
+    const settled = await session.settle();
+    expect(settled.ok).toBe(true);
+    expect(session.pending).toBe(false);
+    await expectSameAsColdBuild();
+  });
+
+  test("a summary edit shows on the listings in the quick path", async () => {
+    const file = "articles/trump-offen-fuer-treffen-mit-putin/de.md";
+    const source = await readFile(abs(file), "utf8");
+    const edited = source.replace(/^summary: .*$/m, "summary: Trump zeigt sich offen für ein Treffen mit Putin, der Kreml bleibt zurückhaltend.");
+    expect(edited).not.toBe(source);
+    await writeFile(abs(file), edited);
+    const report = await session.rebuild(summarizeChanges([change("content", file)]));
+    expect(report.pending).toBe(true);
+    expect(report.written).toContain("de/index.html");
+    expect(text(session.files.get("de/index.html")!)).toContain("der Kreml bleibt zurückhaltend");
+    await session.settle();
+    await expectSameAsColdBuild();
+    // Two quick edits in a row, settled once.
+    await writeFile(abs(file), source);
+    expect((await session.rebuild(summarizeChanges([change("content", file)]))).pending).toBe(true);
+    await writeFile(abs("articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md"), (await readFile(abs("articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md"), "utf8")) + "\nLes observateurs ont salué une rencontre constructive.\n");
+    expect((await session.rebuild(summarizeChanges([change("content", "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md")]))).pending).toBe(true);
+    await session.settle();
+    await expectSameAsColdBuild();
+  });
+
+  test("a quick edit that fails keeps the last good build, and the fix rebuilds in full", async () => {
+    const file = "articles/trump-putin-verhandlungen-ukraine-krieg/en.md";
+    const good = await readFile(abs(file), "utf8");
+    const snapshot = new Map(session.files);
+    await writeFile(abs(file), good.replace(/^date: .*$/m, "date: 2025-02-30"));
+    const broken = await session.rebuild(summarizeChanges([change("content", file)]));
+    expect(broken.ok).toBe(false);
+    expect(broken.errors[0]!.location?.file).toBe(file);
+    expect(session.files).toEqual(snapshot);
+    await writeFile(abs(file), good.replace(/\n*$/, "\n\nTalks are due to resume next week.\n"));
+    const fixed = await rebuild(change("content", file));
+    expect(fixed.ok).toBe(true);
+    await expectSameAsColdBuild();
   });
 
   test("deleting a translation removes its page and every link to it", async () => {
