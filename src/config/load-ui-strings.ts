@@ -47,5 +47,6 @@ export async function loadUiStrings(templateDirs: readonly string[], root: strin
       );
     }),
   );
-  return result;
+  // In the site's language order, not the order the reads finished in.
+  return new Map(languages.flatMap((lang) => (result.has(lang) ? [[lang, result.get(lang)!] as const] : [])));
 }
