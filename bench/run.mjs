@@ -6,6 +6,7 @@
 //   npm run bench -- --size 30000 --runs 2
 //   npm run bench -- --vs-hugo                 # + Hugo (apt-get install hugo), interleaved A B A B
 //   npm run bench -- --incremental             # + dev-mode rebuild after editing one article
+//   npm run bench -- --warm                    # + `gazette build` with .gazette-cache/ after editing one article
 //   npm run bench -- --floor                   # + the Node floor: read + marked + write, nothing else
 //
 // Corpora come from ../shared/bench/make-corpus.mjs, generated once into bench/.corpora/<size>/
@@ -13,7 +14,7 @@
 // (wall, user+sys CPU, peak RSS); Gazette's own stage timings come from `build --verbose`. Every
 // figure printed is a median over the runs; ratios are taken pair by pair within one run, so
 // machine noise hits both sides alike. Search (Pagefind) is off, as Hugo builds none; pass
-// --search to include it.
+// --search to include it. The cold runs pass --no-cache.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
@@ -68,6 +69,7 @@ for (const size of options.sizes) {
     row.floor = medians(floor);
     row.vsFloor = median(gazette.map((g, i) => g.wall / floor[i].wall));
   }
+  if (options.warm) row.warm = measureWarm(site, corpus);
   if (options.incremental) row.incremental = measureIncremental(site, corpus);
   summary.push(row);
   printRow(row);
@@ -77,7 +79,7 @@ printSummary(summary);
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const parsed = { sizes: [1000, 10_000], runs: 3, vsHugo: false, incremental: false, floor: false, search: false, incrementalChild: null };
+  const parsed = { sizes: [1000, 10_000], runs: 3, vsHugo: false, incremental: false, warm: false, floor: false, search: false, incrementalChild: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -89,6 +91,7 @@ function parseArgs(argv) {
     else if (flag === "--runs") parsed.runs = Number(value());
     else if (flag === "--vs-hugo") parsed.vsHugo = true;
     else if (flag === "--incremental") parsed.incremental = true;
+    else if (flag === "--warm") parsed.warm = true;
     else if (flag === "--floor") parsed.floor = true;
     else if (flag === "--search") parsed.search = true;
     else if (flag === "--incremental-child") parsed.incrementalChild = value();
@@ -141,8 +144,10 @@ function prepareHugo(size, corpus) {
   return work;
 }
 
-function timeGazette(site, corpus) {
-  const result = timed(process.execPath, [GAZETTE, "build", "--content", corpus, "--out", path.join(site, "public"), "--verbose"], { cwd: site, env: { SOURCE_DATE_EPOCH: EPOCH } });
+/** One `gazette build` of the corpus; cold (`--no-cache`) unless `warm`. */
+function timeGazette(site, corpus, warm = false) {
+  const args = [GAZETTE, "build", "--content", corpus, "--out", path.join(site, "public"), "--verbose", ...(warm ? [] : ["--no-cache"])];
+  const result = timed(process.execPath, args, { cwd: site, env: { SOURCE_DATE_EPOCH: EPOCH } });
   const files = Number((/build ok: ([\d,]+) files/.exec(result.stderr)?.[1] ?? "NaN").replace(/,/g, ""));
   const stages = {};
   for (const match of result.stderr.matchAll(/^ {2}(\S+)\s+([\d.]+) (ms|s)(?=\s)/gm)) stages[match[1]] = Number(match[2]) * (match[3] === "s" ? 1000 : 1);
@@ -160,6 +165,30 @@ function timed(command, args, { cwd = ROOT, env = {} }) {
   const cpu = Number(field("User time (seconds)")) + Number(field("System time (seconds)"));
   const rssMiB = Number(field("Maximum resident set size (kbytes)")) / 1024;
   return { wall, cpu, rssMiB, stderr };
+}
+
+/**
+ * `gazette build` with the persistent cache: one build that fills it (after deleting it), then
+ * builds each after editing one article (the newest story's German version), restored at the end.
+ */
+function measureWarm(site, corpus) {
+  rmSync(path.join(site, ".gazette-cache"), { recursive: true, force: true });
+  const filling = timeGazette(site, corpus, true);
+  report("gazette, filling the cache", filling);
+  const story = readdirSync(corpus).sort().at(-1);
+  const file = path.join(corpus, story, "de.md");
+  const original = readFileSync(file, "utf8");
+  const runs = [];
+  try {
+    for (let run = 1; run <= options.runs; run++) {
+      writeFileSync(file, `${original.trimEnd()}\n\nAktualisiert: Fassung ${run}.\n`);
+      runs.push(timeGazette(site, corpus, true));
+      report(`gazette warm #${run}`, runs.at(-1), `stages: ${Object.entries(runs.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+    }
+  } finally {
+    writeFileSync(file, original);
+  }
+  return { filling, ...medians(runs) };
 }
 
 /** Dev mode: a session on the corpus, then one article edited and rebuilt, several times. */
@@ -248,6 +277,7 @@ function printRow(row) {
   console.log(`  stages (median ms): ${Object.entries(row.stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
   if (row.hugo) console.log(`  median: hugo ${row.hugo.wall.toFixed(2)} s wall, ${row.hugo.rssMiB.toFixed(0)} MiB; gazette/hugo ratio (median of pairs) ${row.vsHugo.toFixed(3)}`);
   if (row.floor) console.log(`  median: node floor ${row.floor.wall.toFixed(2)} s wall; gazette/floor ratio ${row.vsFloor.toFixed(3)}`);
+  if (row.warm) console.log(`  median: warm build (cache, one article edited) ${row.warm.wall.toFixed(2)} s wall, ${row.warm.cpu.toFixed(2)} s CPU, ${row.warm.rssMiB.toFixed(0)} MiB; filling the cache: ${row.warm.filling.wall.toFixed(2)} s`);
 }
 
 function printSummary(rows) {

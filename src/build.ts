@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";
@@ -8,15 +10,18 @@ import type { Translate } from "./i18n/ui-strings.js";
 import type { Segments, SiteUrls } from "./i18n/urls.js";
 import type { RenderContext } from "./render/view-context.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
+import type { PageState } from "./cache/page-cache.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
 import { listContent, readContentFiles, type ContentCache, type ContentFile } from "./content/load-content.js";
 import { reviveError } from "./errors/serialize.js";
 import { toProjectPath } from "./util/paths.js";
 import { loadThreads } from "./workers/parallel-load.js";
+import { loadShard } from "./workers/load-shard.js";
+import type { CachedRecord } from "./cache/record-cache.js";
 import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
-import { BuildFailedError, ConfigError, type SiteError } from "./errors/site-error.js";
+import { BuildFailedError, ConfigError, OutputError, type SiteError } from "./errors/site-error.js";
 import { compileEntityTable } from "./normalize/entities.js";
 import { checkAcrossArticles, normalizeArticles, type NormalizeContext, type NormalizeOutcome } from "./normalize/index.js";
 
@@ -29,6 +34,8 @@ export interface PipelineOptions {
   baseUrl?: string;
   /** Include drafts (and future-dated articles) in the site. */
   drafts?: boolean;
+  /** Reuse and update the persistent build cache (`.gazette-cache/`): files whose bytes did not change are not parsed again. */
+  cache?: boolean;
 }
 
 /**
@@ -61,8 +68,12 @@ export interface LoadedSite {
   timings: StageTiming[];
   /** Related-articles features by article id, when loading made them already (build workers). */
   features?: ReadonlyMap<string, RelatedDoc>;
-  /** What the articles were normalized with (loaded on this thread): `gazette dev` renormalizes single files with it. */
+  /** What the articles were normalized with: `gazette dev` renormalizes single files with it. */
   normalizeContext?: NormalizeContext;
+  /** Writes what this load parsed into the persistent cache (when `cache` was on and anything changed). */
+  saveCache?: () => Promise<Error | null>;
+  /** With the persistent cache: the hash of everything besides the files that records depend on. */
+  engineKey?: string;
 }
 
 /**
@@ -83,24 +94,63 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   const [files, entityDefinitions] = await Promise.all([listOrReuse(contentOptions, sink, caches), loadEntities(options.root, config.paths.data, sink)]);
   // gazette dev keeps caches keyed by in-memory objects: it loads on this thread.
   const threads = caches ? 1 : loadThreads(files.length);
-  if (threads > 1) {
+  const persistent = options.cache === true && !caches;
+  if (threads > 1 || persistent) {
     const { loadInParallel } = await import("./workers/parallel-load.js");
-    const shares = await loadInParallel({ root: options.root, overrides, contentDir: contentOptions.contentDir, files }, threads);
+    const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
+    const recordCache = persistent ? await import("./cache/record-cache.js") : null;
+    const key = recordCache ? recordCache.engineKey(config, entityDefinitions) : "";
+    const opened = recordCache ? await recordCache.openRecordCache(options.root, key) : null;
+    const task = { root: options.root, overrides, contentDir: contentOptions.contentDir, files };
+    const loading = loadInParallel({ ...task, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
+    // Deserializing the cached records overlaps the workers' reading and parsing.
+    const cached = opened?.records() ?? new Map<string, CachedRecord>();
+    const shares = await loading;
+    // Files the workers skipped whose record did not read back after all: load them now.
+    const lost = new Set(shares.flatMap((share) => share.reused).filter((file) => !cached.has(file)));
+    if (lost.size > 0) shares.push(await loadShard({ ...task, files: files.filter((file) => lost.has(toProjectPath(options.root, file.absolute))) }, normalizeContext));
+
     const order = new Map(files.map((file, i) => [toProjectPath(options.root, file.absolute), i]));
     const loaded: Article[] = [];
     const features = new Map<string, RelatedDoc>();
+    const records = new Map<string, CachedRecord>();
+    let parsed = 0;
     for (const share of shares) {
       for (const error of share.errors) sink.error(reviveError(error));
       sink.warnings.push(...share.warnings);
       share.articles.forEach((article, i) => {
         loaded.push(article);
         features.set(article.id, share.features[i]!);
+        records.set(article.file, { hash: article.hash, article, features: share.features[i]!, readWarnings: share.readWarnings[i]! });
+        parsed++;
       });
+      for (const file of share.reused) {
+        const record = cached.get(file);
+        if (!record) continue;
+        sink.warnings.push(...record.readWarnings, ...record.article.diagnostics);
+        loaded.push(record.article);
+        features.set(record.article.id, record.features);
+        records.set(file, record);
+      }
     }
     loaded.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
     const articles = checkAcrossArticles(loaded, sink);
-    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${threads} threads` });
-    return { config, articles: sortArticles(articles), warnings: sortByLocation(sink.warnings), errors: sortByLocation(sink.errors), timings, features };
+    const reused = loaded.length - parsed;
+    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${persistent ? `, ${reused} from the cache` : ""}` });
+    // Rewritten only when something changed (a file parsed, or one gone since).
+    const changed = parsed > 0 || records.size !== cached.size;
+    const saveCache = recordCache && changed ? () => recordCache.writeRecordCache(options.root, key, sortedRecords(records, order)) : undefined;
+    return {
+      config,
+      articles: sortArticles(articles),
+      warnings: sortByLocation(sink.warnings),
+      errors: sortByLocation(sink.errors),
+      timings,
+      features,
+      normalizeContext,
+      ...(saveCache ? { saveCache } : {}),
+      ...(recordCache ? { engineKey: key } : {}),
+    };
   }
   const sources = await readContentFiles(files, contentOptions, sink);
   timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
@@ -129,6 +179,11 @@ async function listOrReuse(contentOptions: Parameters<typeof listContent>[0], si
   for (const error of caches.listing.errors) sink.error(error);
   sink.warnings.push(...caches.listing.warnings);
   return caches.listing.files;
+}
+
+/** The records in content-file order, so that the cache file's bytes do not depend on thread timing. */
+function sortedRecords(records: Map<string, CachedRecord>, order: ReadonlyMap<string, number>): Map<string, CachedRecord> {
+  return new Map([...records].sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0)));
 }
 
 /** Stable order for every listing: by story key, then language. */
@@ -179,6 +234,8 @@ export interface PreparedTheme {
   assets: readonly ThemeAsset[];
   translators: Map<string, Translate>;
   urls: SiteUrls;
+  /** Hash of every template, UI string and asset: pages cached with another theme are not reused. */
+  hash: string;
 }
 
 /** Loads and compiles templates, UI strings and assets; every problem is a BuildFailedError. */
@@ -202,7 +259,11 @@ export async function prepareTheme(config: SiteConfig): Promise<PreparedTheme> {
     translators.set(language.code, t);
     segments.set(language.code, { topics: t("segments.topics"), authors: t("segments.authors"), sources: t("segments.sources"), search: t("segments.search") });
   }
-  return { templates, assets: theme.assets, translators, urls: new SiteUrls(config.baseUrl, segments) };
+  const hash = createHash("sha256");
+  for (const template of theme.templates) hash.update(`${template.name}\u0000${template.source}\u0000`);
+  for (const asset of theme.assets) hash.update(`${asset.outputPath}\u0000`);
+  hash.update(JSON.stringify([...theme.strings]));
+  return { templates, assets: theme.assets, translators, urls: new SiteUrls(config.baseUrl, segments), hash: hash.digest("hex") };
 }
 
 /**
@@ -288,7 +349,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   ]);
   const site = await loadSite(options);
   const { config, timings } = site;
-  if (site.errors.length > 0) throw new BuildFailedError(site.errors);
+  if (site.errors.length > 0) {
+    await site.saveCache?.(); // the files that did load need not be parsed again after the fix
+    throw new BuildFailedError(site.errors);
+  }
   const date = buildDate();
 
   let started = performance.now();
@@ -301,42 +365,86 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
 
   started = performance.now();
   const outDir = path.resolve(config.root, config.paths.out);
-  const writer: OutputWriter =
-    options.writer && options.writer !== "disk"
-      ? options.writer
-      : await createDiskWriter({
-          outDir,
-          protectedDirs: {
-            root: config.root,
-            others: [config.paths.content, config.paths.templates, config.paths.data].map((dir) => path.resolve(config.root, dir)),
-          },
-        });
+  const toDisk = !options.writer || options.writer === "disk";
+  // The page cache: routes whose signature is unchanged since the last build are linked, not rendered.
+  const pageCache = toDisk && site.engineKey ? await import("./cache/page-cache.js") : null;
+  const pageKey = pageCache ? pageCache.pageCacheKey(site.engineKey!, theme.hash, { outDir, drafts: options.drafts ?? false }) : "";
+  const previous = pageCache ? await pageCache.readPageState(config.root, pageKey, outDir) : null;
+  const pages: PageState | null = pageCache ? { key: pageKey, buildId: "", signatures: new Map(), files: new Map(), entries: new Map(), search: null } : null;
+  const signer = pageCache ? new (await import("./render/route-signatures.js")).ContentSignatures(date) : null;
+  const signatures = routes.map((route) => signer?.of(route, plan) ?? null);
+  // The search index is made of the article pages: when none changed, the last one is reused too.
+  const searchKey =
+    pageCache && config.search
+      ? pageCache.searchKey(routes.flatMap((route, i) => (route.params.kind === "article" ? [{ href: urls.href(route.url), signature: signatures[i]! }] : [])))
+      : null;
+  const reuseSearch = searchKey !== null && previous?.search?.key === searchKey && (await allExist(outDir, previous.search.files)) ? previous.search.files : null;
+  const writer: OutputWriter = !toDisk
+    ? (options.writer as MemoryWriter)
+    : await createDiskWriter({
+        outDir,
+        protectedDirs: {
+          root: config.root,
+          others: [config.paths.content, config.paths.templates, config.paths.data].map((dir) => path.resolve(config.root, dir)),
+        },
+        ...(pages && pageCache ? { buildId: () => (pages.buildId = pageCache.buildIdOf(pages)) } : {}),
+      });
   const byKind: Record<string, number> = {};
-  const search = config.search ? await createSearchIndexer() : null;
+  const search = config.search && !reuseSearch ? await createSearchIndexer() : null;
+  let reused = 0;
   try {
     const renderer = createPageRenderer(context, plan.templates, plan.assets, date);
     const queue = new WriteQueue(writer, 64);
-    for (const route of routes) {
-      const pages = renderer.render(route);
-      byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + pages.length;
-      for (const page of pages) {
+    for (const [i, route] of routes.entries()) {
+      const signature = signatures[i]!;
+      if (pages && signature !== null && previous?.signatures.get(route.outputPath) === signature && (await writer.reuse?.(route.outputPath))) {
+        reused++;
+        byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + 1;
+        pages.signatures.set(route.outputPath, signature);
+        const entry = previous.entries.get(route.outputPath);
+        if (entry) pages.entries.set(route.outputPath, entry);
+        if (search && route.params.kind === "article") await search.add(urls.href(route.url), await readFile(path.join(outDir, route.outputPath), "utf8"));
+        continue;
+      }
+      const rendered = renderer.render(route);
+      byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + rendered.length;
+      for (const page of rendered) {
         if (search && route.params.kind === "article") await search.add(urls.href(route.url), page.body as string);
         await queue.push(page);
       }
+      if (pages) {
+        // Only a route that makes exactly its own file can be reused next time.
+        if (signature !== null && rendered.length === 1 && rendered[0]!.outputPath === route.outputPath) pages.signatures.set(route.outputPath, signature);
+        const entry = renderer.sitemapEntry(route.outputPath);
+        if (entry) pages.entries.set(route.outputPath, entry);
+      }
     }
-    const sitemaps = renderer.finish();
+    // Sitemaps list every page in route order: rendered ones, and reused ones as the last build listed them.
+    const sitemaps = renderer.finish(pages ? [...pages.entries.values()] : undefined);
     byKind.sitemap = (byKind.sitemap ?? 0) + sitemaps.length;
     for (const page of sitemaps) await queue.push(page);
     if (search) {
       const indexFiles = await search.finish();
       byKind.search = (byKind.search ?? 0) + indexFiles.length;
       for (const page of indexFiles) await queue.push(page);
+      if (pages && searchKey !== null) pages.search = { key: searchKey, files: indexFiles.map((page) => page.outputPath) };
+    } else if (reuseSearch && pages) {
+      for (const file of reuseSearch) {
+        if (!(await writer.reuse!(file))) throw new OutputError(`the search index file ${file} went missing from ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
+      }
+      byKind.search = (byKind.search ?? 0) + reuseSearch.length;
+      pages.search = previous!.search;
     }
     await queue.drain();
-    timings.push({ stage: "render+write", ms: performance.now() - started, detail: `${writer.count} files` });
+    timings.push({ stage: "render+write", ms: performance.now() - started, detail: `${writer.count} files${pages ? `, ${reused} pages unchanged` : ""}` });
     started = performance.now();
     await writer.commit();
     timings.push({ stage: "commit", ms: performance.now() - started, detail: path.relative(config.root, outDir) || "." });
+    if (site.saveCache || pages) {
+      started = performance.now();
+      const failed = [await site.saveCache?.(), pages && pageCache ? await pageCache.writePageState(config.root, pages) : null].find((error) => error);
+      timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : "written" });
+    }
   } catch (error) {
     await writer.abort();
     throw error;
@@ -351,6 +459,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     timings,
     outDir,
   };
+}
+
+async function allExist(dir: string, files: readonly string[]): Promise<boolean> {
+  const found = await Promise.all(files.map((file) => access(path.join(dir, file)).then(() => true, () => false)));
+  return found.every(Boolean);
 }
 
 function newestYear(index: SiteIndex): string | null {

@@ -7,7 +7,6 @@ import { ContentError, SiteError } from "../errors/site-error.js";
 import { hashText } from "../util/hash.js";
 import { isInside, toProjectPath } from "../util/paths.js";
 import { mapLimit } from "../util/map-limit.js";
-import { parseFrontmatter } from "./parse-frontmatter.js";
 import { isKnownKey, suggestKey } from "./frontmatter-keys.js";
 
 export interface LoadContentOptions {
@@ -20,6 +19,12 @@ export interface LoadContentOptions {
    * again. `gazette dev` keeps one and deletes the entries of files the watcher saw change.
    */
   cache?: ContentCache;
+  /**
+   * Files whose results the caller already has (the persistent cache), by project-relative path,
+   * with the content hash they had: a file that still has it is read and hashed but not parsed,
+   * and its path goes to `reused` instead of a SourceArticle to the result.
+   */
+  reuse?: { hashes: ReadonlyMap<string, string>; reused: string[] };
 }
 
 export type ContentCache = Map<string, { source: SourceArticle | null; errors: SiteError[]; warnings: Diagnostic[] }>;
@@ -99,7 +104,7 @@ export async function listContent(options: LoadContentOptions, sink: DiagnosticS
 export async function readContentFiles(files: readonly ContentFile[], options: LoadContentOptions, sink: DiagnosticSink): Promise<SourceArticle[]> {
   const cache = options.cache;
   const articles = await mapLimit(files, 64, async (entry) => {
-    if (!cache) return readArticle(entry.absolute, entry.storyKey, options.root, sink);
+    if (!cache) return readArticle(entry.absolute, entry.storyKey, options.root, sink, options.reuse);
     let cached = cache.get(entry.absolute);
     if (cached === undefined || cached.source?.storyKey !== entry.storyKey) {
       const own = new DiagnosticSink();
@@ -175,7 +180,10 @@ async function entryKind(
   return info.isDirectory() ? "dir" : info.isFile() ? "file" : "other";
 }
 
-async function readArticle(absolute: string, storyKey: string, root: string, sink: DiagnosticSink): Promise<SourceArticle | null> {
+/** Loaded on the first file that needs parsing: a build whose files all come from the cache never loads gray-matter and its js-yaml. */
+let frontmatterParser: Promise<typeof import("./parse-frontmatter.js")> | undefined;
+
+async function readArticle(absolute: string, storyKey: string, root: string, sink: DiagnosticSink, reuse?: LoadContentOptions["reuse"]): Promise<SourceArticle | null> {
   const file = toProjectPath(root, absolute);
   let bytes: Buffer;
   try {
@@ -192,6 +200,11 @@ async function readArticle(absolute: string, storyKey: string, root: string, sin
     bytes = await readFile(absolute);
   } catch (cause) {
     sink.error(new ContentError(`the file cannot be read (${errorCode(cause)}).`, { location: { file }, cause }));
+    return null;
+  }
+  const hash = hashText(bytes);
+  if (reuse !== undefined && reuse.hashes.get(file) === hash) {
+    reuse.reused.push(file);
     return null;
   }
   let text: string;
@@ -213,6 +226,7 @@ async function readArticle(absolute: string, storyKey: string, root: string, sin
   }
 
   try {
+    const { parseFrontmatter } = await (frontmatterParser ??= import("./parse-frontmatter.js"));
     const parsed = parseFrontmatter(text, file);
     for (const key of Object.keys(parsed.frontmatter)) {
       if (isKnownKey(key)) continue;
@@ -231,7 +245,7 @@ async function readArticle(absolute: string, storyKey: string, root: string, sin
       keyLines: parsed.keyLines,
       body: parsed.body,
       bodyLine: parsed.bodyLine,
-      hash: hashText(bytes),
+      hash,
     };
   } catch (error) {
     if (error instanceof SiteError) {

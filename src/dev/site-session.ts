@@ -11,7 +11,7 @@ import type { NormalizeContext, NormalizeOutcome } from "../normalize/index.js";
 import { createPageRenderer, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
 import type { ChangeSet } from "./classify-change.js";
 import { readQuickEdits, type KnownFile, type QuickEdit } from "./quick-edit.js";
-import { RouteSignatures } from "./route-signatures.js";
+import { RouteSignatures } from "../render/route-signatures.js";
 
 export interface SessionOptions {
   root: string;

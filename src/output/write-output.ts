@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
+import { access, copyFile, link, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
@@ -11,6 +11,11 @@ export const OUTPUT_MARKER = ".gazette-output";
 
 export interface OutputWriter {
   write(page: RenderedPage): Promise<void>;
+  /**
+   * Puts the previous output's file at `outputPath` into the new output unchanged (a hard link,
+   * else a copy); false when there is none to reuse (the caller renders the page instead).
+   */
+  reuse?(outputPath: string): Promise<boolean>;
   /** Makes the written site the output (disk: atomic swap). */
   commit(): Promise<void>;
   /** Drops everything written (a failed build leaves the previous site untouched). */
@@ -40,6 +45,11 @@ export interface DiskWriterOptions {
   outDir: string;
   /** Folders that must never be the output or inside it: project root, content, templates, data. */
   protectedDirs: { root: string; others: string[] };
+  /**
+   * Asked for at commit and written into the output's marker, so that the next build can tell
+   * the output is still the one it cached. Derived from the content: the same site, the same id.
+   */
+  buildId?: () => string;
 }
 
 /**
@@ -90,10 +100,41 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       }
       count++;
     },
+    async reuse(outputPath) {
+      if (closed) throw new Error("Internal: reuse after commit/abort");
+      const target = path.join(tempDir, outputPath);
+      const source = path.join(outDir, outputPath);
+      if (!isInside(tempDir, target) || target === tempDir || !isInside(outDir, source)) return false;
+      const dir = path.dirname(target);
+      try {
+        if (!madeDirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          madeDirs.add(dir);
+        }
+      } catch (cause) {
+        throw writeFailed(outputPath, cause);
+      }
+      try {
+        // A new name for the same bytes: the old output is renamed away, never written into.
+        await link(source, target);
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === "ENOENT") return false; // deleted by hand since: render it
+        if (!["EXDEV", "EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS"].includes(code)) throw writeFailed(outputPath, error);
+        try {
+          await copyFile(source, target); // file systems without hard links
+        } catch (cause) {
+          if (errorCode(cause) === "ENOENT") return false;
+          throw writeFailed(outputPath, cause);
+        }
+      }
+      count++;
+      return true;
+    },
     async commit() {
       closed = true;
       try {
-        await writeFile(path.join(tempDir, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }) + "\n");
+        await writeFile(path.join(tempDir, OUTPUT_MARKER), JSON.stringify({ generator: "gazette", ...(options.buildId ? { build: options.buildId() } : {}) }) + "\n");
       } catch (cause) {
         await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
         throw writeFailed(OUTPUT_MARKER, cause);

@@ -2,8 +2,9 @@ import type { Article, Route } from "../types.js";
 import type { PlannedSite } from "../build.js";
 import { articleTopics } from "../i18n/site-index.js";
 import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
-import { groupKey } from "../render/view-context.js";
+import { groupKey } from "./view-context.js";
 import { foldText } from "../util/text.js";
+import { hashText } from "../util/hash.js";
 
 /**
  * What a route's page is made of, as one string: when it is the same as at the last rebuild, the
@@ -26,7 +27,7 @@ export class RouteSignatures {
   private readonly versions = new WeakMap<Article, number>();
   private nextVersion = 1;
 
-  stamp(article: Article): number {
+  stamp(article: Article): number | string {
     let version = this.versions.get(article);
     if (version === undefined) {
       version = this.nextVersion++;
@@ -54,7 +55,7 @@ export class RouteSignatures {
   /** Small numbers for the (slug, name) pairs of linked groups, so signatures stay short. */
   private readonly groupIds = new Map<string, number>();
 
-  private groupId(group: Group | undefined): number {
+  protected groupId(group: Group | undefined): number | string {
     if (!group) return 0;
     const key = `${group.slug}\u0001${group.name}`;
     let id = this.groupIds.get(key);
@@ -82,7 +83,7 @@ export class RouteSignatures {
         const entry = list[i]!;
         if (ownOnly && entry.fallback) continue;
         taken++;
-        sig += `${stamp(entry.article) * 2 + (entry.fallback ? 1 : 0)},`;
+        sig += entry.fallback ? `${stamp(entry.article)}+,` : `${stamp(entry.article)},`;
       }
     };
     switch (params.kind) {
@@ -138,5 +139,38 @@ export class RouteSignatures {
       default:
         return null;
     }
+  }
+}
+
+/**
+ * Signatures that mean the same in the next process (`gazette build` with the persistent cache):
+ * an article is stamped by its file's content hash and what the checks across articles gave it
+ * (URL, section), a group by its slug and name; the engine (code, config, entities, theme) is in
+ * the cache's key. `buildDate` goes into the pages that show it when they have nothing newer.
+ */
+export class ContentSignatures extends RouteSignatures {
+  private readonly stamps = new WeakMap<Article, string>();
+
+  constructor(private readonly buildDate: string) {
+    super();
+  }
+
+  override stamp(article: Article): string {
+    let stamp = this.stamps.get(article);
+    if (stamp === undefined) {
+      stamp = hashText(`${article.hash}\u0001${article.url}\u0001${article.category ?? ""}`, 12);
+      this.stamps.set(article, stamp);
+    }
+    return stamp;
+  }
+
+  protected override groupId(group: Group | undefined): string {
+    return group ? `${group.slug}\u0002${group.name}` : "";
+  }
+
+  override of(route: Route, plan: PlannedSite, onArticle?: (article: Article) => void): RouteSignature {
+    const signature = super.of(route, plan, onArticle);
+    // A feed with no article yet is dated by the build.
+    return signature !== null && route.params.kind === "feed" && signature.endsWith("|") ? `${signature}${this.buildDate}` : signature;
   }
 }

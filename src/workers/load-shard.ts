@@ -5,7 +5,7 @@ import { loadEntities } from "../content/load-entities.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import { serializeError, type SerializedError } from "../errors/serialize.js";
 import { compileEntityTable } from "../normalize/entities.js";
-import { normalizeEach } from "../normalize/index.js";
+import { normalizeEach, type NormalizeContext } from "../normalize/index.js";
 import { extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
 
 /** One share of the content files, and how to read them. Plain data: it is sent to a worker. */
@@ -14,6 +14,8 @@ export interface LoadTask {
   overrides: ConfigOverrides;
   contentDir: string;
   files: ContentFile[];
+  /** Files whose records the caller has (the persistent cache), with their content hash: not parsed again if unchanged. */
+  known?: ReadonlyMap<string, string>;
 }
 
 /** What loading a share gives; plain data, so that it survives structured cloning. */
@@ -21,6 +23,10 @@ export interface ShardResult {
   articles: Article[];
   /** The related-articles features of each article, in the same order. */
   features: RelatedDoc[];
+  /** The warnings of reading each article's file, in the same order (for the persistent cache). */
+  readWarnings: Diagnostic[][];
+  /** Files left unparsed because `known` has their record (project-relative). */
+  reused: string[];
   errors: SerializedError[];
   warnings: Diagnostic[];
 }
@@ -31,16 +37,28 @@ export interface ShardResult {
  * caller. The config and entity table are loaded again here (cheap; the main thread has checked
  * them already, and reports their diagnostics once).
  */
-export async function loadShard(task: LoadTask): Promise<ShardResult> {
-  const config = await loadConfig(task.root, task.overrides);
-  const entitySink = new DiagnosticSink();
-  const entities = compileEntityTable(await loadEntities(task.root, config.paths.data, entitySink));
+export async function loadShard(task: LoadTask, prepared?: NormalizeContext): Promise<ShardResult> {
+  let context = prepared;
+  if (context === undefined) {
+    const config = await loadConfig(task.root, task.overrides);
+    context = { config, entities: compileEntityTable(await loadEntities(task.root, config.paths.data, new DiagnosticSink())) };
+  }
   const sink = new DiagnosticSink();
-  const sources = await readContentFiles(task.files, { root: task.root, contentDir: task.contentDir }, sink);
-  const articles = normalizeEach(sources, { config, entities }, sink);
+  const reuse = task.known ? { hashes: task.known, reused: [] as string[] } : undefined;
+  const sources = await readContentFiles(task.files, { root: task.root, contentDir: task.contentDir, ...(reuse ? { reuse } : {}) }, sink);
+  const readWarnings = new Map<string, Diagnostic[]>();
+  for (const warning of sink.warnings) {
+    const file = warning.location?.file ?? "";
+    const list = readWarnings.get(file);
+    if (list) list.push(warning);
+    else readWarnings.set(file, [warning]);
+  }
+  const articles = normalizeEach(sources, context, sink);
   return {
     articles,
     features: articles.map((article) => extractRelatedFeatures(article)),
+    readWarnings: articles.map((article) => readWarnings.get(article.file) ?? []),
+    reused: reuse?.reused ?? [],
     errors: sink.errors.map(serializeError),
     warnings: sink.warnings,
   };

@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { NormalizeContext } from "../normalize/index.js";
+import { toProjectPath } from "../util/paths.js";
 import { loadShard, type LoadTask, type ShardResult } from "./load-shard.js";
 
 /** Below this many files a worker's start-up (~50-100 ms) costs more than it saves. */
@@ -30,10 +32,22 @@ export function loadThreads(files: number, env: NodeJS.ProcessEnv = process.env)
  * short and long stories), loads one on this thread and the others in workers, all at once.
  * Results come back in share order; the caller restores file order.
  */
-export async function loadInParallel(task: LoadTask, threads: number): Promise<ShardResult[]> {
+export async function loadInParallel(task: LoadTask, threads: number, prepared?: NormalizeContext): Promise<ShardResult[]> {
   const shares: LoadTask[] = Array.from({ length: threads }, () => ({ ...task, files: [] }));
   task.files.forEach((file, i) => shares[i % threads]!.files.push(file));
-  return Promise.all(shares.map((share, i) => (i === 0 ? loadShard(share) : runWorker(share))));
+  if (task.known && threads > 1) {
+    // Each worker gets the cached hashes of its own files only.
+    for (const share of shares) {
+      const known = new Map<string, string>();
+      for (const file of share.files) {
+        const relative = toProjectPath(task.root, file.absolute);
+        const hash = task.known.get(relative);
+        if (hash !== undefined) known.set(relative, hash);
+      }
+      share.known = known;
+    }
+  }
+  return Promise.all(shares.map((share, i) => (i === 0 ? loadShard(share, prepared) : runWorker(share))));
 }
 
 function runWorker(task: LoadTask): Promise<ShardResult> {

@@ -42,7 +42,7 @@ export async function loadFiles(files: Record<string, string | Uint8Array>) {
 }
 
 /** Builds a site into memory (nothing on disk) with a fixed build date; returns the files. */
-export async function buildToMemory(root: string, options: { content?: string; baseUrl?: string; drafts?: boolean; epoch?: string } = {}) {
+export async function buildToMemory(root: string, options: { content?: string; baseUrl?: string; drafts?: boolean; epoch?: string; cache?: boolean } = {}) {
   const { buildSite } = await import("../../src/build.js");
   const { MemoryWriter } = await import("../../src/output/write-output.js");
   const writer = new MemoryWriter();
@@ -55,6 +55,7 @@ export async function buildToMemory(root: string, options: { content?: string; b
       ...(options.content ? { content: options.content } : {}),
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       ...(options.drafts ? { drafts: true } : {}),
+      ...(options.cache ? { cache: true } : {}),
     });
     return { result, files: writer.files };
   } finally {

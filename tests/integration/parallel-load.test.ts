@@ -54,14 +54,30 @@ afterAll(async () => {
 
 describe("loading in worker threads", () => {
   test("gives the same site, byte for byte, as one thread", async () => {
-    const serial = await gazette(["build", "--out", "serial", "--verbose"], 1);
-    const parallel = await gazette(["build", "--out", "parallel", "--verbose"], 3);
+    const serial = await gazette(["build", "--out", "serial", "--verbose", "--no-cache"], 1);
+    const parallel = await gazette(["build", "--out", "parallel", "--verbose", "--no-cache"], 3);
     expect(serial.code, serial.stderr).toBe(0);
     expect(parallel.code, parallel.stderr).toBe(0);
     expect(parallel.stderr).toMatch(/load\+normalize .* 3 threads/);
     expect(serial.stderr).not.toContain("threads");
     const [a, b] = [await tree(path.join(root, "serial")), await tree(path.join(root, "parallel"))];
     expect(a.size).toBeGreaterThan(1000);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [file, body] of a) expect(b.get(file)!.equals(body), file).toBe(true);
+  }, 120_000);
+
+  test("with the persistent cache, filled by workers and read back: the same site", async () => {
+    const first = await gazette(["build", "--out", "cached", "--verbose"], 3);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/load\+normalize .* 3 threads, 0 from the cache/);
+    const second = await gazette(["build", "--out", "cached", "--verbose"], 3);
+    expect(second.code, second.stderr).toBe(0);
+    const files = Number(/(\d+) files, 3 threads/.exec(second.stderr)?.[1]);
+    expect(second.stderr).toContain(`${files} files, 3 threads, ${files} from the cache`);
+    expect(second.stderr).toMatch(/pages unchanged/);
+    const [a, b] = [await tree(path.join(root, "serial")), await tree(path.join(root, "cached"))];
+    a.delete(".gazette-output");
+    b.delete(".gazette-output"); // carries the build's id
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [file, body] of a) expect(b.get(file)!.equals(body), file).toBe(true);
   }, 120_000);

@@ -69,9 +69,9 @@ async function makeProject(dir: string, extra: number): Promise<string> {
   return project;
 }
 
-/** Gazette's own leftovers beside the output folder: temporary and previous sites. */
+/** Gazette's own leftovers beside the output folder: temporary and previous sites (the build cache is meant to stay). */
 async function leftovers(project: string): Promise<string[]> {
-  return (await readdir(project)).filter((name) => name.startsWith(".gazette-")).sort();
+  return (await readdir(project)).filter((name) => name.startsWith(".gazette-") && name !== ".gazette-cache").sort();
 }
 
 function expectCleanFailure(run: CliRun, message: RegExp): void {

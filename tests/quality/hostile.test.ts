@@ -3,7 +3,7 @@
  * valid site inside a sandbox folder and built with the real CLI (`gazette build`, a child
  * process). Each must give a clear error naming its file, or a safe rendering, and:
  *   - what the user sees holds no "Internal error" and no stack trace;
- *   - nothing in the sandbox outside public/ changes (the build never writes outside its output);
+ *   - nothing in the sandbox outside public/ (and the build cache, .gazette-cache/) changes;
  *   - every output file passes findUnsafeOutput (no script, handler, javascript:/data: URL, comment,
  *     forbidden character or direction override that content put there);
  *   - it finishes: a hang fails the test through vitest's per-test timeout.
@@ -221,9 +221,11 @@ async function runCase(hostile: HostileCase, onSpawn: (child: ChildProcess) => v
   await mkdir(project, { recursive: true });
   await cp(path.join(FIXTURES, "base"), project, { recursive: true });
   await hostile.setup(path.join(project, "articles"), sandbox);
-  const before = await snapshotTree(sandbox, ["outer/project/public"]);
+  // Besides public/, a build writes its cache, .gazette-cache/, and nothing else.
+  const own = ["outer/project/public", "outer/project/.gazette-cache"];
+  const before = await snapshotTree(sandbox, own);
   const run = await runGazette(["build"], { cwd: project, onSpawn });
-  const outside = diffTrees(before, await snapshotTree(sandbox, ["outer/project/public"]));
+  const outside = diffTrees(before, await snapshotTree(sandbox, own));
   const publicDir = path.join(project, "public");
   return { run, outside, site: (await exists(publicDir)) ? await readTree(publicDir) : null };
 }

@@ -6,17 +6,19 @@ import { formatMs, plural, printDiagnostics } from "../report.js";
 export const spec: CommandSpec = {
   name: "build",
   summary: "Build the site into public/ (or --out). A failed build leaves the previous output untouched.",
-  usage: "gazette build [--content DIR] [--out DIR] [--base-url URL] [--drafts] [--verbose]",
+  usage: "gazette build [--content DIR] [--out DIR] [--base-url URL] [--drafts] [--no-cache] [--verbose]",
   options: {
     out: { type: "string" },
     "base-url": { type: "string" },
     drafts: { type: "boolean" },
+    "no-cache": { type: "boolean" },
     verbose: { type: "boolean" },
   },
   help: [
     "--out DIR         output folder (default: public/)",
     "--base-url URL    absolute URL the site is deployed at (overrides gazette.config.yml)",
     "--drafts          include drafts and articles dated in the future",
+    "--no-cache        parse every article again, neither reading nor writing .gazette-cache/",
     "--verbose         print the time of every stage",
   ],
 };
@@ -30,6 +32,7 @@ export async function run(args: ParsedCommand): Promise<number> {
     ...(typeof values.out === "string" ? { out: values.out } : {}),
     ...(typeof values["base-url"] === "string" ? { baseUrl: values["base-url"] } : {}),
     drafts: values.drafts === true,
+    cache: values["no-cache"] !== true,
   });
   printDiagnostics([], result.warnings);
   const kinds = Object.entries(result.pages.byKind)

@@ -1,5 +1,6 @@
 // Loaded with `node --import` into a `gazette build` to simulate a full disk: the build's writes
-// into its temporary output folder throw ENOSPC, as writeFile does when the disk fills up.
+// into its temporary output folder throw ENOSPC, as writeFile does when the disk fills up (and
+// link and copyFile, with which the build cache reuses the last output's unchanged pages).
 //   GAZETTE_TEST_FAIL_WRITE_AT=N        the Nth write and every one after it fail (1-based)
 //   GAZETTE_TEST_FAIL_WRITE_AT=marker   only the last write, the output marker on commit, fails
 // Builtin ESM exports are bindings to the CommonJS module: syncBuiltinESMExports() makes the
@@ -11,17 +12,29 @@ const failAt = process.env.GAZETTE_TEST_FAIL_WRITE_AT ?? "";
 const writeFile = fsPromises.writeFile;
 let writes = 0;
 
-fsPromises.writeFile = async function failingWriteFile(file, ...rest) {
-  const name = String(file);
-  if (name.includes(".gazette-tmp-")) {
-    writes++;
-    const fail = failAt === "marker" ? name.endsWith(".gazette-output") : writes >= Number(failAt);
-    if (fail) {
-      const error = new Error(`ENOSPC: no space left on device, write '${name}'`);
-      Object.assign(error, { code: "ENOSPC", errno: -28, syscall: "write", path: name });
-      throw error;
-    }
+function failIfFull(name, syscall) {
+  if (!name.includes(".gazette-tmp-")) return;
+  writes++;
+  const fail = failAt === "marker" ? name.endsWith(".gazette-output") : writes >= Number(failAt);
+  if (fail) {
+    const error = new Error(`ENOSPC: no space left on device, ${syscall} '${name}'`);
+    Object.assign(error, { code: "ENOSPC", errno: -28, syscall, path: name });
+    throw error;
   }
+}
+
+fsPromises.writeFile = async function failingWriteFile(file, ...rest) {
+  failIfFull(String(file), "write");
   return writeFile.call(this, file, ...rest);
+};
+const link = fsPromises.link;
+fsPromises.link = async function failingLink(existing, target) {
+  failIfFull(String(target), "link");
+  return link.call(this, existing, target);
+};
+const copyFile = fsPromises.copyFile;
+fsPromises.copyFile = async function failingCopyFile(source, target, ...rest) {
+  failIfFull(String(target), "copyfile");
+  return copyFile.call(this, source, target, ...rest);
 };
 syncBuiltinESMExports();

@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { deserialize, serialize } from "node:v8";
+import type { SitemapEntry } from "../render/sitemaps.js";
+import { OUTPUT_MARKER } from "../output/write-output.js";
+import { CACHE_DIR, cacheDir } from "./record-cache.js";
+
+/**
+ * The second half of the persistent cache: what the last build wrote, page by page. A route whose
+ * signature (see render/route-signatures.ts: the content of every article it shows, the groups it
+ * links) is the same as then is not rendered again: its file is hard-linked from the last output
+ * into the new one. Valid only while the last output is still the one that build wrote (its
+ * marker carries the build's id) and for the same engine, theme and options (the key).
+ */
+const PAGES_FILE = "pages-v1.bin";
+const FORMAT = "gazette-pages-1";
+
+export interface PageState {
+  key: string;
+  /** Written into the output's marker: proves that the output on disk is this build's. */
+  buildId: string;
+  /** Route output path -> signature. */
+  signatures: Map<string, string>;
+  /** Route output path -> the files it wrote, when not just its own path. */
+  files: Map<string, string[]>;
+  /** Route output path -> its sitemap entry, for the routes that have one. */
+  entries: Map<string, SitemapEntry>;
+  /** The search index's files, and a hash of the article pages it was built from (URL and signature each). */
+  search: { key: string; files: string[] } | null;
+}
+
+export function pageCacheKey(engine: string, themeHash: string, options: { outDir: string; drafts: boolean }): string {
+  return createHash("sha256").update(JSON.stringify([FORMAT, engine, themeHash, path.resolve(options.outDir), options.drafts])).digest("hex");
+}
+
+/** What the search index is made of: every article page, by URL and signature (null: unknown, never reused). */
+export function searchKey(pages: readonly { href: string; signature: string | null }[]): string | null {
+  const hash = createHash("sha256");
+  for (const { href, signature } of pages) {
+    if (signature === null) return null;
+    hash.update(`${href}\u0000${signature}\u0000`);
+  }
+  return hash.digest("hex");
+}
+
+/** The id of a build's output: a hash of what the state says it is made of (key, every signature, the search index). */
+export function buildIdOf(state: Omit<PageState, "buildId">): string {
+  const hash = createHash("sha256").update(state.key);
+  for (const [outputPath, signature] of state.signatures) hash.update(`${outputPath}\u0000${signature}\u0000`);
+  hash.update(state.search?.key ?? "");
+  return hash.digest("hex").slice(0, 24);
+}
+
+/** The last build's pages, if that build had the same key and its output is still in `outDir`. */
+export async function readPageState(root: string, key: string, outDir: string): Promise<PageState | null> {
+  let state: (PageState & { format?: unknown }) | null;
+  try {
+    state = deserialize(await readFile(path.join(root, CACHE_DIR, PAGES_FILE))) as typeof state;
+  } catch {
+    return null;
+  }
+  if (typeof state !== "object" || state === null || state.format !== FORMAT || state.key !== key) return null;
+  if (typeof state.buildId !== "string" || !(state.signatures instanceof Map) || !(state.files instanceof Map) || !(state.entries instanceof Map)) return null;
+  if (state.search !== null && (typeof state.search?.key !== "string" || !Array.isArray(state.search.files))) return null;
+  try {
+    const marker = JSON.parse(await readFile(path.join(outDir, OUTPUT_MARKER), "utf8")) as { build?: unknown };
+    if (marker.build !== state.buildId) return null;
+  } catch {
+    return null;
+  }
+  return state;
+}
+
+/** Saves the state of the build just committed; errors are returned (a cache that cannot be written only costs time). */
+export async function writePageState(root: string, state: PageState): Promise<Error | null> {
+  const temporary = path.join(root, CACHE_DIR, `${PAGES_FILE}.${process.pid}.tmp`);
+  try {
+    const dir = await cacheDir(root);
+    await writeFile(temporary, serialize({ format: FORMAT, ...state }));
+    await rename(temporary, path.join(dir, PAGES_FILE));
+    return null;
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    return error as Error;
+  }
+}

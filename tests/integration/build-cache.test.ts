@@ -1,0 +1,130 @@
+/**
+ * The persistent build cache (.gazette-cache/): a build that reuses records must give the same
+ * bytes and the same warnings as a build without it, whatever changed in between, and a cache
+ * that is corrupt, or made with another config or entity table, is ignored.
+ */
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { CACHE_DIR } from "../../src/cache/record-cache.js";
+import { REPO_ROOT, buildToMemory, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+
+let root: string;
+
+beforeAll(async () => {
+  root = await makeTempSite({});
+  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+});
+
+afterAll(async () => {
+  await removeTempSite(root);
+});
+
+const cacheFile = () => path.join(root, CACHE_DIR, "records-v1.bin");
+
+/** Builds with the cache; returns the files, the warnings and how many records were reused. */
+async function cachedBuild() {
+  const { result, files } = await buildToMemory(root, { cache: true });
+  const detail = result.timings.find((timing) => timing.stage === "load+normalize")!.detail;
+  const reused = Number(/(\d+) from the cache/.exec(detail)?.[1]);
+  return { files, warnings: result.warnings, reused, wroteCache: result.timings.some((timing) => timing.stage === "cache" && timing.detail === "written") };
+}
+
+/** A build without the cache: the reference. */
+async function coldBuild() {
+  const { result, files } = await buildToMemory(root);
+  return { files, warnings: result.warnings };
+}
+
+function expectSameSite(actual: { files: Map<string, string | Uint8Array>; warnings: unknown[] }, expected: { files: Map<string, string | Uint8Array>; warnings: unknown[] }): void {
+  expect([...actual.files.keys()].sort()).toEqual([...expected.files.keys()].sort());
+  for (const [file, body] of expected.files) expect(text(actual.files.get(file)!), file).toBe(text(body));
+  expect(actual.warnings).toEqual(expected.warnings);
+}
+
+describe("the persistent build cache", () => {
+  test("a second build reuses every record and gives the same bytes and warnings", async () => {
+    const first = await cachedBuild();
+    expect(first.reused).toBe(0);
+    expect(first.wroteCache).toBe(true);
+    const second = await cachedBuild();
+    expect(second.reused).toBe(12);
+    expect(second.wroteCache).toBe(false); // nothing changed: not rewritten
+    expectSameSite(second, await coldBuild());
+    expectSameSite(first, second);
+  });
+
+  test("an edited article is parsed again; the others are reused", async () => {
+    const file = path.join(root, "articles/trump-offen-fuer-treffen-mit-putin/de.md");
+    const source = await readFile(file, "utf8");
+    await writeFile(file, source.replace(/^title: .*$/m, "title: Trump offen für ein Gipfeltreffen").replace(/\n*$/, "\n\nDer Kreml äußerte sich zunächst nicht.\n"));
+    const warm = await cachedBuild();
+    expect(warm.reused).toBe(11);
+    expect(warm.wroteCache).toBe(true);
+    expectSameSite(warm, await coldBuild());
+    expect(text(warm.files.get("de/trump-offen-fuer-ein-gipfeltreffen/index.html")!)).toContain("Der Kreml äußerte sich zunächst nicht.");
+  });
+
+  test("a corrupt or truncated cache is ignored and rewritten", async () => {
+    const good = await readFile(cacheFile());
+    await writeFile(cacheFile(), good.subarray(0, Math.floor(good.length / 2)));
+    const truncated = await cachedBuild();
+    expectSameSite(truncated, await coldBuild());
+    await writeFile(cacheFile(), Buffer.from("not a cache at all"));
+    const garbage = await cachedBuild();
+    expect(garbage.reused).toBe(0);
+    expectSameSite(garbage, await coldBuild());
+    expect((await cachedBuild()).reused).toBe(12);
+  });
+
+  test("a changed config or entity table reuses nothing", async () => {
+    const configFile = path.join(root, "gazette.config.yml");
+    const config = await readFile(configFile, "utf8");
+    await writeFile(configFile, config.replace(/^timeZone: .*$/m, "timeZone: America/New_York"));
+    const otherZone = await cachedBuild();
+    expect(otherZone.reused).toBe(0);
+    expectSameSite(otherZone, await coldBuild());
+    await writeFile(configFile, config);
+
+    const entitiesFile = path.join(root, "data/entities.yml");
+    const entities = await readFile(entitiesFile, "utf8");
+    const edited = `${entities.trimEnd()}\n\nerika-musterfrau:\n  kind: person\n  names: { de: Erika Musterfrau }\n  aliases: []\n`;
+    await writeFile(entitiesFile, edited);
+    const otherEntities = await cachedBuild();
+    expect(otherEntities.reused).toBe(0);
+    expectSameSite(otherEntities, await coldBuild());
+    await writeFile(entitiesFile, entities);
+  });
+
+  test("a build that fails on one file keeps the others' records; the fix reuses them", async () => {
+    await cachedBuild();
+    const file = path.join(root, "articles/trump-putin-verhandlungen-ukraine-krieg/en.md");
+    const source = await readFile(file, "utf8");
+    await writeFile(file, source.replace(/^date: .*$/m, "date: 2025-02-30"));
+    const failure: unknown = await buildToMemory(root, { cache: true }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect((failure as { errors?: { location?: { file?: string } }[] } | null)?.errors?.[0]?.location?.file).toBe("articles/trump-putin-verhandlungen-ukraine-krieg/en.md");
+    await writeFile(file, source);
+    const fixed = await cachedBuild();
+    expect(fixed.reused).toBe(11);
+    expectSameSite(fixed, await coldBuild());
+  });
+
+  test("a cache folder that is a link is not written through", async () => {
+    const elsewhere = await mkdtemp(path.join(tmpdir(), "gazette-elsewhere-"));
+    try {
+      await rm(path.join(root, CACHE_DIR), { recursive: true, force: true });
+      await symlink(elsewhere, path.join(root, CACHE_DIR));
+      const { result, files } = await buildToMemory(root, { cache: true });
+      expect(result.timings.find((timing) => timing.stage === "cache")?.detail).toMatch(/not written \(.*is a link/);
+      expect(await readdir(elsewhere)).toEqual([]);
+      expectSameSite({ files, warnings: result.warnings }, await coldBuild());
+    } finally {
+      await rm(path.join(root, CACHE_DIR), { force: true });
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+});

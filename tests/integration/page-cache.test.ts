@@ -1,0 +1,133 @@
+/**
+ * `gazette build` with the persistent cache reuses the last output's files for pages whose
+ * signature did not change (hard links) and the last search index when no article page changed.
+ * After every kind of edit its output must be byte-identical to a build without the cache.
+ */
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { buildSite } from "../../src/build.js";
+import { OUTPUT_MARKER } from "../../src/output/write-output.js";
+import { REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+
+let root: string;
+const EPOCH = "1755734400";
+
+beforeAll(async () => {
+  root = await makeTempSite({});
+  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  process.env.SOURCE_DATE_EPOCH = EPOCH;
+});
+
+afterAll(async () => {
+  delete process.env.SOURCE_DATE_EPOCH;
+  await removeTempSite(root);
+});
+
+const abs = (relative: string) => path.join(root, relative);
+
+async function build(out: string, cache: boolean) {
+  const result = await buildSite({ root, out: abs(out), cache });
+  const detail = result.timings.find((timing) => timing.stage === "render+write")!.detail;
+  return { result, unchanged: Number(/(\d+) pages unchanged/.exec(detail)?.[1] ?? 0) };
+}
+
+async function readTree(dir: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const entry of (await readdir(dir, { recursive: true, withFileTypes: true })) as { name: string; parentPath?: string; path?: string; isFile(): boolean }[]) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath ?? entry.path ?? dir, entry.name);
+    const relative = path.relative(dir, full);
+    if (relative === OUTPUT_MARKER) continue; // carries the build's id
+    files.set(relative, await readFile(full));
+  }
+  return files;
+}
+
+/** The cached build's output equals a build without the cache, file for file, byte for byte. */
+async function expectSameAsUncached(): Promise<void> {
+  await build("cold", false);
+  const [warm, cold] = await Promise.all([readTree(abs("public")), readTree(abs("cold"))]);
+  expect([...warm.keys()].sort()).toEqual([...cold.keys()].sort());
+  for (const [file, bytes] of cold) expect(warm.get(file)!.equals(bytes), file).toBe(true);
+}
+
+describe("the page cache of gazette build", () => {
+  test("a second build reuses every page and the search index, with the same bytes", async () => {
+    const first = await build("public", true);
+    expect(first.unchanged).toBe(0);
+    const marker = JSON.parse(await readFile(abs(`public/${OUTPUT_MARKER}`), "utf8")) as { build?: string };
+    expect(marker.build).toMatch(/^[0-9a-f]{24}$/);
+    const page = "public/de/index.html";
+    const inodeBefore = (await stat(abs(page))).ino;
+    const second = await build("public", true);
+    // Every page but the sitemaps (always rendered: they list every page) and Pagefind's files.
+    const searchFiles = [...(await readTree(abs("public"))).keys()].filter((file) => file.startsWith(`pagefind${path.sep}`)).length;
+    expect(searchFiles).toBeGreaterThan(0);
+    expect(second.unchanged).toBe(first.result.pages.total - first.result.pages.byKind.sitemap! - searchFiles);
+    expect(second.result.pages.byKind.search).toBe(first.result.pages.byKind.search);
+    expect((await stat(abs(page))).ino).toBe(inodeBefore); // linked, not rewritten
+    await expectSameAsUncached();
+  });
+
+  test("a body edit re-renders the pages that show the article and rebuilds the search index", async () => {
+    const file = abs("articles/trump-putin-telefonat-ohne-fortschritte/en.md");
+    await writeFile(file, `${(await readFile(file, "utf8")).trimEnd()}\n\nOfficials later called the conversation businesslike.\n`);
+    const warm = await build("public", true);
+    expect(warm.unchanged).toBeGreaterThan(0);
+    expect(warm.unchanged).toBeLessThan(warm.result.pages.total - warm.result.pages.byKind.search!);
+    await expectSameAsUncached();
+    const pages = [...(await readTree(abs("public")))].filter(([file, bytes]) => file.endsWith(".html") && bytes.toString().includes("called the conversation businesslike"));
+    expect(pages.length).toBeGreaterThan(0);
+  });
+
+  test("new titles, deleted translations, added stories", async () => {
+    const file = abs("articles/trump-offen-fuer-treffen-mit-putin/de.md");
+    await writeFile(file, (await readFile(file, "utf8")).replace(/^title: .*$/m, "title: Trump offen für ein Gipfeltreffen"));
+    await build("public", true);
+    await expectSameAsUncached();
+    await rm(abs("articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md"));
+    await build("public", true);
+    await expectSameAsUncached();
+    await mkdir(abs("articles/neue-geschichte"), { recursive: true });
+    await writeFile(abs("articles/neue-geschichte/de.md"), "---\ntitle: Neue Gespräche über die Ukraine in Berlin\ndate: 2025-08-20\nauthor: Erika Muster\ntags: [Ukraine, Berlin]\n---\n\nDie Gespräche über die Ukraine gingen am Mittwoch in Berlin weiter, sagten Teilnehmer.\n");
+    await build("public", true);
+    await expectSameAsUncached();
+    await rename(abs("articles/neue-geschichte"), abs("articles/umbenannte-geschichte"));
+    await build("public", true);
+    await expectSameAsUncached();
+  });
+
+  test("a template or config change reuses no page", async () => {
+    await mkdir(abs("templates/partials"), { recursive: true });
+    const footer = await readFile(path.join(REPO_ROOT, "templates/partials/footer.eta"), "utf8");
+    await writeFile(abs("templates/partials/footer.eta"), footer.replace("</footer>", "<p>Redaktion Muster</p>\n</footer>"));
+    expect((await build("public", true)).unchanged).toBe(0);
+    await expectSameAsUncached();
+    const config = await readFile(abs("gazette.config.yml"), "utf8");
+    await writeFile(abs("gazette.config.yml"), config.replace(/^perPage: .*$/m, "perPage: 2"));
+    expect((await build("public", true)).unchanged).toBe(0);
+    await expectSameAsUncached();
+    expect((await build("public", true)).unchanged).toBeGreaterThan(0);
+  });
+
+  test("an output changed behind the cache's back is not trusted", async () => {
+    // Another build (without the cache) replaced the output: its marker has no build id.
+    await build("public", false);
+    expect((await build("public", true)).unchanged).toBe(0);
+    // A page deleted by hand is rendered again rather than linked from nowhere.
+    await rm(abs("public/de/index.html"));
+    const rebuilt = await build("public", true);
+    expect(rebuilt.unchanged).toBeGreaterThan(0);
+    await expectSameAsUncached();
+    // Another build date: only what shows it changes (news sitemap), everything else is reused.
+    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 86_400 * 400);
+    try {
+      const later = await build("public", true);
+      expect(later.unchanged).toBeGreaterThan(0);
+      await expectSameAsUncached();
+    } finally {
+      process.env.SOURCE_DATE_EPOCH = EPOCH;
+    }
+  });
+});
