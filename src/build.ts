@@ -9,6 +9,7 @@ import type { SiteIndex } from "./i18n/site-index.js";
 import type { Translate } from "./i18n/ui-strings.js";
 import type { Segments, SiteUrls } from "./i18n/urls.js";
 import type { RenderContext } from "./render/view-context.js";
+import type { SitemapEntry } from "./render/sitemaps.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import type { PageState } from "./cache/page-cache.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
@@ -104,7 +105,9 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     const task = { root: options.root, overrides, contentDir: contentOptions.contentDir, files };
     const loading = loadInParallel({ ...task, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
     // Deserializing the cached records overlaps the workers' reading and parsing.
+    const readStarted = performance.now();
     const cached = opened?.records() ?? new Map<string, CachedRecord>();
+    const readMs = performance.now() - readStarted;
     const shares = await loading;
     // Files the workers skipped whose record did not read back after all: load them now.
     const lost = new Set(shares.flatMap((share) => share.reused).filter((file) => !cached.has(file)));
@@ -136,10 +139,10 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     loaded.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
     const articles = checkAcrossArticles(loaded, sink);
     const reused = loaded.length - parsed;
-    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${persistent ? `, ${reused} from the cache` : ""}` });
+    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${persistent ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}` });
     // Rewritten only when something changed (a file parsed, or one gone since).
     const changed = parsed > 0 || records.size !== cached.size;
-    const saveCache = recordCache && changed ? () => recordCache.writeRecordCache(options.root, key, sortedRecords(records, order)) : undefined;
+    const saveCache = recordCache && changed ? () => recordCache.writeRecordCache(options.root, key, sortedRecords(records, order), opened) : undefined;
     return {
       config,
       articles: sortArticles(articles),
@@ -395,17 +398,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   try {
     const renderer = createPageRenderer(context, plan.templates, plan.assets, date);
     const queue = new WriteQueue(writer, 64);
-    for (const [i, route] of routes.entries()) {
-      const signature = signatures[i]!;
-      if (pages && signature !== null && previous?.signatures.get(route.outputPath) === signature && (await writer.reuse?.(route.outputPath))) {
-        reused++;
-        byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + 1;
-        pages.signatures.set(route.outputPath, signature);
-        const entry = previous.entries.get(route.outputPath);
-        if (entry) pages.entries.set(route.outputPath, entry);
-        if (search && route.params.kind === "article") await search.add(urls.href(route.url), await readFile(path.join(outDir, route.outputPath), "utf8"));
-        continue;
-      }
+    const entries = new Map<string, SitemapEntry>();
+    const render = async (route: Route, signature: string | null): Promise<void> => {
       const rendered = renderer.render(route);
       byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + rendered.length;
       for (const page of rendered) {
@@ -416,9 +410,41 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         // Only a route that makes exactly its own file can be reused next time.
         if (signature !== null && rendered.length === 1 && rendered[0]!.outputPath === route.outputPath) pages.signatures.set(route.outputPath, signature);
         const entry = renderer.sitemapEntry(route.outputPath);
-        if (entry) pages.entries.set(route.outputPath, entry);
+        if (entry) entries.set(route.outputPath, entry);
+      }
+    };
+    const reusedRoute = (route: Route, signature: string): void => {
+      reused++;
+      byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + 1;
+      pages!.signatures.set(route.outputPath, signature);
+      const entry = previous!.entries.get(route.outputPath);
+      if (entry) entries.set(route.outputPath, entry);
+    };
+    /** Routes whose file could not be reused after all (deleted by hand): rendered after the others. */
+    const missing: number[] = [];
+    for (const [i, route] of routes.entries()) {
+      const signature = signatures[i]!;
+      if (!pages || signature === null || previous?.signatures.get(route.outputPath) !== signature || !writer.reuse) {
+        await render(route, signature);
+      } else if (search) {
+        // The search index takes its pages in route order: one at a time.
+        if (!(await writer.reuse(route.outputPath))) await render(route, signature);
+        else {
+          reusedRoute(route, signature);
+          if (route.params.kind === "article") await search.add(urls.href(route.url), await readFile(path.join(outDir, route.outputPath), "utf8"));
+        }
+      } else {
+        // Linking is a file system call per page: many in flight, like writes.
+        const reuse = writer.reuse.bind(writer);
+        await queue.run(async () => {
+          if (await reuse(route.outputPath)) reusedRoute(route, signature);
+          else missing.push(i);
+        });
       }
     }
+    await queue.drain();
+    for (const i of missing.sort((a, b) => a - b)) await render(routes[i]!, signatures[i]!);
+    if (pages) for (const route of routes) if (entries.has(route.outputPath)) pages.entries.set(route.outputPath, entries.get(route.outputPath)!);
     // Sitemaps list every page in route order: rendered ones, and reused ones as the last build listed them.
     const sitemaps = renderer.finish(pages ? [...pages.entries.values()] : undefined);
     byKind.sitemap = (byKind.sitemap ?? 0) + sitemaps.length;
@@ -472,7 +498,7 @@ function newestYear(index: SiteIndex): string | null {
   return newest ? newest.slice(0, 4) : null;
 }
 
-/** Keeps at most `limit` writes in flight: rendering never races ahead of the disk by more. */
+/** Keeps at most `limit` writes (or links) in flight: rendering never races ahead of the disk by more. */
 class WriteQueue {
   private readonly pending = new Set<Promise<void>>();
   private failure: unknown = null;
@@ -482,8 +508,13 @@ class WriteQueue {
   ) {}
 
   async push(page: RenderedPage): Promise<void> {
+    await this.run(() => this.writer.write(page));
+  }
+
+  /** Runs an output task (a write, a link) with at most `limit` in flight. */
+  async run(task: () => Promise<void>): Promise<void> {
     if (this.failure) throw this.failure;
-    const promise = this.writer.write(page).then(
+    const promise = task().then(
       () => {
         this.pending.delete(promise);
       },

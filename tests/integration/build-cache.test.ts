@@ -21,7 +21,11 @@ afterAll(async () => {
   await removeTempSite(root);
 });
 
-const cacheFile = () => path.join(root, CACHE_DIR, "records-v1.bin");
+/** The cache's record shards (records-v1/<n>.bin). */
+async function shardFiles(): Promise<string[]> {
+  const dir = path.join(root, CACHE_DIR, "records-v1");
+  return (await readdir(dir)).filter((name) => name.endsWith(".bin")).map((name) => path.join(dir, name));
+}
 
 /** Builds with the cache; returns the files, the warnings and how many records were reused. */
 async function cachedBuild() {
@@ -67,15 +71,36 @@ describe("the persistent build cache", () => {
   });
 
   test("a corrupt or truncated cache is ignored and rewritten", async () => {
-    const good = await readFile(cacheFile());
-    await writeFile(cacheFile(), good.subarray(0, Math.floor(good.length / 2)));
+    const shards = await shardFiles();
+    expect(shards.length).toBeGreaterThan(1);
+    for (const shard of shards) {
+      const good = await readFile(shard);
+      await writeFile(shard, good.subarray(0, Math.max(8, Math.floor(good.length / 2))));
+    }
     const truncated = await cachedBuild();
+    expect(truncated.reused).toBe(0);
     expectSameSite(truncated, await coldBuild());
-    await writeFile(cacheFile(), Buffer.from("not a cache at all"));
+    expect((await cachedBuild()).reused).toBe(12); // rewritten
+    for (const shard of shards) await writeFile(shard, Buffer.from("not a cache at all"));
     const garbage = await cachedBuild();
     expect(garbage.reused).toBe(0);
     expectSameSite(garbage, await coldBuild());
     expect((await cachedBuild()).reused).toBe(12);
+  });
+
+  test("editing one article rewrites one shard of the cache", async () => {
+    const before = new Map<string, number>();
+    const { stat } = await import("node:fs/promises");
+    for (const shard of await shardFiles()) before.set(shard, (await stat(shard)).mtimeMs);
+    const file = path.join(root, "articles/trump-putin-telefonat-ohne-fortschritte/de.md");
+    const source = await readFile(file, "utf8");
+    await writeFile(file, `${source.trimEnd()}\n\nDas Gespräch dauerte eine Stunde.\n`);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // distinct mtimes
+    expect((await cachedBuild()).reused).toBe(11);
+    let rewritten = 0;
+    for (const shard of await shardFiles()) if ((await stat(shard)).mtimeMs !== before.get(shard)) rewritten++;
+    expect(rewritten).toBe(1);
+    await writeFile(file, source);
   });
 
   test("a changed config or entity table reuses nothing", async () => {
