@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { access, readFile } from "node:fs/promises";
+import { access, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";
@@ -14,7 +14,8 @@ import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import type { PageState } from "./cache/page-cache.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
-import { listContent, readContentFiles, type ContentCache, type ContentFile } from "./content/load-content.js";
+import { listContent, readContentFiles, statKey, type ContentCache, type ContentFile } from "./content/load-content.js";
+import { mapLimit } from "./util/map-limit.js";
 import { reviveError } from "./errors/serialize.js";
 import { toProjectPath } from "./util/paths.js";
 import { loadThreads } from "./workers/parallel-load.js";
@@ -103,14 +104,20 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     const key = recordCache ? recordCache.engineKey(config, entityDefinitions) : "";
     const opened = recordCache ? await recordCache.openRecordCache(options.root, key) : null;
     const task = { root: options.root, overrides, contentDir: contentOptions.contentDir, files };
-    const loading = loadInParallel({ ...task, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
+    // Files whose size, times and inode are as cached are not even read; the others are read,
+    // and parsed only if their content hash differs (a `touch` costs a read, not a parse).
+    const unchanged = opened ? await unchangedFiles(files, options.root, opened.stats) : new Set<string>();
+    const toLoad = unchanged.size > 0 ? files.filter((file) => !unchanged.has(toProjectPath(options.root, file.absolute))) : files;
+    const loadThreadCount = toLoad.length === 0 ? 1 : Math.min(threads, loadThreads(toLoad.length));
+    const loading = loadInParallel({ ...task, files: toLoad, ...(opened ? { known: opened.hashes } : {}) }, loadThreadCount, normalizeContext);
     // Deserializing the cached records overlaps the workers' reading and parsing.
     const readStarted = performance.now();
     const cached = opened?.records() ?? new Map<string, CachedRecord>();
     const readMs = performance.now() - readStarted;
     const shares = await loading;
-    // Files the workers skipped whose record did not read back after all: load them now.
-    const lost = new Set(shares.flatMap((share) => share.reused).filter((file) => !cached.has(file)));
+    for (const file of unchanged) shares[0]!.reused.push([file, opened!.stats.get(file)!]);
+    // Files skipped whose record did not read back after all: load them now.
+    const lost = new Set(shares.flatMap((share) => share.reused.map(([file]) => file)).filter((file) => !cached.has(file)));
     if (lost.size > 0) shares.push(await loadShard({ ...task, files: files.filter((file) => lost.has(toProjectPath(options.root, file.absolute))) }, normalizeContext));
 
     const order = new Map(files.map((file, i) => [toProjectPath(options.root, file.absolute), i]));
@@ -118,18 +125,22 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     const features = new Map<string, RelatedDoc>();
     const records = new Map<string, CachedRecord>();
     let parsed = 0;
+    let restated = 0;
     for (const share of shares) {
       for (const error of share.errors) sink.error(reviveError(error));
       sink.warnings.push(...share.warnings);
       share.articles.forEach((article, i) => {
         loaded.push(article);
         features.set(article.id, share.features[i]!);
-        records.set(article.file, { hash: article.hash, article, features: share.features[i]!, readWarnings: share.readWarnings[i]! });
+        records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, readWarnings: share.readWarnings[i]! });
         parsed++;
       });
-      for (const file of share.reused) {
-        const record = cached.get(file);
-        if (!record) continue;
+      for (const [file, stat] of share.reused) {
+        const cachedRecord = cached.get(file);
+        if (!cachedRecord) continue;
+        // Same content, new stat (a `touch`, a checkout): kept with the new stat, so next time it is not read.
+        const record = cachedRecord.stat === stat ? cachedRecord : { ...cachedRecord, stat };
+        if (record !== cachedRecord) restated++;
         sink.warnings.push(...record.readWarnings, ...record.article.diagnostics);
         loaded.push(record.article);
         features.set(record.article.id, record.features);
@@ -139,9 +150,9 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     loaded.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
     const articles = checkAcrossArticles(loaded, sink);
     const reused = loaded.length - parsed;
-    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${persistent ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}` });
-    // Rewritten only when something changed (a file parsed, or one gone since).
-    const changed = parsed > 0 || records.size !== cached.size;
+    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${loadThreadCount} thread${loadThreadCount === 1 ? "" : "s"}${persistent ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}` });
+    // Rewritten only when something changed (a file parsed or touched, or one gone since).
+    const changed = parsed > 0 || restated > 0 || records.size !== cached.size;
     const saveCache = recordCache && changed ? () => recordCache.writeRecordCache(options.root, key, sortedRecords(records, order), opened) : undefined;
     return {
       config,
@@ -182,6 +193,22 @@ async function listOrReuse(contentOptions: Parameters<typeof listContent>[0], si
   for (const error of caches.listing.errors) sink.error(error);
   sink.warnings.push(...caches.listing.warnings);
   return caches.listing.files;
+}
+
+/** The listed files whose stat key is the one cached (project-relative). */
+async function unchangedFiles(files: readonly ContentFile[], root: string, cachedStats: ReadonlyMap<string, string>): Promise<Set<string>> {
+  const unchanged = new Set<string>();
+  await mapLimit(files, 64, async (file) => {
+    const relative = toProjectPath(root, file.absolute);
+    const cachedStat = cachedStats.get(relative);
+    if (cachedStat === undefined) return;
+    try {
+      if (statKey(await stat(file.absolute, { bigint: true })) === cachedStat) unchanged.add(relative);
+    } catch {
+      // unreadable now: loading it reports why
+    }
+  });
+  return unchanged;
 }
 
 /** The records in content-file order, so that the cache file's bytes do not depend on thread timing. */

@@ -42,6 +42,8 @@ export interface SourceArticle {
   bodyLine: number;
   /** Content hash of the raw file (for caches and incremental rebuilds). */
   hash: string;
+  /** The file's size, times and inode when it was read (see `statKey`): the build cache trusts an unchanged one. */
+  stat: string;
 }
 
 export interface Tag {

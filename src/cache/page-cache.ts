@@ -47,7 +47,8 @@ export function searchKey(pages: readonly { href: string; signature: string | nu
 /** The id of a build's output: a hash of what the state says it is made of (key, every signature, the search index). */
 export function buildIdOf(state: Omit<PageState, "buildId">): string {
   const hash = createHash("sha256").update(state.key);
-  for (const [outputPath, signature] of state.signatures) hash.update(`${outputPath}\u0000${signature}\u0000`);
+  // Sorted: links complete in any order, and the id must not depend on it.
+  for (const [outputPath, signature] of [...state.signatures].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${outputPath}\u0000${signature}\u0000`);
   hash.update(state.search?.key ?? "");
   return hash.digest("hex").slice(0, 24);
 }

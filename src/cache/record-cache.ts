@@ -19,11 +19,12 @@ import type { RelatedDoc } from "../related/index.js";
  * can make a build faster, never different.
  */
 export const CACHE_DIR = ".gazette-cache";
-const FORMAT = "gazette-records-1";
+const FORMAT = "gazette-records-2";
 
 export interface CachedRecord {
-  /** Content hash of the file the record was made from. */
+  /** Content hash of the file the record was made from, and its stat key then (see `statKey`). */
   hash: string;
+  stat: string;
   /** The record as normalization made it (before the checks across articles). */
   article: Article;
   features: RelatedDoc;
@@ -83,16 +84,17 @@ function shardOf(file: string): number {
 }
 
 /** A shard's identity: its key and every (file, hash) in it. A shard whose identity is unchanged is not rewritten. */
-function shardIdentity(key: string, entries: readonly (readonly [string, string])[]): string {
+function shardIdentity(key: string, entries: readonly (readonly [string, string, string])[]): string {
   const hash = createHash("sha256").update(key);
-  for (const [file, fileHash] of entries) hash.update(`${file}\u0000${fileHash}\u0000`);
+  for (const [file, fileHash, stat] of entries) hash.update(`${file}\u0000${fileHash}\u0000${stat}\u0000`);
   return hash.digest("hex");
 }
 
 /** The cache opened: the hashes at once (to tell workers what not to parse), the records on demand. */
 export interface OpenedCache {
-  /** Project-relative file -> content hash of its cached record. */
+  /** Project-relative file -> content hash of its cached record, and the stat key it had. */
   hashes: ReadonlyMap<string, string>;
+  stats: ReadonlyMap<string, string>;
   /** Deserializes the records (the bulk of the cache) and lets the bytes go. */
   records(): RecordCache;
   /** Identity of each shard read (see `shardIdentity`). */
@@ -114,13 +116,18 @@ export async function openRecordCache(root: string, key: string): Promise<Opened
   const readers = loaded.filter((each): each is { shard: number; reader: ShardReader } => each.reader !== null);
   if (readers.length === 0) return null;
   const hashes = new Map<string, string>();
+  const stats = new Map<string, string>();
   const shards = new Map<number, string>();
   for (const { shard, reader } of readers) {
-    for (const [file, hash] of reader.entries) hashes.set(file, hash);
+    for (const [file, hash, stat] of reader.entries) {
+      hashes.set(file, hash);
+      stats.set(file, stat);
+    }
     shards.set(shard, shardIdentity(key, reader.entries));
   }
   return {
     hashes,
+    stats,
     shards,
     records() {
       const records: RecordCache = new Map();
@@ -132,7 +139,8 @@ export async function openRecordCache(root: string, key: string): Promise<Opened
 }
 
 interface ShardReader {
-  entries: [string, string][];
+  /** File, content hash, stat key. */
+  entries: [string, string, string][];
   /** Adds the shard's records; a shard that turns out corrupt adds none and says false. */
   readInto(records: RecordCache): boolean;
 }
@@ -147,14 +155,15 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
     offset += 4 + length;
     return value;
   };
-  let header: { format?: unknown; key?: unknown; files?: unknown; hashes?: unknown };
+  let header: { format?: unknown; key?: unknown; files?: unknown; hashes?: unknown; stats?: unknown };
   try {
     header = next() as typeof header;
   } catch {
     return null;
   }
-  if (header.format !== FORMAT || header.key !== key || !Array.isArray(header.files) || !Array.isArray(header.hashes) || header.files.length !== header.hashes.length) return null;
-  const entries = (header.files as unknown[]).map((file, i): [string, string] => [String(file), String((header.hashes as unknown[])[i])]);
+  const { files, hashes, stats } = header;
+  if (header.format !== FORMAT || header.key !== key || !Array.isArray(files) || !Array.isArray(hashes) || !Array.isArray(stats) || files.length !== hashes.length || files.length !== stats.length) return null;
+  const entries = files.map((file, i): [string, string, string] => [String(file), String(hashes[i]), String(stats[i])]);
   return {
     entries,
     readInto(records) {
@@ -189,7 +198,7 @@ export async function writeRecordCache(root: string, key: string, records: Reado
     const byShard = Array.from({ length: SHARDS }, () => [] as [string, CachedRecord][]);
     for (const entry of records) byShard[shardOf(entry[0])]!.push(entry);
     for (const [shard, entries] of byShard.entries()) {
-      const identity = shardIdentity(key, entries.map(([file, record]) => [file, record.hash] as const));
+      const identity = shardIdentity(key, entries.map(([file, record]) => [file, record.hash, record.stat] as const));
       if (previous?.shards.get(shard) === identity) continue;
       await writeShard(path.join(dir, `${shard}.bin`), key, entries);
     }
@@ -219,7 +228,7 @@ async function writeShard(target: string, key: string, entries: readonly [string
         size += 4 + body.length;
         if (size >= 4 << 20) await flush();
       };
-      await push({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash) });
+      await push({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat) });
       for (const [, record] of entries) await push(record);
       await flush();
     } finally {

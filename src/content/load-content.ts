@@ -1,5 +1,5 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import type { Dirent } from "node:fs";
+import type { BigIntStats, Dirent } from "node:fs";
 import path from "node:path";
 import type { Diagnostic, SourceArticle } from "../types.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
@@ -22,9 +22,9 @@ export interface LoadContentOptions {
   /**
    * Files whose results the caller already has (the persistent cache), by project-relative path,
    * with the content hash they had: a file that still has it is read and hashed but not parsed,
-   * and its path goes to `reused` instead of a SourceArticle to the result.
+   * and its path (with its stat key now) goes to `reused` instead of a SourceArticle to the result.
    */
-  reuse?: { hashes: ReadonlyMap<string, string>; reused: string[] };
+  reuse?: { hashes: ReadonlyMap<string, string>; reused: [file: string, stat: string][] };
 }
 
 export type ContentCache = Map<string, { source: SourceArticle | null; errors: SiteError[]; warnings: Diagnostic[] }>;
@@ -180,17 +180,27 @@ async function entryKind(
   return info.isDirectory() ? "dir" : info.isFile() ? "file" : "other";
 }
 
+/**
+ * What says a file is the same without reading it: size, modification and change times in
+ * nanoseconds, inode. (ctime cannot be set back by tools that preserve mtime.) Taken before the
+ * file is read, so that a write in between makes it differ next time rather than hide.
+ */
+export function statKey(info: BigIntStats): string {
+  return `${info.size}:${info.mtimeNs}:${info.ctimeNs}:${info.ino}`;
+}
+
 /** Loaded on the first file that needs parsing: a build whose files all come from the cache never loads gray-matter and its js-yaml. */
 let frontmatterParser: Promise<typeof import("./parse-frontmatter.js")> | undefined;
 
 async function readArticle(absolute: string, storyKey: string, root: string, sink: DiagnosticSink, reuse?: LoadContentOptions["reuse"]): Promise<SourceArticle | null> {
   const file = toProjectPath(root, absolute);
   let bytes: Buffer;
+  let info: BigIntStats;
   try {
-    const info = await stat(absolute);
+    info = await stat(absolute, { bigint: true });
     if (info.size > MAX_ARTICLE_BYTES) {
       sink.error(
-        new ContentError(`the file is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_ARTICLE_BYTES / 1024 / 1024} MiB limit for one article.`, {
+        new ContentError(`the file is ${(Number(info.size) / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_ARTICLE_BYTES / 1024 / 1024} MiB limit for one article.`, {
           location: { file },
           hint: "Split it into several articles or move attachments out of the Markdown.",
         }),
@@ -204,7 +214,7 @@ async function readArticle(absolute: string, storyKey: string, root: string, sin
   }
   const hash = hashText(bytes);
   if (reuse !== undefined && reuse.hashes.get(file) === hash) {
-    reuse.reused.push(file);
+    reuse.reused.push([file, statKey(info)]);
     return null;
   }
   let text: string;
@@ -246,6 +256,7 @@ async function readArticle(absolute: string, storyKey: string, root: string, sin
       body: parsed.body,
       bodyLine: parsed.bodyLine,
       hash,
+      stat: statKey(info),
     };
   } catch (error) {
     if (error instanceof SiteError) {

@@ -23,10 +23,11 @@ export interface ShardResult {
   articles: Article[];
   /** The related-articles features of each article, in the same order. */
   features: RelatedDoc[];
-  /** The warnings of reading each article's file, in the same order (for the persistent cache). */
+  /** The warnings of reading each article's file, and its stat key, in the same order (for the persistent cache). */
   readWarnings: Diagnostic[][];
-  /** Files left unparsed because `known` has their record (project-relative). */
-  reused: string[];
+  stats: string[];
+  /** Files left unparsed because `known` has their record (project-relative), with their stat key now. */
+  reused: [file: string, stat: string][];
   errors: SerializedError[];
   warnings: Diagnostic[];
 }
@@ -44,7 +45,7 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext): Pr
     context = { config, entities: compileEntityTable(await loadEntities(task.root, config.paths.data, new DiagnosticSink())) };
   }
   const sink = new DiagnosticSink();
-  const reuse = task.known ? { hashes: task.known, reused: [] as string[] } : undefined;
+  const reuse = task.known ? { hashes: task.known, reused: [] as [string, string][] } : undefined;
   const sources = await readContentFiles(task.files, { root: task.root, contentDir: task.contentDir, ...(reuse ? { reuse } : {}) }, sink);
   const readWarnings = new Map<string, Diagnostic[]>();
   for (const warning of sink.warnings) {
@@ -54,10 +55,12 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext): Pr
     else readWarnings.set(file, [warning]);
   }
   const articles = normalizeEach(sources, context, sink);
+  const stats = new Map(sources.map((source) => [source.file, source.stat]));
   return {
     articles,
     features: articles.map((article) => extractRelatedFeatures(article)),
     readWarnings: articles.map((article) => readWarnings.get(article.file) ?? []),
+    stats: articles.map((article) => stats.get(article.file) ?? ""),
     reused: reuse?.reused ?? [],
     errors: sink.errors.map(serializeError),
     warnings: sink.warnings,

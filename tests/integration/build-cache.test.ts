@@ -152,4 +152,39 @@ describe("the persistent build cache", () => {
       await rm(elsewhere, { recursive: true, force: true });
     }
   });
+
+  test("a touched file (same bytes, new times) is read again but not parsed, then trusted again", async () => {
+    const { utimes } = await import("node:fs/promises");
+    await cachedBuild();
+    const file = path.join(root, "articles/trump-putin-telefonat-ohne-fortschritte/de.md");
+    const later = new Date(Date.now() + 60_000);
+    await utimes(file, later, later);
+    const touched = await cachedBuild();
+    expect(touched.reused).toBe(12); // the content hash matched
+    expect(touched.wroteCache).toBe(true); // with the new stat
+    const again = await cachedBuild();
+    expect(again.reused).toBe(12);
+    expect(again.wroteCache).toBe(false);
+    expectSameSite(again, await coldBuild());
+  });
+
+  test("an edit that keeps the size and puts the old modification time back is still seen", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { stat } = await import("node:fs/promises");
+    await cachedBuild();
+    const file = path.join(root, "articles/trump-putin-telefonat-ohne-fortschritte/en.md");
+    const source = await readFile(file, "utf8");
+    const reference = path.join(root, "reference-times");
+    execFileSync("cp", ["-p", file, reference]);
+    const edited = source.replace("Trump", "TRUMP");
+    expect(edited.length).toBe(source.length);
+    await writeFile(file, edited);
+    execFileSync("touch", ["-r", reference, file]); // the old times to the nanosecond, as rsync -t or cp -p do
+    expect((await stat(file, { bigint: true })).mtimeNs).toBe((await stat(reference, { bigint: true })).mtimeNs);
+    const build = await cachedBuild();
+    expect(build.reused).toBe(11);
+    expectSameSite(build, await coldBuild());
+    await writeFile(file, source);
+    await rm(reference);
+  });
 });
