@@ -12,6 +12,7 @@ import type { RenderContext } from "./render/view-context.js";
 import type { SitemapEntry } from "./render/sitemaps.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import type { PageState } from "./cache/page-cache.js";
+import type { ParsedSources } from "./cache/parsed-sources.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
 import { listContent, readContentFiles, statKey, type ContentCache, type ContentFile } from "./content/load-content.js";
@@ -72,10 +73,18 @@ export interface LoadedSite {
   features?: ReadonlyMap<string, RelatedDoc>;
   /** What the articles were normalized with: `gazette dev` renormalizes single files with it. */
   normalizeContext?: NormalizeContext;
-  /** Writes what this load parsed into the persistent cache (when `cache` was on and anything changed). */
-  saveCache?: () => Promise<Error | null>;
+  /** Writes what this build parsed into the persistent cache, when `cache` is on (and anything changed). */
+  saveCache?: () => Promise<CacheSave>;
   /** With the persistent cache: the hash of everything besides the files that records depend on. */
   engineKey?: string;
+  /** With the persistent cache: parsed config, entity table and UI strings (the theme adds to it). */
+  sources?: ParsedSources;
+}
+
+/** What saving the cache did: `wrote` is false when nothing had changed. */
+export interface CacheSave {
+  wrote: boolean;
+  error: Error | null;
 }
 
 /**
@@ -90,10 +99,11 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   if (options.baseUrl !== undefined) overrides.baseUrl = options.baseUrl;
 
   let started = performance.now();
-  const config = await loadConfig(options.root, overrides);
+  const parsedSources = options.cache === true && !caches ? await (await import("./cache/parsed-sources.js")).ParsedSources.open(options.root) : undefined;
+  const config = await loadConfig(options.root, overrides, parsedSources);
   const sink = new DiagnosticSink();
   const contentOptions = { root: options.root, contentDir: path.resolve(options.root, config.paths.content), ...(caches ? { cache: caches.content } : {}) };
-  const [files, entityDefinitions] = await Promise.all([listOrReuse(contentOptions, sink, caches), loadEntities(options.root, config.paths.data, sink)]);
+  const [files, entityDefinitions] = await Promise.all([listOrReuse(contentOptions, sink, caches), loadEntities(options.root, config.paths.data, sink, parsedSources)]);
   // gazette dev keeps caches keyed by in-memory objects: it loads on this thread.
   const threads = caches ? 1 : loadThreads(files.length);
   const persistent = options.cache === true && !caches;
@@ -153,7 +163,14 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${loadThreadCount} thread${loadThreadCount === 1 ? "" : "s"}${persistent ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}` });
     // Rewritten only when something changed (a file parsed or touched, or one gone since).
     const changed = parsed > 0 || restated > 0 || records.size !== cached.size;
-    const saveCache = recordCache && changed ? () => recordCache.writeRecordCache(options.root, key, sortedRecords(records, order), opened) : undefined;
+    const saveRecords = recordCache && changed ? () => recordCache.writeRecordCache(options.root, key, sortedRecords(records, order), opened) : null;
+    const saveCache = parsedSources
+      ? async (): Promise<CacheSave> => {
+          const wrote = saveRecords !== null || parsedSources.changed;
+          const error = [await saveRecords?.(), await parsedSources.save(options.root)].find((each) => each) ?? null;
+          return { wrote, error };
+        }
+      : undefined;
     return {
       config,
       articles: sortArticles(articles),
@@ -164,6 +181,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
       normalizeContext,
       ...(saveCache ? { saveCache } : {}),
       ...(recordCache ? { engineKey: key } : {}),
+      ...(parsedSources ? { sources: parsedSources } : {}),
     };
   }
   const sources = await readContentFiles(files, contentOptions, sink);
@@ -269,7 +287,7 @@ export interface PreparedTheme {
 }
 
 /** Loads and compiles templates, UI strings and assets; every problem is a BuildFailedError. */
-export async function prepareTheme(config: SiteConfig): Promise<PreparedTheme> {
+export async function prepareTheme(config: SiteConfig, sources?: ParsedSources): Promise<PreparedTheme> {
   const [{ loadTheme }, { checkUiStrings, createTranslator }, { SiteUrls }, { compileTemplates }] = await Promise.all([
     import("./config/load-theme.js"),
     import("./i18n/ui-strings.js"),
@@ -277,7 +295,7 @@ export async function prepareTheme(config: SiteConfig): Promise<PreparedTheme> {
     import("./render/templates.js"),
   ]);
   const themeSink = new DiagnosticSink();
-  const theme = await loadTheme(config, themeSink);
+  const theme = await loadTheme(config, themeSink, sources);
   const errors: SiteError[] = [...themeSink.errors, ...checkUiStrings(theme.strings, undefined)];
   if (errors.length > 0) throw new BuildFailedError(errors);
   const templates = compileTemplates(theme.templates);
@@ -386,7 +404,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const date = buildDate();
 
   let started = performance.now();
-  const theme = await prepareTheme(config);
+  const theme = await prepareTheme(config, site.sources);
   timings.push({ stage: "theme", ms: performance.now() - started, detail: `${theme.assets.length} assets` });
   const plan = await planSite(site.articles, config, theme, { drafts: options.drafts ?? false, buildDate: date, timings, ...(site.features ? { featuresById: site.features } : {}) });
   const warnings = [...site.warnings, ...plan.warnings];
@@ -495,8 +513,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     timings.push({ stage: "commit", ms: performance.now() - started, detail: path.relative(config.root, outDir) || "." });
     if (site.saveCache || pages) {
       started = performance.now();
-      const failed = [await site.saveCache?.(), pages && pageCache ? await pageCache.writePageState(config.root, pages) : null].find((error) => error);
-      timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : "written" });
+      const saved = (await site.saveCache?.()) ?? { wrote: false, error: null };
+      const failed = saved.error ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
+      timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : saved.wrote || pages ? "written" : "unchanged" });
     }
   } catch (error) {
     await writer.abort();

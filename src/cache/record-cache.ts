@@ -60,7 +60,7 @@ export function engineKey(config: SiteConfig, entities: readonly EntityDefinitio
 let code: string | undefined;
 
 /** Hash of Gazette's own code (the compiled dist/, or src/ under tests): a new version never reuses old records. */
-function codeHash(): string {
+export function codeHash(): string {
   if (code !== undefined) return code;
   const base = fileURLToPath(new URL("..", import.meta.url));
   const hash = createHash("sha256");

@@ -7,6 +7,7 @@ import type { UiStrings } from "../i18n/ui-strings.js";
 import { hashText } from "../util/hash.js";
 import { toProjectPath } from "../util/paths.js";
 import { loadUiStrings } from "./load-ui-strings.js";
+import type { ParsedSources } from "../cache/parsed-sources.js";
 import { CONFIG_FILE, defaults, type SiteConfig } from "./site-config.js";
 
 /** Gazette's own default theme, shipped with the package. */
@@ -37,7 +38,7 @@ export interface Theme {
  * Reads the theme: Gazette's built-in templates, overridden file by file by the project's
  * templates folder (same relative name wins). Assets are fingerprinted by content.
  */
-export async function loadTheme(config: SiteConfig, sink: DiagnosticSink): Promise<Theme> {
+export async function loadTheme(config: SiteConfig, sink: DiagnosticSink, sources?: ParsedSources): Promise<Theme> {
   const projectDir = path.resolve(config.root, config.paths.templates);
   const dirs = [...new Set([path.resolve(BUILTIN_TEMPLATES_DIR), projectDir])];
   // The default templates/ is optional (the built-in theme stands in); a folder the config names
@@ -71,7 +72,7 @@ export async function loadTheme(config: SiteConfig, sink: DiagnosticSink): Promi
       }),
     );
   }
-  const strings = await loadUiStrings([...dirs].reverse(), config.root, config.languages.map((language) => language.code), sink);
+  const strings = await loadUiStrings([...dirs].reverse(), config.root, config.languages.map((language) => language.code), sink, sources);
   return {
     templates: [...templates.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     assets: [...assets.values()]

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import type { ParsedSources } from "../cache/parsed-sources.js";
 import { MissingTranslationError } from "../errors/site-error.js";
 import type { DiagnosticSink } from "../errors/diagnostics.js";
 import { isPlainObject } from "../util/text.js";
@@ -10,7 +10,7 @@ import type { UiStrings } from "../i18n/ui-strings.js";
  * Reads `<templates>/i18n/<lang>.yml` for every site language: the project's templates folder
  * first, then Gazette's own. A language with no file anywhere is an error (never blank UI text).
  */
-export async function loadUiStrings(templateDirs: readonly string[], root: string, languages: readonly string[], sink: DiagnosticSink): Promise<Map<string, UiStrings>> {
+export async function loadUiStrings(templateDirs: readonly string[], root: string, languages: readonly string[], sink: DiagnosticSink, sources?: ParsedSources): Promise<Map<string, UiStrings>> {
   const result = new Map<string, UiStrings>();
   await Promise.all(
     languages.map(async (lang) => {
@@ -23,15 +23,24 @@ export async function loadUiStrings(templateDirs: readonly string[], root: strin
           continue;
         }
         const relative = path.relative(root, file).split(path.sep).join("/");
-        const lines = new LineCounter();
-        const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-        const error = document.errors[0];
-        const data: unknown = error ? null : document.toJS();
-        if (error || !isPlainObject(data)) {
-          const position = error ? lines.linePos(error.pos[0]) : { line: 1, col: 1 };
+        type Parsed = { data: unknown; problem: { message: string; line: number; column: number } | null };
+        const parse = async (): Promise<{ value: Parsed; keep: boolean }> => {
+          const { LineCounter, parseDocument } = await import("yaml");
+          const lines = new LineCounter();
+          const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+          const error = document.errors[0];
+          const data: unknown = error ? null : document.toJS();
+          if (error || !isPlainObject(data)) {
+            const position = error ? lines.linePos(error.pos[0]) : { line: 1, col: 1 };
+            return { value: { data: null, problem: { message: error ? `: ${error.message.split("\n")[0]}` : "", line: position.line, column: position.col } }, keep: false };
+          }
+          return { value: { data, problem: null }, keep: true };
+        };
+        const { data, problem } = sources ? await sources.get("ui-strings", text, relative, parse) : (await parse()).value;
+        if (problem || !isPlainObject(data)) {
           sink.error(
-            new MissingTranslationError(`the UI strings file is not valid YAML${error ? `: ${error.message.split("\n")[0]}` : ""}.`, {
-              location: { file: relative, line: position.line, column: position.col },
+            new MissingTranslationError(`the UI strings file is not valid YAML${problem?.message ?? ""}.`, {
+              location: { file: relative, line: problem?.line ?? 1, column: problem?.column ?? 1 },
             }),
           );
           return;

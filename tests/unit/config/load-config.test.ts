@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { parseConfig } from "../../../src/config/load-config.js";
+import { parseConfig } from "../../../src/config/parse-config.js";
 import { ConfigError } from "../../../src/errors/site-error.js";
 import { REPO_ROOT } from "../../helpers/temp-site.js";
 

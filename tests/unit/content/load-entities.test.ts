@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { loadEntities, parseEntities } from "../../../src/content/load-entities.js";
+import { loadEntities } from "../../../src/content/load-entities.js";
+import { parseEntities } from "../../../src/content/parse-entities.js";
 import { DiagnosticSink } from "../../../src/errors/diagnostics.js";
 import { MetadataError } from "../../../src/errors/site-error.js";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { parseConfig } from "../../../src/config/load-config.js";
+import { parseConfig } from "../../../src/config/parse-config.js";
 import { classifyChange, summarizeChanges, type Change } from "../../../src/dev/classify-change.js";
 import { RebuildQueue } from "../../../src/dev/rebuild-queue.js";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { parseEntities } from "../../../src/content/load-entities.js";
+import { parseEntities } from "../../../src/content/parse-entities.js";
 import { DiagnosticSink } from "../../../src/errors/diagnostics.js";
 import { compileEntityTable } from "../../../src/normalize/entities.js";
 import {
