@@ -187,4 +187,25 @@ describe("the persistent build cache", () => {
     await writeFile(file, source);
     await rm(reference);
   });
+
+  test("UI strings and config read from the cache follow their files' edits, and a broken one is still an error", async () => {
+    const { mkdir } = await import("node:fs/promises");
+    await cachedBuild();
+    await mkdir(path.join(root, "templates/i18n"), { recursive: true });
+    const strings = await readFile(path.join(REPO_ROOT, "templates/i18n/de.yml"), "utf8");
+    const edited = strings.replace(/^skipToContent: .*$/m, "skipToContent: Gazette-Testtext");
+    expect(edited).not.toBe(strings);
+    await writeFile(path.join(root, "templates/i18n/de.yml"), edited);
+    const withStrings = await cachedBuild();
+    expectSameSite(withStrings, await coldBuild());
+    expect([...withStrings.files.values()].some((body) => text(body).includes("Gazette-Testtext"))).toBe(true);
+    await writeFile(path.join(root, "templates/i18n/de.yml"), `${edited}\nbroken: [unclosed\n`);
+    const failure: unknown = await buildToMemory(root, { cache: true }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect((failure as { errors?: { location?: { file?: string } }[] } | null)?.errors?.[0]?.location?.file).toBe("templates/i18n/de.yml");
+    await rm(path.join(root, "templates"), { recursive: true });
+    expectSameSite(await cachedBuild(), await coldBuild());
+  });
 });
