@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { access, readFile, stat } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";
@@ -15,13 +15,8 @@ import type { PageState } from "./cache/page-cache.js";
 import type { ParsedSources } from "./cache/parsed-sources.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
-import { listContent, readContentFiles, statKey, type ContentCache, type ContentFile } from "./content/load-content.js";
-import { mapLimit } from "./util/map-limit.js";
-import { reviveError } from "./errors/serialize.js";
-import { toProjectPath } from "./util/paths.js";
+import { listContent, readContentFiles, type ContentCache, type ContentFile } from "./content/load-content.js";
 import { loadThreads } from "./workers/parallel-load.js";
-import { loadShard } from "./workers/load-shard.js";
-import type { CachedRecord } from "./cache/record-cache.js";
 import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
 import { BuildFailedError, ConfigError, OutputError, type SiteError } from "./errors/site-error.js";
@@ -108,62 +103,12 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   const threads = caches ? 1 : loadThreads(files.length);
   const persistent = options.cache === true && !caches;
   if (threads > 1 || persistent) {
-    const { loadInParallel } = await import("./workers/parallel-load.js");
     const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
-    const recordCache = persistent ? await import("./cache/record-cache.js") : null;
-    const key = recordCache ? recordCache.engineKey(config, entityDefinitions) : "";
-    const opened = recordCache ? await recordCache.openRecordCache(options.root, key) : null;
-    const task = { root: options.root, overrides, contentDir: contentOptions.contentDir, files };
-    // Files whose size, times and inode are as cached are not even read; the others are read,
-    // and parsed only if their content hash differs (a `touch` costs a read, not a parse).
-    const unchanged = opened ? await unchangedFiles(files, options.root, opened.stats) : new Set<string>();
-    const toLoad = unchanged.size > 0 ? files.filter((file) => !unchanged.has(toProjectPath(options.root, file.absolute))) : files;
-    const loadThreadCount = toLoad.length === 0 ? 1 : Math.min(threads, loadThreads(toLoad.length));
-    const loading = loadInParallel({ ...task, files: toLoad, ...(opened ? { known: opened.hashes } : {}) }, loadThreadCount, normalizeContext);
-    // Deserializing the cached records overlaps the workers' reading and parsing.
-    const readStarted = performance.now();
-    const cached = opened?.records() ?? new Map<string, CachedRecord>();
-    const readMs = performance.now() - readStarted;
-    const shares = await loading;
-    for (const file of unchanged) shares[0]!.reused.push([file, opened!.stats.get(file)!]);
-    // Files skipped whose record did not read back after all: load them now.
-    const lost = new Set(shares.flatMap((share) => share.reused.map(([file]) => file)).filter((file) => !cached.has(file)));
-    if (lost.size > 0) shares.push(await loadShard({ ...task, files: files.filter((file) => lost.has(toProjectPath(options.root, file.absolute))) }, normalizeContext));
-
-    const order = new Map(files.map((file, i) => [toProjectPath(options.root, file.absolute), i]));
-    const loaded: Article[] = [];
-    const features = new Map<string, RelatedDoc>();
-    const records = new Map<string, CachedRecord>();
-    let parsed = 0;
-    let restated = 0;
-    for (const share of shares) {
-      for (const error of share.errors) sink.error(reviveError(error));
-      sink.warnings.push(...share.warnings);
-      share.articles.forEach((article, i) => {
-        loaded.push(article);
-        features.set(article.id, share.features[i]!);
-        records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, readWarnings: share.readWarnings[i]! });
-        parsed++;
-      });
-      for (const [file, stat] of share.reused) {
-        const cachedRecord = cached.get(file);
-        if (!cachedRecord) continue;
-        // Same content, new stat (a `touch`, a checkout): kept with the new stat, so next time it is not read.
-        const record = cachedRecord.stat === stat ? cachedRecord : { ...cachedRecord, stat };
-        if (record !== cachedRecord) restated++;
-        sink.warnings.push(...record.readWarnings, ...record.article.diagnostics);
-        loaded.push(record.article);
-        features.set(record.article.id, record.features);
-        records.set(file, record);
-      }
-    }
-    loaded.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
-    const articles = checkAcrossArticles(loaded, sink);
-    const reused = loaded.length - parsed;
-    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: `${files.length} files, ${loadThreadCount} thread${loadThreadCount === 1 ? "" : "s"}${persistent ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}` });
-    // Rewritten only when something changed (a file parsed or touched, or one gone since).
-    const changed = parsed > 0 || restated > 0 || records.size !== cached.size;
-    const saveRecords = recordCache && changed ? () => recordCache.writeRecordCache(options.root, key, sortedRecords(records, order), opened) : null;
+    const { loadRecords } = await import("./workers/load-records.js");
+    const loaded = await loadRecords({ root: options.root, overrides, contentDir: contentOptions.contentDir, files }, { threads, normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null });
+    const articles = checkAcrossArticles(loaded.articles, sink);
+    timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: loaded.detail });
+    const { saveRecords } = loaded;
     const saveCache = parsedSources
       ? async (): Promise<CacheSave> => {
           const wrote = saveRecords !== null || parsedSources.changed;
@@ -177,13 +122,14 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
       warnings: sortByLocation(sink.warnings),
       errors: sortByLocation(sink.errors),
       timings,
-      features,
+      features: loaded.features,
       normalizeContext,
       ...(saveCache ? { saveCache } : {}),
-      ...(recordCache ? { engineKey: key } : {}),
+      ...(loaded.engineKey !== null ? { engineKey: loaded.engineKey } : {}),
       ...(parsedSources ? { sources: parsedSources } : {}),
     };
   }
+
   const sources = await readContentFiles(files, contentOptions, sink);
   timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
 
@@ -211,27 +157,6 @@ async function listOrReuse(contentOptions: Parameters<typeof listContent>[0], si
   for (const error of caches.listing.errors) sink.error(error);
   sink.warnings.push(...caches.listing.warnings);
   return caches.listing.files;
-}
-
-/** The listed files whose stat key is the one cached (project-relative). */
-async function unchangedFiles(files: readonly ContentFile[], root: string, cachedStats: ReadonlyMap<string, string>): Promise<Set<string>> {
-  const unchanged = new Set<string>();
-  await mapLimit(files, 64, async (file) => {
-    const relative = toProjectPath(root, file.absolute);
-    const cachedStat = cachedStats.get(relative);
-    if (cachedStat === undefined) return;
-    try {
-      if (statKey(await stat(file.absolute, { bigint: true })) === cachedStat) unchanged.add(relative);
-    } catch {
-      // unreadable now: loading it reports why
-    }
-  });
-  return unchanged;
-}
-
-/** The records in content-file order, so that the cache file's bytes do not depend on thread timing. */
-function sortedRecords(records: Map<string, CachedRecord>, order: ReadonlyMap<string, number>): Map<string, CachedRecord> {
-  return new Map([...records].sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0)));
 }
 
 /** Stable order for every listing: by story key, then language. */

@@ -1,0 +1,118 @@
+import { stat } from "node:fs/promises";
+import type { Article, EntityDefinition } from "../types.js";
+import type { SiteConfig } from "../config/site-config.js";
+import { statKey, type ContentFile } from "../content/load-content.js";
+import type { DiagnosticSink } from "../errors/diagnostics.js";
+import { reviveError } from "../errors/serialize.js";
+import type { NormalizeContext } from "../normalize/index.js";
+import type { RelatedDoc } from "../related/index.js";
+import type { CachedRecord } from "../cache/record-cache.js";
+import { mapLimit } from "../util/map-limit.js";
+import { toProjectPath } from "../util/paths.js";
+import { loadShard, type LoadTask } from "./load-shard.js";
+import { loadInParallel, loadThreads } from "./parallel-load.js";
+
+export interface LoadedRecords {
+  /** Each file's record as normalization made it (before the checks across articles), in file order. */
+  articles: Article[];
+  /** Related-articles features by article id. */
+  features: Map<string, RelatedDoc>;
+  /** "20025 files, 2 threads, 20000 from the cache (1900 ms to read it)" */
+  detail: string;
+  /** Writes the records into the persistent cache; null when it is off or nothing changed. */
+  saveRecords: (() => Promise<Error | null>) | null;
+  /** The cache's engine key (see record-cache.ts); null when it is off. */
+  engineKey: string | null;
+}
+
+/**
+ * Every content file read, parsed, normalized and featured for related lists: in worker threads
+ * when there are enough files, and, with the persistent cache, only for the files that changed.
+ *
+ * With the cache: files whose stat key (size, times, inode) is as cached are not even read; the
+ * others are read, and parsed only if their content hash differs (a `touch` costs a read, not a
+ * parse). Records that do not read back after all are loaded again. Errors and warnings go to
+ * `sink` as a load without the cache would report them.
+ */
+export async function loadRecords(
+  task: LoadTask,
+  options: { threads: number; normalizeContext: NormalizeContext; sink: DiagnosticSink; cache: { config: SiteConfig; entityDefinitions: readonly EntityDefinition[] } | null },
+): Promise<LoadedRecords> {
+  const { root, files } = task;
+  const { sink, normalizeContext } = options;
+  const recordCache = options.cache ? await import("../cache/record-cache.js") : null;
+  const key = recordCache && options.cache ? recordCache.engineKey(options.cache.config, options.cache.entityDefinitions) : null;
+  const opened = recordCache && key !== null ? await recordCache.openRecordCache(root, key) : null;
+  const unchanged = opened ? await unchangedFiles(files, root, opened.stats) : new Set<string>();
+  const toLoad = unchanged.size > 0 ? files.filter((file) => !unchanged.has(toProjectPath(root, file.absolute))) : files;
+  const threads = toLoad.length === 0 ? 1 : Math.min(options.threads, loadThreads(toLoad.length));
+  const loading = loadInParallel({ ...task, files: toLoad, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
+  // Deserializing the cached records overlaps the workers' reading and parsing.
+  const readStarted = performance.now();
+  const cached = opened?.records() ?? new Map<string, CachedRecord>();
+  const readMs = performance.now() - readStarted;
+  const shares = await loading;
+  for (const file of unchanged) shares[0]!.reused.push([file, opened!.stats.get(file)!]);
+  const lost = new Set(shares.flatMap((share) => share.reused.map(([file]) => file)).filter((file) => !cached.has(file)));
+  if (lost.size > 0) shares.push(await loadShard({ ...task, files: files.filter((file) => lost.has(toProjectPath(root, file.absolute))) }, normalizeContext));
+
+  const order = new Map(files.map((file, i) => [toProjectPath(root, file.absolute), i]));
+  const articles: Article[] = [];
+  const features = new Map<string, RelatedDoc>();
+  const records = new Map<string, CachedRecord>();
+  let parsed = 0;
+  let restated = 0;
+  for (const share of shares) {
+    for (const error of share.errors) sink.error(reviveError(error));
+    sink.warnings.push(...share.warnings);
+    share.articles.forEach((article, i) => {
+      articles.push(article);
+      features.set(article.id, share.features[i]!);
+      records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, readWarnings: share.readWarnings[i]! });
+      parsed++;
+    });
+    for (const [file, stat] of share.reused) {
+      const cachedRecord = cached.get(file);
+      if (!cachedRecord) continue;
+      // Same content, new stat (a `touch`, a checkout): kept with the new stat, so next time it is not read.
+      const record = cachedRecord.stat === stat ? cachedRecord : { ...cachedRecord, stat };
+      if (record !== cachedRecord) restated++;
+      sink.warnings.push(...record.readWarnings, ...record.article.diagnostics);
+      articles.push(record.article);
+      features.set(record.article.id, record.features);
+      records.set(file, record);
+    }
+  }
+  articles.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+  const reused = articles.length - parsed;
+  // Rewritten only when something changed (a file parsed or touched, or one gone since).
+  const changed = parsed > 0 || restated > 0 || records.size !== cached.size;
+  return {
+    articles,
+    features,
+    detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${recordCache ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}`,
+    saveRecords: recordCache && key !== null && changed ? () => recordCache.writeRecordCache(root, key, sortedRecords(records, order), opened) : null,
+    engineKey: key,
+  };
+}
+
+/** The listed files whose stat key is the one cached (project-relative). */
+async function unchangedFiles(files: readonly ContentFile[], root: string, cachedStats: ReadonlyMap<string, string>): Promise<Set<string>> {
+  const unchanged = new Set<string>();
+  await mapLimit(files, 64, async (file) => {
+    const relative = toProjectPath(root, file.absolute);
+    const cachedStat = cachedStats.get(relative);
+    if (cachedStat === undefined) return;
+    try {
+      if (statKey(await stat(file.absolute, { bigint: true })) === cachedStat) unchanged.add(relative);
+    } catch {
+      // unreadable now: loading it reports why
+    }
+  });
+  return unchanged;
+}
+
+/** The records in content-file order, so that the cache file's bytes do not depend on thread timing. */
+function sortedRecords(records: Map<string, CachedRecord>, order: ReadonlyMap<string, number>): Map<string, CachedRecord> {
+  return new Map([...records].sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0)));
+}
