@@ -110,6 +110,8 @@ export class RouteSignatures {
         const found = groupsBySlug.get(groupKey(params.lang, params.group, params.slug));
         if (!found) return null;
         sig += `${params.pages}|${this.groupId(found)}|${found.ids.join(",")}|`;
+        // Every page of a group is dated (sitemap lastmod) by the group's newest article.
+        if (found.entries[0]) sig += `${stamp(found.entries[0].article)}|`;
         entries(found.entries, (params.page - 1) * config.perPage, params.page * config.perPage);
         sig += "|";
         for (const { code } of config.languages) sig += `${this.groupId(groupsById.get(groupKey(code, params.group, found.id)))},`;

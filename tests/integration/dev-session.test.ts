@@ -232,4 +232,15 @@ describe("incremental rebuilds equal cold builds", () => {
     expect(report.written).toContain("de/page/2/index.html");
     await expectSameAsColdBuild();
   });
+
+  test("with several pages per topic, a later page follows the topic's newest date (sitemap lastmod)", async () => {
+    // perPage is 2 since the test above.
+    const file = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/en.md";
+    const source = await readFile(abs(file), "utf8");
+    expect(source).toMatch(/^date: 2025-08-16$/m);
+    await writeFile(abs(file), source.replace(/^date: 2025-08-16$/m, "date: 2025-08-17"));
+    const report = await rebuild(change("content", file));
+    expect(report.ok).toBe(true);
+    await expectSameAsColdBuild();
+  });
 });

@@ -140,4 +140,21 @@ describe("the page cache of gazette build", () => {
       process.env.SOURCE_DATE_EPOCH = EPOCH;
     }
   });
+
+  test("a later page of a topic follows its newest article's date (its sitemap lastmod)", async () => {
+    const config = await readFile(abs("gazette.config.yml"), "utf8");
+    await writeFile(abs("gazette.config.yml"), config.replace(/^perPage: .*$/m, "perPage: 2"));
+    try {
+      await build("public", true);
+      const file = abs("articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/en.md");
+      const source = await readFile(file, "utf8");
+      expect(source).toMatch(/^date: 2025-08-16$/m);
+      await writeFile(file, source.replace(/^date: 2025-08-16$/m, "date: 2025-08-17"));
+      expect((await build("public", true)).unchanged).toBeGreaterThan(0);
+      await expectSameAsUncached();
+      await writeFile(file, source);
+    } finally {
+      await writeFile(abs("gazette.config.yml"), config);
+    }
+  });
 });
