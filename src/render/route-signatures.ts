@@ -110,7 +110,8 @@ export class RouteSignatures {
         const found = groupsBySlug.get(groupKey(params.lang, params.group, params.slug));
         if (!found) return null;
         sig += `${params.pages}|${this.groupId(found)}|${found.ids.join(",")}|`;
-        // Every page of a group is dated (sitemap lastmod) by the group's newest article.
+        // Every page of a group says how many articles it has, and is dated (sitemap lastmod) by its newest.
+        sig += `${found.entries.length}|`;
         if (found.entries[0]) sig += `${stamp(found.entries[0].article)}|`;
         entries(found.entries, (params.page - 1) * config.perPage, params.page * config.perPage);
         sig += "|";

@@ -233,7 +233,7 @@ describe("incremental rebuilds equal cold builds", () => {
     await expectSameAsColdBuild();
   });
 
-  test("with several pages per topic, a later page follows the topic's newest date (sitemap lastmod)", async () => {
+  test("with several pages per topic, every page follows the topic's newest date and its count", async () => {
     // perPage is 2 since the test above.
     const file = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/en.md";
     const source = await readFile(abs(file), "utf8");
@@ -241,6 +241,14 @@ describe("incremental rebuilds equal cold builds", () => {
     await writeFile(abs(file), source.replace(/^date: 2025-08-16$/m, "date: 2025-08-17"));
     const report = await rebuild(change("content", file));
     expect(report.ok).toBe(true);
+    await expectSameAsColdBuild();
+    // An older story joins the topic: it lands on the topic's last page, but page 1 counts it too.
+    await mkdir(abs("articles/alte-geschichte"), { recursive: true });
+    await writeFile(
+      abs("articles/alte-geschichte/de.md"),
+      "---\ntitle: Ein altes Treffen mit Wladimir Putin\ndate: 2019-01-10\nauthor: Erika Muster\ntags: [Wladimir Putin]\n---\n\nWladimir Putin traf sich damals in Moskau mit Diplomaten, sagten Teilnehmer.\n",
+    );
+    expect((await rebuild(change("content", "articles/alte-geschichte/de.md", "add"))).ok).toBe(true);
     await expectSameAsColdBuild();
   });
 });

@@ -141,7 +141,7 @@ describe("the page cache of gazette build", () => {
     }
   });
 
-  test("a later page of a topic follows its newest article's date (its sitemap lastmod)", async () => {
+  test("with several pages per topic, every page follows the topic's newest date and its count", async () => {
     const config = await readFile(abs("gazette.config.yml"), "utf8");
     await writeFile(abs("gazette.config.yml"), config.replace(/^perPage: .*$/m, "perPage: 2"));
     try {
@@ -153,6 +153,15 @@ describe("the page cache of gazette build", () => {
       expect((await build("public", true)).unchanged).toBeGreaterThan(0);
       await expectSameAsUncached();
       await writeFile(file, source);
+      // An older story joins the topic: it lands on the topic's last page, but page 1 counts it too.
+      await mkdir(abs("articles/alte-geschichte"), { recursive: true });
+      await writeFile(
+        abs("articles/alte-geschichte/de.md"),
+        "---\ntitle: Ein altes Treffen mit Wladimir Putin\ndate: 2019-01-10\nauthor: Erika Muster\ntags: [Wladimir Putin]\n---\n\nWladimir Putin traf sich damals in Moskau mit Diplomaten, sagten Teilnehmer.\n",
+      );
+      expect((await build("public", true)).unchanged).toBeGreaterThan(0);
+      await expectSameAsUncached();
+      await rm(abs("articles/alte-geschichte"), { recursive: true });
     } finally {
       await writeFile(abs("gazette.config.yml"), config);
     }
