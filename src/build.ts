@@ -343,7 +343,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const pageCache = toDisk && site.engineKey ? await import("./cache/page-cache.js") : null;
   const pageKey = pageCache ? pageCache.pageCacheKey(site.engineKey!, theme.hash, { outDir, drafts: options.drafts ?? false }) : "";
   const previous = pageCache ? await pageCache.readPageState(config.root, pageKey, outDir) : null;
-  const pages: PageState | null = pageCache ? { key: pageKey, buildId: "", signatures: new Map(), files: new Map(), entries: new Map(), search: null } : null;
+  const pages: PageState | null = pageCache ? { key: pageKey, buildId: "", signatures: new Map(), entries: new Map(), search: null } : null;
   const signer = pageCache ? new (await import("./render/route-signatures.js")).ContentSignatures(date) : null;
   const signatures = routes.map((route) => signer?.of(route, plan) ?? null);
   // The search index is made of the article pages: when none changed, the last one is reused too.

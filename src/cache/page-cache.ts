@@ -14,7 +14,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * marker carries the build's id) and for the same engine, theme and options (the key).
  */
 const PAGES_FILE = "pages-v1.bin";
-const FORMAT = "gazette-pages-1";
+const FORMAT = "gazette-pages-2";
 
 export interface PageState {
   key: string;
@@ -22,8 +22,6 @@ export interface PageState {
   buildId: string;
   /** Route output path -> signature. */
   signatures: Map<string, string>;
-  /** Route output path -> the files it wrote, when not just its own path. */
-  files: Map<string, string[]>;
   /** Route output path -> its sitemap entry, for the routes that have one. */
   entries: Map<string, SitemapEntry>;
   /** The search index's files, and a hash of the article pages it was built from (URL and signature each). */
@@ -62,7 +60,7 @@ export async function readPageState(root: string, key: string, outDir: string): 
     return null;
   }
   if (typeof state !== "object" || state === null || state.format !== FORMAT || state.key !== key) return null;
-  if (typeof state.buildId !== "string" || !(state.signatures instanceof Map) || !(state.files instanceof Map) || !(state.entries instanceof Map)) return null;
+  if (typeof state.buildId !== "string" || !(state.signatures instanceof Map) || !(state.entries instanceof Map)) return null;
   if (state.search !== null && (typeof state.search?.key !== "string" || !Array.isArray(state.search.files))) return null;
   try {
     const marker = JSON.parse(await readFile(path.join(outDir, OUTPUT_MARKER), "utf8")) as { build?: unknown };
