@@ -239,7 +239,7 @@ async function incrementalChild(spec, runs) {
   } finally {
     writeFileSync(file, original);
   }
-  console.log(`stages of the last rebuild (${last.pending ? "quick path" : "full path"}): ${last.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}`);
+  console.log(`stages of the last rebuild (${last.quick ? "quick path" : "full path"}): ${last.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}`);
   if (settled) console.log(`then settling related lists: median ${median(settleSamples).toFixed(0)} ms (${settled.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}; ${settled.written.length} files rewritten)`);
   console.log(JSON.stringify({ firstMs, medianMs: median(samples), samples, settleMs: median(settleSamples), written: last.written.length, rendered: last.rendered }));
 }

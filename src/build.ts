@@ -256,6 +256,11 @@ export async function planSite(
     featureCache?: WeakMap<Article, RelatedDoc>;
     /** RelatedDocs the build workers made while loading, by article id. */
     featuresById?: ReadonlyMap<string, RelatedDoc>;
+    /**
+     * `gazette dev`: take the related lists from here instead of computing them (lists of new
+     * articles are empty, entries of articles gone are dropped); the session settles them later.
+     */
+    relatedFrom?: RelatedMap;
   },
 ): Promise<PlannedSite> {
   const [{ buildSiteIndex }, { computeRelated, extractRelatedFeatures }, { indexGroups, indexGroupSlugs }, { planRoutes }] = await Promise.all([
@@ -270,6 +275,12 @@ export async function planSite(
   timings.push({ stage: "index", ms: performance.now() - started, detail: `${index.stories.size} stories` });
 
   started = performance.now();
+  if (options.relatedFrom) {
+    const previous = options.relatedFrom;
+    const related: RelatedMap = new Map([...index.articles.keys()].map((id) => [id, (previous.get(id) ?? []).filter((entry) => index.articles.has(entry.id))]));
+    timings.push({ stage: "related", ms: performance.now() - started, detail: "deferred" });
+    return finishPlan(index, related, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
+  }
   // Pages show no reasons (`gazette related` does): explaining would double the time and memory.
   const features = [...index.articles.values()].map((article) => {
     let doc = options.featureCache?.get(article) ?? options.featuresById?.get(article.id);
@@ -281,9 +292,25 @@ export async function planSite(
   });
   const related: RelatedMap = computeRelated(features, { ...config.related, explain: false });
   timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
+  return finishPlan(index, related, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
+}
 
-  started = performance.now();
-  const { routes, errors: routeErrors } = planRoutes(index, config, theme.urls, theme.assets);
+/** Routes (checked for collisions) and the render context, once index and related lists are made. */
+function finishPlan(
+  index: SiteIndex,
+  related: RelatedMap,
+  config: SiteConfig,
+  theme: PreparedTheme,
+  options: { buildDate: string },
+  timings: StageTiming[],
+  stages: {
+    planRoutes: typeof import("./output/plan-routes.js").planRoutes;
+    indexGroups: typeof import("./render/view-context.js").indexGroups;
+    indexGroupSlugs: typeof import("./render/view-context.js").indexGroupSlugs;
+  },
+): PlannedSite {
+  const started = performance.now();
+  const { routes, errors: routeErrors } = stages.planRoutes(index, config, theme.urls, theme.assets);
   if (routeErrors.length > 0) throw new BuildFailedError(routeErrors);
   const context: RenderContext = {
     config,
@@ -292,8 +319,8 @@ export async function planSite(
     urls: theme.urls,
     translators: theme.translators,
     assetHrefs: new Map(theme.assets.map((asset) => [asset.name, theme.urls.href(`/${asset.outputPath}`)])),
-    groupsById: indexGroups(index),
-    groupsBySlug: indexGroupSlugs(index),
+    groupsById: stages.indexGroups(index),
+    groupsBySlug: stages.indexGroupSlugs(index),
     year: newestYear(index) ?? options.buildDate.slice(0, 4),
   };
   timings.push({ stage: "plan", ms: performance.now() - started, detail: `${routes.length} routes` });

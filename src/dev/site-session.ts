@@ -34,10 +34,12 @@ export interface RebuildReport {
   /** Where the time went: load, normalize, index, related, plan, render. */
   timings: StageTiming[];
   /**
-   * The quick path was taken: the edited articles' pages and every page showing them are up to
-   * date, but related lists still come from before the edit until `settle()` runs.
+   * Related lists still come from before the change until `settle()` runs (every other part of
+   * every page is up to date).
    */
   pending: boolean;
+  /** The quick path was taken (see SiteSession). */
+  quick: boolean;
 }
 
 /** What the quick path needs of the last good full rebuild. */
@@ -58,7 +60,7 @@ interface SiteState {
   planWarnings: readonly Diagnostic[];
 }
 
-type Report = Omit<RebuildReport, "ms" | "timings" | "pending">;
+type Report = Omit<RebuildReport, "ms" | "timings" | "pending" | "quick">;
 
 /**
  * The site as `gazette dev` keeps it: the last good build in memory, and what it takes to rebuild
@@ -69,6 +71,7 @@ type Report = Omit<RebuildReport, "ms" | "timings" | "pending">;
  * the last plan and renders only the routes that showed the old one, found in a reverse index of
  * the route signatures. Related lists are global (document frequencies change with every word),
  * so they are recomputed afterwards by `settle()`, which re-renders the pages whose list changed.
+ * The full path defers them the same way (except on the first build or after a config change).
  *
  * The full path: files read and normalized before are reused (the watcher says which changed);
  * index, related lists and routes are recomputed; only routes whose signature changed are
@@ -138,7 +141,7 @@ export class SiteSession {
       const errors = error instanceof BuildFailedError ? [...error.errors] : error instanceof SiteError ? [error] : null;
       if (errors === null) throw error;
       this.errors = errors;
-      return { ok: false, written: [], removed: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started, timings: [], pending: false };
+      return { ok: false, written: [], removed: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started, timings: [], pending: false, quick: false };
     }
   }
 
@@ -150,7 +153,7 @@ export class SiteSession {
     const started = performance.now();
     const state = this.state;
     if (!this.relatedStale || state === null) {
-      return { ok: true, written: [], removed: [], rendered: 0, routes: 0, errors: [], warnings: [], ms: 0, timings: [], pending: false };
+      return { ok: true, written: [], removed: [], rendered: 0, routes: 0, errors: [], warnings: [], ms: 0, timings: [], pending: false, quick: false };
     }
     const previous = state.plan;
     const features = [...previous.index.articles.values()].map((article) => {
@@ -172,7 +175,7 @@ export class SiteSession {
     state.plan = plan;
     this.relatedStale = false;
     timings.push({ stage: "render", ms: performance.now() - renderStarted, detail: `${report.rendered} pages` });
-    return { ...report, warnings: [...state.siteWarnings, ...state.planWarnings], ms: performance.now() - started, timings, pending: false };
+    return { ...report, warnings: [...state.siteWarnings, ...state.planWarnings], ms: performance.now() - started, timings, pending: false, quick: false };
   }
 
   /** The quick path (see the class comment), or null when the changes need the full one. */
@@ -212,17 +215,19 @@ export class SiteSession {
     started = performance.now();
     const report = this.renderRoutes(state, plan, [...routes].sort((a, b) => a - b), newsSitemap);
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
-    return { ...report, warnings: [...state.siteWarnings, ...state.planWarnings], timings, pending: true };
+    return { ...report, warnings: [...state.siteWarnings, ...state.planWarnings], timings, pending: true, quick: true };
   }
 
   private async update(): Promise<Omit<RebuildReport, "ms">> {
     const options = this.options;
+    const previous = this.state;
     this.state = null;
     const caches: LoadCaches = { content: this.contentCache, normalized: this.normalizeCache, listing: this.listing };
     const site = await loadSite({ root: options.root, ...(options.content !== undefined ? { content: options.content } : {}) }, caches);
     this.listing = caches.listing ?? null;
     if (site.errors.length > 0) throw new BuildFailedError(site.errors);
-    if (this.config !== null && JSON.stringify(this.config) !== JSON.stringify(site.config)) {
+    const configChanged = this.config !== null && JSON.stringify(this.config) !== JSON.stringify(site.config);
+    if (configChanged) {
       // The watcher classifies the config file, but other paths (e.g. --content) could change it too.
       this.theme = null;
       this.signatures = new Map();
@@ -232,7 +237,16 @@ export class SiteSession {
     this.config = site.config;
     this.theme ??= await prepareTheme(site.config);
     const timings: StageTiming[] = [...site.timings];
-    const plan = await planSite(site.articles, site.config, this.theme, { drafts: options.drafts ?? false, buildDate: this.date, timings, featureCache: this.featureCache });
+    // Related lists take half a second at 10,000 stories: the last ones serve until `settle()`
+    // (on the first build, or after a config change or a failure, they are computed now).
+    const relatedFrom = previous !== null && !configChanged ? previous.plan.related : undefined;
+    const plan = await planSite(site.articles, site.config, this.theme, {
+      drafts: options.drafts ?? false,
+      buildDate: this.date,
+      timings,
+      featureCache: this.featureCache,
+      ...(relatedFrom ? { relatedFrom } : {}),
+    });
     const started = performance.now();
     const state: SiteState = {
       plan,
@@ -247,9 +261,9 @@ export class SiteSession {
     };
     const report = this.renderChanged(state, [...site.warnings, ...plan.warnings]);
     this.state = state;
-    this.relatedStale = false;
+    this.relatedStale = relatedFrom !== undefined;
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
-    return { ...report, timings, pending: false };
+    return { ...report, timings, pending: this.relatedStale, quick: false };
   }
 
   /** The content files behind `articles`, with their records before and after the checks across articles. */

@@ -116,7 +116,7 @@ describe("gazette dev", () => {
     const source = await readFile(file, "utf8");
     events.length = 0;
     await writeFile(file, `${source.trimEnd()}\n\nThe officials gave no further details on Tuesday.\n`);
-    await eventually(() => dev.last.pending && dev.last.written.some((written) => written.startsWith("en/") && String(dev.session.files.get(written)).includes("no further details on Tuesday")), "a quick rebuild");
+    await eventually(() => dev.last.quick && dev.last.written.some((written) => written.startsWith("en/") && String(dev.session.files.get(written)).includes("no further details on Tuesday")), "a quick rebuild");
     const page = dev.last.written.find((written) => written.startsWith("en/") && written.endsWith("/index.html") && String(dev.session.files.get(written)).includes("no further details on Tuesday"))!;
     expect((await fetchText("/" + page.replace(/index\.html$/, ""))).body).toContain("no further details on Tuesday");
     await eventually(() => events.some((event) => event.type === "reload"), "a reload event");

@@ -48,6 +48,7 @@ async function rebuild(...changes: Change[]): Promise<RebuildReport> {
     removed: [...new Set([...report.removed, ...settled.removed])].sort(),
     rendered: report.rendered + settled.rendered,
     pending: false,
+    quick: report.quick,
   };
 }
 
@@ -70,7 +71,7 @@ describe("incremental rebuilds equal cold builds", () => {
     await writeFile(abs(file), source.replace(/^title: .*$/m, "title: Gipfel in Alaska endet ohne Einigung"));
     const report = await session.rebuild(summarizeChanges([change("content", file)]));
     expect(report.ok).toBe(true);
-    expect(report.pending).toBe(false); // a new title is a new URL: the full path
+    expect(report.quick).toBe(false); // a new title is a new URL: the full path
     expect(report.rendered).toBeGreaterThan(0);
     expect(report.rendered).toBeLessThan(report.routes / 2);
     expect(report.written).toContain("de/index.html");
@@ -81,6 +82,10 @@ describe("incremental rebuilds equal cold builds", () => {
     expect(report.written).not.toContain("404.html");
     expect(report.written).not.toContain("en/topics/index.html");
     expect(report.removed.some((removed) => removed.startsWith("de/") && removed.endsWith("/index.html"))).toBe(true); // the old slug's page
+    // Related lists wait for settle(), as after a quick edit.
+    expect(report.pending).toBe(true);
+    expect(report.timings.find((timing) => timing.stage === "related")?.detail).toBe("deferred");
+    await session.settle();
     await expectSameAsColdBuild();
   });
 
@@ -97,6 +102,7 @@ describe("incremental rebuilds equal cold builds", () => {
     await writeFile(abs(file), `${source.trimEnd()}\n\nOfficials later called the conversation businesslike.\n`);
     const report = await session.rebuild(summarizeChanges([change("content", file)]));
     expect(report.errors).toEqual([]);
+    expect(report.quick).toBe(true);
     expect(report.pending).toBe(true);
     expect(session.pending).toBe(true);
     const page = report.written.find((written) => written.startsWith("en/") && text(session.files.get(written)!).includes("called the conversation businesslike"));
@@ -117,16 +123,16 @@ describe("incremental rebuilds equal cold builds", () => {
     expect(edited).not.toBe(source);
     await writeFile(abs(file), edited);
     const report = await session.rebuild(summarizeChanges([change("content", file)]));
-    expect(report.pending).toBe(true);
+    expect(report.quick).toBe(true);
     expect(report.written).toContain("de/index.html");
     expect(text(session.files.get("de/index.html")!)).toContain("der Kreml bleibt zurückhaltend");
     await session.settle();
     await expectSameAsColdBuild();
     // Two quick edits in a row, settled once.
     await writeFile(abs(file), source);
-    expect((await session.rebuild(summarizeChanges([change("content", file)]))).pending).toBe(true);
+    expect((await session.rebuild(summarizeChanges([change("content", file)]))).quick).toBe(true);
     await writeFile(abs("articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md"), (await readFile(abs("articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md"), "utf8")) + "\nLes observateurs ont salué une rencontre constructive.\n");
-    expect((await session.rebuild(summarizeChanges([change("content", "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md")]))).pending).toBe(true);
+    expect((await session.rebuild(summarizeChanges([change("content", "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/fr.md")]))).quick).toBe(true);
     await session.settle();
     await expectSameAsColdBuild();
   });
