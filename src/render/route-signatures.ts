@@ -12,8 +12,9 @@ import { hashText } from "../util/hash.js";
  * stamp) and the group names and slugs it links; what all pages share (config, theme, UI strings)
  * resets every signature instead. null: always render (sitemaps list every page).
  *
- * Missing a dependency here would serve a stale page, so `tests/integration/dev-session.test.ts`
- * compares incremental rebuilds with cold builds byte for byte.
+ * Missing a dependency here would serve a stale page (in `gazette dev`) or keep one (the build
+ * cache), so dev-session, page-cache and dev-random-edits tests (tests/integration/) compare
+ * incremental and cached builds with cold builds byte for byte.
  */
 export type RouteSignature = string | null;
 
