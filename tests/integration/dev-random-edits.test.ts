@@ -11,24 +11,15 @@ import { buildSite } from "../../src/build.js";
 import { summarizeChanges, type Change } from "../../src/dev/classify-change.js";
 import { SiteSession } from "../../src/dev/site-session.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
+import { seededRandom } from "../helpers/random.js";
 import { REPO_ROOT, buildToMemory, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import { readTree } from "../quality/support/tree.js";
 
 const EPOCH = "1755734400";
 const STEPS = 24;
 let root: string;
 let session: SiteSession;
 
-/** mulberry32: a small seeded generator, so that a failure replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeAll(async () => {
   root = await makeTempSite({});
@@ -92,19 +83,9 @@ async function randomEdit(next: () => number, step: number): Promise<Change[]> {
   return [change(file)];
 }
 
-async function readTree(dir: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  for (const entry of (await readdir(dir, { recursive: true, withFileTypes: true })) as { name: string; parentPath?: string; path?: string; isFile(): boolean }[]) {
-    if (!entry.isFile()) continue;
-    const relative = path.relative(dir, path.join(entry.parentPath ?? entry.path ?? dir, entry.name));
-    if (relative !== OUTPUT_MARKER && !relative.startsWith(`pagefind${path.sep}`)) files.set(relative.split(path.sep).join("/"), await readFile(path.join(dir, relative)));
-  }
-  return files;
-}
-
 describe("random edits", () => {
   test(`${STEPS} seeded steps: dev session and cached build equal a cold build after each`, async () => {
-    const next = random(Number(process.env.GAZETTE_TEST_SEED ?? 20251205));
+    const next = seededRandom(Number(process.env.GAZETTE_TEST_SEED ?? 20251205));
     let quick = 0;
     for (let step = 1; step <= STEPS; step++) {
       const changes = await randomEdit(next, step);
@@ -120,7 +101,7 @@ describe("random edits", () => {
       for (const [file, body] of cold) expect(text(session.files.get(file)!), `${what}: ${file}`).toBe(text(body));
 
       await buildSite({ root, out: path.join(root, "public"), cache: true });
-      const cached = await readTree(path.join(root, "public"));
+      const cached = new Map([...(await readTree(path.join(root, "public")))].filter(([file]) => file !== OUTPUT_MARKER && !file.startsWith("pagefind/")));
       expect([...cached.keys()].sort(), what).toEqual([...cold.keys()].sort());
       for (const [file, body] of cold) expect(cached.get(file)!.toString("utf8"), `${what} (build cache): ${file}`).toBe(text(body));
     }

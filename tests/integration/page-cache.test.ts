@@ -3,12 +3,13 @@
  * signature did not change (hard links) and the last search index when no article page changed.
  * After every kind of edit its output must be byte-identical to a build without the cache.
  */
-import { cp, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { cp, link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite } from "../../src/build.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
 import { REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { readTree } from "../quality/support/tree.js";
 
 let root: string;
 const EPOCH = "1755734400";
@@ -32,22 +33,17 @@ async function build(out: string, cache: boolean) {
   return { result, unchanged: Number(/(\d+) pages unchanged/.exec(detail)?.[1] ?? 0) };
 }
 
-async function readTree(dir: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  for (const entry of (await readdir(dir, { recursive: true, withFileTypes: true })) as { name: string; parentPath?: string; path?: string; isFile(): boolean }[]) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath ?? entry.path ?? dir, entry.name);
-    const relative = path.relative(dir, full);
-    if (relative === OUTPUT_MARKER) continue; // carries the build's id
-    files.set(relative, await readFile(full));
-  }
+/** The site's files, without the output marker (it carries the build's id). */
+async function siteFiles(dir: string): Promise<Map<string, Buffer>> {
+  const files = await readTree(dir);
+  files.delete(OUTPUT_MARKER);
   return files;
 }
 
 /** The cached build's output equals a build without the cache, file for file, byte for byte. */
 async function expectSameAsUncached(): Promise<void> {
   await build("cold", false);
-  const [warm, cold] = await Promise.all([readTree(abs("public")), readTree(abs("cold"))]);
+  const [warm, cold] = await Promise.all([siteFiles(abs("public")), siteFiles(abs("cold"))]);
   expect([...warm.keys()].sort()).toEqual([...cold.keys()].sort());
   for (const [file, bytes] of cold) expect(warm.get(file)!.equals(bytes), file).toBe(true);
 }
@@ -62,7 +58,7 @@ describe("the page cache of gazette build", () => {
     const inodeBefore = (await stat(abs(page))).ino;
     const second = await build("public", true);
     // Every page but the sitemaps (always rendered: they list every page) and Pagefind's files.
-    const searchFiles = [...(await readTree(abs("public"))).keys()].filter((file) => file.startsWith(`pagefind${path.sep}`)).length;
+    const searchFiles = [...(await siteFiles(abs("public"))).keys()].filter((file) => file.startsWith("pagefind/")).length;
     expect(searchFiles).toBeGreaterThan(0);
     expect(second.unchanged).toBe(first.result.pages.total - first.result.pages.byKind.sitemap! - searchFiles);
     expect(second.result.pages.byKind.search).toBe(first.result.pages.byKind.search);
@@ -73,7 +69,7 @@ describe("the page cache of gazette build", () => {
   test("a body edit re-renders the pages that show the article and rebuilds the search index", async () => {
     // Extra names for every file of the current site: the new one starts as links to them, and
     // must replace the files it changes, never write into them (the live site would change too).
-    const before = await readTree(abs("public"));
+    const before = await siteFiles(abs("public"));
     for (const file of before.keys()) {
       await mkdir(path.dirname(abs(path.join("snapshot", file))), { recursive: true });
       await link(abs(path.join("public", file)), abs(path.join("snapshot", file)));
@@ -81,13 +77,13 @@ describe("the page cache of gazette build", () => {
     const file = abs("articles/trump-putin-telefonat-ohne-fortschritte/en.md");
     await writeFile(file, `${(await readFile(file, "utf8")).trimEnd()}\n\nOfficials later called the conversation businesslike.\n`);
     const warm = await build("public", true);
-    const snapshot = await readTree(abs("snapshot"));
+    const snapshot = await siteFiles(abs("snapshot"));
     for (const [name, bytes] of before) expect(snapshot.get(name)!.equals(bytes), name).toBe(true);
     await rm(abs("snapshot"), { recursive: true });
     expect(warm.unchanged).toBeGreaterThan(0);
     expect(warm.unchanged).toBeLessThan(warm.result.pages.total - warm.result.pages.byKind.search!);
     await expectSameAsUncached();
-    const pages = [...(await readTree(abs("public")))].filter(([file, bytes]) => file.endsWith(".html") && bytes.toString().includes("called the conversation businesslike"));
+    const pages = [...(await siteFiles(abs("public")))].filter(([file, bytes]) => file.endsWith(".html") && bytes.toString().includes("called the conversation businesslike"));
     expect(pages.length).toBeGreaterThan(0);
   });
 

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { REPO_ROOT } from "../helpers/temp-site.js";
 import { killRunning, runGazette, userFacingProblems, type CliRun } from "./support/cli.js";
 import { diffTrees, exists, snapshotTree } from "./support/tree.js";
+import { seededRandom } from "../helpers/random.js";
 
 const exec = promisify(execFile);
 const FAIL_WRITES = path.join(REPO_ROOT, "tests/quality/support/fail-writes.mjs");
@@ -25,18 +26,7 @@ const FAIL_WRITES = path.join(REPO_ROOT, "tests/quality/support/fail-writes.mjs"
 const SEED = Number(process.env.GAZETTE_FAULT_SEED ?? 20250821);
 const BUILD_TIMEOUT = 120_000;
 
-/** mulberry32: a small seeded PRNG, so a failing kill point can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const next = random(SEED);
+const next = seededRandom(SEED);
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
