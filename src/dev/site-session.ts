@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Article, Diagnostic, RelatedMap, SourceArticle } from "../types.js";
+import type { Article, Diagnostic, RelatedMap, Route, SourceArticle } from "../types.js";
 import { computeRelated, extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
 import { buildDate, loadSite, planSite, prepareTheme, type LoadCaches, type PlannedSite, type PreparedTheme, type StageTiming } from "../build.js";
 import type { ContentCache } from "../content/load-content.js";
@@ -8,10 +8,10 @@ import { sortByLocation } from "../errors/diagnostics.js";
 import { BuildFailedError, SiteError } from "../errors/site-error.js";
 import { replaceInIndex } from "../i18n/site-index.js";
 import type { NormalizeContext, NormalizeOutcome } from "../normalize/index.js";
-import { createPageRenderer, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
+import { createPageRenderer, inNewsWindow, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
 import type { ChangeSet } from "./classify-change.js";
 import { readQuickEdits, type KnownFile, type QuickEdit } from "./quick-edit.js";
-import { RouteSignatures } from "../render/route-signatures.js";
+import { RouteSignatures, type RouteSignature } from "../render/route-signatures.js";
 
 export interface SessionOptions {
   root: string;
@@ -197,7 +197,6 @@ export class SiteSession {
     const { plan } = state;
     const routes = new Set<number>();
     let newsSitemap = false;
-    const end = Date.parse(this.date);
     for (const { absolute, previous, next } of edits) {
       state.known.set(absolute, next);
       if (!replaceInIndex(plan.index, previous.checked, next.checked)) continue;
@@ -205,8 +204,7 @@ export class SiteSession {
       for (const route of dependents) routes.add(route);
       state.dependents.delete(previous.checked);
       state.dependents.set(next.checked, dependents);
-      const published = Date.parse(next.checked.date);
-      if (published > end - NEWS_WINDOW_MS && published <= end) newsSitemap = true;
+      if (inNewsWindow(next.checked.date, this.date)) newsSitemap = true;
     }
     state.siteWarnings = replaceWarnings(state.siteWarnings, edits);
     this.relatedStale = true;
@@ -283,43 +281,25 @@ export class SiteSession {
    * for each article which routes show it (the quick path's reverse index).
    */
   private renderChanged(state: SiteState, warnings: Diagnostic[]): Report {
-    const { plan, dependents } = state;
+    const { plan } = state;
     const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
     const staged = new Map<string, string | Uint8Array>();
     const signatures = new Map<string, string>();
     const entries = new Map<string, SitemapEntry | undefined>();
-    const current = new Set<string>();
+    const kept = new Set<string>();
+    const recorder = dependencyRecorder(state.dependents);
     let rendered = 0;
-    let routeIndex = 0;
-    const showsArticle = (article: Article): void => {
-      let routes = dependents.get(article);
-      if (routes === undefined) dependents.set(article, (routes = []));
-      if (routes[routes.length - 1] !== routeIndex) routes.push(routeIndex);
-    };
     // The sitemap lists every page: rewritten only when an entry changed, appeared or went.
     let sitemapChanged = this.sitemapFiles === null;
-    for (; routeIndex < plan.routes.length; routeIndex++) {
-      const route = plan.routes[routeIndex]!;
+    for (const [routeIndex, route] of plan.routes.entries()) {
       if (route.params.kind === "article") state.articleRoutes.set(route.params.id, routeIndex);
       else if (route.params.kind === "sitemap" || route.params.kind === "news-sitemap") state.sitemapRoutes.push(routeIndex);
-      const signature = this.routeSignatures.of(route, plan, showsArticle);
-      const reuse = signature !== null && this.signatures.get(route.outputPath) === signature && this.files.has(route.outputPath);
-      if (reuse) {
-        current.add(route.outputPath);
-        signatures.set(route.outputPath, signature);
-        entries.set(route.outputPath, this.sitemapEntries.get(route.outputPath));
-        continue;
-      }
-      const pages = renderer.render(route);
-      if (route.params.kind !== "sitemap" && route.params.kind !== "news-sitemap") rendered++;
-      for (const page of pages) {
-        current.add(page.outputPath);
-        staged.set(page.outputPath, page.body);
-      }
-      if (signature !== null) signatures.set(route.outputPath, signature);
-      const entry = renderer.sitemapEntry(route.outputPath);
-      entries.set(route.outputPath, entry);
-      if (!sitemapChanged && JSON.stringify(entry) !== JSON.stringify(this.sitemapEntries.get(route.outputPath))) sitemapChanged = true;
+      const step = this.stageRoute(plan, renderer, route, recorder.at(routeIndex), staged);
+      if (step.signature !== null) signatures.set(route.outputPath, step.signature);
+      entries.set(route.outputPath, step.entry);
+      if (!step.rendered) kept.add(route.outputPath);
+      else if (route.params.kind !== "sitemap" && route.params.kind !== "news-sitemap") rendered++;
+      if (step.entryChanged) sitemapChanged = true;
     }
     const listed = plan.routes.filter((route) => entries.get(route.outputPath) !== undefined);
     // Pages that went, or the same pages in another order (a renamed story folder), change it too.
@@ -329,13 +309,12 @@ export class SiteSession {
     this.sitemapEntries = entries;
     this.sitemapOrder = order;
     const sitemapPages = this.renderSitemaps(renderer, plan, sitemapChanged, true, staged);
-    for (const outputPath of sitemapPages) current.add(outputPath);
 
     // Everything rendered; nothing failed: apply.
     const written = this.apply(staged);
     const removed: string[] = [];
     for (const outputPath of this.files.keys()) {
-      if (!current.has(outputPath)) {
+      if (!kept.has(outputPath) && !staged.has(outputPath) && !sitemapPages.has(outputPath)) {
         this.files.delete(outputPath);
         removed.push(outputPath);
       }
@@ -351,29 +330,15 @@ export class SiteSession {
   private renderRoutes(state: SiteState, plan: PlannedSite, routeIndexes: readonly number[], newsSitemap: boolean): Report {
     const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
     const staged = new Map<string, string | Uint8Array>();
-    let rendered = 0;
-    let sitemapChanged = false;
-    let routeIndex = 0;
-    const showsArticle = (article: Article): void => {
-      let routes = state.dependents.get(article);
-      if (routes === undefined) state.dependents.set(article, (routes = []));
-      if (!routes.includes(routeIndex)) routes.push(routeIndex);
-    };
-    const signatures: [string, string | null][] = [];
-    const entries: [string, SitemapEntry | undefined][] = [];
-    for (routeIndex of routeIndexes) {
-      const route = plan.routes[routeIndex]!;
-      const signature = this.routeSignatures.of(route, plan, showsArticle);
-      if (signature !== null && this.signatures.get(route.outputPath) === signature && this.files.has(route.outputPath)) continue;
-      for (const page of renderer.render(route)) staged.set(page.outputPath, page.body);
-      rendered++;
-      signatures.push([route.outputPath, signature]);
-      const entry = renderer.sitemapEntry(route.outputPath);
-      entries.push([route.outputPath, entry]);
-      if (JSON.stringify(entry) !== JSON.stringify(this.sitemapEntries.get(route.outputPath))) sitemapChanged = true;
+    const recorder = dependencyRecorder(state.dependents);
+    const steps = routeIndexes.map((routeIndex) => ({ route: plan.routes[routeIndex]!, ...this.stageRoute(plan, renderer, plan.routes[routeIndex]!, recorder.at(routeIndex), staged) }));
+    // Nothing failed: the signatures and entries of what was rendered now describe the served files.
+    const rendered = steps.filter((step) => step.rendered);
+    for (const { route, signature, entry } of rendered) {
+      if (signature !== null) this.signatures.set(route.outputPath, signature);
+      this.sitemapEntries.set(route.outputPath, entry);
     }
-    for (const [outputPath, signature] of signatures) if (signature !== null) this.signatures.set(outputPath, signature);
-    for (const [outputPath, entry] of entries) this.sitemapEntries.set(outputPath, entry);
+    const sitemapChanged = rendered.some((step) => step.entryChanged);
     for (const index of state.sitemapRoutes) renderer.render(plan.routes[index]!);
     const sitemapPages = this.renderSitemaps(renderer, plan, sitemapChanged, newsSitemap, staged);
     const written = this.apply(staged);
@@ -386,7 +351,27 @@ export class SiteSession {
         removed.push(outputPath);
       }
     }
-    return { ok: true, written: written.sort(), removed: removed.sort(), rendered, routes: plan.routes.length, errors: [], warnings: [] };
+    return { ok: true, written: written.sort(), removed: removed.sort(), rendered: rendered.length, routes: plan.routes.length, errors: [], warnings: [] };
+  }
+
+  /**
+   * One route of a rebuild: its signature (telling `showsArticle` which articles it shows), and,
+   * when that is not the one of the served page, its pages staged and its sitemap entry compared.
+   */
+  private stageRoute(
+    plan: PlannedSite,
+    renderer: PageRenderer,
+    route: Route,
+    showsArticle: (article: Article) => void,
+    staged: Map<string, string | Uint8Array>,
+  ): { signature: RouteSignature; rendered: boolean; entry: SitemapEntry | undefined; entryChanged: boolean } {
+    const signature = this.routeSignatures.of(route, plan, showsArticle);
+    if (signature !== null && this.signatures.get(route.outputPath) === signature && this.files.has(route.outputPath)) {
+      return { signature, rendered: false, entry: this.sitemapEntries.get(route.outputPath), entryChanged: false };
+    }
+    for (const page of renderer.render(route)) staged.set(page.outputPath, page.body);
+    const entry = renderer.sitemapEntry(route.outputPath);
+    return { signature, rendered: true, entry, entryChanged: JSON.stringify(entry) !== JSON.stringify(this.sitemapEntries.get(route.outputPath)) };
   }
 
   /**
@@ -430,15 +415,33 @@ export class SiteSession {
   }
 }
 
-/** Google News sitemaps list articles of the last two days before the build (as render-pages.ts). */
-const NEWS_WINDOW_MS = 2 * 86_400_000;
-
 /** The last warnings with those of the edited files replaced, in the order a full load gives. */
 function replaceWarnings(warnings: readonly Diagnostic[], edits: readonly QuickEdit[]): Diagnostic[] {
   const files = new Set(edits.map((edit) => edit.next.checked.file));
   const kept = warnings.filter((warning) => !files.has(warning.location?.file ?? ""));
   for (const { next } of edits) kept.push(...next.readWarnings, ...next.checked.diagnostics);
   return sortByLocation(kept);
+}
+
+/**
+ * Notes, per article, the routes that show it (`at(route)` gives the callback for one route).
+ * Routes come in increasing order within a pass; an article's list keeps each route once.
+ */
+function dependencyRecorder(dependents: Map<Article, number[]>): { at(routeIndex: number): (article: Article) => void } {
+  let current = 0;
+  const shows = (article: Article): void => {
+    let routes = dependents.get(article);
+    if (routes === undefined) dependents.set(article, (routes = []));
+    const last = routes[routes.length - 1];
+    // A full pass only ever appends; a partial one may meet lists that hold later routes already.
+    if (last === undefined || last < current || (last !== current && !routes.includes(current))) routes.push(current);
+  };
+  return {
+    at(routeIndex) {
+      current = routeIndex;
+      return shows;
+    },
+  };
 }
 
 function isNewsSitemap(outputPath: string): boolean {

@@ -27,6 +27,13 @@ export interface PageRenderer {
 /** Google News sitemaps list articles of the last two days before the build. */
 const NEWS_WINDOW_MS = 2 * 86_400_000;
 
+/** Whether the news sitemap of a build at `buildDate` lists an article published at `date`. */
+export function inNewsWindow(date: string, buildDate: string): boolean {
+  const end = Date.parse(buildDate);
+  const published = Date.parse(date);
+  return published > end - NEWS_WINDOW_MS && published <= end;
+}
+
 export function createPageRenderer(context: RenderContext, templates: TemplateSet, assets: ReadonlyMap<string, ThemeAsset>, buildDate: string): PageRenderer {
   const { urls, config, index } = context;
   const sitemapEntries = new Map<string, SitemapEntry>();
@@ -105,13 +112,8 @@ export function createPageRenderer(context: RenderContext, templates: TemplateSe
 }
 
 function newsEntries(context: RenderContext, buildDate: string) {
-  const end = Date.parse(buildDate);
-  const start = end - NEWS_WINDOW_MS;
   return [...context.index.articles.values()]
-    .filter((article) => {
-      const published = Date.parse(article.date);
-      return published > start && published <= end;
-    })
+    .filter((article) => inNewsWindow(article.date, buildDate))
     .sort(compareNewest)
     .map((article) => ({
       loc: context.urls.absolute(article.url),
