@@ -94,49 +94,41 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   if (options.baseUrl !== undefined) overrides.baseUrl = options.baseUrl;
 
   let started = performance.now();
-  const parsedSources = options.cache === true && !caches ? await (await import("./cache/parsed-sources.js")).ParsedSources.open(options.root) : undefined;
+  // gazette dev keeps caches keyed by in-memory objects (and loads on this thread); a build may keep them on disk.
+  const persistent = options.cache === true && !caches;
+  const parsedSources = persistent ? await (await import("./cache/parsed-sources.js")).ParsedSources.open(options.root) : undefined;
   const config = await loadConfig(options.root, overrides, parsedSources);
   const sink = new DiagnosticSink();
   const contentOptions = { root: options.root, contentDir: path.resolve(options.root, config.paths.content), ...(caches ? { cache: caches.content } : {}) };
   const [files, entityDefinitions] = await Promise.all([listOrReuse(contentOptions, sink, caches), loadEntities(options.root, config.paths.data, sink, parsedSources)]);
-  // gazette dev keeps caches keyed by in-memory objects: it loads on this thread.
+  const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
   const threads = caches ? 1 : loadThreads(files.length);
-  const persistent = options.cache === true && !caches;
+
+  let articles: Article[];
+  let extra: Pick<LoadedSite, "features" | "saveCache" | "engineKey" | "sources"> = {};
   if (threads > 1 || persistent) {
-    const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
     const { loadRecords } = await import("./workers/load-records.js");
     const loaded = await loadRecords({ root: options.root, overrides, contentDir: contentOptions.contentDir, files }, { threads, normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null });
-    const articles = checkAcrossArticles(loaded.articles, sink);
+    articles = checkAcrossArticles(loaded.articles, sink);
     timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: loaded.detail });
-    const { saveRecords } = loaded;
-    const saveCache = parsedSources
-      ? async (): Promise<CacheSave> => {
-          const wrote = saveRecords !== null || parsedSources.changed;
-          const error = [await saveRecords?.(), await parsedSources.save(options.root)].find((each) => each) ?? null;
-          return { wrote, error };
-        }
-      : undefined;
-    return {
-      config,
-      articles: sortArticles(articles),
-      warnings: sortByLocation(sink.warnings),
-      errors: sortByLocation(sink.errors),
-      timings,
-      features: loaded.features,
-      normalizeContext,
-      ...(saveCache ? { saveCache } : {}),
-      ...(loaded.engineKey !== null ? { engineKey: loaded.engineKey } : {}),
-      ...(parsedSources ? { sources: parsedSources } : {}),
-    };
+    extra = { features: loaded.features };
+    if (parsedSources) {
+      const { saveRecords } = loaded;
+      extra.sources = parsedSources;
+      extra.saveCache = async (): Promise<CacheSave> => {
+        const wrote = saveRecords !== null || parsedSources.changed;
+        const error = [await saveRecords?.(), await parsedSources.save(options.root)].find((each) => each) ?? null;
+        return { wrote, error };
+      };
+    }
+    if (loaded.engineKey !== null) extra.engineKey = loaded.engineKey;
+  } else {
+    const sources = await readContentFiles(files, contentOptions, sink);
+    timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
+    started = performance.now();
+    articles = normalizeArticles(sources, normalizeContext, sink, caches?.normalized);
+    timings.push({ stage: "normalize", ms: performance.now() - started, detail: `${articles.length} articles` });
   }
-
-  const sources = await readContentFiles(files, contentOptions, sink);
-  timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
-
-  started = performance.now();
-  const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
-  const articles = normalizeArticles(sources, normalizeContext, sink, caches?.normalized);
-  timings.push({ stage: "normalize", ms: performance.now() - started, detail: `${articles.length} articles` });
 
   return {
     config,
@@ -145,6 +137,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     errors: sortByLocation(sink.errors),
     timings,
     normalizeContext,
+    ...extra,
   };
 }
 
