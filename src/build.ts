@@ -34,6 +34,8 @@ export interface PipelineOptions {
   drafts?: boolean;
   /** Reuse and update the persistent build cache (`.gazette-cache/`): files whose bytes did not change are not parsed again. */
   cache?: boolean;
+  /** Render article bodies to HTML while loading (`gazette build`: the loading threads hold the Markdown then). */
+  renderBodies?: boolean;
 }
 
 /**
@@ -66,6 +68,8 @@ export interface LoadedSite {
   timings: StageTiming[];
   /** Related-articles features by article id, when loading made them already (build workers). */
   features?: ReadonlyMap<string, RelatedDoc>;
+  /** With `renderBodies`: the body HTML of the files parsed in this load, by file (see render/article-body.ts). */
+  bodies?: Map<string, string>;
   /** What the articles were normalized with: `gazette dev` renormalizes single files with it. */
   normalizeContext?: NormalizeContext;
   /** Writes what this build parsed into the persistent cache, when `cache` is on (and anything changed). */
@@ -105,13 +109,13 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   const threads = caches ? 1 : loadThreads(files.length);
 
   let articles: Article[];
-  let extra: Pick<LoadedSite, "features" | "saveCache" | "engineKey" | "sources"> = {};
+  let extra: Pick<LoadedSite, "features" | "bodies" | "saveCache" | "engineKey" | "sources"> = {};
   if (threads > 1 || persistent) {
     const { loadRecords } = await import("./workers/load-records.js");
-    const loaded = await loadRecords({ root: options.root, overrides, contentDir: contentOptions.contentDir, files }, { threads, normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null });
+    const loaded = await loadRecords({ root: options.root, overrides, contentDir: contentOptions.contentDir, files, renderBodies: options.renderBodies ?? false }, { threads, normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null });
     articles = checkAcrossArticles(loaded.articles, sink);
     timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: loaded.detail });
-    extra = { features: loaded.features };
+    extra = { features: loaded.features, bodies: loaded.bodies };
     if (parsedSources) {
       const { saveRecords } = loaded;
       extra.sources = parsedSources;
@@ -340,7 +344,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     import("./output/write-output.js"),
     import("./output/search-index.js"),
   ]);
-  const site = await loadSite(options);
+  const site = await loadSite({ ...options, renderBodies: true });
   const { config, timings } = site;
   if (site.errors.length > 0) {
     await site.saveCache?.(); // the files that did load need not be parsed again after the fix
@@ -386,7 +390,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const search = config.search && !reuseSearch ? await createSearchIndexer() : null;
   let reused = 0;
   try {
-    const renderer = createPageRenderer(context, plan.templates, plan.assets, date);
+    const renderer = createPageRenderer(context, plan.templates, plan.assets, date, site.bodies ? { bodies: site.bodies } : {});
     const queue = new WriteQueue(writer, 64);
     const entries = new Map<string, SitemapEntry>();
     const render = async (route: Route, signature: string | null): Promise<void> => {

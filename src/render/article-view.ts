@@ -1,10 +1,9 @@
 import type { Article } from "../types.js";
 import { languageName } from "../i18n/format.js";
 import { articleTopics } from "../i18n/site-index.js";
-import { splitBlocks } from "../util/markdown-text.js";
 import { foldText } from "../util/text.js";
 import { newsArticleJsonLd, serializeJsonLd } from "./json-ld.js";
-import { renderMarkdown } from "./markdown.js";
+import { renderArticleBody } from "./article-body.js";
 import {
   baseView,
   cardView,
@@ -19,23 +18,16 @@ import {
 } from "./view-context.js";
 import type { AlternateLink, ArticleView, LinkView, PageView } from "./view-models.js";
 
-/** An article page: body rendered once, everything else looked up in the SiteIndex. */
-export function articlePage(article: Article, context: RenderContext): PageView {
+/**
+ * An article page: body rendered once (or taken as `bodyHtml`, rendered ahead by the loading
+ * workers: see article-body.ts), everything else looked up in the SiteIndex.
+ */
+export function articlePage(article: Article, context: RenderContext, bodyHtml?: string): PageView {
   const { urls, index, config } = context;
   const t = translator(context, article.lang);
   const locale = language(context, article.lang).locale;
   const story = index.stories.get(article.storyKey);
   if (!story) throw new Error(`Internal: story ${article.storyKey} missing from the index`);
-
-  const passages = new Map<string, string>();
-  if (article.passages.length > 0) {
-    const blocks = splitBlocks(article.body);
-    for (const passage of article.passages) {
-      const block = blocks[passage.block];
-      if (block) passages.set(block.raw, passage.lang);
-    }
-  }
-  const rendered = renderMarkdown(article.body, { lang: article.lang, passages, siteOrigin: new URL(config.baseUrl).origin });
 
   const group = (kind: "topic" | "author" | "source", id: string) => context.groupsById.get(groupKey(article.lang, kind, id));
   const authorPages = article.authors.map((name) => {
@@ -131,7 +123,7 @@ export function articlePage(article: Article, context: RenderContext): PageView 
   const view: ArticleView = {
     title: article.title,
     summary: article.summary,
-    bodyHtml: rendered.html,
+    bodyHtml: bodyHtml ?? renderArticleBody(article, new URL(config.baseUrl).origin),
     authors,
     dateline: article.dateline,
     published: timeView(article.date, article.lang, context, article.datePrecision),

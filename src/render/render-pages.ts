@@ -34,7 +34,22 @@ export function inNewsWindow(date: string, buildDate: string): boolean {
   return published > end - NEWS_WINDOW_MS && published <= end;
 }
 
-export function createPageRenderer(context: RenderContext, templates: TemplateSet, assets: ReadonlyMap<string, ThemeAsset>, buildDate: string): PageRenderer {
+export interface RendererOptions {
+  /**
+   * Article bodies already rendered (`renderArticleBody`, by the content-loading workers), by
+   * source file. Each is taken out when its page is rendered, so that the HTML is not held twice.
+   */
+  bodies?: Map<string, string>;
+}
+
+export function createPageRenderer(
+  context: RenderContext,
+  templates: TemplateSet,
+  assets: ReadonlyMap<string, ThemeAsset>,
+  buildDate: string,
+  options: RendererOptions = {},
+): PageRenderer {
+  const { bodies } = options;
   const { urls, config, index } = context;
   const sitemapEntries = new Map<string, SitemapEntry>();
   /** Article id -> body HTML for feeds: RSS, Atom and JSON Feed of a language carry the same items. */
@@ -57,7 +72,9 @@ export function createPageRenderer(context: RenderContext, templates: TemplateSe
         case "article": {
           const article = index.articles.get(params.id);
           if (!article) throw new Error(`Internal: route for unknown article ${params.id}`);
-          return html(route, articlePage(article, context), article.updated ?? article.date);
+          const body = bodies?.get(article.file);
+          if (body !== undefined) bodies!.delete(article.file);
+          return html(route, articlePage(article, context, body), article.updated ?? article.date);
         }
         case "front": {
           const newest = index.listings.get(params.lang)?.[(params.page - 1) * config.perPage]?.article;

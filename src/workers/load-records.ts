@@ -17,6 +17,8 @@ export interface LoadedRecords {
   articles: Article[];
   /** Related-articles features by article id. */
   features: Map<string, RelatedDoc>;
+  /** With `renderBodies`: the body HTML of each file parsed now (not of cached records), by file. */
+  bodies: Map<string, string>;
   /** "20025 files, 2 threads, 20000 from the cache (1900 ms to read it)" */
   detail: string;
   /** Writes the records into the persistent cache; null when it is off or nothing changed. */
@@ -59,6 +61,7 @@ export async function loadRecords(
   const order = new Map(files.map((file, i) => [toProjectPath(root, file.absolute), i]));
   const articles: Article[] = [];
   const features = new Map<string, RelatedDoc>();
+  const bodies = new Map<string, string>();
   const records = new Map<string, CachedRecord>();
   let parsed = 0;
   let restated = 0;
@@ -68,6 +71,7 @@ export async function loadRecords(
     share.articles.forEach((article, i) => {
       articles.push(article);
       features.set(article.id, share.features[i]!);
+      if (share.bodies.length > 0) bodies.set(article.file, share.bodies[i]!);
       records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, readWarnings: share.readWarnings[i]! });
       parsed++;
     });
@@ -90,6 +94,7 @@ export async function loadRecords(
   return {
     articles,
     features,
+    bodies,
     detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${recordCache ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}`,
     saveRecords: recordCache && key !== null && changed ? () => recordCache.writeRecordCache(root, key, sortedRecords(records, order), opened) : null,
     engineKey: key,

@@ -7,6 +7,7 @@ import { serializeError, type SerializedError } from "../errors/serialize.js";
 import { compileEntityTable } from "../normalize/entities.js";
 import { normalizeEach, type NormalizeContext } from "../normalize/index.js";
 import { extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
+import { renderArticleBody } from "../render/article-body.js";
 
 /** One share of the content files, and how to read them. Plain data: it is sent to a worker. */
 export interface LoadTask {
@@ -16,6 +17,8 @@ export interface LoadTask {
   files: ContentFile[];
   /** Files whose records the caller has (the persistent cache), with their content hash: not parsed again if unchanged. */
   known?: ReadonlyMap<string, string>;
+  /** Render each article's body to its page's HTML too (`gazette build`: this thread holds the Markdown now). */
+  renderBodies?: boolean;
 }
 
 /** What loading a share gives; plain data, so that it survives structured cloning. */
@@ -28,6 +31,8 @@ export interface ShardResult {
   stats: string[];
   /** Files left unparsed because `known` has their record (project-relative), with their stat key now. */
   reused: [file: string, stat: string][];
+  /** With `renderBodies`: each article's body HTML (see render/article-body.ts), in the same order; else empty. */
+  bodies: string[];
   errors: SerializedError[];
   warnings: Diagnostic[];
 }
@@ -62,6 +67,7 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext): Pr
     readWarnings: articles.map((article) => readWarnings.get(article.file) ?? []),
     stats: articles.map((article) => stats.get(article.file) ?? ""),
     reused: reuse?.reused ?? [],
+    bodies: task.renderBodies ? articles.map((article) => renderArticleBody(article, new URL(context.config.baseUrl).origin)) : [],
     errors: sink.errors.map(serializeError),
     warnings: sink.warnings,
   };

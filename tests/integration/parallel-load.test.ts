@@ -46,7 +46,23 @@ beforeAll(async () => {
   await mkdir(path.join(root, "data"), { recursive: true });
   await writeFile(path.join(root, "data/entities.yml"), await readFile(path.join(REPO_ROOT, "data/entities.yml")));
   await run(process.execPath, [path.join(SHARED_DIR, "bench/make-corpus.mjs"), "--out", path.join(root, "articles"), "--stories", "300", "--seed", "7"]);
+  // Workers render article bodies ahead (render/article-body.ts): an English passage in a German
+  // article must get its lang="en" there as on the main thread. The generated corpus has none.
+  await mkdir(path.join(root, "articles/2024-05-01-mit-zitat"), { recursive: true });
+  await writeFile(path.join(root, "articles/2024-05-01-mit-zitat/de.md"), PASSAGE_ARTICLE);
 }, 120_000);
+
+const PASSAGE_ARTICLE = `---
+title: Gespräch ohne Durchbruch
+date: 2024-05-01T10:00:00+02:00
+---
+
+Der Präsident der Vereinigten Staaten und sein russischer Amtskollege haben am Donnerstag mehr als eine Stunde lang telefoniert, ohne dass es Fortschritte in Richtung eines Waffenstillstands gab.
+
+> "We had a very productive meeting, and there were many points that we agreed on, but we haven't quite got there yet," the president told reporters after the talks, adding that he would speak to the leaders of NATO within hours.
+
+Nach Angaben des Kremls betonte Putin, dass Russland seine Ziele in der Ukraine nicht aufgeben werde. Die Regierung in Kiew reagierte zurückhaltend auf die Nachricht.
+`;
 
 afterAll(async () => {
   await removeTempSite(root);
@@ -64,6 +80,7 @@ describe("loading in worker threads", () => {
     expect(a.size).toBeGreaterThan(1000);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [file, body] of a) expect(b.get(file)!.equals(body), file).toBe(true);
+    expect(b.get("de/gespraech-ohne-durchbruch/index.html")!.toString()).toMatch(/<blockquote lang="en">/);
   }, 120_000);
 
   test("with the persistent cache, filled by workers and read back: the same site", async () => {
