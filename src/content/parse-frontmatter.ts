@@ -1,6 +1,7 @@
 import matter from "gray-matter";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { FrontmatterError } from "../errors/site-error.js";
+import { parseFastFrontmatter } from "./fast-frontmatter.js";
 
 export interface ParsedFile {
   frontmatter: Record<string, unknown>;
@@ -38,7 +39,7 @@ const matterOptions = {
 const CLOSING_FENCE = /\r?\n---[ \t]*(?:\r?\n|$)/g;
 
 /** Splits and parses one Markdown file. Throws FrontmatterError with file, line and column. */
-export function parseFrontmatter(input: string, file: string): ParsedFile {
+export function parseFrontmatter(input: string, file: string, options: { fastPath?: boolean } = {}): ParsedFile {
   // CRLF and lone CR become LF first: line numbers stay the same, and no value ends in "\r".
   const text = input.includes("\r") ? input.replace(/\r\n?/g, "\n") : input;
   const startsWithFence = /^(?:\uFEFF)?---[ \t]*\r?\n/.test(text);
@@ -61,6 +62,11 @@ export function parseFrontmatter(input: string, file: string): ParsedFile {
       head = text.slice(0, close + 4);
       rest = text.slice(close + 4);
       if (rest.startsWith("\n")) rest = rest.slice(1);
+      // Plain fences around the common subset of YAML: no YAML document built (see fast-frontmatter.ts).
+      if (options.fastPath !== false && text.startsWith("---\n") && (rest.length === text.length - close - 4 - 1 || close + 4 === text.length)) {
+        const fast = parseFastFrontmatter(text.slice(4, close), 2);
+        if (fast) return { ...fast, body: rest, bodyLine: countLines(text, text.length - rest.length) };
+      }
     }
   }
   const parsed = matter(head, matterOptions as never);
