@@ -68,8 +68,8 @@ export interface LoadedSite {
   timings: StageTiming[];
   /** Related-articles features by article id, when loading made them already (build workers). */
   features?: ReadonlyMap<string, RelatedDoc>;
-  /** With `renderBodies`: the body HTML of the files parsed in this load, by file (see render/article-body.ts). */
-  bodies?: Map<string, string>;
+  /** With `renderBodies`: the body HTML (UTF-8) of the files parsed in this load, by file (see render/article-body.ts). */
+  bodies?: Map<string, Uint8Array>;
   /** What the articles were normalized with: `gazette dev` renormalizes single files with it. */
   normalizeContext?: NormalizeContext;
   /** Writes what this build parsed into the persistent cache, when `cache` is on (and anything changed). */

@@ -24,6 +24,8 @@ export interface PageRenderer {
   finish(entries?: readonly SitemapEntry[], only?: "news-sitemap"): RenderedPage[];
 }
 
+const utf8 = new TextDecoder();
+
 /** Google News sitemaps list articles of the last two days before the build. */
 const NEWS_WINDOW_MS = 2 * 86_400_000;
 
@@ -36,10 +38,10 @@ export function inNewsWindow(date: string, buildDate: string): boolean {
 
 export interface RendererOptions {
   /**
-   * Article bodies already rendered (`renderArticleBody`, by the content-loading workers), by
-   * source file. Each is taken out when its page is rendered, so that the HTML is not held twice.
+   * Article bodies already rendered (`renderArticleBody`, by the content-loading workers), UTF-8,
+   * by source file. Each is taken out when its page is rendered, so that it is not held twice.
    */
-  bodies?: Map<string, string>;
+  bodies?: Map<string, Uint8Array>;
 }
 
 export function createPageRenderer(
@@ -74,7 +76,7 @@ export function createPageRenderer(
           if (!article) throw new Error(`Internal: route for unknown article ${params.id}`);
           const body = bodies?.get(article.file);
           if (body !== undefined) bodies!.delete(article.file);
-          return html(route, articlePage(article, context, body), article.updated ?? article.date);
+          return html(route, articlePage(article, context, body && utf8.decode(body)), article.updated ?? article.date);
         }
         case "front": {
           const newest = index.listings.get(params.lang)?.[(params.page - 1) * config.perPage]?.article;

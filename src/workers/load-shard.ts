@@ -9,6 +9,8 @@ import { normalizeEach, type NormalizeContext } from "../normalize/index.js";
 import { extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
 import { renderArticleBody } from "../render/article-body.js";
 
+const utf8 = new TextEncoder();
+
 /** One share of the content files, and how to read them. Plain data: it is sent to a worker. */
 export interface LoadTask {
   root: string;
@@ -31,8 +33,12 @@ export interface ShardResult {
   stats: string[];
   /** Files left unparsed because `known` has their record (project-relative), with their stat key now. */
   reused: [file: string, stat: string][];
-  /** With `renderBodies`: each article's body HTML (see render/article-body.ts), in the same order; else empty. */
-  bodies: string[];
+  /**
+   * With `renderBodies`: each article's body HTML (see render/article-body.ts) as UTF-8, in the same
+   * order; else empty. Bytes, not strings: they cross to the main thread as a copy outside its
+   * JavaScript heap, which then neither scans nor moves them until their page is rendered.
+   */
+  bodies: Uint8Array[];
   errors: SerializedError[];
   warnings: Diagnostic[];
 }
@@ -59,15 +65,26 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext): Pr
     if (list) list.push(warning);
     else readWarnings.set(file, [warning]);
   }
-  const articles = normalizeEach(sources, context, sink);
+  const origin = new URL(context.config.baseUrl).origin;
+  const articles: Article[] = [];
+  const features: RelatedDoc[] = [];
+  const bodies: Uint8Array[] = [];
+  for (const source of sources) {
+    // Features and HTML right after each article is normalized: its body's blocks are still at hand (see splitBlocks).
+    for (const article of normalizeEach([source], context, sink)) {
+      articles.push(article);
+      features.push(extractRelatedFeatures(article));
+      if (task.renderBodies) bodies.push(utf8.encode(renderArticleBody(article, origin)));
+    }
+  }
   const stats = new Map(sources.map((source) => [source.file, source.stat]));
   return {
     articles,
-    features: articles.map((article) => extractRelatedFeatures(article)),
+    features,
     readWarnings: articles.map((article) => readWarnings.get(article.file) ?? []),
     stats: articles.map((article) => stats.get(article.file) ?? ""),
     reused: reuse?.reused ?? [],
-    bodies: task.renderBodies ? articles.map((article) => renderArticleBody(article, new URL(context.config.baseUrl).origin)) : [],
+    bodies,
     errors: sink.errors.map(serializeError),
     warnings: sink.warnings,
   };
