@@ -146,8 +146,9 @@ function prepareHugo(size, corpus) {
 
 /** One `gazette build` of the corpus; cold (`--no-cache`) unless `warm`. */
 function timeGazette(site, corpus, warm = false) {
-  const args = [GAZETTE, "build", "--content", corpus, "--out", path.join(site, "public"), "--verbose", ...(warm ? [] : ["--no-cache"])];
-  const result = timed(process.execPath, args, { cwd: site, env: { SOURCE_DATE_EPOCH: EPOCH } });
+  const args = ["build", "--content", corpus, "--out", path.join(site, "public"), "--verbose", ...(warm ? [] : ["--no-cache"])];
+  // Run as users run it (npx gazette, npm run build): the bin file itself, with the Node flags of its #! line.
+  const result = timed(GAZETTE, args, { cwd: site, env: { SOURCE_DATE_EPOCH: EPOCH } });
   const files = Number((/build ok: ([\d,]+) files/.exec(result.stderr)?.[1] ?? "NaN").replace(/,/g, ""));
   const stages = {};
   for (const match of result.stderr.matchAll(/^ {2}(\S+)\s+([\d.]+) (ms|s)(?=\s)/gm)) stages[match[1]] = Number(match[2]) * (match[3] === "s" ? 1000 : 1);
