@@ -235,20 +235,41 @@ export function canonicalizeTagList(labels: readonly unknown[], lang: string, ta
   let dropped = 0;
   for (const raw of labels) {
     if (typeof raw !== "string" && typeof raw !== "number") continue;
-    const label = cleanLabel(String(raw));
-    if (!HAS_WORD.test(label)) continue;
-    const entity = lookupEntity(label, table);
-    const id = entity !== undefined ? entity.id : tagId(label, table);
-    if (seen.has(id)) continue;
-    seen.add(id);
+    const tag = canonicalTag(String(raw), lang, table);
+    if (tag === null || seen.has(tag.id)) continue;
+    seen.add(tag.id);
     if (tags.length >= limit) {
       dropped++;
       continue;
     }
-    const name = entity !== undefined ? entityName(entity, lang) : label;
-    tags.push({ id, name, slug: slugify(name, lang, 80, `tag-${hashText(id, 8)}`) });
+    tags.push(tag);
   }
   return { tags, dropped };
+}
+
+/**
+ * One label's Tag (null: no letter or digit), remembered per entity table: a site repeats its
+ * topics in thousands of articles, and each costs a lookup, a fold, a slug and a hash.
+ */
+const canonicalTags = new WeakMap<EntityTable, Map<string, Tag | null>>();
+
+function canonicalTag(raw: string, lang: string, table: EntityTable): Tag | null {
+  let known = canonicalTags.get(table);
+  if (known === undefined) canonicalTags.set(table, (known = new Map()));
+  const key = `${lang}\u0000${raw}`;
+  let tag = known.get(key);
+  if (tag === undefined) {
+    const label = cleanLabel(raw);
+    if (!HAS_WORD.test(label)) tag = null;
+    else {
+      const entity = lookupEntity(label, table);
+      const id = entity !== undefined ? entity.id : tagId(label, table);
+      const name = entity !== undefined ? entityName(entity, lang) : label;
+      tag = Object.freeze({ id, name, slug: slugify(name, lang, 80, `tag-${hashText(id, 8)}`) });
+    }
+    known.set(key, tag);
+  }
+  return tag;
 }
 
 /**
