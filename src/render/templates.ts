@@ -21,10 +21,41 @@ export const PAGE_TEMPLATES: Record<PageKind, string> = {
 };
 export const REQUIRED_TEMPLATES = ["layout", ...Object.values(PAGE_TEMPLATES)];
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const NEEDS_ESCAPE = /[&<>"']/;
 
+/**
+ * `&<>"'` as entities. Every printed value of every page goes through it (~7 million calls at
+ * 10,000 stories): most need nothing, which one regex test finds; the rest are copied in slices.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  let out = "";
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    let entity: string;
+    switch (text.charCodeAt(i)) {
+      case 38:
+        entity = "&amp;";
+        break;
+      case 60:
+        entity = "&lt;";
+        break;
+      case 62:
+        entity = "&gt;";
+        break;
+      case 34:
+        entity = "&quot;";
+        break;
+      case 39:
+        entity = "&#39;";
+        break;
+      default:
+        continue;
+    }
+    out += text.slice(last, i) + entity;
+    last = i + 1;
+  }
+  return out + text.slice(last);
 }
 
 /**
@@ -32,6 +63,7 @@ export function escapeHtml(text: string): string {
  * publishing the word "undefined". `null` prints nothing.
  */
 function strictFilter(value: unknown): string {
+  if (typeof value === "string") return value;
   if (value === undefined) throw new Error("the template printed an undefined value (a misspelled field?)");
   if (value === null) return "";
   return String(value);
@@ -58,7 +90,7 @@ export function compileTemplates(sources: readonly TemplateSource[]): TemplateSe
       });
     }
   }
-  const config = { autoEscape: true, autoFilter: true, filterFunction: strictFilter, escapeFunction: (value: unknown) => escapeHtml(String(value)), autoTrim: [false, "nl"] as ["nl" | false, "nl"], cache: true, debug: false };
+  const config = { autoEscape: true, autoFilter: true, filterFunction: strictFilter, escapeFunction: (value: unknown) => escapeHtml(typeof value === "string" ? value : String(value)), autoTrim: [false, "nl"] as ["nl" | false, "nl"], cache: true, debug: false };
   const fast = new Eta(config);
   // Only used to explain a failure: debug mode adds line numbers, at a cost we pay once.
   let debug: Eta | null = null;
