@@ -43,49 +43,58 @@ export interface ShardResult {
   warnings: Diagnostic[];
 }
 
+/** The per-article part of a ShardResult: what a worker sends as it goes (see `loadShard`). */
+export type ShardChunk = Pick<ShardResult, "articles" | "features" | "readWarnings" | "stats" | "bodies">;
+
+/** Files read, normalized and sent on at a time: a worker never holds its whole share. */
+const BATCH_FILES = 256;
+
 /**
  * Read, parse, normalize and extract related features for a share of the files: the per-file
  * part of the pipeline, which is most of a cold build's CPU time. Cross-file checks stay with the
  * caller. The config and entity table are loaded again here (cheap; the main thread has checked
  * them already, and reports their diagnostics once).
+ *
+ * Files go through in batches. With `emit`, each batch's articles are handed to it and not kept
+ * (a worker posts them to the main thread at once): the raw files, the worker's results and
+ * their serialized copy are then never all in memory together (at 30,000 stories that peak was
+ * most of the build's), and the main thread takes them in while the worker goes on. The result
+ * then holds the rest: files reused, errors, warnings.
  */
-export async function loadShard(task: LoadTask, prepared?: NormalizeContext): Promise<ShardResult> {
+export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emit?: (chunk: ShardChunk) => void): Promise<ShardResult> {
   let context = prepared;
   if (context === undefined) {
     const config = await loadConfig(task.root, task.overrides);
     context = { config, entities: compileEntityTable(await loadEntities(task.root, config.paths.data, new DiagnosticSink())) };
   }
+  const origin = new URL(context.config.baseUrl).origin;
   const sink = new DiagnosticSink();
   const reuse = task.known ? { hashes: task.known, reused: [] as [string, string][] } : undefined;
-  const sources = await readContentFiles(task.files, { root: task.root, contentDir: task.contentDir, ...(reuse ? { reuse } : {}) }, sink);
-  const readWarnings = new Map<string, Diagnostic[]>();
-  for (const warning of sink.warnings) {
-    const file = warning.location?.file ?? "";
-    const list = readWarnings.get(file);
-    if (list) list.push(warning);
-    else readWarnings.set(file, [warning]);
-  }
-  const origin = new URL(context.config.baseUrl).origin;
-  const articles: Article[] = [];
-  const features: RelatedDoc[] = [];
-  const bodies: Uint8Array[] = [];
-  for (const source of sources) {
-    // Features and HTML right after each article is normalized: its body's blocks are still at hand (see splitBlocks).
-    for (const article of normalizeEach([source], context, sink)) {
-      articles.push(article);
-      features.push(extractRelatedFeatures(article));
-      if (task.renderBodies) bodies.push(utf8.encode(renderArticleBody(article, origin)));
+  const kept: ShardChunk = { articles: [], features: [], readWarnings: [], stats: [], bodies: [] };
+  for (let start = 0; start < task.files.length; start += BATCH_FILES) {
+    const readSink = new DiagnosticSink();
+    const sources = await readContentFiles(task.files.slice(start, start + BATCH_FILES), { root: task.root, contentDir: task.contentDir, ...(reuse ? { reuse } : {}) }, readSink);
+    for (const error of readSink.errors) sink.error(error);
+    sink.warnings.push(...readSink.warnings);
+    const readWarnings = new Map<string, Diagnostic[]>();
+    for (const warning of readSink.warnings) {
+      const file = warning.location?.file ?? "";
+      const list = readWarnings.get(file);
+      if (list) list.push(warning);
+      else readWarnings.set(file, [warning]);
     }
+    const chunk: ShardChunk = emit ? { articles: [], features: [], readWarnings: [], stats: [], bodies: [] } : kept;
+    for (const source of sources) {
+      // Features and HTML right after each article is normalized: its body's blocks are still at hand (see splitBlocks).
+      for (const article of normalizeEach([source], context, sink)) {
+        chunk.articles.push(article);
+        chunk.features.push(extractRelatedFeatures(article));
+        chunk.readWarnings.push(readWarnings.get(article.file) ?? []);
+        chunk.stats.push(source.stat);
+        if (task.renderBodies) chunk.bodies.push(utf8.encode(renderArticleBody(article, origin)));
+      }
+    }
+    if (emit && chunk.articles.length > 0) emit(chunk);
   }
-  const stats = new Map(sources.map((source) => [source.file, source.stat]));
-  return {
-    articles,
-    features,
-    readWarnings: articles.map((article) => readWarnings.get(article.file) ?? []),
-    stats: articles.map((article) => stats.get(article.file) ?? ""),
-    reused: reuse?.reused ?? [],
-    bodies,
-    errors: sink.errors.map(serializeError),
-    warnings: sink.warnings,
-  };
+  return { ...kept, reused: reuse?.reused ?? [], errors: sink.errors.map(serializeError), warnings: sink.warnings };
 }

@@ -1,5 +1,11 @@
-/** Worker entry: loads one share of the content files (see load-shard.ts) and posts the result. */
+/**
+ * Worker entry: loads one share of the content files (see load-shard.ts), posting each batch of
+ * articles as it is done (their body HTML bytes moved, not copied) and then the rest of the result.
+ */
 import { parentPort, workerData } from "node:worker_threads";
 import { loadShard, type LoadTask } from "./load-shard.js";
 
-parentPort?.postMessage(await loadShard(workerData as LoadTask));
+const result = await loadShard(workerData as LoadTask, undefined, (chunk) => {
+  parentPort?.postMessage({ chunk }, chunk.bodies.map((body) => body.buffer as ArrayBuffer));
+});
+parentPort?.postMessage({ result });

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { NormalizeContext } from "../normalize/index.js";
 import { toProjectPath } from "../util/paths.js";
-import { loadShard, type LoadTask, type ShardResult } from "./load-shard.js";
+import { loadShard, type LoadTask, type ShardChunk, type ShardResult } from "./load-shard.js";
 
 /** Below this many files a worker's start-up (~50-100 ms) costs more than it saves. */
 const MIN_FILES_PER_WORKER = 250;
@@ -53,10 +53,23 @@ export async function loadInParallel(task: LoadTask, threads: number, prepared?:
 function runWorker(task: LoadTask): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_FILE, { workerData: task });
+    const chunks: ShardChunk[] = [];
     let settled = false;
-    worker.once("message", (result: ShardResult) => {
+    worker.on("message", (message: { chunk: ShardChunk } | { result: ShardResult }) => {
+      if ("chunk" in message) {
+        chunks.push(message.chunk);
+        return;
+      }
       settled = true;
-      resolve(result);
+      const { result } = message;
+      resolve({
+        ...result,
+        articles: chunks.flatMap((chunk) => chunk.articles),
+        features: chunks.flatMap((chunk) => chunk.features),
+        readWarnings: chunks.flatMap((chunk) => chunk.readWarnings),
+        stats: chunks.flatMap((chunk) => chunk.stats),
+        bodies: chunks.flatMap((chunk) => chunk.bodies),
+      });
     });
     worker.once("error", (error) => {
       settled = true;
