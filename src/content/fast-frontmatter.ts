@@ -13,7 +13,8 @@
  * YAML 1.2 core booleans and nulls). Anything else — escapes, multi-line or block scalars,
  * anchors, tags, comments after a value, tabs, duplicate keys, odd indentation — returns null, and
  * the caller parses the block with `yaml`, which also reports every error. A test holds the two
- * paths equal over the seeds, a generated corpus and a list of tricky inputs.
+ * paths equal over the site's articles, the fixtures, a generated corpus, tricky inputs and
+ * random blocks (tests/unit/content/fast-frontmatter.test.ts).
  */
 
 export interface FastFrontmatter {
@@ -33,8 +34,8 @@ const PLAIN_UNSAFE = /: |:$|\s#|[\t\r\u0085\u2028\u2029\ufeff]|^\s|\s$/;
 /** Inside `[…]`, flow indicators end a plain scalar too. */
 const FLOW_UNSAFE = /[[\]{},:]/;
 
-/** A missing value (`key:` with nothing indented below) is null, as in YAML. */
-const NO_VALUE = Symbol("no value");
+/** A value outside the subset: the whole block then goes to `yaml`. (`key:` with nothing below is null, as in YAML.) */
+const NO_VALUE = Symbol("outside the subset");
 
 /**
  * `block`: the text between the opening `---` line and the closing one; `firstLine`: the file line
