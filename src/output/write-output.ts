@@ -75,6 +75,12 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
     });
   }
   const madeDirs = new Set<string>([tempDir]);
+  /** One mkdir per folder of the new output, however many pages it holds. */
+  const ensureDir = async (dir: string): Promise<void> => {
+    if (madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    madeDirs.add(dir);
+  };
   let count = 0;
   let closed = false;
 
@@ -88,12 +94,8 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       if (!isInside(tempDir, target) || target === tempDir) {
         throw new PathEscapeError(`refusing to write "${page.outputPath}": it is outside the output folder.`);
       }
-      const dir = path.dirname(target);
       try {
-        if (!madeDirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          madeDirs.add(dir);
-        }
+        await ensureDir(path.dirname(target));
         await writeFile(target, page.body);
       } catch (cause) {
         throw writeFailed(page.outputPath, cause);
@@ -105,12 +107,8 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       const target = path.join(tempDir, outputPath);
       const source = path.join(outDir, outputPath);
       if (!isInside(tempDir, target) || target === tempDir || !isInside(outDir, source)) return false;
-      const dir = path.dirname(target);
       try {
-        if (!madeDirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          madeDirs.add(dir);
-        }
+        await ensureDir(path.dirname(target));
       } catch (cause) {
         throw writeFailed(outputPath, cause);
       }
