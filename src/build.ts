@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { access, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";
@@ -339,7 +339,7 @@ function finishPlan(
  */
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Later stages load on demand: `gazette check` and `list` never pay for them.
-  const [{ createPageRenderer }, { createDiskWriter }, { createSearchIndexer }] = await Promise.all([
+  const [{ createPageRenderer }, { createDiskWriter, unchangedSince }, { createSearchIndexer }] = await Promise.all([
     import("./render/render-pages.js"),
     import("./output/write-output.js"),
     import("./output/search-index.js"),
@@ -375,7 +375,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     pageCache && config.search
       ? pageCache.searchKey(routes.flatMap((route, i) => (route.params.kind === "article" ? [{ href: urls.href(route.url), signature: signatures[i]! }] : [])))
       : null;
-  const reuseSearch = searchKey !== null && previous?.search?.key === searchKey && (await allExist(outDir, previous.search.files)) ? previous.search.files : null;
+  const reuseSearch = searchKey !== null && previous?.search?.key === searchKey && previous.search.files.every((file) => unchangedSince(path.join(outDir, file), previous.committedAt)) ? previous.search.files : null;
   const writer: OutputWriter = !toDisk
     ? (options.writer as MemoryWriter)
     : await createDiskWriter({
@@ -414,7 +414,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const entry = previous!.entries.get(route.outputPath);
       if (entry) entries.set(route.outputPath, entry);
     };
-    /** Routes whose file could not be reused after all (deleted by hand): rendered after the others. */
+    /** Routes whose file could not be reused after all (deleted or edited by hand): rendered after the others. */
     const missing: number[] = [];
     for (const [i, route] of routes.entries()) {
       const signature = signatures[i]!;
@@ -422,7 +422,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         await render(route, signature);
       } else if (search) {
         // The search index takes its pages in route order: one at a time.
-        if (!(await writer.reuse(route.outputPath))) await render(route, signature);
+        if (!(await writer.reuse(route.outputPath, previous.committedAt))) await render(route, signature);
         else {
           reusedRoute(route, signature);
           if (route.params.kind === "article") await search.add(urls.href(route.url), await readFile(path.join(outDir, route.outputPath), "utf8"));
@@ -430,8 +430,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       } else {
         // Linking is a file system call per page: many in flight, like writes.
         const reuse = writer.reuse.bind(writer);
+        const committedAt = previous.committedAt;
         await queue.run(async () => {
-          if (await reuse(route.outputPath)) reusedRoute(route, signature);
+          if (await reuse(route.outputPath, committedAt)) reusedRoute(route, signature);
           else missing.push(i);
         });
       }
@@ -450,7 +451,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       if (pages && searchKey !== null) pages.search = { key: searchKey, files: indexFiles.map((page) => page.outputPath) };
     } else if (reuseSearch && pages) {
       for (const file of reuseSearch) {
-        if (!(await writer.reuse!(file))) throw new OutputError(`the search index file ${file} went missing from ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
+        if (!(await writer.reuse!(file, previous!.committedAt))) throw new OutputError(`the search index file ${file} was changed or deleted in ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
       }
       byKind.search = (byKind.search ?? 0) + reuseSearch.length;
       pages.search = previous!.search;
@@ -480,11 +481,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     timings,
     outDir,
   };
-}
-
-async function allExist(dir: string, files: readonly string[]): Promise<boolean> {
-  const found = await Promise.all(files.map((file) => access(path.join(dir, file)).then(() => true, () => false)));
-  return found.every(Boolean);
 }
 
 function newestYear(index: SiteIndex): string | null {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { SitemapEntry } from "../render/sitemaps.js";
@@ -11,7 +11,9 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * signature (see render/route-signatures.ts: the content of every article it shows, the groups it
  * links) is the same as then is not rendered again: its file is hard-linked from the last output
  * into the new one. Valid only while the last output is still the one that build wrote (its
- * marker carries the build's id) and for the same engine, theme and options (the key).
+ * marker carries the build's id) and for the same engine, theme and options (the key); and only
+ * for files not modified since the marker was written (a page edited in the output by hand is
+ * rendered again, as a cold build would).
  */
 const PAGES_FILE = "pages-v1.bin";
 const FORMAT = "gazette-pages-2";
@@ -51,8 +53,13 @@ export function buildIdOf(state: Omit<PageState, "buildId">): string {
   return hash.digest("hex").slice(0, 24);
 }
 
+/** The last build's state, and when it committed its output (the marker's modification time, ms). */
+export interface PreviousPages extends PageState {
+  committedAt: number;
+}
+
 /** The last build's pages, if that build had the same key and its output is still in `outDir`. */
-export async function readPageState(root: string, key: string, outDir: string): Promise<PageState | null> {
+export async function readPageState(root: string, key: string, outDir: string): Promise<PreviousPages | null> {
   let state: (PageState & { format?: unknown }) | null;
   try {
     state = deserialize(await readFile(path.join(root, CACHE_DIR, PAGES_FILE))) as typeof state;
@@ -63,12 +70,13 @@ export async function readPageState(root: string, key: string, outDir: string): 
   if (typeof state.buildId !== "string" || !(state.signatures instanceof Map) || !(state.entries instanceof Map)) return null;
   if (state.search !== null && (typeof state.search?.key !== "string" || !Array.isArray(state.search.files))) return null;
   try {
-    const marker = JSON.parse(await readFile(path.join(outDir, OUTPUT_MARKER), "utf8")) as { build?: unknown };
+    const markerFile = path.join(outDir, OUTPUT_MARKER);
+    const marker = JSON.parse(await readFile(markerFile, "utf8")) as { build?: unknown };
     if (marker.build !== state.buildId) return null;
+    return { ...state, committedAt: (await lstat(markerFile)).mtimeMs };
   } catch {
     return null;
   }
-  return state;
 }
 
 /** Saves the state of the build just committed; errors are returned (a cache that cannot be written only costs time). */

@@ -1,5 +1,5 @@
-import { constants } from "node:fs";
-import { access, copyFile, link, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
+import { constants, lstatSync } from "node:fs";
+import { access, copyFile, link, lstat, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
@@ -14,8 +14,10 @@ export interface OutputWriter {
   /**
    * Puts the previous output's file at `outputPath` into the new output unchanged (a hard link,
    * else a copy); false when there is none to reuse (the caller renders the page instead).
+   * `writtenBefore` (ms): the file must be a regular file last modified before then, the time
+   * the last build committed; anything edited, replaced or symlinked since is rendered again.
    */
-  reuse?(outputPath: string): Promise<boolean>;
+  reuse?(outputPath: string, writtenBefore: number): Promise<boolean>;
   /** Makes the written site the output (disk: atomic swap). */
   commit(): Promise<void>;
   /** Drops everything written (a failed build leaves the previous site untouched). */
@@ -102,11 +104,12 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       }
       count++;
     },
-    async reuse(outputPath) {
+    async reuse(outputPath, writtenBefore) {
       if (closed) throw new Error("Internal: reuse after commit/abort");
       const target = path.join(tempDir, outputPath);
       const source = path.join(outDir, outputPath);
       if (!isInside(tempDir, target) || target === tempDir || !isInside(outDir, source)) return false;
+      if (!unchangedSince(source, writtenBefore)) return false;
       try {
         await ensureDir(path.dirname(target));
       } catch (cause) {
@@ -132,7 +135,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
     async commit() {
       closed = true;
       try {
-        await writeFile(path.join(tempDir, OUTPUT_MARKER), JSON.stringify({ generator: "gazette", ...(options.buildId ? { build: options.buildId() } : {}) }) + "\n");
+        await writeMarker(path.join(tempDir, OUTPUT_MARKER), JSON.stringify({ generator: "gazette", ...(options.buildId ? { build: options.buildId() } : {}) }) + "\n");
       } catch (cause) {
         await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
         throw writeFailed(OUTPUT_MARKER, cause);
@@ -162,6 +165,23 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       await rm(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The marker's modification time is when the output was committed (see `unchangedSince`): it
+ * must be later than every file of the build, and file times come from a coarse clock (a few
+ * ms), so the last pages written can share the marker's first time. Rewritten until the clock
+ * has moved on: every file of the build is then strictly older, every later edit not.
+ */
+async function writeMarker(file: string, content: string): Promise<void> {
+  await writeFile(file, content);
+  const lastWrite = (await lstat(file)).mtimeMs;
+  for (let tries = 0; tries < 1000; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    await writeFile(file, content);
+    if ((await lstat(file)).mtimeMs > lastWrite) return;
+  }
+  // A clock that does not move: the next build renders the files it cannot trust; no harm done.
 }
 
 const DISK_FULL = "The disk is full: free some space and build again.";
@@ -198,6 +218,22 @@ async function hasManyEntries(dir: string): Promise<boolean> {
     count += (await readdir(path.join(dir, entry)).catch(() => [] as string[])).length;
   }
   return count >= BACKGROUND_DELETE_MIN_ENTRIES;
+}
+
+/**
+ * Whether the file at `file` is still the one a build wrote before `time` (ms): a regular file
+ * (not a symlink or folder put there since) whose content was last modified before it. File
+ * times come from the same clock as the marker's; strictly before, because a coarse clock gives
+ * a file edited right after a build the marker's own time. Synchronous: one lstat of a file the
+ * last build touched costs less than a thread-pool round trip.
+ */
+export function unchangedSince(file: string, time: number): boolean {
+  try {
+    const info = lstatSync(file, { throwIfNoEntry: false });
+    return info !== undefined && info.isFile() && info.mtimeMs < time;
+  } catch {
+    return false;
+  }
 }
 
 function errorCode(error: unknown): string {

@@ -3,7 +3,7 @@
  * signature did not change (hard links) and the last search index when no article page changed.
  * After every kind of edit its output must be byte-identical to a build without the cache.
  */
-import { cp, link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, cp, link, lstat, mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite } from "../../src/build.js";
@@ -56,6 +56,9 @@ describe("the page cache of gazette build", () => {
     expect(marker.build).toMatch(/^[0-9a-f]{24}$/);
     const page = "public/de/index.html";
     const inodeBefore = (await stat(abs(page))).ino;
+    // Pagefind writes its files last, within a few ms of the marker: they must still count as older.
+    const searchEntry = "public/pagefind/pagefind-entry.json";
+    const searchInodeBefore = (await stat(abs(searchEntry))).ino;
     const second = await build("public", true);
     // Every page but the sitemaps (always rendered: they list every page) and Pagefind's files.
     const searchFiles = [...(await siteFiles(abs("public"))).keys()].filter((file) => file.startsWith("pagefind/")).length;
@@ -63,6 +66,7 @@ describe("the page cache of gazette build", () => {
     expect(second.unchanged).toBe(first.result.pages.total - first.result.pages.byKind.sitemap! - searchFiles);
     expect(second.result.pages.byKind.search).toBe(first.result.pages.byKind.search);
     expect((await stat(abs(page))).ino).toBe(inodeBefore); // linked, not rewritten
+    expect((await stat(abs(searchEntry))).ino).toBe(searchInodeBefore);
     await expectSameAsUncached();
   });
 
@@ -135,6 +139,30 @@ describe("the page cache of gazette build", () => {
     } finally {
       process.env.SOURCE_DATE_EPOCH = EPOCH;
     }
+  });
+
+  test("pages edited, replaced or symlinked in the output by hand are rendered again", async () => {
+    await build("public", true);
+    // In place (an editor saving over the file), by rename (sed -i), by a symlink elsewhere.
+    await appendFile(abs("public/de/index.html"), "<!-- edited by hand -->\n");
+    const article = (await readdir(abs("public/en"), { recursive: true })).find((file) => file.endsWith("/index.html") && !file.startsWith("topics"))!;
+    await writeFile(abs("replacement.html"), "<p>not from Gazette</p>\n");
+    await rename(abs("replacement.html"), abs(`public/en/${article}`));
+    await writeFile(abs("elsewhere.xml"), "<rss>a file of the user's</rss>\n");
+    await rm(abs("public/en/feed.xml"));
+    await symlink(abs("elsewhere.xml"), abs("public/en/feed.xml"));
+    // A file of the search index: the whole index is rebuilt rather than reused.
+    const searchFile = (await readdir(abs("public/pagefind"))).find((file) => file.endsWith(".js"))!;
+    await appendFile(abs(`public/pagefind/${searchFile}`), "\n// edited\n");
+    const warm = await build("public", true);
+    expect(warm.unchanged).toBeGreaterThan(0);
+    expect((await lstat(abs("public/en/feed.xml"))).isFile()).toBe(true);
+    expect(await readFile(abs("elsewhere.xml"), "utf8")).toBe("<rss>a file of the user's</rss>\n");
+    await expectSameAsUncached();
+    // The repaired output is trusted again.
+    const again = await build("public", true);
+    const searchFiles = [...(await siteFiles(abs("public"))).keys()].filter((file) => file.startsWith("pagefind/")).length;
+    expect(again.unchanged).toBe(again.result.pages.total - again.result.pages.byKind.sitemap! - searchFiles);
   });
 
   test("with several pages per topic, every page follows the topic's newest date and its count", async () => {
