@@ -128,8 +128,14 @@ export interface Article {
   /** Dateline in proper case (`München`). */
   readonly dateline: string | null;
   readonly summary: string;
-  /** Cleaned Markdown body. */
-  readonly body: string;
+  /**
+   * Cleaned Markdown body. Absent only in `gazette build`, after the loading threads rendered
+   * the page's HTML (see util/article-markdown.ts): then either not needed any more, or kept as
+   * `packedBody`. Read it with `markdownOf`.
+   */
+  readonly body?: string;
+  /** The body as deflated UTF-8, instead of `body` (see util/article-markdown.ts). */
+  readonly packedBody?: Uint8Array;
   readonly bodyLine: number;
   readonly passages: readonly ForeignPassage[];
   readonly wordCount: number;

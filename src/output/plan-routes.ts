@@ -41,6 +41,8 @@ export function planRoutes(index: SiteIndex, config: SiteConfig, urls: SiteUrls,
       }
     }
   }
+  // Articles last: a build renders routes in this order, and an article page lets go of its body
+  // HTML, which the feeds (above) take for articles loaded without their Markdown.
   for (const article of index.articles.values()) add(article.url, { kind: "article", id: article.id }, { file: article.file, line: 1 });
 
   return { routes, errors: checkRoutes(routes) };

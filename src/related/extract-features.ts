@@ -1,4 +1,5 @@
 import type { Article } from "../types.js";
+import { markdownOf } from "../util/article-markdown.js";
 import { splitBlocks } from "../util/markdown-text.js";
 import { FNV_OFFSET, FNV_PRIME, vocabularyFor, type Vocabulary } from "./stem.js";
 
@@ -53,7 +54,7 @@ export function extractRelatedFeatures(article: Article, bodyText?: string): Rel
   counter.add(article.title, TITLE_WEIGHT);
   counter.add(article.summary, 1);
   if (bodyText !== undefined) counter.add(bodyText, 1);
-  else for (const block of splitBlocks(article.body)) counter.add(block.text, 1);
+  else for (const block of splitBlocks(markdownOf(article))) counter.add(block.text, 1);
   const top = counter.top(MAX_TERMS);
 
   const entities = [...article.entities].sort((a, b) => compareStrings(a.id, b.id));

@@ -8,17 +8,19 @@
  * renderer takes their HTML instead of parsing the body again on the main thread.
  */
 import type { Article } from "../types.js";
+import { markdownOf } from "../util/article-markdown.js";
 import { splitBlocks } from "../util/markdown-text.js";
 import { renderMarkdown } from "./markdown.js";
 
-export function renderArticleBody(article: Pick<Article, "body" | "lang" | "passages">, siteOrigin: string): string {
+export function renderArticleBody(article: Pick<Article, "file" | "body" | "packedBody" | "lang" | "passages">, siteOrigin: string): string {
+  const body = markdownOf(article);
   const passages = new Map<string, string>();
   if (article.passages.length > 0) {
-    const blocks = splitBlocks(article.body);
+    const blocks = splitBlocks(body);
     for (const passage of article.passages) {
       const block = blocks[passage.block];
       if (block) passages.set(block.raw, passage.lang);
     }
   }
-  return renderMarkdown(article.body, { lang: article.lang, passages, siteOrigin }).html;
+  return renderMarkdown(body, { lang: article.lang, passages, siteOrigin }).html;
 }

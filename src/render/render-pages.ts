@@ -4,6 +4,7 @@ import { compareNewest } from "../i18n/site-index.js";
 import { articlePage } from "./article-view.js";
 import { renderAtom, renderJsonFeed, renderRss, type FeedInput } from "./feeds.js";
 import { renderMarkdown } from "./markdown.js";
+import { markdownOf } from "../util/article-markdown.js";
 import { chooserPage, frontPage, groupIndexPage, groupPage, notFoundPage, searchPage } from "./page-views.js";
 import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, type SitemapEntry } from "./sitemaps.js";
 
@@ -40,6 +41,7 @@ export interface RendererOptions {
   /**
    * Article bodies already rendered (`renderArticleBody`, by the content-loading workers), UTF-8,
    * by source file. Each is taken out when its page is rendered, so that it is not held twice.
+   * Feeds take theirs before that: they are planned before the articles (see plan-routes.ts).
    */
   bodies?: Map<string, Uint8Array>;
 }
@@ -96,7 +98,7 @@ export function createPageRenderer(
         case "not-found":
           return [{ outputPath: route.outputPath, body: templates.render(notFoundPage(context)) }];
         case "feed":
-          return [{ outputPath: route.outputPath, body: renderFeed(params.lang, params.format, context, buildDate, feedBodies) }];
+          return [{ outputPath: route.outputPath, body: renderFeed(params.lang, params.format, context, buildDate, feedBodies, bodies) }];
         case "robots":
           return [{ outputPath: route.outputPath, body: renderRobotsTxt(config.baseUrl, ["sitemap.xml", "news-sitemap.xml"]) }];
         case "asset": {
@@ -144,13 +146,17 @@ function newsEntries(context: RenderContext, buildDate: string) {
 }
 
 /** A language's feed: its own articles only (readers expect one language per feed), newest first. */
-function renderFeed(lang: string, format: "rss" | "atom" | "json", context: RenderContext, buildDate: string, bodies: Map<string, string>): string {
+function renderFeed(
+  lang: string,
+  format: "rss" | "atom" | "json",
+  context: RenderContext,
+  buildDate: string,
+  feedBodies: Map<string, string>,
+  pageBodies: ReadonlyMap<string, Uint8Array> | undefined,
+): string {
   const { urls, config } = context;
   const languageConfig = language(context, lang);
-  const articles: Article[] = (context.index.listings.get(lang) ?? [])
-    .filter((entry) => !entry.fallback)
-    .slice(0, config.feedSize)
-    .map((entry) => entry.article);
+  const articles = feedArticles(lang, context);
   const origin = new URL(config.baseUrl).origin;
   const feed: FeedInput = {
     lang,
@@ -165,7 +171,7 @@ function renderFeed(lang: string, format: "rss" | "atom" | "json", context: Rend
       url: urls.absolute(article.url),
       title: article.title,
       summary: article.summary,
-      contentHtml: feedBody(article, origin, bodies),
+      contentHtml: feedBody(article, origin, feedBodies, pageBodies),
       published: article.date,
       updated: article.updated,
       authors: [...article.authors],
@@ -177,11 +183,24 @@ function renderFeed(lang: string, format: "rss" | "atom" | "json", context: Rend
   return format === "rss" ? renderRss(feed) : format === "atom" ? renderAtom(feed) : renderJsonFeed(feed);
 }
 
-function feedBody(article: Article, origin: string, bodies: Map<string, string>): string {
-  let html = bodies.get(article.id);
+/** The articles a language's feeds carry: its own, newest first. */
+function feedArticles(lang: string, context: RenderContext): Article[] {
+  return (context.index.listings.get(lang) ?? [])
+    .filter((entry) => !entry.fallback)
+    .slice(0, context.config.feedSize)
+    .map((entry) => entry.article);
+}
+
+/**
+ * Feeds show the body without foreign-passage marks. An article whose Markdown was dropped has
+ * none (see util/article-markdown.ts), so its page's HTML is the same.
+ */
+function feedBody(article: Article, origin: string, feedBodies: Map<string, string>, pageBodies: ReadonlyMap<string, Uint8Array> | undefined): string {
+  let html = feedBodies.get(article.id);
   if (html === undefined) {
-    html = renderMarkdown(article.body, { lang: article.lang, siteOrigin: origin }).html;
-    bodies.set(article.id, html);
+    const page = article.body === undefined && article.packedBody === undefined ? pageBodies?.get(article.file) : undefined;
+    html = page ? utf8.decode(page) : renderMarkdown(markdownOf(article), { lang: article.lang, siteOrigin: origin }).html;
+    feedBodies.set(article.id, html);
   }
   return html;
 }

@@ -48,7 +48,8 @@ export async function loadRecords(
   const unchanged = opened ? await unchangedFiles(files, root, opened.stats) : new Set<string>();
   const toLoad = unchanged.size > 0 ? files.filter((file) => !unchanged.has(toProjectPath(root, file.absolute))) : files;
   const threads = toLoad.length === 0 ? 1 : Math.min(options.threads, loadThreads(toLoad.length));
-  const loading = loadInParallel({ ...task, files: toLoad, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
+  const markdown = recordCache ? "pack" : "drop";
+  const loading = loadInParallel({ ...task, files: toLoad, markdown, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
   // Deserializing the cached records overlaps the workers' reading and parsing.
   const readStarted = performance.now();
   const cached = opened?.records() ?? new Map<string, CachedRecord>();
@@ -56,7 +57,7 @@ export async function loadRecords(
   const shares = await loading;
   for (const file of unchanged) shares[0]!.reused.push([file, opened!.stats.get(file)!]);
   const lost = new Set(shares.flatMap((share) => share.reused.map(([file]) => file)).filter((file) => !cached.has(file)));
-  if (lost.size > 0) shares.push(await loadShard({ ...task, files: files.filter((file) => lost.has(toProjectPath(root, file.absolute))) }, normalizeContext));
+  if (lost.size > 0) shares.push(await loadShard({ ...task, markdown, files: files.filter((file) => lost.has(toProjectPath(root, file.absolute))) }, normalizeContext));
 
   const order = new Map(files.map((file, i) => [toProjectPath(root, file.absolute), i]));
   const articles: Article[] = [];

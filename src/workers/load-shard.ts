@@ -8,6 +8,7 @@ import { compileEntityTable } from "../normalize/entities.js";
 import { normalizeEach, type NormalizeContext } from "../normalize/index.js";
 import { extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
 import { renderArticleBody } from "../render/article-body.js";
+import { withoutMarkdown, withPackedMarkdown } from "../util/article-markdown.js";
 
 const utf8 = new TextEncoder();
 
@@ -21,6 +22,12 @@ export interface LoadTask {
   known?: ReadonlyMap<string, string>;
   /** Render each article's body to its page's HTML too (`gazette build`: this thread holds the Markdown now). */
   renderBodies?: boolean;
+  /**
+   * With `renderBodies`: what the articles handed on keep of their Markdown (see
+   * util/article-markdown.ts): "drop" it where nothing will need it, or "pack" it, for the
+   * persistent cache's records.
+   */
+  markdown?: "drop" | "pack";
 }
 
 /** What loading a share gives; plain data, so that it survives structured cloning. */
@@ -87,7 +94,7 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
     for (const source of sources) {
       // Features and HTML right after each article is normalized: its body's blocks are still at hand (see splitBlocks).
       for (const article of normalizeEach([source], context, sink)) {
-        chunk.articles.push(article);
+        chunk.articles.push(handedOn(article, task, emit !== undefined));
         chunk.features.push(extractRelatedFeatures(article));
         chunk.readWarnings.push(readWarnings.get(article.file) ?? []);
         chunk.stats.push(source.stat);
@@ -97,4 +104,15 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
     if (emit && chunk.articles.length > 0) emit(chunk);
   }
   return { ...kept, reused: reuse?.reused ?? [], errors: sink.errors.map(serializeError), warnings: sink.warnings };
+}
+
+/**
+ * The article as the build keeps it. Kept on this thread (not posted), it is copied: its title,
+ * summary and names are slices of the file's text and would keep every whole file alive (~100 MB
+ * per 10,000 files); posting copies a worker's articles anyway.
+ */
+function handedOn(article: Article, task: LoadTask, posted: boolean): Article {
+  if (!task.renderBodies) return article;
+  const kept = task.markdown === "drop" ? withoutMarkdown(article) : task.markdown === "pack" ? withPackedMarkdown(article) : article;
+  return posted ? kept : structuredClone(kept);
 }
