@@ -1,5 +1,5 @@
-import { constants, lstatSync } from "node:fs";
-import { access, copyFile, link, lstat, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
+import { constants, linkSync, lstatSync, mkdirSync } from "node:fs";
+import { access, copyFile, lstat, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
@@ -77,10 +77,10 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
     });
   }
   const madeDirs = new Set<string>([tempDir]);
-  /** One mkdir per folder of the new output, however many pages it holds. */
-  const ensureDir = async (dir: string): Promise<void> => {
+  /** One mkdir per folder of the new output, however many pages it holds; synchronous, like the links in `reuse`. */
+  const ensureDirSync = (dir: string): void => {
     if (madeDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     madeDirs.add(dir);
   };
   let count = 0;
@@ -97,7 +97,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
         throw new PathEscapeError(`refusing to write "${page.outputPath}": it is outside the output folder.`);
       }
       try {
-        await ensureDir(path.dirname(target));
+        ensureDirSync(path.dirname(target));
         await writeFile(target, page.body);
       } catch (cause) {
         throw writeFailed(page.outputPath, cause);
@@ -111,13 +111,15 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       if (!isInside(tempDir, target) || target === tempDir || !isInside(outDir, source)) return false;
       if (!unchangedSince(source, writtenBefore)) return false;
       try {
-        await ensureDir(path.dirname(target));
+        ensureDirSync(path.dirname(target));
       } catch (cause) {
         throw writeFailed(outputPath, cause);
       }
       try {
         // A new name for the same bytes: the old output is renamed away, never written into.
-        await link(source, target);
+        // Synchronous, like the lstat above: a link is one short metadata call, and tens of
+        // thousands of them through the thread pool cost more in wake-ups than in the calls.
+        linkSync(source, target);
       } catch (error) {
         const code = errorCode(error);
         if (code === "ENOENT") return false; // deleted by hand since: render it

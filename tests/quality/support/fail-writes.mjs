@@ -5,6 +5,7 @@
 //   GAZETTE_TEST_FAIL_WRITE_AT=marker   only the last write, the output marker on commit, fails
 // Builtin ESM exports are bindings to the CommonJS module: syncBuiltinESMExports() makes the
 // build's `import { writeFile } from "node:fs/promises"` see the replacement.
+import fs from "node:fs";
 import fsPromises from "node:fs/promises";
 import { syncBuiltinESMExports } from "node:module";
 
@@ -31,6 +32,12 @@ const link = fsPromises.link;
 fsPromises.link = async function failingLink(existing, target) {
   failIfFull(String(target), "link");
   return link.call(this, existing, target);
+};
+// The cache links synchronously (one short metadata call: see write-output.ts).
+const linkSync = fs.linkSync;
+fs.linkSync = function failingLinkSync(existing, target) {
+  failIfFull(String(target), "link");
+  return linkSync.call(this, existing, target);
 };
 const copyFile = fsPromises.copyFile;
 fsPromises.copyFile = async function failingCopyFile(source, target, ...rest) {
