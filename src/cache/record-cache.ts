@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { lstat, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { deserialize, serialize } from "node:v8";
 import type { Article, Diagnostic, EntityDefinition } from "../types.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
+import { isAlive } from "../util/process.js";
 
 /**
  * The persistent build cache (`.gazette-cache/`, git-ignored): what reading, normalizing and
@@ -43,7 +44,22 @@ export async function cacheDir(root: string): Promise<string> {
   const dir = path.join(root, CACHE_DIR);
   await mkdir(dir, { recursive: true });
   if ((await lstat(dir)).isSymbolicLink()) throw new Error(`${CACHE_DIR} is a link; remove it, and Gazette will make its cache folder again`);
+  await removeStaleTemporaries([dir, path.join(dir, RECORDS_DIR)]);
   return dir;
+}
+
+/**
+ * Every cache file is written as `<name>.<pid>.tmp` and renamed into place: a build killed
+ * in between leaves that file behind. Those of processes that are gone are deleted.
+ */
+async function removeStaleTemporaries(dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = /\.(\d+)\.tmp$/.exec(name)?.[1];
+      if (pid !== undefined && !isAlive(Number(pid))) await rm(path.join(dir, name), { force: true }).catch(() => undefined);
+    }
+  }
 }
 
 /** Everything besides a file's bytes that its record depends on, as one hash. */

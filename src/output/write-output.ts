@@ -5,6 +5,7 @@ import path from "node:path";
 import type { RenderedPage } from "../types.js";
 import { OutputError, PathEscapeError } from "../errors/site-error.js";
 import { isInside } from "../util/paths.js";
+import { isAlive } from "../util/process.js";
 
 /** Written into every output folder Gazette owns: only such folders are ever replaced. */
 export const OUTPUT_MARKER = ".gazette-output";
@@ -311,16 +312,5 @@ async function recoverInterruptedSwap(parent: string, name: string, outDir: stri
       if (!outExists) await rename(full, outDir).catch(() => undefined);
       else await rm(full, { recursive: true, force: true }).catch(() => undefined);
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

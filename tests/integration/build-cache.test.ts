@@ -3,6 +3,7 @@
  * bytes and the same warnings as a build without it, whatever changed in between, and a cache
  * that is corrupt, or made with another config or entity table, is ignored.
  */
+import { spawnSync } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -136,6 +137,26 @@ describe("the persistent build cache", () => {
     const fixed = await cachedBuild();
     expect(fixed.reused).toBe(11);
     expectSameSite(fixed, await coldBuild());
+  });
+
+  test("temporary files of a build killed while writing the cache are removed; a running build's are not", async () => {
+    await cachedBuild();
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid!; // exited: its pid names a dead build
+    const records = path.join(root, CACHE_DIR, "records-v1");
+    const stale = [path.join(root, CACHE_DIR, `pages-v1.bin.${gone}.tmp`), path.join(records, `7.bin.${gone}.tmp`)];
+    const running = path.join(records, `8.bin.${process.pid}.tmp`);
+    for (const file of [...stale, running]) await writeFile(file, "partial");
+    const edited = path.join(root, "articles/trump-offen-fuer-treffen-mit-putin/de.md");
+    const source = await readFile(edited, "utf8");
+    await writeFile(edited, source.replace(/^title: .*$/m, "title: Trump offen für ein Treffen"));
+    try {
+      expect((await cachedBuild()).wroteCache).toBe(true);
+      for (const file of stale) await expect(readFile(file), file).rejects.toThrow(/ENOENT/);
+      expect(await readFile(running, "utf8")).toBe("partial");
+    } finally {
+      await writeFile(edited, source);
+      await rm(running);
+    }
   });
 
   test("a cache folder that is a link is not written through", async () => {
