@@ -151,6 +151,8 @@ export class RouteSignatures {
  * an article is stamped by its file's content hash and what the checks across articles gave it
  * (URL, section), a group by its slug and name; the engine (code, config, entities, theme) is in
  * the cache's key. `buildDate` goes into the pages that show it when they have nothing newer.
+ * Kept as a digest: the cache holds one per page (the strings were 14 M characters at 10,000
+ * stories, and the state file 51 MB), and only equality matters.
  */
 export class ContentSignatures extends RouteSignatures {
   private readonly stamps = new WeakMap<Article, string>();
@@ -174,7 +176,8 @@ export class ContentSignatures extends RouteSignatures {
 
   override of(route: Route, plan: PlannedSite, onArticle?: (article: Article) => void): RouteSignature {
     const signature = super.of(route, plan, onArticle);
+    if (signature === null) return null;
     // A feed with no article yet is dated by the build.
-    return signature !== null && route.params.kind === "feed" && signature.endsWith("|") ? `${signature}${this.buildDate}` : signature;
+    return hashText(route.params.kind === "feed" && signature.endsWith("|") ? `${signature}${this.buildDate}` : signature, 24);
   }
 }
