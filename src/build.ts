@@ -385,6 +385,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           others: [config.paths.content, config.paths.templates, config.paths.data].map((dir) => path.resolve(config.root, dir)),
         },
         ...(pages && pageCache ? { buildId: () => (pages.buildId = pageCache.buildIdOf(pages)) } : {}),
+        thread: useWriteThread(routes.length),
       });
   const byKind: Record<string, number> = {};
   const search = config.search && !reuseSearch ? await createSearchIndexer() : null;
@@ -487,6 +488,16 @@ function newestYear(index: SiteIndex): string | null {
   let newest: string | null = null;
   for (const article of index.articles.values()) if (newest === null || article.date > newest) newest = article.date;
   return newest ? newest.slice(0, 4) : null;
+}
+
+/** Below this many pages, starting the write thread (~30 ms) costs more than it saves. */
+const WRITE_THREAD_MIN_ROUTES = 2000;
+
+/** Whether pages are written from a thread of their own: GAZETTE_WRITE_THREAD=1 or 0 when set, else by size. */
+function useWriteThread(routes: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  const configured = env.GAZETTE_WRITE_THREAD;
+  if (configured === "1" || configured === "0") return configured === "1";
+  return routes >= WRITE_THREAD_MIN_ROUTES;
 }
 
 /** Keeps at most `limit` writes (or links) in flight: rendering never races ahead of the disk by more. */

@@ -1,5 +1,6 @@
 /**
- * Build workers (GAZETTE_WORKERS) must change nothing but the time: the same files, byte for byte,
+ * Build workers (GAZETTE_WORKERS) and the write thread (GAZETTE_WRITE_THREAD) must change nothing
+ * but the time: the same files, byte for byte,
  * and the same errors and warnings, as loading everything on one thread. Runs the compiled CLI on a
  * generated corpus big enough for workers to start.
  */
@@ -14,11 +15,12 @@ const run = promisify(execFile);
 const BIN = path.join(REPO_ROOT, "bin/gazette.js");
 let root: string;
 
+/** With one worker, pages are written on the main thread too; with more, from the write thread (write-thread.ts). */
 async function gazette(args: string[], workers: number) {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
       cwd: root,
-      env: { ...process.env, GAZETTE_WORKERS: String(workers), SOURCE_DATE_EPOCH: "1767225600" },
+      env: { ...process.env, GAZETTE_WORKERS: String(workers), GAZETTE_WRITE_THREAD: workers > 1 ? "1" : "0", SOURCE_DATE_EPOCH: "1767225600" },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };

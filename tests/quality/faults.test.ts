@@ -216,9 +216,13 @@ describe("a full disk", () => {
     { name: "at a random page (seeded)", at: () => failAt() },
     { name: "at the first page", at: () => "1" },
     { name: "at the output marker, the last write before the swap", at: () => "marker" },
-  ])("a write that fails with ENOSPC $name: a clear error, the previous site stays, nothing is left behind", { timeout: BUILD_TIMEOUT }, async ({ at }) => {
+    // Large sites write from a thread of their own: its failure must come back the same way.
+    { name: "at a random page written by the write thread (seeded)", at: () => failAt(), thread: true },
+  ])("a write that fails with ENOSPC $name: a clear error, the previous site stays, nothing is left behind", { timeout: BUILD_TIMEOUT }, async ({ at, thread }) => {
     const where = at();
-    const run = await runGazette(["build"], { cwd: project, nodeArgs: ["--import", FAIL_WRITES], env: { GAZETTE_TEST_FAIL_WRITE_AT: where } });
+    const args = thread ? ["build", "--no-cache"] : ["build"];
+    const env = { GAZETTE_TEST_FAIL_WRITE_AT: where, ...(thread ? { GAZETTE_WRITE_THREAD: "1" } : {}) };
+    const run = await runGazette(args, { cwd: project, nodeArgs: ["--import", FAIL_WRITES], env });
     expectCleanFailure(run, /OutputError: writing \S+ failed \(ENOSPC\)\. The disk is full: free some space and build again\./);
     expect(diffTrees(baseline, await snapshotTree(path.join(project, "public")))).toEqual([]);
     expect(await leftovers(project), `write ${where}`).toEqual([]);

@@ -5,9 +5,12 @@
 //   GAZETTE_TEST_FAIL_WRITE_AT=marker   only the last write, the output marker on commit, fails
 // Builtin ESM exports are bindings to the CommonJS module: syncBuiltinESMExports() makes the
 // build's `import { writeFile } from "node:fs/promises"` see the replacement.
+// Preloads do not run in worker threads: the write thread (src/output/write-thread.ts) is started
+// through fail-writes-worker.mjs, which loads this file there first.
 import fs from "node:fs";
 import fsPromises from "node:fs/promises";
 import { syncBuiltinESMExports } from "node:module";
+import workerThreads from "node:worker_threads";
 
 const failAt = process.env.GAZETTE_TEST_FAIL_WRITE_AT ?? "";
 const writeFile = fsPromises.writeFile;
@@ -38,6 +41,20 @@ const linkSync = fs.linkSync;
 fs.linkSync = function failingLinkSync(existing, target) {
   failIfFull(String(target), "link");
   return linkSync.call(this, existing, target);
+};
+// The write thread writes synchronously.
+const writeFileSync = fs.writeFileSync;
+fs.writeFileSync = function failingWriteFileSync(file, ...rest) {
+  failIfFull(String(file), "write");
+  return writeFileSync.call(this, file, ...rest);
+};
+const RealWorker = workerThreads.Worker;
+const WORKER_SHIM = new URL("./fail-writes-worker.mjs", import.meta.url);
+workerThreads.Worker = class FailingWritesWorker extends RealWorker {
+  constructor(file, options = {}) {
+    if (String(file).endsWith("/write-worker.js")) super(WORKER_SHIM, { ...options, workerData: { entry: String(file) } });
+    else super(file, options);
+  }
 };
 const copyFile = fsPromises.copyFile;
 fsPromises.copyFile = async function failingCopyFile(source, target, ...rest) {
