@@ -27,6 +27,16 @@ export interface PageRenderer {
 
 const utf8 = new TextDecoder();
 
+/**
+ * Frees bytes no longer needed now rather than at the next full collection: their holder came
+ * in while loading and lives in the old generation, so without this the bodies of all pages
+ * stayed in memory to the end of the build (~230 MB at 30,000 stories). Moving the buffer to a
+ * new holder, which dies young, lets the next minor collection free it.
+ */
+function release(bytes: Uint8Array): void {
+  structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] });
+}
+
 /** Google News sitemaps list articles of the last two days before the build. */
 const NEWS_WINDOW_MS = 2 * 86_400_000;
 
@@ -77,8 +87,11 @@ export function createPageRenderer(
           const article = index.articles.get(params.id);
           if (!article) throw new Error(`Internal: route for unknown article ${params.id}`);
           const body = bodies?.get(article.file);
-          if (body !== undefined) bodies!.delete(article.file);
-          return html(route, articlePage(article, context, body && utf8.decode(body)), article.updated ?? article.date);
+          if (body === undefined) return html(route, articlePage(article, context), article.updated ?? article.date);
+          bodies!.delete(article.file);
+          const bodyHtml = utf8.decode(body);
+          release(body);
+          return html(route, articlePage(article, context, bodyHtml), article.updated ?? article.date);
         }
         case "front": {
           const newest = index.listings.get(params.lang)?.[(params.page - 1) * config.perPage]?.article;
