@@ -29,6 +29,9 @@ export interface WriteThread {
 }
 
 const WORKER_FILE = new URL("./write-worker.js", import.meta.url);
+const utf8 = new TextEncoder();
+/** Strings at least this long (UTF-16 units) are encoded here and their bytes moved to the thread. */
+const ENCODE_HERE_FROM = 1 << 20;
 
 /** The write thread; null where no compiled worker file exists (running from TypeScript sources, in tests). */
 export function startWriteThread(): WriteThread | null {
@@ -57,7 +60,12 @@ export function startWriteThread(): WriteThread | null {
       return new Promise<void>((resolve, reject) => {
         const id = nextId++;
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, target, body } satisfies WriteRequest);
+        if (typeof body === "string" && body.length >= ENCODE_HERE_FROM) {
+          // A large file (a sitemap part: tens of MB) is sent as its UTF-8 bytes, moved, not copied:
+          // a copy of the string in the message and another in the thread were the build's peak.
+          const bytes = utf8.encode(body);
+          worker.postMessage({ id, target, body: bytes } satisfies WriteRequest, [bytes.buffer as ArrayBuffer]);
+        } else worker.postMessage({ id, target, body } satisfies WriteRequest);
       });
     },
     async close() {
