@@ -62,8 +62,10 @@ export function parseFrontmatter(input: string, file: string, options: { fastPat
       head = text.slice(0, close + 4);
       rest = text.slice(close + 4);
       if (rest.startsWith("\n")) rest = rest.slice(1);
-      // Plain fences around the common subset of YAML: no YAML document built (see fast-frontmatter.ts).
-      if (options.fastPath !== false && text.startsWith("---\n") && (rest.length === text.length - close - 4 - 1 || close + 4 === text.length)) {
+      // Plain fences (`---` lines with nothing else) around the common subset of YAML: no YAML
+      // document built (see fast-frontmatter.ts).
+      const plainFences = text.startsWith("---\n") && (text.startsWith("\n---\n", close) || close + 4 === text.length);
+      if (options.fastPath !== false && plainFences) {
         const fast = parseFastFrontmatter(text.slice(4, close), 2);
         if (fast) return { ...fast, body: rest, bodyLine: countLines(text, text.length - rest.length) };
       }
