@@ -1,4 +1,4 @@
-import { constants, linkSync, lstatSync, mkdirSync } from "node:fs";
+import { constants, linkSync, lstatSync } from "node:fs";
 import { access, copyFile, lstat, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -6,6 +6,7 @@ import type { RenderedPage } from "../types.js";
 import { OutputError, PathEscapeError } from "../errors/site-error.js";
 import { isInside } from "../util/paths.js";
 import { isAlive } from "../util/process.js";
+import { dirMaker } from "./make-dirs.js";
 
 /** Written into every output folder Gazette owns: only such folders are ever replaced. */
 export const OUTPUT_MARKER = ".gazette-output";
@@ -79,13 +80,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       cause,
     });
   }
-  const madeDirs = new Set<string>([tempDir]);
-  /** One mkdir per folder of the new output, however many pages it holds; synchronous, like the links in `reuse`. */
-  const ensureDirSync = (dir: string): void => {
-    if (madeDirs.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
-  };
+  const ensureDirSync = dirMaker([tempDir]);
   const thread = options.thread ? (await import("./write-thread.js")).startWriteThread() : null;
   let count = 0;
   let closed = false;
