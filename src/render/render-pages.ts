@@ -6,7 +6,7 @@ import { renderAtom, renderJsonFeed, renderRss, type FeedInput } from "./feeds.j
 import { renderMarkdown } from "./markdown.js";
 import { markdownOf } from "../util/article-markdown.js";
 import { chooserPage, frontPage, groupIndexPage, groupPage, notFoundPage, searchPage } from "./page-views.js";
-import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, type SitemapEntry } from "./sitemaps.js";
+import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, sitemapWriter, type SitemapEntry } from "./sitemaps.js";
 
 export type { SitemapEntry } from "./sitemaps.js";
 import type { TemplateSet } from "./templates.js";
@@ -23,6 +23,8 @@ export interface PageRenderer {
    * route order, or over `entries` (`gazette dev` renders only the routes that changed).
    */
   finish(entries?: readonly SitemapEntry[], only?: "news-sitemap"): RenderedPage[];
+  /** With `streamSitemap`: sitemap files already full, to be written now (each returned once). */
+  takeSitemapParts(): RenderedPage[];
 }
 
 const utf8 = new TextDecoder();
@@ -54,6 +56,13 @@ export interface RendererOptions {
    * Feeds take theirs before that: they are planned before the articles (see plan-routes.ts).
    */
   bodies?: Map<string, Uint8Array>;
+  /**
+   * Writes the sitemap while pages render, in render order, instead of keeping every entry for
+   * `finish`: full parts (50,000 URLs) are taken with `takeSitemapParts` as they fill. For a
+   * build that renders every route in route order and calls `finish` without entries; then
+   * `sitemapEntry` returns nothing.
+   */
+  streamSitemap?: boolean;
 }
 
 export function createPageRenderer(
@@ -66,6 +75,7 @@ export function createPageRenderer(
   const { bodies } = options;
   const { urls, config, index } = context;
   const sitemapEntries = new Map<string, SitemapEntry>();
+  const sitemapStream = options.streamSitemap ? sitemapWriter(config.baseUrl) : null;
   /** Article id -> body HTML for feeds: RSS, Atom and JSON Feed of a language carry the same items. */
   const feedBodies = new Map<string, string>();
   const deferred: Route[] = [];
@@ -74,7 +84,9 @@ export function createPageRenderer(
     const body = templates.render(view);
     // A page belongs in the sitemap when it is its own canonical and may be indexed.
     if (view.head.robots === null && view.head.canonical === urls.absolute(route.url)) {
-      sitemapEntries.set(route.outputPath, { loc: view.head.canonical, lastmod, alternates: view.head.alternates });
+      const entry = { loc: view.head.canonical, lastmod, alternates: view.head.alternates };
+      if (sitemapStream) sitemapStream.add(entry);
+      else sitemapEntries.set(route.outputPath, entry);
     }
     return [{ outputPath: route.outputPath, body }];
   };
@@ -134,13 +146,17 @@ export function createPageRenderer(
       const pages: RenderedPage[] = [];
       for (const route of deferred) {
         if (only !== undefined && route.params.kind !== only) continue;
-        const files =
-          route.params.kind === "sitemap"
-            ? renderSitemaps(entries ?? [...sitemapEntries.values()], config.baseUrl)
-            : renderNewsSitemaps(newsEntries(context, buildDate), config.baseUrl);
+        let files;
+        if (route.params.kind === "news-sitemap") files = renderNewsSitemaps(newsEntries(context, buildDate), config.baseUrl);
+        else if (!sitemapStream) files = renderSitemaps(entries ?? [...sitemapEntries.values()], config.baseUrl);
+        else if (entries === undefined) files = sitemapStream.end();
+        else throw new Error("Internal: a streamed sitemap takes no entries at finish.");
         for (const file of files) pages.push({ outputPath: file.path, body: file.content });
       }
       return pages;
+    },
+    takeSitemapParts() {
+      return (sitemapStream?.takeFull() ?? []).map((file) => ({ outputPath: file.path, body: file.content }));
     },
   };
 }

@@ -146,53 +146,95 @@ function sumUtf8Lengths(pieces: readonly string[], start: number): number {
   return bytes;
 }
 
-/** One file when everything fits, else an index at `mainPath` plus numbered parts. */
-function writeUrlsets<T>(entries: readonly T[], write: WriteEntry<T>, base: string, options: SplitOptions): SitemapFile[] {
-  const frameBytes = XML_DECLARATION.length + utf8Length(options.open) + URLSET_CLOSE.length;
-  const startPart = (): Part => ({ pieces: [XML_DECLARATION, options.open], urls: 0, bytes: frameBytes, lastmods: [] });
-  const parts: Part[] = [];
-  let part = startPart();
-  for (const entry of entries) {
+/**
+ * Fills urlset files entry by entry, in order. A part that is full is joined at once and can be
+ * taken (`takeFull`) and written while later entries are still coming: a build of 100,000 pages
+ * then never holds every `<url>` element at once. `end` gives what is left: one file at
+ * `mainPath` when everything fitted in one, else the last part and an index over all of them.
+ */
+export class UrlsetWriter<T> {
+  private readonly frameBytes: number;
+  private part: Part;
+  /** Parts joined but not yet taken. */
+  private full: SitemapFile[] = [];
+  /** Every part made so far (path and newest lastmod), for the index. */
+  private readonly made: { path: string; newest: string | null }[] = [];
+
+  constructor(
+    private readonly write: WriteEntry<T>,
+    private readonly base: string,
+    private readonly options: SplitOptions,
+  ) {
+    this.frameBytes = XML_DECLARATION.length + utf8Length(options.open) + URLSET_CLOSE.length;
+    this.part = this.startPart();
+  }
+
+  add(entry: T): void {
+    const { part, options } = this;
     const firstPiece = part.pieces.length;
     const firstLastmod = part.lastmods.length;
-    const bytes = write(entry, part.pieces, part.lastmods);
-    if (frameBytes + bytes > options.maxBytes) {
+    const bytes = this.write(entry, part.pieces, part.lastmods);
+    if (this.frameBytes + bytes > options.maxBytes) {
       throw new Error(`Internal: one sitemap entry (${bytes} bytes) exceeds the size limit of ${options.maxBytes} bytes.`);
     }
     if (part.urls === options.maxUrls || part.bytes + bytes > options.maxBytes) {
       // The entry does not fit: move what it just wrote into a new part.
-      const next = startPart();
+      const next = this.startPart();
       next.pieces.push(...part.pieces.splice(firstPiece));
       next.lastmods.push(...part.lastmods.splice(firstLastmod));
-      parts.push(part);
-      part = next;
+      this.close(part);
+      this.part = next;
     }
-    part.urls += 1;
-    part.bytes += bytes;
-  }
-  parts.push(part);
-
-  const renderPart = (filled: Part): string => {
-    filled.pieces.push(URLSET_CLOSE);
-    return filled.pieces.join("");
-  };
-  if (parts.length === 1) return [{ path: options.mainPath, content: renderPart(part) }];
-  if (parts.length > MAX_URLS_PER_SITEMAP) {
-    throw new Error(`Internal: ${parts.length} sitemap files exceed the ${MAX_URLS_PER_SITEMAP} an index may list.`);
+    this.part.urls += 1;
+    this.part.bytes += bytes;
   }
 
-  const files: SitemapFile[] = [];
-  const index: string[] = [XML_DECLARATION, INDEX_OPEN];
-  parts.forEach((filled, i) => {
-    const path = options.partPath(i + 1);
-    files.push({ path, content: renderPart(filled) });
-    index.push("  <sitemap>\n    <loc>", escapeXml(base + path), "</loc>\n");
-    const newest = newestLastmod(filled.lastmods);
-    if (newest !== null) index.push("    <lastmod>", newest, "</lastmod>\n");
-    index.push("  </sitemap>\n");
-  });
-  index.push(INDEX_CLOSE);
-  return [{ path: options.mainPath, content: index.join("") }, ...files];
+  /** Parts that are full, each to be written once; a later call returns only newer ones. */
+  takeFull(): SitemapFile[] {
+    const taken = this.full;
+    this.full = [];
+    return taken;
+  }
+
+  /** The files not yet taken, the index (or the single file) included. No `add` after this. */
+  end(): SitemapFile[] {
+    const { options } = this;
+    if (this.made.length === 0) return [{ path: options.mainPath, content: this.render(this.part) }];
+    this.close(this.part);
+    if (this.made.length > MAX_URLS_PER_SITEMAP) {
+      throw new Error(`Internal: ${this.made.length} sitemap files exceed the ${MAX_URLS_PER_SITEMAP} an index may list.`);
+    }
+    const index: string[] = [XML_DECLARATION, INDEX_OPEN];
+    for (const { path, newest } of this.made) {
+      index.push("  <sitemap>\n    <loc>", escapeXml(this.base + path), "</loc>\n");
+      if (newest !== null) index.push("    <lastmod>", newest, "</lastmod>\n");
+      index.push("  </sitemap>\n");
+    }
+    index.push(INDEX_CLOSE);
+    return [{ path: options.mainPath, content: index.join("") }, ...this.takeFull()];
+  }
+
+  private startPart(): Part {
+    return { pieces: [XML_DECLARATION, this.options.open], urls: 0, bytes: this.frameBytes, lastmods: [] };
+  }
+
+  private close(part: Part): void {
+    const path = this.options.partPath(this.made.length + 1);
+    this.made.push({ path, newest: newestLastmod(part.lastmods) });
+    this.full.push({ path, content: this.render(part) });
+  }
+
+  private render(part: Part): string {
+    part.pieces.push(URLSET_CLOSE);
+    return part.pieces.join("");
+  }
+}
+
+/** One file when everything fits, else an index at `mainPath` plus numbered parts. */
+function writeUrlsets<T>(entries: readonly T[], write: WriteEntry<T>, base: string, options: SplitOptions): SitemapFile[] {
+  const writer = new UrlsetWriter(write, base, options);
+  for (const entry of entries) writer.add(entry);
+  return writer.end();
 }
 
 /** Input: "2025-02-13" (UTC midnight) or an RFC 3339 date-time / Output: epoch milliseconds. */
@@ -245,10 +287,21 @@ export function renderSitemaps(
   maxUrls: number = MAX_URLS_PER_SITEMAP,
   maxBytes: number = MAX_BYTES_PER_SITEMAP,
 ): SitemapFile[] {
+  const writer = sitemapWriter(baseUrl, maxUrls, maxBytes);
+  for (const entry of entries) writer.add(entry);
+  return writer.end();
+}
+
+/** `renderSitemaps` entry by entry: full parts can be taken and written before the last entry. */
+export function sitemapWriter(
+  baseUrl: string,
+  maxUrls: number = MAX_URLS_PER_SITEMAP,
+  maxBytes: number = MAX_BYTES_PER_SITEMAP,
+): UrlsetWriter<SitemapEntry> {
   const base = normalizeBaseUrl(baseUrl);
   checkLimit(maxUrls, MAX_URLS_PER_SITEMAP, "maxUrls");
   const write: WriteEntry<SitemapEntry> = (entry, pieces, lastmods) => writeSitemapEntry(entry, base, pieces, lastmods);
-  return writeUrlsets(entries, write, base, {
+  return new UrlsetWriter(write, base, {
     open: URLSET_OPEN,
     maxUrls,
     maxBytes,

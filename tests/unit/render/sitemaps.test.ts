@@ -6,6 +6,7 @@ import {
   renderNewsSitemaps,
   renderRobotsTxt,
   renderSitemaps,
+  sitemapWriter,
   toGoogleNewsLanguage,
   type NewsEntry,
   type SitemapEntry,
@@ -247,6 +248,46 @@ describe("renderSitemaps", () => {
         expect(parts.flatMap((part) => urlsOf(part).map((url) => text(url, "loc")))).toEqual(entries.map((e) => e.loc));
       }),
     );
+  });
+});
+
+describe("sitemapWriter (the sitemap written while pages render)", () => {
+  test("each part is handed out once, as soon as the entry after it arrives; end gives the rest and the index", () => {
+    const writer = sitemapWriter(BASE, 3);
+    const taken: string[][] = [];
+    for (let i = 0; i < 7; i++) {
+      writer.add(entry(i));
+      taken.push(writer.takeFull().map((file) => file.path));
+    }
+    // Part 1 is full after entry 3 but handed out only when entry 4 shows it must be closed.
+    expect(taken).toEqual([[], [], [], ["sitemaps/sitemap-1.xml"], [], [], ["sitemaps/sitemap-2.xml"]]);
+    expect(writer.takeFull()).toEqual([]);
+    expect(writer.end().map((file) => file.path)).toEqual(["sitemap.xml", "sitemaps/sitemap-3.xml"]);
+  });
+
+  test("the files it hands out, in order, are those renderSitemaps makes, byte for byte", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 12 }), (count, maxUrls, takeEvery) => {
+        const entries = Array.from({ length: count }, (_, i) => entry(i));
+        const writer = sitemapWriter(BASE, maxUrls);
+        const streamed: SitemapFile[] = [];
+        entries.forEach((e, i) => {
+          writer.add(e);
+          if (takeEvery > 0 && i % takeEvery === 0) streamed.push(...writer.takeFull());
+        });
+        const ended = writer.end();
+        const whole = renderSitemaps(entries, BASE, maxUrls);
+        // renderSitemaps puts the index first; streamed parts come before it.
+        const byPath = (files: SitemapFile[]) => [...files].sort((a, b) => a.path.localeCompare(b.path));
+        expect(byPath([...streamed, ...ended])).toEqual(byPath(whole));
+        expect(ended[0]?.path).toBe("sitemap.xml");
+      }),
+    );
+  });
+
+  test("a bad entry is refused when it is added, not at the end", () => {
+    const writer = sitemapWriter(BASE);
+    expect(() => writer.add({ loc: "https://elsewhere.example/x/" })).toThrow(/^Internal: /);
   });
 });
 
