@@ -11,6 +11,7 @@ import { mapLimit } from "../util/map-limit.js";
 import { toProjectPath } from "../util/paths.js";
 import { loadShard, type LoadTask } from "./load-shard.js";
 import { loadInParallel, loadThreads } from "./parallel-load.js";
+import { internArticle, StringPool } from "../util/intern-strings.js";
 
 export interface LoadedRecords {
   /** Each file's record as normalization made it (before the checks across articles), in file order. */
@@ -66,10 +67,12 @@ export async function loadRecords(
   const records = new Map<string, CachedRecord>();
   let parsed = 0;
   let restated = 0;
+  const pool = new StringPool();
   for (const share of shares) {
     for (const error of share.errors) sink.error(reviveError(error));
     sink.warnings.push(...share.warnings);
     share.articles.forEach((article, i) => {
+      internArticle(article, share.features[i], pool);
       articles.push(article);
       features.set(article.id, share.features[i]!);
       if (share.bodies.length > 0) bodies.set(article.file, share.bodies[i]!);
@@ -83,6 +86,7 @@ export async function loadRecords(
       const record = cachedRecord.stat === stat ? cachedRecord : { ...cachedRecord, stat };
       if (record !== cachedRecord) restated++;
       sink.warnings.push(...record.readWarnings, ...record.article.diagnostics);
+      internArticle(record.article, record.features, pool);
       articles.push(record.article);
       features.set(record.article.id, record.features);
       records.set(file, record);
