@@ -2,14 +2,14 @@ import { describe, expect, test } from "vitest";
 import { extractRelatedFeatures } from "../../../src/related/index.js";
 import type { Article } from "../../../src/types.js";
 import { internArticle, StringPool } from "../../../src/util/intern-strings.js";
-import { makeArticle } from "../related/make-article.js";
+import { makeArticle, type ArticleSpec } from "../related/make-article.js";
 
 /** An article as it reaches the main thread: a structured clone, with its own copy of everything. */
 function cloned(article: Article): { article: Article; features: ReturnType<typeof extractRelatedFeatures> } {
   return structuredClone({ article, features: extractRelatedFeatures(article) });
 }
 
-const SPECS = [
+const SPECS: ArticleSpec[] = [
   { key: "a", lang: "de", title: "Waffenruhe in Hamburg", tags: ["politics:Politik", "hamburg:Hamburg"], entities: { hamburg: 2, "olaf-scholz": 1 }, body: "Text über Hamburg." },
   { key: "b", lang: "de", title: "Hafen", tags: ["hamburg:Hamburg"], entities: { hamburg: 1 }, pins: ["a"], body: "Der Hafen." },
   { key: "a", lang: "en", title: "Ceasefire in Hamburg", tags: ["politics:Politics"], entities: { hamburg: 1 }, exclude: ["b"], body: "About Hamburg." },
