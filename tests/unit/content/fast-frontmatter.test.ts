@@ -117,3 +117,20 @@ describe("the frontmatter fast path", () => {
     expect(taken).toBeLessThan(2700);
   });
 });
+
+describe("gray-matter is loaded only when a file needs it", () => {
+  test("a fast-path file leaves it unloaded; the first other file loads it (compiled module, fresh process)", () => {
+    const script = `
+      import { createRequire } from "node:module";
+      const { parseFrontmatter } = await import(process.argv[1]);
+      const loaded = () => Object.keys(createRequire(process.argv[1]).cache).some((file) => file.includes("/node_modules/gray-matter/"));
+      const fast = parseFrontmatter("---\\ntitle: Eins\\n---\\nText.\\n", "articles/a/de.md");
+      const before = loaded();
+      const slow = parseFrontmatter("---\\ntitle: |\\n  Zwei\\n---\\nText.\\n", "articles/b/de.md");
+      console.log(JSON.stringify({ before, after: loaded(), fast: fast.frontmatter.title, slow: slow.frontmatter.title }));
+    `;
+    const compiled = path.join(REPO_ROOT, "dist/content/parse-frontmatter.js");
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script, compiled], { encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ before: false, after: true, fast: "Eins", slow: "Zwei\n" });
+  });
+});
