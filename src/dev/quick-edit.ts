@@ -43,7 +43,7 @@ export async function readQuickEdits(
   for (const absolute of changes.contentFiles.keys()) {
     const previous = known.get(absolute)!;
     const sink = new DiagnosticSink();
-    const [source] = await readContentFiles([{ absolute, storyKey: previous.storyKey }], { root: context.root, contentDir: context.contentDir }, sink);
+    const [source] = await readContentFiles([{ absolute, storyKey: previous.storyKey }], { root: context.root, contentDir: context.contentDir, syncReads: true }, sink);
     context.contentCache.set(absolute, { source: source ?? null, errors: sink.errors, warnings: sink.warnings });
     if (!source || sink.errors.length > 0) return null;
     const outcome = normalizeArticle(source, context.normalize);

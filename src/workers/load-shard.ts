@@ -80,7 +80,7 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
   const kept: ShardChunk = { articles: [], features: [], readWarnings: [], stats: [], bodies: [] };
   for (let start = 0; start < task.files.length; start += BATCH_FILES) {
     const readSink = new DiagnosticSink();
-    const sources = await readContentFiles(task.files.slice(start, start + BATCH_FILES), { root: task.root, contentDir: task.contentDir, ...(reuse ? { reuse } : {}) }, readSink);
+    const sources = await readContentFiles(task.files.slice(start, start + BATCH_FILES), { root: task.root, contentDir: task.contentDir, syncReads: true, ...(reuse ? { reuse } : {}) }, readSink);
     for (const error of readSink.errors) sink.error(error);
     sink.warnings.push(...readSink.warnings);
     const readWarnings = new Map<string, Diagnostic[]>();

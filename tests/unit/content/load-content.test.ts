@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { loadContent } from "../../../src/content/load-content.js";
+import { listContent, loadContent, readContentFiles, type ContentFile } from "../../../src/content/load-content.js";
 import { DiagnosticSink } from "../../../src/errors/diagnostics.js";
 import { ContentError, FrontmatterError } from "../../../src/errors/site-error.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
@@ -154,5 +154,45 @@ describe("loadContent", () => {
     const sink = new DiagnosticSink();
     expect(await loadContent({ root, contentDir: path.join(root, "articles") }, sink)).toEqual([]);
     expect(sink.errors[0]!.message).toMatch(/over the 16 MiB limit/);
+  });
+});
+
+describe.each([false, true])("readContentFiles, syncReads %s", (syncReads) => {
+  async function read(files: Record<string, string | Uint8Array>, extra: ContentFile[] = []) {
+    const root = await makeTempSite(files);
+    roots.push(root);
+    const contentDir = path.join(root, "articles");
+    const sink = new DiagnosticSink();
+    const listed = await listContent({ root, contentDir }, sink);
+    const articles = await readContentFiles([...listed, ...extra.map((file) => ({ ...file, absolute: path.join(root, file.absolute) }))], { root, contentDir, syncReads }, sink);
+    return { sink, articles };
+  }
+
+  test("reads the same articles, with the stat key taken before reading", async () => {
+    const { sink, articles } = await read({ "articles/a/de.md": "---\ntitle: Eins\n---\nText.\n", "articles/b/en.md": "---\ntitle: Two\n---\nText.\n" });
+    expect(sink.errors).toEqual([]);
+    expect(articles.map((article) => [article.file, article.frontmatter.title, article.body])).toEqual([
+      ["articles/a/de.md", "Eins", "Text.\n"],
+      ["articles/b/en.md", "Two", "Text.\n"],
+    ]);
+    for (const article of articles) expect(article.stat).toMatch(/^\d+:\d+:\d+:\d+$/);
+  });
+
+  test("a file gone or not a file is an error naming it; the others are read", async () => {
+    const { sink, articles } = await read({ "articles/a/de.md": "---\ntitle: Eins\n---\nText.\n", "articles/c/de.md/x": "" }, [
+      { absolute: "articles/gone/de.md", storyKey: "gone" },
+      { absolute: "articles/c/de.md", storyKey: "c" },
+    ]);
+    expect(articles.map((article) => article.file)).toEqual(["articles/a/de.md"]);
+    expect(sink.errors.map((error) => [error.location?.file, error.message])).toEqual([
+      ["articles/gone/de.md", "the file cannot be read (ENOENT)."],
+      ["articles/c/de.md", "the file cannot be read (EISDIR)."],
+    ]);
+  });
+
+  test("an over-size file is refused, naming its size", async () => {
+    const { sink, articles } = await read({ "articles/a/de.md": Buffer.alloc(16 * 1024 * 1024 + 1, 0x61) });
+    expect(articles).toEqual([]);
+    expect(sink.errors.map((error) => error.message)).toEqual(["the file is 16.0 MiB, over the 16 MiB limit for one article."]);
   });
 });
