@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import type { Article, EntityDefinition } from "../types.js";
 import type { SiteConfig } from "../config/site-config.js";
 import { statKey, type ContentFile } from "../content/load-content.js";
@@ -7,7 +7,6 @@ import { reviveError } from "../errors/serialize.js";
 import type { NormalizeContext } from "../normalize/index.js";
 import type { RelatedDoc } from "../related/index.js";
 import type { CachedRecord } from "../cache/record-cache.js";
-import { mapLimit } from "../util/map-limit.js";
 import { toProjectPath } from "../util/paths.js";
 import { loadShard, type LoadTask } from "./load-shard.js";
 import { loadInParallel, loadThreads } from "./parallel-load.js";
@@ -46,7 +45,7 @@ export async function loadRecords(
   const recordCache = options.cache ? await import("../cache/record-cache.js") : null;
   const key = recordCache && options.cache ? recordCache.engineKey(options.cache.config, options.cache.entityDefinitions) : null;
   const opened = recordCache && key !== null ? await recordCache.openRecordCache(root, key) : null;
-  const unchanged = opened ? await unchangedFiles(files, root, opened.stats) : new Set<string>();
+  const unchanged = opened ? unchangedFiles(files, root, opened.stats) : new Set<string>();
   const toLoad = unchanged.size > 0 ? files.filter((file) => !unchanged.has(toProjectPath(root, file.absolute))) : files;
   const threads = toLoad.length === 0 ? 1 : Math.min(options.threads, loadThreads(toLoad.length));
   const markdown = recordCache ? "pack" : "drop";
@@ -106,19 +105,23 @@ export async function loadRecords(
   };
 }
 
-/** The listed files whose stat key is the one cached (project-relative). */
-async function unchangedFiles(files: readonly ContentFile[], root: string, cachedStats: ReadonlyMap<string, string>): Promise<Set<string>> {
+/**
+ * The listed files whose stat key is the one cached (project-relative). Synchronous: nothing else
+ * runs yet, and one statSync costs a fifth of a promise stat (20,000 files: ~0.45 s -> ~0.1 s).
+ */
+function unchangedFiles(files: readonly ContentFile[], root: string, cachedStats: ReadonlyMap<string, string>): Set<string> {
   const unchanged = new Set<string>();
-  await mapLimit(files, 64, async (file) => {
+  for (const file of files) {
     const relative = toProjectPath(root, file.absolute);
     const cachedStat = cachedStats.get(relative);
-    if (cachedStat === undefined) return;
+    if (cachedStat === undefined) continue;
     try {
-      if (statKey(await stat(file.absolute, { bigint: true })) === cachedStat) unchanged.add(relative);
+      const info = statSync(file.absolute, { bigint: true, throwIfNoEntry: false });
+      if (info !== undefined && statKey(info) === cachedStat) unchanged.add(relative);
     } catch {
       // unreadable now: loading it reports why
     }
-  });
+  }
   return unchanged;
 }
 
