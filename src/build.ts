@@ -11,7 +11,7 @@ import type { Segments, SiteUrls } from "./i18n/urls.js";
 import type { RenderContext } from "./render/view-context.js";
 import type { SitemapEntry } from "./render/sitemaps.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
-import type { PageState } from "./cache/page-cache.js";
+import type { PageState, PreviousPages } from "./cache/page-cache.js";
 import type { ParsedSources } from "./cache/parsed-sources.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
@@ -332,6 +332,22 @@ function finishPlan(
   };
 }
 
+/** Above this share of routes to render, replacing the output costs less than updating it in place. */
+const UPDATE_MAX_CHANGED_SHARE = 0.25;
+
+/**
+ * Whether the output is updated in place (see output/update-in-place.ts): after a build of the
+ * same site, when at most a quarter of its routes must be rendered (the others are reused).
+ */
+function updateInPlace(routes: readonly Route[], signatures: readonly (string | null)[], previous: PreviousPages | null): boolean {
+  if (previous === null) return false;
+  let changed = 0;
+  routes.forEach((route, i) => {
+    if (signatures[i] === null || previous.signatures.get(route.outputPath) !== signatures[i]) changed++;
+  });
+  return changed <= routes.length * UPDATE_MAX_CHANGED_SHARE;
+}
+
 /**
  * load -> normalize -> index -> related -> routes -> render -> write.
  * Any content, template or output error throws BuildFailedError with all errors, and the
@@ -386,6 +402,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         },
         ...(pages && pageCache ? { buildId: () => (pages.buildId = pageCache.buildIdOf(pages)) } : {}),
         thread: useWriteThread(routes.length),
+        update: updateInPlace(routes, signatures, previous),
       });
   const byKind: Record<string, number> = {};
   const search = config.search && !reuseSearch ? await createSearchIndexer() : null;

@@ -7,6 +7,7 @@ import { OutputError, PathEscapeError } from "../errors/site-error.js";
 import { isInside } from "../util/paths.js";
 import { isAlive } from "../util/process.js";
 import { dirMaker } from "./make-dirs.js";
+import { commitUpdate, finishInterruptedUpdates, listPlainTree } from "./update-in-place.js";
 
 /** Written into every output folder Gazette owns: only such folders are ever replaced. */
 export const OUTPUT_MARKER = ".gazette-output";
@@ -56,12 +57,19 @@ export interface DiskWriterOptions {
   buildId?: () => string;
   /** Write pages from a thread of their own (see write-thread.ts): pays for its start-up on large sites. */
   thread?: boolean;
+  /**
+   * Few pages change (the page cache reuses the rest): update the output in place rather than
+   * replace it (see update-in-place.ts), if it holds nothing but folders and regular files.
+   */
+  update?: boolean;
 }
 
 /**
  * Writes into a temporary folder beside `outDir` and swaps it in on commit: readers (and a
  * running static server) never see a half-written site, and an interrupted build leaves the
- * previous one untouched. Refuses an `outDir` that holds files Gazette did not write.
+ * previous one untouched. With `update` (and an output of plain files), the temporary folder
+ * stages only the changed files, and the commit renames them into `outDir` (update-in-place.ts).
+ * Refuses an `outDir` that holds files Gazette did not write.
  */
 export async function createDiskWriter(options: DiskWriterOptions): Promise<OutputWriter> {
   const outDir = path.resolve(options.outDir);
@@ -82,6 +90,10 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
   }
   const ensureDirSync = dirMaker([tempDir]);
   const thread = options.thread ? (await import("./write-thread.js")).startWriteThread() : null;
+  // In place: the old output's files; `tempDir` then only stages the files that change.
+  const existing = options.update ? listPlainTreeIfOutput(outDir) : null;
+  const written = new Set<string>();
+  const kept = new Set<string>();
   let count = 0;
   let closed = false;
 
@@ -104,6 +116,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       } catch (cause) {
         throw writeFailed(page.outputPath, cause);
       }
+      if (existing) written.add(page.outputPath);
       count++;
     },
     async reuse(outputPath, writtenBefore) {
@@ -112,6 +125,12 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       const source = path.join(outDir, outputPath);
       if (!isInside(tempDir, target) || target === tempDir || !isInside(outDir, source)) return false;
       if (!unchangedSince(source, writtenBefore)) return false;
+      if (existing) {
+        // Updating in place: the file stays where it is.
+        kept.add(outputPath);
+        count++;
+        return true;
+      }
       try {
         ensureDirSync(path.dirname(target));
       } catch (cause) {
@@ -144,6 +163,18 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       } catch (cause) {
         await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
         throw writeFailed(OUTPUT_MARKER, cause);
+      }
+      if (existing) {
+        const deletes = [...existing].filter((file) => file !== OUTPUT_MARKER && !written.has(file) && !kept.has(file)).sort();
+        try {
+          commitUpdate({ outDir, staging: tempDir, deletes, moves: [...[...written].sort(), OUTPUT_MARKER] });
+        } catch (cause) {
+          throw new OutputError(`updating ${outDir} in place stopped half way (${errorCode(cause)}).`, {
+            hint: "Fix the cause and build again: the next build finishes or redoes the update first.",
+            cause,
+          });
+        }
+        return;
       }
       const old = path.join(parent, `.gazette-old-${name}-${process.pid}`);
       let hadOld = false;
@@ -226,6 +257,16 @@ async function hasManyEntries(dir: string): Promise<boolean> {
   return count >= BACKGROUND_DELETE_MIN_ENTRIES;
 }
 
+/** The files of an existing Gazette output that can be updated in place; else null (it is replaced). */
+function listPlainTreeIfOutput(outDir: string): Set<string> | null {
+  try {
+    const files = listPlainTree(outDir);
+    return files?.has(OUTPUT_MARKER) ? files : null;
+  } catch {
+    return null; // gone or unreadable: a new output is made
+  }
+}
+
 /**
  * Whether the file at `file` is still the one a build wrote before `time` (ms): a regular file
  * (not a symlink or folder put there since) whose content was last modified before it. File
@@ -305,6 +346,15 @@ async function recoverInterruptedSwap(parent: string, name: string, outDir: stri
     return;
   }
   const outExists = siblings.includes(name);
+  // First, since it needs the staging folder of the killed build.
+  try {
+    finishInterruptedUpdates(parent, name, siblings);
+  } catch (cause) {
+    throw new OutputError(`a build killed while it updated ${outDir} in place left it half done, and finishing that update failed (${errorCode(cause)}).`, {
+      hint: `Delete ${outDir} and the .gazette-update-${name}-* and .gazette-tmp-${name}-* files beside it, then build again.`,
+      cause,
+    });
+  }
   for (const sibling of siblings.sort()) {
     const full = path.join(parent, sibling);
     if (sibling.startsWith(`.gazette-tmp-${name}-`)) {

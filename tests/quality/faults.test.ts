@@ -10,7 +10,7 @@
  * input is byte-identical to the first one.
  */
 import { execFile, spawn } from "node:child_process";
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -22,6 +22,7 @@ import { seededRandom } from "../helpers/random.js";
 
 const exec = promisify(execFile);
 const FAIL_WRITES = path.join(REPO_ROOT, "tests/quality/support/fail-writes.mjs");
+const KILL_IN_UPDATE = path.join(REPO_ROOT, "tests/quality/support/kill-in-update.mjs");
 /** Seed of the kill points and the failing write; set GAZETTE_FAULT_SEED to explore others. */
 const SEED = Number(process.env.GAZETTE_FAULT_SEED ?? 20250821);
 const BUILD_TIMEOUT = 120_000;
@@ -154,6 +155,32 @@ describe("a build killed at a random point", () => {
   });
 });
 
+describe("a build killed while it updates public/ in place", () => {
+  test.for([1, 3])("killed after %i files were moved in: the next build finishes the update, and the site equals a full build", { timeout: BUILD_TIMEOUT }, async (killAt) => {
+    const project = await makeProject(await sandbox("gazette-update-kill-"), 120);
+    const first = await runGazette(["build"], { cwd: project });
+    expect(first.code, first.stderr).toBe(0);
+    const folder = (await stat(path.join(project, "public"))).ino;
+    const article = path.join(project, "articles/meldung-3/de.md");
+    await writeFile(article, (await readFile(article, "utf8")) + "\nEin Nachtrag zur Meldung.\n");
+    const killed = await runGazette(["build"], { cwd: project, nodeArgs: ["--import", KILL_IN_UPDATE], env: { GAZETTE_TEST_KILL_AT_MOVE: String(killAt) } });
+    expect(killed.signal, killed.stderr).toBe("SIGKILL");
+    // Killed in the commit of an update: the same folder, its journal and staging folder beside it.
+    expect((await stat(path.join(project, "public"))).ino).toBe(folder);
+    const left = await leftovers(project);
+    expect(left.filter((name) => /^\.gazette-update-public-\d+\.json$/.test(name))).toHaveLength(1);
+    expect(left.filter((name) => name.startsWith(".gazette-tmp-public-"))).toHaveLength(1);
+    const again = await runGazette(["build"], { cwd: project });
+    expect(userFacingProblems(again)).toEqual([]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await leftovers(project)).toEqual([]);
+    const full = await runGazette(["build", "--no-cache", "--out", "full"], { cwd: project });
+    expect(full.code, full.stderr).toBe(0);
+    const marker = ".gazette-output";
+    expect(diffTrees(await snapshotTree(path.join(project, "full"), [marker]), await snapshotTree(path.join(project, "public"), [marker]))).toEqual([]);
+  });
+});
+
 describe("an output folder that cannot be written", () => {
   let project: string;
   let baseline: Map<string, string>;
@@ -212,15 +239,19 @@ describe("a full disk", () => {
   }, BUILD_TIMEOUT);
 
   const failAt = () => String(1 + Math.floor(next() * (fileCount - 1)));
+  // Without the cache a build writes every page into a new output (failing at a random one);
+  // with it, this unchanged site is updated in place: only the sitemaps and the marker are staged.
   test.for([
-    { name: "at a random page (seeded)", at: () => failAt() },
-    { name: "at the first page", at: () => "1" },
-    { name: "at the output marker, the last write before the swap", at: () => "marker" },
+    { name: "at a random page (seeded)", at: () => failAt(), cache: false },
+    { name: "at the first page", at: () => "1", cache: false },
+    { name: "at the first file staged for an update in place", at: () => "1", cache: true },
+    { name: "at the output marker, the last write before the swap", at: () => "marker", cache: false },
+    { name: "at the output marker, the last write before an update in place", at: () => "marker", cache: true },
     // Large sites write from a thread of their own: its failure must come back the same way.
-    { name: "at a random page written by the write thread (seeded)", at: () => failAt(), thread: true },
-  ])("a write that fails with ENOSPC $name: a clear error, the previous site stays, nothing is left behind", { timeout: BUILD_TIMEOUT }, async ({ at, thread }) => {
+    { name: "at a random page written by the write thread (seeded)", at: () => failAt(), cache: false, thread: true },
+  ])("a write that fails with ENOSPC $name: a clear error, the previous site stays, nothing is left behind", { timeout: BUILD_TIMEOUT }, async ({ at, cache, thread }) => {
     const where = at();
-    const args = thread ? ["build", "--no-cache"] : ["build"];
+    const args = cache ? ["build"] : ["build", "--no-cache"];
     const env = { GAZETTE_TEST_FAIL_WRITE_AT: where, ...(thread ? { GAZETTE_WRITE_THREAD: "1" } : {}) };
     const run = await runGazette(args, { cwd: project, nodeArgs: ["--import", FAIL_WRITES], env });
     expectCleanFailure(run, /OutputError: writing \S+ failed \(ENOSPC\)\. The disk is full: free some space and build again\./);
