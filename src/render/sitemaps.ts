@@ -152,11 +152,11 @@ function sumUtf8Lengths(pieces: readonly string[], start: number): number {
  * then never holds every `<url>` element at once. `end` gives what is left: one file at
  * `mainPath` when everything fitted in one, else the last part and an index over all of them.
  */
-export class UrlsetWriter<T> {
+export class UrlsetWriter<T, C extends string | Uint8Array = string> {
   private readonly frameBytes: number;
   private part: Part;
   /** Parts joined but not yet taken. */
-  private full: SitemapFile[] = [];
+  private full: { path: string; content: C }[] = [];
   /** Every part made so far (path and newest lastmod), for the index. */
   private readonly made: { path: string; newest: string | null }[] = [];
 
@@ -164,6 +164,8 @@ export class UrlsetWriter<T> {
     private readonly write: WriteEntry<T>,
     private readonly base: string,
     private readonly options: SplitOptions,
+    /** Makes a file's content of its pieces: `join` for text, `encodePieces` for UTF-8 bytes. */
+    private readonly join: (pieces: readonly string[]) => C = joinPieces as (pieces: readonly string[]) => C,
   ) {
     this.frameBytes = XML_DECLARATION.length + utf8Length(options.open) + URLSET_CLOSE.length;
     this.part = this.startPart();
@@ -190,14 +192,14 @@ export class UrlsetWriter<T> {
   }
 
   /** Parts that are full, each to be written once; a later call returns only newer ones. */
-  takeFull(): SitemapFile[] {
+  takeFull(): { path: string; content: C }[] {
     const taken = this.full;
     this.full = [];
     return taken;
   }
 
   /** The files not yet taken, the index (or the single file) included. No `add` after this. */
-  end(): SitemapFile[] {
+  end(): { path: string; content: C }[] {
     const { options } = this;
     if (this.made.length === 0) return [{ path: options.mainPath, content: this.render(this.part) }];
     this.close(this.part);
@@ -211,7 +213,7 @@ export class UrlsetWriter<T> {
       index.push("  </sitemap>\n");
     }
     index.push(INDEX_CLOSE);
-    return [{ path: options.mainPath, content: index.join("") }, ...this.takeFull()];
+    return [{ path: options.mainPath, content: this.join(index) }, ...this.takeFull()];
   }
 
   private startPart(): Part {
@@ -224,10 +226,29 @@ export class UrlsetWriter<T> {
     this.full.push({ path, content: this.render(part) });
   }
 
-  private render(part: Part): string {
+  private render(part: Part): C {
     part.pieces.push(URLSET_CLOSE);
-    return part.pieces.join("");
+    return this.join(part.pieces);
   }
+}
+
+function joinPieces(pieces: readonly string[]): string {
+  return pieces.join("");
+}
+
+/** Pieces encoded as UTF-8 a slice at a time: a 30 MB part never exists as one string. */
+const ENCODE_SLICE = 16_384;
+export function encodePieces(pieces: readonly string[]): Uint8Array {
+  const slices: Buffer[] = [];
+  for (let start = 0; start < pieces.length; start += ENCODE_SLICE) slices.push(Buffer.from(pieces.slice(start, start + ENCODE_SLICE).join(""), "utf8"));
+  // Its own buffer (not Node's shared pool): handed on to the writer, possibly moved to its thread.
+  const bytes = new Uint8Array(slices.reduce((total, slice) => total + slice.length, 0));
+  let offset = 0;
+  for (const slice of slices) {
+    bytes.set(slice, offset);
+    offset += slice.length;
+  }
+  return bytes;
 }
 
 /** One file when everything fits, else an index at `mainPath` plus numbered parts. */
@@ -287,27 +308,29 @@ export function renderSitemaps(
   maxUrls: number = MAX_URLS_PER_SITEMAP,
   maxBytes: number = MAX_BYTES_PER_SITEMAP,
 ): SitemapFile[] {
-  const writer = sitemapWriter(baseUrl, maxUrls, maxBytes);
-  for (const entry of entries) writer.add(entry);
-  return writer.end();
+  const base = normalizeBaseUrl(baseUrl);
+  checkLimit(maxUrls, MAX_URLS_PER_SITEMAP, "maxUrls");
+  const write: WriteEntry<SitemapEntry> = (entry, pieces, lastmods) => writeSitemapEntry(entry, base, pieces, lastmods);
+  return writeUrlsets(entries, write, base, sitemapSplit(maxUrls, maxBytes));
 }
 
-/** `renderSitemaps` entry by entry: full parts can be taken and written before the last entry. */
+function sitemapSplit(maxUrls: number, maxBytes: number): SplitOptions {
+  return { open: URLSET_OPEN, maxUrls, maxBytes, mainPath: "sitemap.xml", partPath: (n) => `sitemaps/sitemap-${n}.xml` };
+}
+
+/**
+ * `renderSitemaps` entry by entry, each file as UTF-8 bytes: full parts can be taken and written
+ * before the last entry.
+ */
 export function sitemapWriter(
   baseUrl: string,
   maxUrls: number = MAX_URLS_PER_SITEMAP,
   maxBytes: number = MAX_BYTES_PER_SITEMAP,
-): UrlsetWriter<SitemapEntry> {
+): UrlsetWriter<SitemapEntry, Uint8Array> {
   const base = normalizeBaseUrl(baseUrl);
   checkLimit(maxUrls, MAX_URLS_PER_SITEMAP, "maxUrls");
   const write: WriteEntry<SitemapEntry> = (entry, pieces, lastmods) => writeSitemapEntry(entry, base, pieces, lastmods);
-  return new UrlsetWriter(write, base, {
-    open: URLSET_OPEN,
-    maxUrls,
-    maxBytes,
-    mainPath: "sitemap.xml",
-    partPath: (n) => `sitemaps/sitemap-${n}.xml`,
-  });
+  return new UrlsetWriter(write, base, sitemapSplit(maxUrls, maxBytes), encodePieces);
 }
 
 function checkLimit(value: number, max: number, name: string): void {

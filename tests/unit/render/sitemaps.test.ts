@@ -6,6 +6,7 @@ import {
   renderNewsSitemaps,
   renderRobotsTxt,
   renderSitemaps,
+  encodePieces,
   sitemapWriter,
   toGoogleNewsLanguage,
   type NewsEntry,
@@ -271,11 +272,17 @@ describe("sitemapWriter (the sitemap written while pages render)", () => {
         const entries = Array.from({ length: count }, (_, i) => entry(i));
         const writer = sitemapWriter(BASE, maxUrls);
         const streamed: SitemapFile[] = [];
+        // It hands out UTF-8 bytes (each file its own buffer, ready to be moved to the write thread).
+        const asText = (files: { path: string; content: Uint8Array }[]) =>
+          files.map((file) => {
+            expect(file.content.byteLength).toBe(file.content.buffer.byteLength);
+            return { path: file.path, content: new TextDecoder().decode(file.content) };
+          });
         entries.forEach((e, i) => {
           writer.add(e);
-          if (takeEvery > 0 && i % takeEvery === 0) streamed.push(...writer.takeFull());
+          if (takeEvery > 0 && i % takeEvery === 0) streamed.push(...asText(writer.takeFull()));
         });
-        const ended = writer.end();
+        const ended = asText(writer.end());
         const whole = renderSitemaps(entries, BASE, maxUrls);
         // renderSitemaps puts the index first; streamed parts come before it.
         const byPath = (files: SitemapFile[]) => [...files].sort((a, b) => a.path.localeCompare(b.path));
@@ -283,6 +290,12 @@ describe("sitemapWriter (the sitemap written while pages render)", () => {
         expect(ended[0]?.path).toBe("sitemap.xml");
       }),
     );
+  });
+
+  test("pieces are encoded a slice at a time into exactly their UTF-8 bytes", () => {
+    const pieces = Array.from({ length: 40_000 }, (_, i) => (i % 7 === 0 ? `ü€😀${i}` : `<loc>${i}</loc>`));
+    expect(Buffer.from(encodePieces(pieces)).equals(Buffer.from(pieces.join(""), "utf8"))).toBe(true);
+    expect(encodePieces([]).byteLength).toBe(0);
   });
 
   test("a bad entry is refused when it is added, not at the end", () => {
