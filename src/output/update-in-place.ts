@@ -41,7 +41,8 @@ export interface UpdateJournal {
   moves: string[];
 }
 
-function journalPath(parent: string, name: string, pid: number): string {
+/** Where the build `pid` keeps the journal of its update of `<parent>/<name>`. */
+export function journalPath(parent: string, name: string, pid: number): string {
   return path.join(parent, `.gazette-update-${name}-${pid}.json`);
 }
 

@@ -1,4 +1,4 @@
-import { constants, linkSync, lstatSync } from "node:fs";
+import { constants, existsSync, linkSync, lstatSync } from "node:fs";
 import { access, copyFile, lstat, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -7,7 +7,7 @@ import { OutputError, PathEscapeError } from "../errors/site-error.js";
 import { isInside } from "../util/paths.js";
 import { isAlive } from "../util/process.js";
 import { dirMaker } from "./make-dirs.js";
-import { commitUpdate, finishInterruptedUpdates, listPlainTree } from "./update-in-place.js";
+import { commitUpdate, finishInterruptedUpdates, journalPath, listPlainTree } from "./update-in-place.js";
 
 /** Written into every output folder Gazette owns: only such folders are ever replaced. */
 export const OUTPUT_MARKER = ".gazette-output";
@@ -94,6 +94,8 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
   const existing = options.update ? listPlainTreeIfOutput(outDir) : null;
   const written = new Set<string>();
   const kept = new Set<string>();
+  /** An update whose commit failed after its journal was written: staging stays for the next build. */
+  let stagingKept = false;
   let count = 0;
   let closed = false;
 
@@ -169,8 +171,10 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
         try {
           commitUpdate({ outDir, staging: tempDir, deletes, moves: [...[...written].sort(), OUTPUT_MARKER] });
         } catch (cause) {
+          // Once the journal is written, its staged files are what the next build needs to finish it.
+          if (existsSync(journalPath(parent, name, process.pid))) stagingKept = true;
           throw new OutputError(`updating ${outDir} in place stopped half way (${errorCode(cause)}).`, {
-            hint: "Fix the cause and build again: the next build finishes or redoes the update first.",
+            hint: "Fix the cause and build again: the next build finishes the update first.",
             cause,
           });
         }
@@ -199,7 +203,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
     async abort() {
       closed = true;
       await thread?.close();
-      await rm(tempDir, { recursive: true, force: true });
+      if (!stagingKept) await rm(tempDir, { recursive: true, force: true });
     },
   };
 }

@@ -181,6 +181,29 @@ describe("a build killed while it updates public/ in place", () => {
   });
 });
 
+describe("a rename that fails while a build updates public/ in place", () => {
+  test("a clear error; the staged files stay, and the next build finishes the update", { timeout: BUILD_TIMEOUT }, async () => {
+    const project = await makeProject(await sandbox("gazette-update-fail-"), 120);
+    const first = await runGazette(["build"], { cwd: project });
+    expect(first.code, first.stderr).toBe(0);
+    const article = path.join(project, "articles/meldung-3/de.md");
+    await writeFile(article, (await readFile(article, "utf8")) + "\nEin Nachtrag zur Meldung.\n");
+    const failed = await runGazette(["build"], { cwd: project, nodeArgs: ["--import", KILL_IN_UPDATE], env: { GAZETTE_TEST_FAIL_AT_MOVE: "2" } });
+    expectCleanFailure(failed, /OutputError: updating .*public in place stopped half way \(EIO\)\. Fix the cause and build again: the next build finishes the update first\./);
+    const left = await leftovers(project);
+    expect(left.filter((name) => /^\.gazette-update-public-\d+\.json$/.test(name))).toHaveLength(1);
+    expect(left.filter((name) => name.startsWith(".gazette-tmp-public-"))).toHaveLength(1);
+    const again = await runGazette(["build"], { cwd: project });
+    expect(userFacingProblems(again)).toEqual([]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await leftovers(project)).toEqual([]);
+    const full = await runGazette(["build", "--no-cache", "--out", "full"], { cwd: project });
+    expect(full.code, full.stderr).toBe(0);
+    const marker = ".gazette-output";
+    expect(diffTrees(await snapshotTree(path.join(project, "full"), [marker]), await snapshotTree(path.join(project, "public"), [marker]))).toEqual([]);
+  });
+});
+
 describe("an output folder that cannot be written", () => {
   let project: string;
   let baseline: Map<string, string>;
