@@ -308,14 +308,9 @@ export function renderSitemaps(
   maxUrls: number = MAX_URLS_PER_SITEMAP,
   maxBytes: number = MAX_BYTES_PER_SITEMAP,
 ): SitemapFile[] {
-  const base = normalizeBaseUrl(baseUrl);
-  checkLimit(maxUrls, MAX_URLS_PER_SITEMAP, "maxUrls");
-  const write: WriteEntry<SitemapEntry> = (entry, pieces, lastmods) => writeSitemapEntry(entry, base, pieces, lastmods);
-  return writeUrlsets(entries, write, base, sitemapSplit(maxUrls, maxBytes));
-}
-
-function sitemapSplit(maxUrls: number, maxBytes: number): SplitOptions {
-  return { open: URLSET_OPEN, maxUrls, maxBytes, mainPath: "sitemap.xml", partPath: (n) => `sitemaps/sitemap-${n}.xml` };
+  const writer = urlsetWriterFor(baseUrl, maxUrls, maxBytes, joinPieces);
+  for (const entry of entries) writer.add(entry);
+  return writer.end();
 }
 
 /**
@@ -327,10 +322,15 @@ export function sitemapWriter(
   maxUrls: number = MAX_URLS_PER_SITEMAP,
   maxBytes: number = MAX_BYTES_PER_SITEMAP,
 ): UrlsetWriter<SitemapEntry, Uint8Array> {
+  return urlsetWriterFor(baseUrl, maxUrls, maxBytes, encodePieces);
+}
+
+function urlsetWriterFor<C extends string | Uint8Array>(baseUrl: string, maxUrls: number, maxBytes: number, join: (pieces: readonly string[]) => C): UrlsetWriter<SitemapEntry, C> {
   const base = normalizeBaseUrl(baseUrl);
   checkLimit(maxUrls, MAX_URLS_PER_SITEMAP, "maxUrls");
   const write: WriteEntry<SitemapEntry> = (entry, pieces, lastmods) => writeSitemapEntry(entry, base, pieces, lastmods);
-  return new UrlsetWriter(write, base, sitemapSplit(maxUrls, maxBytes), encodePieces);
+  const split: SplitOptions = { open: URLSET_OPEN, maxUrls, maxBytes, mainPath: "sitemap.xml", partPath: (n) => `sitemaps/sitemap-${n}.xml` };
+  return new UrlsetWriter(write, base, split, join);
 }
 
 function checkLimit(value: number, max: number, name: string): void {
