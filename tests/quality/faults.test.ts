@@ -155,14 +155,32 @@ describe("a build killed at a random point", () => {
   });
 });
 
+/** A project of 125 stories built with the cache, then one article edited: the next build updates public/ in place. */
+async function builtThenEdited(prefix: string): Promise<string> {
+  const project = await makeProject(await sandbox(prefix), 120);
+  const first = await runGazette(["build"], { cwd: project });
+  expect(first.code, first.stderr).toBe(0);
+  const article = path.join(project, "articles/meldung-3/de.md");
+  await writeFile(article, (await readFile(article, "utf8")) + "\nEin Nachtrag zur Meldung.\n");
+  return project;
+}
+
+/** The build after an interrupted update: it finishes it, leaves nothing behind, and equals a full build. */
+async function expectNextBuildFinishesUpdate(project: string): Promise<void> {
+  const again = await runGazette(["build"], { cwd: project });
+  expect(userFacingProblems(again)).toEqual([]);
+  expect(again.code, again.stderr).toBe(0);
+  expect(await leftovers(project)).toEqual([]);
+  const full = await runGazette(["build", "--no-cache", "--out", "full"], { cwd: project });
+  expect(full.code, full.stderr).toBe(0);
+  const marker = ".gazette-output";
+  expect(diffTrees(await snapshotTree(path.join(project, "full"), [marker]), await snapshotTree(path.join(project, "public"), [marker]))).toEqual([]);
+}
+
 describe("a build killed while it updates public/ in place", () => {
   test.for([1, 3])("killed after %i files were moved in: the next build finishes the update, and the site equals a full build", { timeout: BUILD_TIMEOUT }, async (killAt) => {
-    const project = await makeProject(await sandbox("gazette-update-kill-"), 120);
-    const first = await runGazette(["build"], { cwd: project });
-    expect(first.code, first.stderr).toBe(0);
+    const project = await builtThenEdited("gazette-update-kill-");
     const folder = (await stat(path.join(project, "public"))).ino;
-    const article = path.join(project, "articles/meldung-3/de.md");
-    await writeFile(article, (await readFile(article, "utf8")) + "\nEin Nachtrag zur Meldung.\n");
     const killed = await runGazette(["build"], { cwd: project, nodeArgs: ["--import", KILL_IN_UPDATE], env: { GAZETTE_TEST_KILL_AT_MOVE: String(killAt) } });
     expect(killed.signal, killed.stderr).toBe("SIGKILL");
     // Killed in the commit of an update: the same folder, its journal and staging folder beside it.
@@ -170,37 +188,19 @@ describe("a build killed while it updates public/ in place", () => {
     const left = await leftovers(project);
     expect(left.filter((name) => /^\.gazette-update-public-\d+\.json$/.test(name))).toHaveLength(1);
     expect(left.filter((name) => name.startsWith(".gazette-tmp-public-"))).toHaveLength(1);
-    const again = await runGazette(["build"], { cwd: project });
-    expect(userFacingProblems(again)).toEqual([]);
-    expect(again.code, again.stderr).toBe(0);
-    expect(await leftovers(project)).toEqual([]);
-    const full = await runGazette(["build", "--no-cache", "--out", "full"], { cwd: project });
-    expect(full.code, full.stderr).toBe(0);
-    const marker = ".gazette-output";
-    expect(diffTrees(await snapshotTree(path.join(project, "full"), [marker]), await snapshotTree(path.join(project, "public"), [marker]))).toEqual([]);
+    await expectNextBuildFinishesUpdate(project);
   });
 });
 
 describe("a rename that fails while a build updates public/ in place", () => {
   test("a clear error; the staged files stay, and the next build finishes the update", { timeout: BUILD_TIMEOUT }, async () => {
-    const project = await makeProject(await sandbox("gazette-update-fail-"), 120);
-    const first = await runGazette(["build"], { cwd: project });
-    expect(first.code, first.stderr).toBe(0);
-    const article = path.join(project, "articles/meldung-3/de.md");
-    await writeFile(article, (await readFile(article, "utf8")) + "\nEin Nachtrag zur Meldung.\n");
+    const project = await builtThenEdited("gazette-update-fail-");
     const failed = await runGazette(["build"], { cwd: project, nodeArgs: ["--import", KILL_IN_UPDATE], env: { GAZETTE_TEST_FAIL_AT_MOVE: "2" } });
     expectCleanFailure(failed, /OutputError: updating .*public in place stopped half way \(EIO\)\. Fix the cause and build again: the next build finishes the update first\./);
     const left = await leftovers(project);
     expect(left.filter((name) => /^\.gazette-update-public-\d+\.json$/.test(name))).toHaveLength(1);
     expect(left.filter((name) => name.startsWith(".gazette-tmp-public-"))).toHaveLength(1);
-    const again = await runGazette(["build"], { cwd: project });
-    expect(userFacingProblems(again)).toEqual([]);
-    expect(again.code, again.stderr).toBe(0);
-    expect(await leftovers(project)).toEqual([]);
-    const full = await runGazette(["build", "--no-cache", "--out", "full"], { cwd: project });
-    expect(full.code, full.stderr).toBe(0);
-    const marker = ".gazette-output";
-    expect(diffTrees(await snapshotTree(path.join(project, "full"), [marker]), await snapshotTree(path.join(project, "public"), [marker]))).toEqual([]);
+    await expectNextBuildFinishesUpdate(project);
   });
 });
 
