@@ -4,6 +4,7 @@ import type { ParsedSources } from "../cache/parsed-sources.js";
 import { MissingTranslationError } from "../errors/site-error.js";
 import type { DiagnosticSink } from "../errors/diagnostics.js";
 import { isPlainObject } from "../util/text.js";
+import { newLineCounter, parseYamlDocument } from "../util/yaml.js";
 import type { UiStrings } from "../i18n/ui-strings.js";
 
 /**
@@ -25,9 +26,8 @@ export async function loadUiStrings(templateDirs: readonly string[], root: strin
         const relative = path.relative(root, file).split(path.sep).join("/");
         type Parsed = { data: unknown; problem: { message: string; line: number; column: number } | null };
         const parse = async (): Promise<{ value: Parsed; keep: boolean }> => {
-          const { LineCounter, parseDocument } = await import("yaml");
-          const lines = new LineCounter();
-          const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+          const lines = newLineCounter();
+          const document = parseYamlDocument(text, { lineCounter: lines, prettyErrors: false });
           const error = document.errors[0];
           const data: unknown = error ? null : document.toJS();
           if (error || !isPlainObject(data)) {

@@ -1,4 +1,5 @@
-import { isMap, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
+import { isMap, newLineCounter, parseYamlDocument } from "../util/yaml.js";
 import { ConfigError } from "../errors/site-error.js";
 import { isPlainObject } from "../util/text.js";
 import type { SeoPolicy } from "../types.js";
@@ -32,8 +33,8 @@ const KNOWN_KEYS = new Set([
 
 /** Parses and validates the text of `gazette.config.yml` into a SiteConfig; errors carry the config line. */
 export function parseConfig(text: string, root: string, overrides: ConfigOverrides = {}): SiteConfig {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = newLineCounter();
+  const document = parseYamlDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const reader = new ConfigReader(document, lines);
   const firstError = document.errors[0];
   if (firstError) {

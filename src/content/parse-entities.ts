@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from "yaml";
+import type { Node, Pair, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, newLineCounter, parseYamlDocument } from "../util/yaml.js";
 import type { DiagnosticSink } from "../errors/diagnostics.js";
 import { MetadataError } from "../errors/site-error.js";
 import type { EntityDefinition, EntityKind } from "../types.js";
@@ -15,8 +16,8 @@ const HAS_WORD = /[\p{L}\p{N}]/u;
 
 /** Parses and validates the text of an entity table; `file` is only used for error locations. */
 export function parseEntities(text: string, file: string, sink: DiagnosticSink): EntityDefinition[] {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = newLineCounter();
+  const document = parseYamlDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const report = (node: { range?: readonly number[] | null | undefined } | null | undefined, message: string, hint?: string): void => {
     const position = lines.linePos(node?.range?.[0] ?? 0);
     const options = { location: { file, line: position.line, column: position.col }, ...(hint ? { hint } : {}) };

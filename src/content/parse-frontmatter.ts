@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
+import { isMap, isScalar, isSeq, newLineCounter, parseYamlDocument } from "../util/yaml.js";
 import { FrontmatterError } from "../errors/site-error.js";
 import { parseFastFrontmatter } from "./fast-frontmatter.js";
 
@@ -25,8 +26,8 @@ const matterOptions = {
   engines: {
     yaml: {
       parse: (source: string): object => {
-        const lines = new LineCounter();
-        const document = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+        const lines = newLineCounter();
+        const document = parseYamlDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
         return { document, lines } satisfies ParsedYaml;
       },
       stringify: (): string => {

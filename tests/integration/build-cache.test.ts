@@ -229,4 +229,31 @@ describe("the persistent build cache", () => {
     await rm(path.join(root, "templates"), { recursive: true });
     expectSameSite(await cachedBuild(), await coldBuild());
   });
+
+  test("a build whose config, entities, UI strings and articles come from the cache never loads the YAML parser (fresh CLI process)", async () => {
+    // Loading `yaml` costs ~40 ms of every build; only a source that is parsed again needs it.
+    const yamlLoaded = (...args: string[]): boolean => {
+      const script = `import moduleApi from "node:module"; process.on("exit", () => process.stderr.write("YAML " + Object.keys(moduleApi.createRequire(process.argv[1]).cache).some((file) => file.includes("/node_modules/yaml/")) + "\\n"));`;
+      const run = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(script)}`, path.join(REPO_ROOT, "bin/gazette.js"), "build", "--out", "out-yaml", ...args], { cwd: root, encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      const answer = /YAML (true|false)/.exec(run.stderr)?.[1];
+      expect(answer, run.stderr).toBeDefined();
+      return answer === "true";
+    };
+    expect(yamlLoaded("--no-cache")).toBe(true); // the config, at least, is YAML
+    yamlLoaded(); // fills the cache
+    expect(yamlLoaded()).toBe(false);
+    const article = path.join(root, "articles/trump-offen-fuer-treffen-mit-putin/de.md");
+    const config = path.join(root, "gazette.config.yml");
+    const [articleText, configText] = [await readFile(article, "utf8"), await readFile(config, "utf8")];
+    try {
+      await writeFile(article, `${articleText}\nEin neuer Absatz.\n`); // stays on the frontmatter fast path
+      expect(yamlLoaded()).toBe(false);
+      await writeFile(config, `${configText}\n# edited\n`);
+      expect(yamlLoaded()).toBe(true);
+    } finally {
+      await writeFile(article, articleText);
+      await writeFile(config, configText);
+    }
+  });
 });
