@@ -405,7 +405,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         update: updateInPlace(routes, signatures, previous),
       });
   const byKind: Record<string, number> = {};
-  const search = config.search && !reuseSearch ? await createSearchIndexer() : null;
+  const search = config.search && !reuseSearch ? createSearchIndexer() : null;
   let reused = 0;
   try {
     // Without the page cache every route renders once, in route order: the sitemap can be
