@@ -355,7 +355,7 @@ function updateInPlace(routes: readonly Route[], signatures: readonly (string | 
  */
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Later stages load on demand: `gazette check` and `list` never pay for them.
-  const [{ createPageRenderer }, { createDiskWriter, unchangedSince }, { createSearchIndexer }] = await Promise.all([
+  const [{ createPageRenderer }, { createDiskWriter }, { createSearchIndexer }] = await Promise.all([
     import("./render/render-pages.js"),
     import("./output/write-output.js"),
     import("./output/search-index.js"),
@@ -371,18 +371,21 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   let started = performance.now();
   const theme = await prepareTheme(config, site.sources);
   timings.push({ stage: "theme", ms: performance.now() - started, detail: `${theme.assets.length} assets` });
-  const plan = await planSite(site.articles, config, theme, { drafts: options.drafts ?? false, buildDate: date, timings, ...(site.features ? { featuresById: site.features } : {}) });
-  const warnings = [...site.warnings, ...plan.warnings];
-  const { routes, context } = plan;
-  const { urls } = context;
-
-  started = performance.now();
   const outDir = path.resolve(config.root, config.paths.out);
   const toDisk = !options.writer || options.writer === "disk";
   // The page cache: routes whose signature is unchanged since the last build are linked, not rendered.
   const pageCache = toDisk && site.engineKey ? await import("./cache/page-cache.js") : null;
   const pageKey = pageCache ? pageCache.pageCacheKey(site.engineKey!, theme.hash, { outDir, drafts: options.drafts ?? false }) : "";
   const previous = pageCache ? await pageCache.readPageState(config.root, pageKey, outDir) : null;
+  // Which of the last build's files are still as it wrote them: a large output is scanned on
+  // another thread while this one plans the site (small ones are looked at file by file).
+  const scan = previous && scanUpFront(previous.signatures.size) ? (await import("./output/scan-output.js")).scanOutputInBackground(outDir) : null;
+  const plan = await planSite(site.articles, config, theme, { drafts: options.drafts ?? false, buildDate: date, timings, ...(site.features ? { featuresById: site.features } : {}) });
+  const warnings = [...site.warnings, ...plan.warnings];
+  const { routes, context } = plan;
+  const { urls } = context;
+
+  started = performance.now();
   const pages: PageState | null = pageCache ? { key: pageKey, buildId: "", signatures: new Map(), entries: new Map(), search: null } : null;
   const signer = pageCache ? new (await import("./render/route-signatures.js")).ContentSignatures(date) : null;
   const signatures = routes.map((route) => signer?.of(route, plan) ?? null);
@@ -391,7 +394,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     pageCache && config.search
       ? pageCache.searchKey(routes.flatMap((route, i) => (route.params.kind === "article" ? [{ href: urls.href(route.url), signature: signatures[i]! }] : [])))
       : null;
-  const reuseSearch = searchKey !== null && previous?.search?.key === searchKey && previous.search.files.every((file) => unchangedSince(path.join(outDir, file), previous.committedAt)) ? previous.search.files : null;
   const writer: OutputWriter = !toDisk
     ? (options.writer as MemoryWriter)
     : await createDiskWriter({
@@ -403,7 +405,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         ...(pages && pageCache ? { buildId: () => (pages.buildId = pageCache.buildIdOf(pages)) } : {}),
         thread: useWriteThread(routes.length),
         update: updateInPlace(routes, signatures, previous),
+        ...(scan ? { scan } : {}),
       });
+  const reuseSearch = searchKey !== null && previous?.search?.key === searchKey && previous.search.files.every((file) => writer.unchanged?.(file, previous.committedAt)) ? previous.search.files : null;
   const byKind: Record<string, number> = {};
   const search = config.search && !reuseSearch ? createSearchIndexer() : null;
   let reused = 0;
@@ -512,6 +516,16 @@ function newestYear(index: SiteIndex): string | null {
   let newest: string | null = null;
   for (const article of index.articles.values()) if (newest === null || article.date > newest) newest = article.date;
   return newest ? newest.slice(0, 4) : null;
+}
+
+/** Below this many files in the last build's output, looking at each as it is reused costs less than starting a thread to scan them. */
+const SCAN_THREAD_MIN_FILES = 2000;
+
+/** Whether the last output is scanned up front: GAZETTE_SCAN_THREAD=1 or 0 when set (tests run both ways), else by its size. */
+function scanUpFront(files: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  const configured = env.GAZETTE_SCAN_THREAD;
+  if (configured === "1" || configured === "0") return configured === "1";
+  return files >= SCAN_THREAD_MIN_FILES;
 }
 
 /** Below this many pages, starting the write thread (~30 ms) costs more than it saves. */

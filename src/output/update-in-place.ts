@@ -10,26 +10,9 @@
  * its journal beside the output; the next build finishes it (`finishInterruptedUpdates`) before
  * anything else, so an update is never left half done.
  */
-import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isAlive } from "../util/process.js";
-
-/** The output's files (paths relative to it, `/`-separated), or null if it holds anything but folders and regular files. */
-export function listPlainTree(outDir: string): Set<string> | null {
-  const files = new Set<string>();
-  const walk = (dir: string, prefix: string): boolean => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const relative = prefix + entry.name;
-      if (entry.isDirectory()) {
-        if (!walk(path.join(dir, entry.name), `${relative}/`)) return false;
-      } else if (entry.isFile()) files.add(relative);
-      // A symlink (it could lead the update out of the output) or a device, socket, FIFO.
-      else return false;
-    }
-    return true;
-  };
-  return walk(outDir, "") ? files : null;
-}
 
 /** What a commit does, written down before it starts. */
 export interface UpdateJournal {
@@ -94,10 +77,11 @@ function applyJournal({ outDir, staging, deletes, moves }: UpdateJournal): void 
 
 /**
  * Journals left by killed builds of the output `name` in `parent`: finished now, so the output is
- * the new site whole. Journals of running builds are left alone.
+ * the new site whole. Journals of running builds are left alone. Returns how many were finished.
  */
-export function finishInterruptedUpdates(parent: string, name: string, siblings: readonly string[]): void {
+export function finishInterruptedUpdates(parent: string, name: string, siblings: readonly string[]): number {
   const prefix = `.gazette-update-${name}-`;
+  let finished = 0;
   for (const sibling of siblings) {
     if (!sibling.startsWith(prefix)) continue;
     const file = path.join(parent, sibling);
@@ -112,7 +96,9 @@ export function finishInterruptedUpdates(parent: string, name: string, siblings:
     applyJournal(journal);
     rmSync(journal.staging, { recursive: true, force: true });
     unlinkSync(file);
+    finished++;
   }
+  return finished;
 }
 
 /** A journal only ever moves files between this output and its own staging folder. */

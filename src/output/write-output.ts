@@ -7,7 +7,8 @@ import { OutputError, PathEscapeError } from "../errors/site-error.js";
 import { isInside } from "../util/paths.js";
 import { isAlive } from "../util/process.js";
 import { dirMaker } from "./make-dirs.js";
-import { commitUpdate, finishInterruptedUpdates, journalPath, listPlainTree } from "./update-in-place.js";
+import { commitUpdate, finishInterruptedUpdates, journalPath } from "./update-in-place.js";
+import { scanOutput, unchangedInScan, type OutputScan } from "./scan-output.js";
 
 /** Written into every output folder Gazette owns: only such folders are ever replaced. */
 export const OUTPUT_MARKER = ".gazette-output";
@@ -21,6 +22,8 @@ export interface OutputWriter {
    * the last build committed; anything edited, replaced or symlinked since is rendered again.
    */
   reuse?(outputPath: string, writtenBefore: number): Promise<boolean>;
+  /** Whether `reuse` would find the previous output's file at `outputPath` as the last build wrote it (before `writtenBefore`). */
+  unchanged?(outputPath: string, writtenBefore: number): boolean;
   /** Makes the written site the output (disk: atomic swap). */
   commit(): Promise<void>;
   /** Drops everything written (a failed build leaves the previous site untouched). */
@@ -62,6 +65,12 @@ export interface DiskWriterOptions {
    * replace it (see update-in-place.ts), if it holds nothing but folders and regular files.
    */
   update?: boolean;
+  /**
+   * What `outDir` held when the build started (see scan-output.ts): `reuse` and the update trust
+   * it instead of looking at each file. Scanned again if finishing an interrupted build changed
+   * the output since; without it, files are looked at one by one.
+   */
+  scan?: Promise<OutputScan | null>;
 }
 
 /**
@@ -77,9 +86,10 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
   const parent = path.dirname(outDir);
   const name = path.basename(outDir);
   const tempDir = path.join(parent, `.gazette-tmp-${name}-${process.pid}-${Date.now().toString(36)}`);
+  let recovered = false;
   try {
     await mkdir(parent, { recursive: true });
-    await recoverInterruptedSwap(parent, name, outDir);
+    recovered = await recoverInterruptedSwap(parent, name, outDir);
     await mkdir(tempDir);
   } catch (cause) {
     // The new site is prepared beside the output folder: its parent must be writable.
@@ -90,19 +100,29 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
   }
   const ensureDirSync = dirMaker([tempDir]);
   const thread = options.thread ? (await import("./write-thread.js")).startWriteThread() : null;
+  let scan = options.scan ? await options.scan : undefined;
+  // Made before an interrupted build was finished above, a scan no longer says what the output holds.
+  if (recovered && scan !== undefined) scan = scanOutput(outDir);
+  if (scan === undefined && options.update) scan = scanOutput(outDir);
   // In place: the old output's files; `tempDir` then only stages the files that change.
-  const existing = options.update ? listPlainTreeIfOutput(outDir) : null;
+  const existing = options.update && scan?.plain && scan.files.has(OUTPUT_MARKER) ? new Set(scan.files.keys()) : null;
   const written = new Set<string>();
   const kept = new Set<string>();
   /** An update whose commit failed after its journal was written: staging stays for the next build. */
   let stagingKept = false;
   let count = 0;
   let closed = false;
+  const unchanged = (outputPath: string, writtenBefore: number): boolean => {
+    const source = path.join(outDir, outputPath);
+    if (!isInside(outDir, source)) return false;
+    return scan ? unchangedInScan(scan, outputPath, writtenBefore) : unchangedSince(source, writtenBefore);
+  };
 
   return {
     get count() {
       return count;
     },
+    unchanged,
     async write(page) {
       if (closed) throw new Error("Internal: write after commit/abort");
       const target = path.join(tempDir, page.outputPath);
@@ -125,8 +145,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       if (closed) throw new Error("Internal: reuse after commit/abort");
       const target = path.join(tempDir, outputPath);
       const source = path.join(outDir, outputPath);
-      if (!isInside(tempDir, target) || target === tempDir || !isInside(outDir, source)) return false;
-      if (!unchangedSince(source, writtenBefore)) return false;
+      if (!isInside(tempDir, target) || target === tempDir || !unchanged(outputPath, writtenBefore)) return false;
       if (existing) {
         // Updating in place: the file stays where it is.
         kept.add(outputPath);
@@ -261,16 +280,6 @@ async function hasManyEntries(dir: string): Promise<boolean> {
   return count >= BACKGROUND_DELETE_MIN_ENTRIES;
 }
 
-/** The files of an existing Gazette output that can be updated in place; else null (it is replaced). */
-function listPlainTreeIfOutput(outDir: string): Set<string> | null {
-  try {
-    const files = listPlainTree(outDir);
-    return files?.has(OUTPUT_MARKER) ? files : null;
-  } catch {
-    return null; // gone or unreadable: a new output is made
-  }
-}
-
 /**
  * Whether the file at `file` is still the one a build wrote before `time` (ms): a regular file
  * (not a symlink or folder put there since) whose content was last modified before it. File
@@ -340,19 +349,21 @@ async function assertSafeOutDir(outDir: string, protectedDirs: DiskWriterOptions
 
 /**
  * A build killed between the two renames of a swap leaves `.gazette-old-<name>-<pid>` and no
- * output: put the old site back. Temp folders of killed builds are removed.
+ * output: put the old site back. Temp folders of killed builds are removed. True when the output
+ * changed (an update finished, an old site put back).
  */
-async function recoverInterruptedSwap(parent: string, name: string, outDir: string): Promise<void> {
+async function recoverInterruptedSwap(parent: string, name: string, outDir: string): Promise<boolean> {
   let siblings: string[];
   try {
     siblings = await readdir(parent);
   } catch {
-    return;
+    return false;
   }
   const outExists = siblings.includes(name);
+  let changed = false;
   // First, since it needs the staging folder of the killed build.
   try {
-    finishInterruptedUpdates(parent, name, siblings);
+    changed = finishInterruptedUpdates(parent, name, siblings) > 0;
   } catch (cause) {
     throw new OutputError(`a build killed while it updated ${outDir} in place left it half done, and finishing that update failed (${errorCode(cause)}).`, {
       hint: `Delete ${outDir} and the .gazette-update-${name}-* and .gazette-tmp-${name}-* files beside it, then build again.`,
@@ -366,8 +377,9 @@ async function recoverInterruptedSwap(parent: string, name: string, outDir: stri
       const pid = Number(sibling.slice(`.gazette-tmp-${name}-`.length).split("-")[0]);
       if (!isAlive(pid)) await rm(full, { recursive: true, force: true }).catch(() => undefined);
     } else if (sibling.startsWith(`.gazette-old-${name}-`)) {
-      if (!outExists) await rename(full, outDir).catch(() => undefined);
+      if (!outExists) changed = (await rename(full, outDir).then(() => true, () => false)) || changed;
       else await rm(full, { recursive: true, force: true }).catch(() => undefined);
     }
   }
+  return changed;
 }

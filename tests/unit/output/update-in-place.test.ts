@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { commitUpdate, finishInterruptedUpdates, listPlainTree, type UpdateJournal } from "../../../src/output/update-in-place.js";
+import { commitUpdate, finishInterruptedUpdates, type UpdateJournal } from "../../../src/output/update-in-place.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -47,24 +47,6 @@ function deadPid(): number {
   const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
   return Number(child.stdout);
 }
-
-describe("listPlainTree", () => {
-  test("lists every file under the output, folders walked, paths with /", () => {
-    const { outDir } = setup({ "index.html": "a", "de/x/index.html": "b", "de/feed.xml": "c" });
-    expect([...listPlainTree(outDir)!].sort()).toEqual(["de/feed.xml", "de/x/index.html", "index.html"]);
-  });
-
-  test("a symlink anywhere (to a folder or a file) means the output is not updated in place", () => {
-    const { outDir, parent } = setup({ "de/x/index.html": "b" });
-    mkdirSync(path.join(parent, "elsewhere"));
-    symlinkSync(path.join(parent, "elsewhere"), path.join(outDir, "de/y"));
-    expect(listPlainTree(outDir)).toBeNull();
-    rmSync(path.join(outDir, "de/y"));
-    writeFileSync(path.join(parent, "user.txt"), "mine");
-    symlinkSync(path.join(parent, "user.txt"), path.join(outDir, "de/x/feed.xml"));
-    expect(listPlainTree(outDir)).toBeNull();
-  });
-});
 
 describe("commitUpdate", () => {
   test("renames staged files over the old ones, deletes files gone from the site and folders left empty", () => {

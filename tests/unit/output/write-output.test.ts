@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { OUTPUT_MARKER, createDiskWriter } from "../../../src/output/write-output.js";
+import { scanOutput, type OutputScan } from "../../../src/output/scan-output.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
 let root: string | null = null;
@@ -49,5 +51,49 @@ describe("the disk writer's swap", () => {
     await second.commit();
     expect((await readdir(root)).sort()).toEqual(["public"]);
     expect((await readdir(out)).sort()).toEqual([OUTPUT_MARKER, "b"].sort());
+  });
+});
+
+describe("the disk writer with a scan of the output made before it", () => {
+  test("reuses files the scan found unmodified; after finishing an interrupted update it scans again", async () => {
+    root = await makeTempSite({});
+    const out = path.join(root, "public");
+    await mkdir(path.join(out, "de"), { recursive: true });
+    await writeFile(path.join(out, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }));
+    for (const file of ["index.html", "de/a.html", "de/b.html"]) await writeFile(path.join(out, file), file);
+    const scan = scanOutput(out);
+    const committedAt = Date.now() + 1000; // every file above was written before it
+    // A killed build's update, not yet finished: it deletes de/b.html and brings de/c.html.
+    const pid = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const staging = path.join(root, `.gazette-tmp-public-${pid}-x`);
+    await mkdir(path.join(staging, "de"), { recursive: true });
+    await writeFile(path.join(staging, "de/c.html"), "de/c.html");
+    await writeFile(path.join(root, `.gazette-update-public-${pid}.json`), JSON.stringify({ outDir: out, staging, deletes: ["de/b.html"], moves: ["de/c.html"] }));
+
+    const writer = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(root, "project"), others: [] }, update: true, scan: Promise.resolve(scan) });
+    expect(await readdir(path.join(out, "de"))).toEqual(["a.html", "c.html"]);
+    expect(writer.unchanged!("de/b.html", committedAt)).toBe(false); // the scan from before still listed it
+    expect(await writer.reuse!("de/b.html", committedAt)).toBe(false);
+    expect(await writer.reuse!("de/a.html", committedAt)).toBe(true);
+    expect(await writer.reuse!("index.html", committedAt)).toBe(true);
+    await writer.write({ outputPath: "de/b.html", body: "de/b.html, again" });
+    await writer.commit();
+    expect((await readdir(path.join(out, "de"))).sort()).toEqual(["a.html", "b.html"]);
+    expect(await readFile(path.join(out, "de/b.html"), "utf8")).toBe("de/b.html, again");
+  });
+
+  test("a file the scan found modified after the last commit, or did not find, is not reused", async () => {
+    root = await makeTempSite({});
+    const out = path.join(root, "public");
+    await mkdir(out, { recursive: true });
+    await writeFile(path.join(out, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }));
+    await writeFile(path.join(out, "a.html"), "a");
+    const scan: OutputScan = { files: new Map([[OUTPUT_MARKER, 10], ["a.html", 500]]), plain: true };
+    const writer = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(root, "project"), others: [] }, update: true, scan: Promise.resolve(scan) });
+    expect(writer.unchanged!("a.html", 400)).toBe(false); // modified after the commit at 400
+    expect(writer.unchanged!("a.html", 600)).toBe(true);
+    expect(writer.unchanged!("b.html", 600)).toBe(false);
+    expect(writer.unchanged!("../outside.html", 600)).toBe(false);
+    await writer.abort();
   });
 });
