@@ -113,9 +113,10 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
   let count = 0;
   let closed = false;
   const unchanged = (outputPath: string, writtenBefore: number): boolean => {
+    // The scan holds only paths found inside the output: a path leading out is not among them.
+    if (scan) return unchangedInScan(scan, outputPath, writtenBefore);
     const source = path.join(outDir, outputPath);
-    if (!isInside(outDir, source)) return false;
-    return scan ? unchangedInScan(scan, outputPath, writtenBefore) : unchangedSince(source, writtenBefore);
+    return isInside(outDir, source) && unchangedSince(source, writtenBefore);
   };
 
   return {
@@ -143,15 +144,16 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
     },
     async reuse(outputPath, writtenBefore) {
       if (closed) throw new Error("Internal: reuse after commit/abort");
-      const target = path.join(tempDir, outputPath);
-      const source = path.join(outDir, outputPath);
-      if (!isInside(tempDir, target) || target === tempDir || !unchanged(outputPath, writtenBefore)) return false;
+      if (!unchanged(outputPath, writtenBefore)) return false;
       if (existing) {
         // Updating in place: the file stays where it is.
         kept.add(outputPath);
         count++;
         return true;
       }
+      const target = path.join(tempDir, outputPath);
+      const source = path.join(outDir, outputPath);
+      if (!isInside(tempDir, target) || target === tempDir) return false;
       try {
         ensureDirSync(path.dirname(target));
       } catch (cause) {
