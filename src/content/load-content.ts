@@ -83,7 +83,7 @@ export async function listContent(options: LoadContentOptions, sink: DiagnosticS
     if (entry.name.startsWith(".")) continue;
     const absolute = path.join(contentDir, entry.name);
     const file = toProjectPath(options.root, absolute);
-    const kind = await entryKind(entry, absolute, realContentDir, file, sink);
+    const kind = entry.isSymbolicLink() ? await linkKind(absolute, realContentDir, file, sink) : plainKind(entry);
     if (kind === "dir") {
       if (!STORY_KEY.test(entry.name)) {
         sink.error(
@@ -148,24 +148,24 @@ async function listBundle(
   for (const child of sorted(children)) {
     if (child.name.startsWith(".")) continue;
     const absolute = path.join(folder, child.name);
-    const file = toProjectPath(root, absolute);
-    const kind = await entryKind(child, absolute, realContentDir, file, sink);
+    // 20,000 files at 10,000 stories: a plain file costs no await, and its project path is made only for a warning.
+    const kind = child.isSymbolicLink() ? await linkKind(absolute, realContentDir, toProjectPath(root, absolute), sink) : plainKind(child);
     if (kind === "refused") continue;
     if (kind === "file" && child.name.endsWith(".md")) files.push({ absolute, storyKey });
-    else sink.warn("skipped: not a Markdown file (.md).", { file });
+    else sink.warn("skipped: not a Markdown file (.md).", { file: toProjectPath(root, absolute) });
   }
   return files;
 }
 
-/** What an entry is, following a symlink only when it stays inside the content folder. */
-async function entryKind(
-  entry: Dirent,
-  absolute: string,
-  realContentDir: string,
-  file: string,
-  sink: DiagnosticSink,
-): Promise<"dir" | "file" | "other" | "refused"> {
-  if (!entry.isSymbolicLink()) return entry.isDirectory() ? "dir" : entry.isFile() ? "file" : "other";
+type EntryKind = "dir" | "file" | "other" | "refused";
+
+/** What an entry that is not a link is. */
+function plainKind(entry: Dirent): EntryKind {
+  return entry.isDirectory() ? "dir" : entry.isFile() ? "file" : "other";
+}
+
+/** What a link leads to, followed only when it stays inside the content folder. */
+async function linkKind(absolute: string, realContentDir: string, file: string, sink: DiagnosticSink): Promise<EntryKind> {
   let target: string;
   try {
     target = await realpath(absolute);

@@ -18,6 +18,12 @@ export function toProjectPath(root: string, absolute: string): string {
     if (absolute === root) return "";
     const prefix = root === "/" ? root : `${root}/`;
     if (absolute.startsWith(prefix)) return absolute.slice(prefix.length);
+    // Outside the root (a content folder given with --content elsewhere): up to the common folder, then down.
+    const from = root === "/" ? [] : root.slice(1).split("/");
+    const to = absolute === "/" ? [] : absolute.slice(1).split("/");
+    let shared = 0;
+    while (shared < from.length && shared < to.length && from[shared] === to[shared]) shared++;
+    return [...Array<string>(from.length - shared).fill(".."), ...to.slice(shared)].join("/");
   }
   const relative = path.relative(root, absolute);
   return relative.split(path.sep).join("/");
