@@ -104,15 +104,21 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   const config = await loadConfig(options.root, overrides, parsedSources);
   const sink = new DiagnosticSink();
   const contentOptions = { root: options.root, contentDir: path.resolve(options.root, config.paths.content), ...(caches ? { cache: caches.content } : {}) };
-  const [files, entityDefinitions] = await Promise.all([listOrReuse(contentOptions, sink, caches), loadEntities(options.root, config.paths.data, sink, parsedSources)]);
+  // With the persistent cache, the listing (and every file's stat) is not waited for here: the
+  // cache is read meanwhile, and a large content folder is listed on a thread of its own.
+  const scan = persistent ? (await import("./content/scan-content.js")).scanContentSoon(contentOptions) : null;
+  const [files, entityDefinitions] = await Promise.all([scan ? null : listOrReuse(contentOptions, sink, caches), loadEntities(options.root, config.paths.data, sink, parsedSources)]);
   const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
-  const threads = caches ? 1 : loadThreads(files.length);
+  const threads = caches || !files ? 1 : loadThreads(files.length);
 
   let articles: Article[];
   let extra: Pick<LoadedSite, "features" | "bodies" | "saveCache" | "engineKey" | "sources"> = {};
-  if (threads > 1 || persistent) {
+  if (scan || threads > 1) {
     const { loadRecords } = await import("./workers/load-records.js");
-    const loaded = await loadRecords({ root: options.root, overrides, contentDir: contentOptions.contentDir, files, renderBodies: options.renderBodies ?? false }, { threads, normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null });
+    const loaded = await loadRecords(
+      { root: options.root, overrides, contentDir: contentOptions.contentDir, renderBodies: options.renderBodies ?? false },
+      { listing: scan ?? Promise.resolve({ files: files!, stats: [], errors: [], warnings: [] }), normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null },
+    );
     articles = checkAcrossArticles(loaded.articles, sink);
     timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: loaded.detail });
     extra = { features: loaded.features, bodies: loaded.bodies };
@@ -127,7 +133,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     }
     if (loaded.engineKey !== null) extra.engineKey = loaded.engineKey;
   } else {
-    const sources = await readContentFiles(files, contentOptions, sink);
+    const sources = await readContentFiles(files!, contentOptions, sink); // listed above: no scan without the cache
     timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files` });
     started = performance.now();
     articles = normalizeArticles(sources, normalizeContext, sink, caches?.normalized);

@@ -111,8 +111,12 @@ export interface OpenedCache {
   /** Project-relative file -> content hash of its cached record, and the stat key it had. */
   hashes: ReadonlyMap<string, string>;
   stats: ReadonlyMap<string, string>;
-  /** Deserializes the records (the bulk of the cache) and lets the bytes go. */
-  records(): RecordCache;
+  /**
+   * Deserializes the records (the bulk of the cache) and lets the bytes go, a shard at a time
+   * with a turn of the event loop in between: what other threads send meanwhile (the content
+   * listing) is taken in without waiting for the whole cache.
+   */
+  records(): Promise<RecordCache>;
   /** Identity of each shard read (see `shardIdentity`). */
   shards: ReadonlyMap<number, string>;
 }
@@ -145,10 +149,13 @@ export async function openRecordCache(root: string, key: string): Promise<Opened
     hashes,
     stats,
     shards,
-    records() {
+    async records() {
       const records: RecordCache = new Map();
-      // A shard that does not read back is rewritten by the next save, even if its files did not change.
-      for (const { shard, reader } of readers) if (!reader.readInto(records)) shards.delete(shard);
+      for (const { shard, reader } of readers) {
+        // A shard that does not read back is rewritten by the next save, even if its files did not change.
+        if (!reader.readInto(records)) shards.delete(shard);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       return records;
     },
   };

@@ -55,6 +55,8 @@ export async function loadContent(options: LoadContentOptions, sink: DiagnosticS
 /** One Markdown file of a story bundle, found by `listContent`. */
 export interface ContentFile {
   absolute: string;
+  /** Project-relative, `/`-separated: made once, where the file is listed (possibly on another thread). */
+  file: string;
   storyKey: string;
 }
 
@@ -110,11 +112,11 @@ export async function listContent(options: LoadContentOptions, sink: DiagnosticS
 export async function readContentFiles(files: readonly ContentFile[], options: LoadContentOptions, sink: DiagnosticSink): Promise<SourceArticle[]> {
   const cache = options.cache;
   const articles = await mapLimit(files, 64, async (entry) => {
-    if (!cache) return readArticle(entry.absolute, entry.storyKey, options, sink);
+    if (!cache) return readArticle(entry, options, sink);
     let cached = cache.get(entry.absolute);
     if (cached === undefined || cached.source?.storyKey !== entry.storyKey) {
       const own = new DiagnosticSink();
-      cached = { source: await readArticle(entry.absolute, entry.storyKey, { ...options, reuse: undefined }, own), errors: own.errors, warnings: own.warnings };
+      cached = { source: await readArticle(entry, { ...options, reuse: undefined }, own), errors: own.errors, warnings: own.warnings };
       cache.set(entry.absolute, cached);
     }
     for (const error of cached.errors) sink.error(error);
@@ -135,7 +137,7 @@ async function listBundle(
   root: string,
   realContentDir: string,
   sink: DiagnosticSink,
-): Promise<{ absolute: string; storyKey: string }[]> {
+): Promise<ContentFile[]> {
   let children: Dirent[];
   try {
     children = await readdir(folder, { withFileTypes: true });
@@ -144,14 +146,14 @@ async function listBundle(
     sink.error(new ContentError(`the story folder cannot be read (${errorCode(cause)}).`, { location: { file }, cause }));
     return [];
   }
-  const files: { absolute: string; storyKey: string }[] = [];
+  const files: ContentFile[] = [];
   for (const child of sorted(children)) {
     if (child.name.startsWith(".")) continue;
     const absolute = path.join(folder, child.name);
     // 20,000 files at 10,000 stories: a plain file costs no await, and its project path is made only for a warning.
     const kind = child.isSymbolicLink() ? await linkKind(absolute, realContentDir, toProjectPath(root, absolute), sink) : plainKind(child);
     if (kind === "refused") continue;
-    if (kind === "file" && child.name.endsWith(".md")) files.push({ absolute, storyKey });
+    if (kind === "file" && child.name.endsWith(".md")) files.push({ absolute, file: toProjectPath(root, absolute), storyKey });
     else sink.warn("skipped: not a Markdown file (.md).", { file: toProjectPath(root, absolute) });
   }
   return files;
@@ -216,9 +218,8 @@ const readSync: ReadBytes = async (absolute) => {
   }
 };
 
-async function readArticle(absolute: string, storyKey: string, options: LoadContentOptions, sink: DiagnosticSink): Promise<SourceArticle | null> {
-  const { root, reuse } = options;
-  const file = toProjectPath(root, absolute);
+async function readArticle({ absolute, file, storyKey }: ContentFile, options: LoadContentOptions, sink: DiagnosticSink): Promise<SourceArticle | null> {
+  const { reuse } = options;
   let bytes: Buffer;
   let info: BigIntStats;
   try {

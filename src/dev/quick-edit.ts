@@ -1,6 +1,7 @@
 import type { Article, Diagnostic, SourceArticle } from "../types.js";
 import { readContentFiles, type ContentCache } from "../content/load-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
+import { toProjectPath } from "../util/paths.js";
 import { indexKey } from "../i18n/site-index.js";
 import { acrossArticlesKey, reapplyAcrossArticles, type NormalizeContext, type NormalizeOutcome } from "../normalize/index.js";
 import { normalizeArticle } from "../normalize/normalize-article.js";
@@ -43,7 +44,7 @@ export async function readQuickEdits(
   for (const absolute of changes.contentFiles.keys()) {
     const previous = known.get(absolute)!;
     const sink = new DiagnosticSink();
-    const [source] = await readContentFiles([{ absolute, storyKey: previous.storyKey }], { root: context.root, contentDir: context.contentDir, syncReads: true }, sink);
+    const [source] = await readContentFiles([{ absolute, file: toProjectPath(context.root, absolute), storyKey: previous.storyKey }], { root: context.root, contentDir: context.contentDir, syncReads: true }, sink);
     context.contentCache.set(absolute, { source: source ?? null, errors: sink.errors, warnings: sink.warnings });
     if (!source || sink.errors.length > 0) return null;
     const outcome = normalizeArticle(source, context.normalize);

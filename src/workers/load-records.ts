@@ -1,13 +1,11 @@
-import { statSync } from "node:fs";
 import type { Article, EntityDefinition } from "../types.js";
 import type { SiteConfig } from "../config/site-config.js";
-import { statKey, type ContentFile } from "../content/load-content.js";
+import type { ContentScan } from "../content/scan-content.js";
 import type { DiagnosticSink } from "../errors/diagnostics.js";
 import { reviveError } from "../errors/serialize.js";
 import type { NormalizeContext } from "../normalize/index.js";
 import type { RelatedDoc } from "../related/index.js";
 import type { CachedRecord } from "../cache/record-cache.js";
-import { toProjectPath } from "../util/paths.js";
 import { loadShard, type LoadTask } from "./load-shard.js";
 import { loadInParallel, loadThreads } from "./parallel-load.js";
 import { internArticle, StringPool } from "../util/intern-strings.js";
@@ -33,33 +31,48 @@ export interface LoadedRecords {
  *
  * With the cache: files whose stat key (size, times, inode) is as cached are not even read; the
  * others are read, and parsed only if their content hash differs (a `touch` costs a read, not a
- * parse). Records that do not read back after all are loaded again. Errors and warnings go to
- * `sink` as a load without the cache would report them.
+ * parse). Records that do not read back after all are loaded again. Errors and warnings (the
+ * listing's too) go to `sink` as a load without the cache would report them.
  */
 export async function loadRecords(
-  task: LoadTask,
-  options: { threads: number; normalizeContext: NormalizeContext; sink: DiagnosticSink; cache: { config: SiteConfig; entityDefinitions: readonly EntityDefinition[] } | null },
+  task: Omit<LoadTask, "files">,
+  options: {
+    /** The content files and their stat keys (see content/scan-content.ts): awaited while the cache is read. */
+    listing: Promise<ContentScan>;
+    normalizeContext: NormalizeContext;
+    sink: DiagnosticSink;
+    cache: { config: SiteConfig; entityDefinitions: readonly EntityDefinition[] } | null;
+  },
 ): Promise<LoadedRecords> {
-  const { root, files } = task;
+  const { root } = task;
   const { sink, normalizeContext } = options;
   const recordCache = options.cache ? await import("../cache/record-cache.js") : null;
   const key = recordCache && options.cache ? recordCache.engineKey(options.cache.config, options.cache.entityDefinitions) : null;
   const opened = recordCache && key !== null ? await recordCache.openRecordCache(root, key) : null;
-  const unchanged = opened ? unchangedFiles(files, root, opened.stats) : new Set<string>();
-  const toLoad = unchanged.size > 0 ? files.filter((file) => !unchanged.has(toProjectPath(root, file.absolute))) : files;
-  const threads = toLoad.length === 0 ? 1 : Math.min(options.threads, loadThreads(toLoad.length));
   const markdown = recordCache ? "pack" : "drop";
-  const loading = loadInParallel({ ...task, files: toLoad, markdown, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
-  // Deserializing the cached records overlaps the workers' reading and parsing.
+  // The changed files start loading (in workers) as soon as the listing is in, while this thread
+  // deserializes the cached records, which in turn overlaps the listing on its own thread.
+  const started = options.listing.then((scan) => {
+    for (const error of scan.errors) sink.error(error);
+    sink.warnings.push(...scan.warnings);
+    const unchanged = opened ? unchangedFiles(scan, opened.stats) : new Set<string>();
+    const toLoad = unchanged.size > 0 ? scan.files.filter((file) => !unchanged.has(file.file)) : scan.files;
+    const threads = toLoad.length === 0 ? 1 : loadThreads(toLoad.length);
+    const loading = loadInParallel({ ...task, files: toLoad, markdown, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
+    loading.catch(() => undefined); // awaited below, after the cache is read
+    return { files: scan.files, unchanged, threads, loading };
+  });
+  started.catch(() => undefined); // awaited below
   const readStarted = performance.now();
-  const cached = opened?.records() ?? new Map<string, CachedRecord>();
+  const cached = opened ? await opened.records() : new Map<string, CachedRecord>();
   const readMs = performance.now() - readStarted;
+  const { files, unchanged, threads, loading } = await started;
   const shares = await loading;
   for (const file of unchanged) shares[0]!.reused.push([file, opened!.stats.get(file)!]);
   const lost = new Set(shares.flatMap((share) => share.reused.map(([file]) => file)).filter((file) => !cached.has(file)));
-  if (lost.size > 0) shares.push(await loadShard({ ...task, markdown, files: files.filter((file) => lost.has(toProjectPath(root, file.absolute))) }, normalizeContext));
+  if (lost.size > 0) shares.push(await loadShard({ ...task, markdown, files: files.filter((file) => lost.has(file.file)) }, normalizeContext));
 
-  const order = new Map(files.map((file, i) => [toProjectPath(root, file.absolute), i]));
+  const order = new Map(files.map((file, i) => [file.file, i]));
   const articles: Article[] = [];
   const features = new Map<string, RelatedDoc>();
   const bodies = new Map<string, Uint8Array>();
@@ -105,23 +118,13 @@ export async function loadRecords(
   };
 }
 
-/**
- * The listed files whose stat key is the one cached (project-relative). Synchronous: nothing else
- * runs yet, and one statSync costs a fifth of a promise stat (20,000 files: ~0.45 s -> ~0.1 s).
- */
-function unchangedFiles(files: readonly ContentFile[], root: string, cachedStats: ReadonlyMap<string, string>): Set<string> {
+/** The listed files whose stat key (taken by the scan) is the one cached, project-relative. */
+function unchangedFiles(scan: ContentScan, cachedStats: ReadonlyMap<string, string>): Set<string> {
   const unchanged = new Set<string>();
-  for (const file of files) {
-    const relative = toProjectPath(root, file.absolute);
-    const cachedStat = cachedStats.get(relative);
-    if (cachedStat === undefined) continue;
-    try {
-      const info = statSync(file.absolute, { bigint: true, throwIfNoEntry: false });
-      if (info !== undefined && statKey(info) === cachedStat) unchanged.add(relative);
-    } catch {
-      // unreadable now: loading it reports why
-    }
-  }
+  scan.files.forEach((file, i) => {
+    const stat = scan.stats[i];
+    if (stat !== null && stat !== undefined && cachedStats.get(file.file) === stat) unchanged.add(file.file);
+  });
   return unchanged;
 }
 

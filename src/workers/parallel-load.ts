@@ -3,7 +3,6 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { NormalizeContext } from "../normalize/index.js";
-import { toProjectPath } from "../util/paths.js";
 import { loadShard, type LoadTask, type ShardChunk, type ShardResult } from "./load-shard.js";
 
 /** Below this many files a worker's start-up (~50-100 ms) costs more than it saves. */
@@ -40,9 +39,8 @@ export async function loadInParallel(task: LoadTask, threads: number, prepared?:
     for (const share of shares) {
       const known = new Map<string, string>();
       for (const file of share.files) {
-        const relative = toProjectPath(task.root, file.absolute);
-        const hash = task.known.get(relative);
-        if (hash !== undefined) known.set(relative, hash);
+        const hash = task.known.get(file.file);
+        if (hash !== undefined) known.set(file.file, hash);
       }
       share.known = known;
     }

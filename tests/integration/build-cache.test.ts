@@ -230,6 +230,40 @@ describe("the persistent build cache", () => {
     expectSameSite(await cachedBuild(), await coldBuild());
   });
 
+  test("the compiled CLI with the content listed and the output scanned on threads: an edit is seen, the rest reused, the same bytes as without the cache", async () => {
+    const { readTree } = await import("../quality/support/tree.js");
+    const gazette = (...args: string[]) => {
+      const run = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin/gazette.js"), "build", "--verbose", ...args], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, GAZETTE_SCAN_THREAD: "1", SOURCE_DATE_EPOCH: "1755734400" },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      return run.stdout + run.stderr;
+    };
+    const sameAsUncached = async (out: string) => {
+      gazette("--no-cache", "--out", "out-cold");
+      const [warm, cold] = [await readTree(path.join(root, out)), await readTree(path.join(root, "out-cold"))];
+      for (const tree of [warm, cold]) tree.delete(".gazette-output");
+      expect([...warm.keys()].sort()).toEqual([...cold.keys()].sort());
+      for (const [file, bytes] of cold) expect(warm.get(file)!.equals(bytes), file).toBe(true);
+    };
+    gazette("--out", "out-threads");
+    expect(gazette("--out", "out-threads")).toMatch(/12 from the cache/);
+    const article = path.join(root, "articles/trump-putin-telefonat-ohne-fortschritte/de.md");
+    const original = await readFile(article, "utf8");
+    try {
+      await writeFile(article, `${original}\nEin Absatz, erst nach dem Bau geschrieben.\n`);
+      const warm = gazette("--out", "out-threads");
+      expect(warm).toMatch(/11 from the cache/);
+      const pages = [...(await readTree(path.join(root, "out-threads"))).values()].filter((bytes) => bytes.includes("erst nach dem Bau geschrieben"));
+      expect(pages.length).toBeGreaterThan(0);
+      await sameAsUncached("out-threads");
+    } finally {
+      await writeFile(article, original);
+    }
+  });
+
   test("a build whose config, entities, UI strings and articles come from the cache never loads the YAML parser (fresh CLI process)", async () => {
     // Loading `yaml` costs ~40 ms of every build; only a source that is parsed again needs it.
     const yamlLoaded = (...args: string[]): boolean => {

@@ -180,8 +180,8 @@ describe.each([false, true])("readContentFiles, syncReads %s", (syncReads) => {
 
   test("a file gone or not a file is an error naming it; the others are read", async () => {
     const { sink, articles } = await read({ "articles/a/de.md": "---\ntitle: Eins\n---\nText.\n", "articles/c/de.md/x": "" }, [
-      { absolute: "articles/gone/de.md", storyKey: "gone" },
-      { absolute: "articles/c/de.md", storyKey: "c" },
+      { absolute: "articles/gone/de.md", file: "articles/gone/de.md", storyKey: "gone" },
+      { absolute: "articles/c/de.md", file: "articles/c/de.md", storyKey: "c" },
     ]);
     expect(articles.map((article) => article.file)).toEqual(["articles/a/de.md"]);
     expect(sink.errors.map((error) => [error.location?.file, error.message])).toEqual([
