@@ -188,8 +188,23 @@ function hasKnownSubtags(tag: string): boolean {
   return true;
 }
 
+/** Tags seen before: every article asks for its language (and its translations') several times. */
+const canonicalTags = new Map<string, string | null>();
+const MAX_REMEMBERED_TAGS = 1000;
+
 /** `de-de` -> `de-DE`, `ger` -> `de`, `iw` -> `he`; null when Intl rejects it or does not know the language. */
 export function canonicalizeTag(tag: string): string | null {
+  let canonical = canonicalTags.get(tag);
+  if (canonical === undefined) {
+    // Bounded: labels come from files, and a hostile corpus could hold any number of them.
+    if (canonicalTags.size >= MAX_REMEMBERED_TAGS) canonicalTags.clear();
+    canonical = canonicalizeUncached(tag);
+    canonicalTags.set(tag, canonical);
+  }
+  return canonical;
+}
+
+function canonicalizeUncached(tag: string): string | null {
   let canonical: string;
   try {
     canonical = Intl.getCanonicalLocales(tag)[0] ?? "";
