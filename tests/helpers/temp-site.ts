@@ -67,3 +67,13 @@ export async function buildToMemory(root: string, options: { content?: string; b
 export function text(body: string | Uint8Array): string {
   return typeof body === "string" ? body : Buffer.from(body).toString("utf8");
 }
+
+/**
+ * Large outputs are scanned up front, on a thread, while the build plans (output/scan-output.ts);
+ * small ones are looked at file by file as pages are reused. Suites of the page cache run both ways:
+ * `describe.each(OUTPUT_SCAN_MODES)("$mode", ({ scan }) => …)`, with GAZETTE_SCAN_THREAD set to `scan`.
+ */
+export const OUTPUT_SCAN_MODES = [
+  { mode: "each file looked at as it is reused", scan: "0" },
+  { mode: "the output scanned up front, as for large sites", scan: "1" },
+] as const;

@@ -9,19 +9,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite } from "../../src/build.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
-import { REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { OUTPUT_SCAN_MODES, REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
 
 let root: string;
 const abs = (relative: string) => path.join(root, relative);
 const WORDS = "Verhandlungen Regierung Wirtschaft Hafen Berlin Gespräche Haushalt Kommission Wahl Parlament Energie Verkehr Gericht Urteil Bericht".split(" ");
 
-// Large outputs are scanned up front, on a thread, while the build plans (output/scan-output.ts);
-// small ones are looked at file by file as pages are reused. Every case runs both ways.
-describe.each([
-  { mode: "each file looked at as it is reused", scan: "0" },
-  { mode: "the output scanned up front, as for large sites", scan: "1" },
-])("$mode", ({ scan }) => {
+describe.each(OUTPUT_SCAN_MODES)("$mode", ({ scan }) => {
   beforeAll(async () => {
     process.env.GAZETTE_SCAN_THREAD = scan;
     root = await makeTempSite({});
