@@ -1,6 +1,3 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { RenderedPage } from "../types.js";
 import { OutputError } from "../errors/site-error.js";
 import { wellFormed } from "../util/text.js";
@@ -56,8 +53,12 @@ export function createSearchIndexer(): SearchIndexer {
       const index = await ready;
       await Promise.all(pending.splice(0));
       if (problems.length > 0) throw new OutputError(`the search indexer rejected ${problems.length} page(s): ${problems.slice(0, 3).join(" | ")}.`);
-      const files = await writtenIndex(index);
+      // getFiles, not writeFiles: Pagefind answers a writeFiles before its files are all on disk
+      // (read back at once, pagefind-entry.json was sometimes empty).
+      const { errors, files } = await index.getFiles();
+      if (errors.length > 0) throw new OutputError(`the search index could not be written: ${errors.join("; ")}.`);
       return files
+        .map((file) => ({ outputPath: `pagefind/${file.path.replace(/^\/+/, "")}`, body: file.content }))
         .map((file) => (file.outputPath === "pagefind/pagefind-entry.json" ? { ...file, body: sortEntryLanguages(file.body) } : file))
         .sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
     },
@@ -66,37 +67,6 @@ export function createSearchIndexer(): SearchIndexer {
       await (pagefind as typeof import("pagefind") | null)?.close();
     },
   };
-}
-
-type PagefindIndex = NonNullable<Awaited<ReturnType<typeof import("pagefind").createIndex>>["index"]>;
-
-/**
- * The index files, written by Pagefind into a private temporary folder and read back: ~700 KB of
- * them are its scripts and WebAssembly, which `getFiles` would send base64-encoded in one JSON
- * message (~40 ms to decode on the build's thread, against a few ms to read the files).
- */
-async function writtenIndex(index: PagefindIndex): Promise<RenderedPage[]> {
-  let dir: string | null = null;
-  try {
-    dir = await mkdtemp(path.join(tmpdir(), "gazette-search-"));
-    const { errors } = await index.writeFiles({ outputPath: dir });
-    if (errors.length > 0) throw new OutputError(`the search index could not be written: ${errors.join("; ")}.`);
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    const root = dir;
-    return await Promise.all(
-      entries
-        .filter((entry) => entry.isFile())
-        .map(async (entry) => {
-          const file = path.join(entry.parentPath, entry.name);
-          return { outputPath: `pagefind/${path.relative(root, file).split(path.sep).join("/")}`, body: await readFile(file) };
-        }),
-    );
-  } catch (cause) {
-    if (cause instanceof OutputError) throw cause;
-    throw new OutputError(`the search index could not be written to a temporary folder in ${tmpdir()}: ${(cause as Error).message}.`, { hint: "Check that the temporary folder (TMPDIR) is writable and has room.", cause });
-  } finally {
-    if (dir !== null) await rm(dir, { recursive: true, force: true });
-  }
 }
 
 /**

@@ -237,15 +237,6 @@ describe("an output folder that cannot be written", () => {
     expect(await leftovers(project)).toEqual([]);
   });
 
-  test("no usable temporary folder for the search index: a clear error naming it, and the site stays", { timeout: BUILD_TIMEOUT }, async () => {
-    const missing = path.join(path.dirname(project), "no-such-tmp");
-    const run = await runGazette(["build", "--no-cache"], { cwd: project, env: { TMPDIR: missing } });
-    expectCleanFailure(run, new RegExp(`OutputError: the search index could not be written to a temporary folder in ${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ENOENT`));
-    expect(run.stderr).toMatch(/Check that the temporary folder \(TMPDIR\) is writable and has room\./);
-    expect(diffTrees(baseline, await snapshotTree(path.join(project, "public")))).toEqual([]);
-    expect(await leftovers(project)).toEqual([]);
-  });
-
   test("--out inside a read-only folder: a clear error, nothing written", { timeout: BUILD_TIMEOUT }, async () => {
     const locked = path.join(path.dirname(project), "locked");
     await mkdir(locked);
