@@ -56,9 +56,8 @@ const WORKER_FILE = new URL("./scan-worker.js", import.meta.url);
 export function scanOutputInBackground(outDir: string): Promise<OutputScan | null> {
   if (!existsSync(fileURLToPath(WORKER_FILE))) return Promise.resolve(scanOutput(outDir));
   return new Promise((resolve) => {
+    // Not unref'd: while the build awaits the scan, the thread may be all that keeps Node running.
     const worker = new Worker(WORKER_FILE, { workerData: outDir });
-    // A build that fails before it needs the scan does not wait for the thread.
-    worker.unref();
     let settled = false;
     const settle = (scan: OutputScan | null): void => {
       if (settled) return;
