@@ -150,7 +150,7 @@ async function listBundle(
   for (const child of sorted(children)) {
     if (child.name.startsWith(".")) continue;
     const absolute = path.join(folder, child.name);
-    // 20,000 files at 10,000 stories: a plain file costs no await, and its project path is made only for a warning.
+    // 20,000 files at 10,000 stories: a plain file costs no await; only a link is followed (and checked).
     const kind = child.isSymbolicLink() ? await linkKind(absolute, realContentDir, toProjectPath(root, absolute), sink) : plainKind(child);
     if (kind === "refused") continue;
     if (kind === "file" && child.name.endsWith(".md")) files.push({ absolute, file: toProjectPath(root, absolute), storyKey });
