@@ -41,11 +41,14 @@ export function createSearchIndexer(): SearchIndexer {
       // Pagefind's service dies (an uncaught exception, not a rejection) on a lone UTF-16 surrogate;
       // the page is written as UTF-8, where one becomes U+FFFD anyway.
       const content = wellFormed(html);
-      pending.push(
-        index.addHTMLFile({ url, content }).then((response) => {
-          if (response.errors.length > 0) problems.push(`${url}: ${response.errors.join("; ")}`);
-        }),
-      );
+      const added = index.addHTMLFile({ url, content }).then((response) => {
+        if (response.errors.length > 0) problems.push(`${url}: ${response.errors.join("; ")}`);
+      });
+      // A build that fails before `finish` closes Pagefind with requests in flight, which then
+      // reject ("backend closed"): handled here, so that they are not unhandled rejections
+      // (Node would end the process with a stack trace); `finish` still sees any rejection.
+      added.catch(() => undefined);
+      pending.push(added);
       // Bounded: Pagefind answers over a pipe; thousands of unanswered requests only cost memory.
       if (pending.length >= 256) await Promise.all(pending.splice(0));
     },
