@@ -92,6 +92,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
     recovered = await recoverInterruptedSwap(parent, name, outDir);
     await mkdir(tempDir);
   } catch (cause) {
+    if (cause instanceof OutputError) throw cause; // an interrupted update that could not be finished says so itself
     // The new site is prepared beside the output folder: its parent must be writable.
     throw new OutputError(`cannot create a folder in ${parent} (${errorCode(cause)}), where the new site is prepared before it replaces ${name}/.`, {
       hint: errorCode(cause) === "ENOSPC" ? DISK_FULL : "Make that folder writable, or choose another output folder with --out.",
@@ -105,7 +106,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
   if (recovered && scan !== undefined) scan = scanOutput(outDir);
   if (scan === undefined && options.update) scan = scanOutput(outDir);
   // In place: the old output's files; `tempDir` then only stages the files that change.
-  const existing = options.update && scan?.plain && scan.files.has(OUTPUT_MARKER) ? new Set(scan.files.keys()) : null;
+  const existing = options.update && scan?.plain && scan.files.has(OUTPUT_MARKER) ? scan.files : null;
   const written = new Set<string>();
   const kept = new Set<string>();
   /** An update whose commit failed after its journal was written: staging stays for the next build. */
@@ -188,7 +189,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
         throw writeFailed(OUTPUT_MARKER, cause);
       }
       if (existing) {
-        const deletes = [...existing].filter((file) => file !== OUTPUT_MARKER && !written.has(file) && !kept.has(file)).sort();
+        const deletes = [...existing.keys()].filter((file) => file !== OUTPUT_MARKER && !written.has(file) && !kept.has(file)).sort();
         try {
           commitUpdate({ outDir, staging: tempDir, deletes, moves: [...[...written].sort(), OUTPUT_MARKER] });
         } catch (cause) {
@@ -298,8 +299,9 @@ export function unchangedSince(file: string, time: number): boolean {
   }
 }
 
+/** The system's code (`ENOSPC`), else the error's own message. */
 function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException)?.code ?? String(error);
+  return (error as NodeJS.ErrnoException)?.code ?? (error instanceof Error ? error.message : String(error));
 }
 
 function writeFailed(outputPath: string, cause: unknown): OutputError {

@@ -97,3 +97,21 @@ describe("the disk writer with a scan of the output made before it", () => {
     await writer.abort();
   });
 });
+
+describe("the disk writer and a killed build's update it cannot finish", () => {
+  test("says so, and how to recover, rather than that a folder could not be made", async () => {
+    root = await makeTempSite({});
+    const out = path.join(root, "public");
+    await mkdir(out, { recursive: true });
+    await writeFile(path.join(out, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }));
+    await writeFile(path.join(out, "index.html"), "old");
+    const pid = spawnSync(process.execPath, ["-e", ""]).pid!;
+    // A journal that would move files out of the output: refused, nothing touched.
+    await writeFile(path.join(root, `.gazette-update-public-${pid}.json`), JSON.stringify({ outDir: out, staging: "/etc", deletes: [], moves: ["passwd"] }));
+    const failure = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(root, "project"), others: [] } }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/a build killed while it updated .*public in place left it half done, and finishing that update failed/);
+    expect((failure as { hint?: string }).hint).toMatch(/Delete .*public and the \.gazette-update-public-\* and \.gazette-tmp-public-\* files beside it/);
+    expect(await readFile(path.join(out, "index.html"), "utf8")).toBe("old");
+  });
+});
