@@ -164,13 +164,30 @@ function publishedAt(article: Article): number {
   return time;
 }
 
-/** The topics an article links to: its tags, then its prominent entities (not already a tag). */
-export function articleTopics(article: Article): { id: string; name: string }[] {
+/** Topics per article object: the index, route signatures and article pages each ask, for every version in every language. */
+const topicsOf = new WeakMap<Article, readonly ArticleTopic[]>();
+
+export interface ArticleTopic {
+  id: string;
+  name: string;
+}
+
+/** The topics an article links to: its tags, then its prominent entities (not already a tag). Shared: do not change the result. */
+export function articleTopics(article: Article): readonly ArticleTopic[] {
+  let topics = topicsOf.get(article);
+  if (topics === undefined) {
+    topics = findTopics(article);
+    topicsOf.set(article, topics);
+  }
+  return topics;
+}
+
+function findTopics(article: Article): ArticleTopic[] {
   const topics = article.tags.map((tag) => ({ id: tag.id, name: tag.name }));
   const seen = new Set(topics.map((topic) => topic.id));
   const titleFolded = foldText(article.title);
   const prominent = article.entities.filter(
-    (entity) => entity.kind !== "topic" && !seen.has(entity.id) && (entity.count >= 2 || titleFolded.includes(foldText(entity.name))),
+    (entity) => entity.kind !== "topic" && !seen.has(entity.id) && (entity.count >= 2 || titleFolded.includes(foldName(entity.name))),
   );
   for (const entity of prominent.slice(0, MAX_ENTITY_TOPICS)) {
     topics.push({ id: entity.id, name: entity.name });
@@ -187,43 +204,58 @@ export function articleTopics(article: Article): { id: string; name: string }[] 
 function buildGroups(entries: readonly ListingEntry[], lang: string): Record<GroupKind, Group[]> {
   const bySlug: Record<GroupKind, Map<string, Group>> = { topic: new Map(), author: new Map(), source: new Map() };
   const byId: Record<GroupKind, Map<string, Group>> = { topic: new Map(), author: new Map(), source: new Map() };
-  const add = (kind: GroupKind, id: string, name: string, entry: ListingEntry, create: boolean) => {
-    let group = byId[kind].get(id);
+  const create = (kind: GroupKind, id: string, name: string) => {
+    if (byId[kind].has(id)) return;
+    const slug = slugify(name, lang, 80, slugify(id, lang));
+    let group = bySlug[kind].get(slug);
     if (!group) {
-      if (!create) return;
-      const slug = slugify(name, lang, 80, slugify(id, lang));
-      group = bySlug[kind].get(slug);
-      if (!group) {
-        group = { kind, id, ids: [id], name, slug, entries: [] };
-        bySlug[kind].set(slug, group);
-      } else {
-        group.ids.push(id);
-      }
-      byId[kind].set(id, group);
+      group = { kind, id, ids: [id], name, slug, entries: [] };
+      bySlug[kind].set(slug, group);
+    } else {
+      group.ids.push(id);
     }
-    if (group.entries[group.entries.length - 1] !== entry) group.entries.push(entry);
+    byId[kind].set(id, group);
   };
-  const labels = (entry: ListingEntry) => ({
+  const labels = entries.map((entry) => ({
     topic: articleTopics(entry.article),
-    author: entry.article.authors.map((name) => ({ id: foldText(name), name })),
-    source: entry.article.source ? [{ id: foldText(entry.article.source.name), name: entry.article.source.name }] : [],
-  });
-  // Native entries first so that names and slugs come from the page's language.
+    author: entry.article.authors.map((name) => ({ id: foldName(name), name })),
+    source: entry.article.source ? [{ id: foldName(entry.article.source.name), name: entry.article.source.name }] : [],
+  }));
+  // Groups are made by native entries first, so that names and slugs come from the page's language.
+  // Names of people and outlets do not change with the language, so fallbacks make those groups too.
   for (const pass of [false, true]) {
-    for (const entry of entries) {
-      if (entry.fallback !== pass) continue;
-      const byKind = labels(entry);
+    entries.forEach((entry, i) => {
+      if (entry.fallback !== pass) return;
       for (const kind of ["topic", "author", "source"] as const) {
-        // Names of people and outlets do not change with the language, so those groups accept fallbacks too.
-        for (const label of byKind[kind]) add(kind, label.id, label.name, entry, !pass || kind !== "topic");
+        if (!pass || kind !== "topic") for (const label of labels[i]![kind]) create(kind, label.id, label.name);
+      }
+    });
+  }
+  // Then every entry joins its groups in listing order, so each group's entries are newest first without sorting.
+  entries.forEach((entry, i) => {
+    for (const kind of ["topic", "author", "source"] as const) {
+      for (const label of labels[i]![kind]) {
+        const group = byId[kind].get(label.id);
+        if (group && group.entries[group.entries.length - 1] !== entry) group.entries.push(entry);
       }
     }
-  }
+  });
   const finish = (map: Map<string, Group>) => {
     const collator = new Intl.Collator(lang);
-    const list = [...map.values()];
-    for (const group of list) group.entries.sort((a, b) => compareNewest(a.article, b.article));
-    return list.sort((a, b) => collator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1));
+    return [...map.values()].sort((a, b) => collator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1));
   };
   return { topic: finish(bySlug.topic), author: finish(bySlug.author), source: finish(bySlug.source) };
+}
+
+/** `foldText` of author, source and entity names, remembered: the same few thousand names come up for every article. */
+const foldedNames = new Map<string, string>();
+
+export function foldName(name: string): string {
+  let folded = foldedNames.get(name);
+  if (folded === undefined) {
+    if (foldedNames.size >= 10_000) foldedNames.clear();
+    folded = foldText(name);
+    foldedNames.set(name, folded);
+  }
+  return folded;
 }

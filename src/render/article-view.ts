@@ -1,7 +1,6 @@
 import type { Article } from "../types.js";
 import { languageName } from "../i18n/format.js";
-import { articleTopics } from "../i18n/site-index.js";
-import { foldText } from "../util/text.js";
+import { articleTopics, foldName } from "../i18n/site-index.js";
 import { newsArticleJsonLd, serializeJsonLd } from "./json-ld.js";
 import { renderArticleBody } from "./article-body.js";
 import {
@@ -31,7 +30,7 @@ export function articlePage(article: Article, context: RenderContext, bodyHtml?:
 
   const group = (kind: "topic" | "author" | "source", id: string) => context.groupsById.get(groupKey(article.lang, kind, id));
   const authorPages = article.authors.map((name) => {
-    const page = group("author", foldText(name));
+    const page = group("author", foldName(name));
     return { name, url: page ? urls.group(article.lang, "author", page.slug) : urls.groupIndex(article.lang, "author") };
   });
   const authors: LinkView[] = authorPages.map((author) => ({ text: author.name, href: urls.href(author.url) }));

@@ -1,9 +1,8 @@
 import type { Article, Route } from "../types.js";
 import type { PlannedSite } from "../build.js";
-import { articleTopics } from "../i18n/site-index.js";
+import { articleTopics, foldName } from "../i18n/site-index.js";
 import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
 import { groupKey } from "./view-context.js";
-import { foldText } from "../util/text.js";
 import { hashText } from "../util/hash.js";
 
 /**
@@ -44,9 +43,9 @@ export class RouteSignatures {
     let keys = this.groupKeys.get(article);
     if (keys === undefined) {
       keys = [
-        ...article.authors.map((name): [GroupKind, string] => ["author", foldText(name)]),
+        ...article.authors.map((name): [GroupKind, string] => ["author", foldName(name)]),
         ...articleTopics(article).map((topic): [GroupKind, string] => ["topic", topic.id]),
-        ...(article.source ? [["source", foldText(article.source.name)] as [GroupKind, string]] : []),
+        ...(article.source ? [["source", foldName(article.source.name)] as [GroupKind, string]] : []),
       ];
       this.groupKeys.set(article, keys);
     }
