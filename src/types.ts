@@ -134,7 +134,10 @@ export interface Article {
    * `packedBody`. Read it with `markdownOf`.
    */
   readonly body?: string;
-  /** The body as deflated UTF-8, instead of `body` (see util/article-markdown.ts). */
+  /**
+   * The body as deflated UTF-8, instead of `body` (see util/article-markdown.ts). Read from the
+   * cache, it views a buffer shared with its shard's other articles: never transfer it.
+   */
   readonly packedBody?: Uint8Array;
   readonly bodyLine: number;
   readonly passages: readonly ForeignPassage[];

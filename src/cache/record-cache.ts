@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
+import { crc32 } from "node:zlib";
 import type { Article, Diagnostic, EntityDefinition } from "../types.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
@@ -20,7 +21,7 @@ import { isAlive } from "../util/process.js";
  * can make a build faster, never different.
  */
 export const CACHE_DIR = ".gazette-cache";
-const FORMAT = "gazette-records-2";
+const FORMAT = "gazette-records-3";
 
 export interface CachedRecord {
   /** Content hash of the file the record was made from, and its stat key then (see `statKey`). */
@@ -168,19 +169,27 @@ interface ShardReader {
   readInto(records: RecordCache): boolean;
 }
 
-/** Framing: a header (format, key, files, hashes), then one length-prefixed serialized record after another. */
+/**
+ * Framing: three length-prefixed frames. A header (format, key, files, hashes, stats, a CRC-32 of
+ * the other two frames; v8-serialized);
+ * the records as JSON text, with each article's `packedBody` left out and its length listed; then
+ * those bodies, concatenated. JSON because V8 parses it faster than it deserializes the same
+ * records, and records are plain data (strings, numbers, booleans, null, arrays, plain objects)
+ * apart from the bodies' bytes. The JSON is kept ASCII (other characters as \u escapes): decoding
+ * UTF-8 took longer than parsing. 20,000 records at 10,000 stories: v8 ~1.1 s, UTF-8 JSON ~0.65 s,
+ * ASCII JSON ~0.37 s.
+ */
 function openShard(bytes: Buffer, key: string): ShardReader | null {
   let offset = 0;
-  const next = (): unknown => {
+  const frame = (): Buffer => {
     const length = bytes.readUInt32LE(offset);
     if (offset + 4 + length > bytes.length) throw new Error("truncated");
-    const value: unknown = deserialize(bytes.subarray(offset + 4, offset + 4 + length));
     offset += 4 + length;
-    return value;
+    return bytes.subarray(offset - length, offset);
   };
-  let header: { format?: unknown; key?: unknown; files?: unknown; hashes?: unknown; stats?: unknown };
+  let header: { format?: unknown; key?: unknown; files?: unknown; hashes?: unknown; stats?: unknown; checksum?: unknown };
   try {
-    header = next() as typeof header;
+    header = deserialize(frame()) as typeof header;
   } catch {
     return null;
   }
@@ -192,12 +201,28 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
     readInto(records) {
       const own: [string, CachedRecord][] = [];
       try {
-        for (const [file, hash] of entries) {
-          const record = next() as CachedRecord;
-          if (record?.hash !== hash) throw new Error("inconsistent");
+        const text = frame();
+        const packed = frame();
+        // A changed byte inside a string would still parse: the checksum says the frames are as written.
+        if (offset !== bytes.length || header.checksum !== crc32(packed, crc32(text))) throw new Error("corrupt");
+        const { records: list, bodyLengths } = JSON.parse(text.toString("latin1")) as { records: CachedRecord[]; bodyLengths: number[] };
+        // One copy of the shard's bodies, which each record's packedBody views: the file's bytes can go,
+        // and 300 small buffers per shard cost more to make than this one.
+        const bodies = new Uint8Array(packed);
+        if (list.length !== entries.length || bodyLengths.length !== entries.length) throw new Error("inconsistent");
+        let bodyOffset = 0;
+        entries.forEach(([file, hash], i) => {
+          const record = list[i]!;
+          if (record?.hash !== hash || typeof record.article !== "object" || record.article === null) throw new Error("inconsistent");
+          const length = bodyLengths[i]!;
+          if (length >= 0) {
+            if (bodyOffset + length > bodies.length) throw new Error("truncated");
+            (record.article as { packedBody?: Uint8Array }).packedBody = bodies.subarray(bodyOffset, bodyOffset + length);
+            bodyOffset += length;
+          }
           own.push([file, record]);
-        }
-        if (offset !== bytes.length) throw new Error("trailing bytes");
+        });
+        if (bodyOffset !== bodies.length) throw new Error("trailing bytes");
       } catch {
         return false; // corrupt: as if it were not there (its files are parsed again)
       }
@@ -210,8 +235,8 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
 
 /**
  * Writes `records` as the cache for `key`: each shard whose content changed since `previous` was
- * read, atomically (a temporary file renamed over the old one), record by record so that no
- * second copy of the records is held in memory. Errors are returned, not thrown: a cache that
+ * read, atomically (a temporary file renamed over the old one), a shard at a time so that no
+ * second copy of all records is held in memory. Errors are returned, not thrown: a cache that
  * cannot be written only makes the next build slower.
  */
 export async function writeRecordCache(root: string, key: string, records: ReadonlyMap<string, CachedRecord>, previous: OpenedCache | null): Promise<Error | null> {
@@ -231,32 +256,34 @@ export async function writeRecordCache(root: string, key: string, records: Reado
   }
 }
 
+const NOT_ASCII = /[\u007f-\uffff]/g;
+
+function escapeUnicode(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
 async function writeShard(target: string, key: string, entries: readonly [string, CachedRecord][]): Promise<void> {
   const temporary = `${target}.${process.pid}.tmp`;
+  const bodies: Uint8Array[] = [];
+  const bodyLengths: number[] = [];
+  const records = entries.map(([, record]) => {
+    const { packedBody, ...article } = record.article;
+    bodyLengths.push(packedBody === undefined ? -1 : packedBody.length);
+    if (packedBody !== undefined) bodies.push(packedBody);
+    return { ...record, article };
+  });
+  const text = Buffer.from(JSON.stringify({ records, bodyLengths }).replace(NOT_ASCII, escapeUnicode), "latin1");
+  const body = Buffer.concat(bodies);
+  const checksum = crc32(body, crc32(text));
+  const header = serialize({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat), checksum });
+  const frames: Uint8Array[] = [];
+  for (const frame of [header, text, body]) {
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(frame.length);
+    frames.push(length, frame);
+  }
   try {
-    const handle = await open(temporary, "w");
-    try {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const flush = async (): Promise<void> => {
-        await handle.write(Buffer.concat(chunks));
-        chunks.length = 0;
-        size = 0;
-      };
-      const push = async (value: unknown): Promise<void> => {
-        const body = serialize(value);
-        const length = Buffer.alloc(4);
-        length.writeUInt32LE(body.length);
-        chunks.push(length, body);
-        size += 4 + body.length;
-        if (size >= 4 << 20) await flush();
-      };
-      await push({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat) });
-      for (const [, record] of entries) await push(record);
-      await flush();
-    } finally {
-      await handle.close();
-    }
+    await writeFile(temporary, frames);
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);

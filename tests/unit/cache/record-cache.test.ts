@@ -1,0 +1,88 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CACHE_DIR, openRecordCache, writeRecordCache, type CachedRecord, type RecordCache } from "../../../src/cache/record-cache.js";
+import { extractRelatedFeatures } from "../../../src/related/extract-features.js";
+import { markdownOf, withPackedMarkdown } from "../../../src/util/article-markdown.js";
+import { article, loadFiles, makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
+
+const KEY = "test-engine";
+let root: string | null = null;
+
+afterEach(async () => {
+  if (root) await removeTempSite(root);
+  root = null;
+});
+
+/** Text a JSON or ASCII round trip could get wrong: typographic quotes, emoji, lone surrogates, DEL, line separators. */
+const AWKWARD = "„Zitat“ – naïve café 😀 \ud800 lone \udfff \u007f \u2028 \u2029 \\ \" \u0000 end";
+
+/** Records as a build makes them: real normalized articles, some with their Markdown deflated, one with an awkward title and diagnostics. */
+async function sampleRecords(): Promise<RecordCache> {
+  const site = await loadFiles({
+    "articles/a/de.md": article({ title: "Gespräche in Berlin", lang: "de", date: "2025-03-02", tags: "[Berlin, Börse]" }),
+    "articles/b/de.md": article({ title: "Wahl in Köln", lang: "de", date: "2025-03-03" }, "Die Wahl in Köln ging knapp aus, die Auszählung dauerte bis in die Nacht."),
+    "articles/c/de.md": article({ title: "Klima in Kiel", lang: "de", date: "2025-03-04", author: "Çelik Demir" }),
+  });
+  expect(site.errors).toEqual([]);
+  expect(site.articles).toHaveLength(3);
+  const records: RecordCache = new Map();
+  site.articles.forEach((loaded, i) => {
+    let record: CachedRecord["article"] = i === 0 ? withPackedMarkdown(loaded) : loaded;
+    if (i === 2) {
+      record = {
+        ...withPackedMarkdown(loaded),
+        title: AWKWARD,
+        diagnostics: [{ severity: "warning", message: AWKWARD, location: { file: loaded.file, line: 3, column: 1 }, hint: "Fix it." }],
+      };
+    }
+    records.set(loaded.file, { hash: `hash-${i}`, stat: `stat-${i}`, article: record, features: extractRelatedFeatures(loaded), readWarnings: i === 1 ? [{ severity: "warning", message: "read", location: { file: loaded.file } }] : [] });
+  });
+  return records;
+}
+
+describe("the record cache", () => {
+  it("reads back exactly the records it wrote, awkward text and deflated bodies included", async () => {
+    root = await makeTempSite({});
+    const records = await sampleRecords();
+    expect(await writeRecordCache(root, KEY, records, null)).toBeNull();
+    const opened = await openRecordCache(root, KEY);
+    expect(opened).not.toBeNull();
+    const back = await opened!.records();
+    expect([...back.keys()].sort()).toEqual([...records.keys()].sort());
+    for (const [file, record] of records) {
+      const read = back.get(file)!;
+      expect(read).toEqual(record);
+      expect(Object.keys(read.article)).toEqual(Object.keys(record.article)); // same shape, packedBody last
+      expect(markdownOf(read.article)).toBe(markdownOf(record.article));
+    }
+    expect(back.get([...records.keys()][2]!)!.article.title).toBe(AWKWARD);
+    expect(opened!.hashes.get([...records.keys()][0]!)).toBe("hash-0");
+    // Another engine's cache is not this one.
+    expect(await openRecordCache(root, "another-engine")).toBeNull();
+  });
+
+  it("ignores a shard whose records do not read back, and keeps the others", async () => {
+    root = await makeTempSite({});
+    const records = await sampleRecords();
+    await writeRecordCache(root, KEY, records, null);
+    const dir = path.join(root, CACHE_DIR, "records-v1");
+    const shards = (await readdir(dir)).filter((name) => name.endsWith(".bin"));
+    expect(shards.length).toBeGreaterThan(1);
+    // Change one byte in the middle of the JSON of the largest shard (its header still reads; the JSON may too).
+    const sizes = await Promise.all(shards.map(async (name) => (await readFile(path.join(dir, name))).length));
+    const broken = path.join(dir, shards[sizes.indexOf(Math.max(...sizes))]!);
+    const bytes = await readFile(broken);
+    const headerLength = bytes.readUInt32LE(0);
+    const jsonStart = 4 + headerLength + 4;
+    const middle = jsonStart + Math.floor(bytes.readUInt32LE(4 + headerLength) / 2);
+    bytes[middle] = bytes[middle] === 0x41 ? 0x42 : 0x41;
+    await writeFile(broken, bytes);
+    const opened = await openRecordCache(root, KEY);
+    const back = await opened!.records();
+    expect(back.size).toBeGreaterThan(0);
+    expect(back.size).toBeLessThan(records.size);
+    for (const [file, record] of back) expect(record).toEqual(records.get(file));
+    expect(opened!.shards.size).toBe(shards.length - 1); // rewritten by the next save
+  });
+});
