@@ -12,6 +12,7 @@ import type { RenderContext } from "./render/view-context.js";
 import type { SitemapEntry } from "./render/sitemaps.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import type { PageState, PreviousPages } from "./cache/page-cache.js";
+import type { StoredRelatedLists } from "./cache/related-cache.js";
 import type { ParsedSources } from "./cache/parsed-sources.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
@@ -68,6 +69,8 @@ export interface LoadedSite {
   timings: StageTiming[];
   /** Related-articles features by article id, when loading made them already (build workers). */
   features?: ReadonlyMap<string, RelatedDoc>;
+  /** With the persistent cache: a digest of each article's features, by id (see cache/related-cache.ts). */
+  featureKeys?: ReadonlyMap<string, string>;
   /** With `renderBodies`: the body HTML (UTF-8) of the files parsed in this load, by file (see render/article-body.ts). */
   bodies?: Map<string, Uint8Array>;
   /** What the articles were normalized with: `gazette dev` renormalizes single files with it. */
@@ -112,7 +115,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   const threads = caches || !files ? 1 : loadThreads(files.length);
 
   let articles: Article[];
-  let extra: Pick<LoadedSite, "features" | "bodies" | "saveCache" | "engineKey" | "sources"> = {};
+  let extra: Pick<LoadedSite, "features" | "featureKeys" | "bodies" | "saveCache" | "engineKey" | "sources"> = {};
   if (scan || threads > 1) {
     const { loadRecords } = await import("./workers/load-records.js");
     const loaded = await loadRecords(
@@ -121,7 +124,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     );
     articles = checkAcrossArticles(loaded.articles, sink);
     timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: loaded.detail });
-    extra = { features: loaded.features, bodies: loaded.bodies };
+    extra = { features: loaded.features, bodies: loaded.bodies, ...(persistent ? { featureKeys: loaded.featureKeys } : {}) };
     if (parsedSources) {
       const { saveRecords } = loaded;
       extra.sources = parsedSources;
@@ -202,6 +205,8 @@ export interface PlannedSite {
   assets: ReadonlyMap<string, ThemeAsset>;
   /** Warnings of the index (skipped drafts, future articles). */
   warnings: Diagnostic[];
+  /** With `relatedCache`: lists computed now, to be saved with the cache (absent when reused). */
+  freshRelated?: { key: string; lists: RelatedMap };
 }
 
 /** The compiled theme: templates, UI strings, assets; loaded once per config (and per template change in dev). */
@@ -264,6 +269,8 @@ export async function planSite(
      * articles are empty, entries of articles gone are dropped); the session settles them later.
      */
     relatedFrom?: RelatedMap;
+    /** With the persistent cache: the last build's lists, reused when made from the same input (see cache/related-cache.ts). */
+    relatedCache?: { engineKey: string; featureKeys: ReadonlyMap<string, string>; stored: Promise<StoredRelatedLists> };
   },
 ): Promise<PlannedSite> {
   const [{ buildSiteIndex }, { computeRelated, extractRelatedFeatures }, { indexGroups, indexGroupSlugs }, { planRoutes }] = await Promise.all([
@@ -284,6 +291,17 @@ export async function planSite(
     timings.push({ stage: "related", ms: performance.now() - started, detail: "deferred" });
     return finishPlan(index, related, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
   }
+  let freshKey: string | null = null;
+  if (options.relatedCache) {
+    const { relatedInputKey } = await import("./cache/related-cache.js");
+    const key = relatedInputKey(options.relatedCache.engineKey, index.articles.values(), options.relatedCache.featureKeys);
+    const stored = key === null ? null : (await options.relatedCache.stored).lists(key);
+    if (stored) {
+      timings.push({ stage: "related", ms: performance.now() - started, detail: `${stored.size} lists, from the cache` });
+      return finishPlan(index, stored, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
+    }
+    freshKey = key;
+  }
   // Pages show no reasons (`gazette related` does): explaining would double the time and memory.
   const features = [...index.articles.values()].map((article) => {
     let doc = options.featureCache?.get(article) ?? options.featuresById?.get(article.id);
@@ -295,7 +313,8 @@ export async function planSite(
   });
   const related: RelatedMap = computeRelated(features, { ...config.related, explain: false });
   timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
-  return finishPlan(index, related, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
+  const plan = finishPlan(index, related, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
+  return freshKey !== null ? { ...plan, freshRelated: { key: freshKey, lists: related } } : plan;
 }
 
 /** Routes (checked for collisions) and the render context, once index and related lists are made. */
@@ -374,6 +393,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   }
   const date = buildDate();
 
+  // With the persistent cache, the last related lists are read while the theme loads.
+  const relatedCache =
+    site.engineKey && site.featureKeys ? { engineKey: site.engineKey, featureKeys: site.featureKeys, stored: (await import("./cache/related-cache.js")).readRelatedLists(config.root) } : null;
   let started = performance.now();
   const theme = await prepareTheme(config, site.sources);
   timings.push({ stage: "theme", ms: performance.now() - started, detail: `${theme.assets.length} assets` });
@@ -386,7 +408,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Which of the last build's files are still as it wrote them: a large output is scanned on
   // another thread while this one plans the site (small ones are looked at file by file).
   const scan = previous && scanUpFront(previous.signatures.size) ? (await import("./output/scan-output.js")).scanOutputInBackground(outDir) : null;
-  const plan = await planSite(site.articles, config, theme, { drafts: options.drafts ?? false, buildDate: date, timings, ...(site.features ? { featuresById: site.features } : {}) });
+  const plan = await planSite(site.articles, config, theme, {
+    drafts: options.drafts ?? false,
+    buildDate: date,
+    timings,
+    ...(site.features ? { featuresById: site.features } : {}),
+    ...(relatedCache ? { relatedCache } : {}),
+  });
   const warnings = [...site.warnings, ...plan.warnings];
   const { routes, context } = plan;
   const { urls } = context;
@@ -499,8 +527,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     if (site.saveCache || pages) {
       started = performance.now();
       const saved = (await site.saveCache?.()) ?? { wrote: false, error: null };
-      const failed = saved.error ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
-      timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : saved.wrote || pages ? "written" : "unchanged" });
+      const relatedFailed = plan.freshRelated ? await (await import("./cache/related-cache.js")).writeRelatedLists(config.root, plan.freshRelated.key, plan.freshRelated.lists) : null;
+      const failed = saved.error ?? relatedFailed ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
+      timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : saved.wrote || pages || plan.freshRelated ? "written" : "unchanged" });
     }
   } catch (error) {
     await writer.abort();

@@ -4,11 +4,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
-import { crc32 } from "node:zlib";
 import type { Article, Diagnostic, EntityDefinition } from "../types.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
 import { isAlive } from "../util/process.js";
+import { hashText } from "../util/hash.js";
+import { checksum, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.js";
 
 /**
  * The persistent build cache (`.gazette-cache/`, git-ignored): what reading, normalizing and
@@ -30,8 +31,15 @@ export interface CachedRecord {
   /** The record as normalization made it (before the checks across articles). */
   article: Article;
   features: RelatedDoc;
+  /** A digest of `features` (see related-cache.ts): the related lists are reused while no article's changes. */
+  featuresKey: string;
   /** Warnings of reading the file (the others are in `article.diagnostics`). */
   readWarnings: Diagnostic[];
+}
+
+/** A digest of an article's related-articles features: equal digests, equal features (the key order of a RelatedDoc is fixed). */
+export function featuresKey(features: RelatedDoc): string {
+  return hashText(JSON.stringify(features), 24);
 }
 
 /** Project-relative file -> record. */
@@ -173,11 +181,8 @@ interface ShardReader {
  * Framing: three length-prefixed frames. A header (format, key, files, hashes, stats, a CRC-32 of
  * the other two frames; v8-serialized);
  * the records as JSON text, with each article's `packedBody` left out and its length listed; then
- * those bodies, concatenated. JSON because V8 parses it faster than it deserializes the same
- * records, and records are plain data (strings, numbers, booleans, null, arrays, plain objects)
- * apart from the bodies' bytes. The JSON is kept ASCII (other characters as \u escapes): decoding
- * UTF-8 took longer than parsing. 20,000 records at 10,000 stories: v8 ~1.1 s, UTF-8 JSON ~0.65 s,
- * ASCII JSON ~0.37 s.
+ * those bodies, concatenated. JSON (see util/ascii-json.ts) because records are plain data apart
+ * from the bodies' bytes, and V8 parses it much faster than it deserializes them.
  */
 function openShard(bytes: Buffer, key: string): ShardReader | null {
   let offset = 0;
@@ -204,8 +209,8 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
         const text = frame();
         const packed = frame();
         // A changed byte inside a string would still parse: the checksum says the frames are as written.
-        if (offset !== bytes.length || header.checksum !== crc32(packed, crc32(text))) throw new Error("corrupt");
-        const { records: list, bodyLengths } = JSON.parse(text.toString("latin1")) as { records: CachedRecord[]; bodyLengths: number[] };
+        if (offset !== bytes.length || header.checksum !== checksum(text, packed)) throw new Error("corrupt");
+        const { records: list, bodyLengths } = decodeAsciiJson(text) as { records: CachedRecord[]; bodyLengths: number[] };
         // One copy of the shard's bodies, which each record's packedBody views: the file's bytes can go,
         // and 300 small buffers per shard cost more to make than this one.
         const bodies = new Uint8Array(packed);
@@ -213,7 +218,7 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
         let bodyOffset = 0;
         entries.forEach(([file, hash], i) => {
           const record = list[i]!;
-          if (record?.hash !== hash || typeof record.article !== "object" || record.article === null) throw new Error("inconsistent");
+          if (record?.hash !== hash || typeof record.article !== "object" || record.article === null || typeof record.featuresKey !== "string") throw new Error("inconsistent");
           const length = bodyLengths[i]!;
           if (length >= 0) {
             if (bodyOffset + length > bodies.length) throw new Error("truncated");
@@ -256,12 +261,6 @@ export async function writeRecordCache(root: string, key: string, records: Reado
   }
 }
 
-const NOT_ASCII = /[\u007f-\uffff]/g;
-
-function escapeUnicode(char: string): string {
-  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
-}
-
 async function writeShard(target: string, key: string, entries: readonly [string, CachedRecord][]): Promise<void> {
   const temporary = `${target}.${process.pid}.tmp`;
   const bodies: Uint8Array[] = [];
@@ -272,10 +271,9 @@ async function writeShard(target: string, key: string, entries: readonly [string
     if (packedBody !== undefined) bodies.push(packedBody);
     return { ...record, article };
   });
-  const text = Buffer.from(JSON.stringify({ records, bodyLengths }).replace(NOT_ASCII, escapeUnicode), "latin1");
+  const text = encodeAsciiJson({ records, bodyLengths });
   const body = Buffer.concat(bodies);
-  const checksum = crc32(body, crc32(text));
-  const header = serialize({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat), checksum });
+  const header = serialize({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat), checksum: checksum(text, body) });
   const frames: Uint8Array[] = [];
   for (const frame of [header, text, body]) {
     const length = Buffer.alloc(4);

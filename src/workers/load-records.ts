@@ -15,6 +15,8 @@ export interface LoadedRecords {
   articles: Article[];
   /** Related-articles features by article id. */
   features: Map<string, RelatedDoc>;
+  /** With the cache: a digest of each article's features, by article id (see cache/related-cache.ts). */
+  featureKeys: Map<string, string>;
   /** With `renderBodies`: the body HTML of each file parsed now (not of cached records), by file. */
   bodies: Map<string, Uint8Array>;
   /** "20025 files, 2 threads, 20000 from the cache (1900 ms to read it)" */
@@ -75,6 +77,7 @@ export async function loadRecords(
   const order = new Map(files.map((file, i) => [file.file, i]));
   const articles: Article[] = [];
   const features = new Map<string, RelatedDoc>();
+  const featureKeys = new Map<string, string>();
   const bodies = new Map<string, Uint8Array>();
   const records = new Map<string, CachedRecord>();
   let parsed = 0;
@@ -88,7 +91,11 @@ export async function loadRecords(
       articles.push(article);
       features.set(article.id, share.features[i]!);
       if (share.bodies.length > 0) bodies.set(article.file, share.bodies[i]!);
-      records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, readWarnings: share.readWarnings[i]! });
+      if (recordCache) {
+        const featuresKey = recordCache.featuresKey(share.features[i]!);
+        featureKeys.set(article.id, featuresKey);
+        records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, featuresKey, readWarnings: share.readWarnings[i]! });
+      }
       parsed++;
     });
     for (const [file, stat] of share.reused) {
@@ -101,6 +108,7 @@ export async function loadRecords(
       internArticle(record.article, record.features, pool);
       articles.push(record.article);
       features.set(record.article.id, record.features);
+      featureKeys.set(record.article.id, record.featuresKey);
       records.set(file, record);
     }
   }
@@ -111,6 +119,7 @@ export async function loadRecords(
   return {
     articles,
     features,
+    featureKeys,
     bodies,
     detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${recordCache ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}`,
     saveRecords: recordCache && key !== null && changed ? () => recordCache.writeRecordCache(root, key, sortedRecords(records, order), opened) : null,

@@ -33,7 +33,8 @@ async function cachedBuild() {
   const { result, files } = await buildToMemory(root, { cache: true });
   const detail = result.timings.find((timing) => timing.stage === "load+normalize")!.detail;
   const reused = Number(/(\d+) from the cache/.exec(detail)?.[1]);
-  return { files, warnings: result.warnings, reused, wroteCache: result.timings.some((timing) => timing.stage === "cache" && timing.detail === "written") };
+  const related = result.timings.find((timing) => timing.stage === "related")!.detail;
+  return { files, warnings: result.warnings, reused, related, wroteCache: result.timings.some((timing) => timing.stage === "cache" && timing.detail === "written") };
 }
 
 /** A build without the cache: the reference. */
@@ -69,6 +70,48 @@ describe("the persistent build cache", () => {
     expect(warm.wroteCache).toBe(true);
     expectSameSite(warm, await coldBuild());
     expect(text(warm.files.get("de/trump-offen-fuer-ein-gipfeltreffen/index.html")!)).toContain("Der Kreml äußerte sich zunächst nicht.");
+  });
+
+  test("related lists are reused while no article's features change, and computed again when one does", async () => {
+    await cachedBuild();
+    const unchanged = await cachedBuild();
+    expect(unchanged.related).toMatch(/from the cache/);
+    expectSameSite(unchanged, await coldBuild());
+
+    // Who wrote it is no related-articles feature: the lists are reused, the pages still follow the edit.
+    const file = path.join(root, "articles/trump-offen-fuer-treffen-mit-putin/de.md");
+    const source = await readFile(file, "utf8");
+    const page = [...unchanged.files.keys()].find((name) => name.startsWith("de/trump-offen-fuer-") && name.endsWith("/index.html"))!; // its title was edited above
+    expect(page).toBeDefined();
+    try {
+      await writeFile(file, source.replace(/^author: .*$/m, "author: Erika Musterfrau"));
+      const byline = await cachedBuild();
+      expect(byline.related).toMatch(/from the cache/);
+      expect(text(byline.files.get(page)!)).toContain("Erika Musterfrau");
+      expectSameSite(byline, await coldBuild());
+
+      // Stories excluded from its list are: every list is computed again, and the page lists none of them.
+      const others = ["diplomatische-bemuehungen-trump-putin-stagnieren", "trump-putin-alaska-gipfel-ohne-waffenstillstand", "trump-putin-telefonat-ohne-fortschritte", "trump-putin-verhandlungen-ukraine-krieg"];
+      await writeFile(file, source.replace(/^author: .*$/m, `author: Erika Musterfrau\nrelated_exclude: [${others.join(", ")}]`));
+      const pinned = await cachedBuild();
+      expect(pinned.related).not.toMatch(/from the cache/);
+      expect(text(pinned.files.get(page)!)).not.toBe(text(byline.files.get(page)!));
+      expectSameSite(pinned, await coldBuild());
+      expect((await cachedBuild()).related).toMatch(/from the cache/);
+
+      // Lists whose bytes changed are computed again, even when they still parse (one digit of the last list).
+      const listsFile = path.join(root, CACHE_DIR, "related-v1.bin");
+      const bytes = await readFile(listsFile);
+      const digit = bytes.lastIndexOf(",0,-1") - 1; // the last digit of a score
+      expect(digit).toBeGreaterThan(0);
+      bytes[digit] = bytes[digit] === 0x31 ? 0x32 : 0x31;
+      await writeFile(listsFile, bytes);
+      const corrupt = await cachedBuild();
+      expect(corrupt.related).not.toMatch(/from the cache/);
+      expectSameSite(corrupt, await coldBuild());
+    } finally {
+      await writeFile(file, source);
+    }
   });
 
   test("a corrupt or truncated cache is ignored and rewritten", async () => {

@@ -36,7 +36,7 @@ async function sampleRecords(): Promise<RecordCache> {
         diagnostics: [{ severity: "warning", message: AWKWARD, location: { file: loaded.file, line: 3, column: 1 }, hint: "Fix it." }],
       };
     }
-    records.set(loaded.file, { hash: `hash-${i}`, stat: `stat-${i}`, article: record, features: extractRelatedFeatures(loaded), readWarnings: i === 1 ? [{ severity: "warning", message: "read", location: { file: loaded.file } }] : [] });
+    records.set(loaded.file, { hash: `hash-${i}`, stat: `stat-${i}`, article: record, features: extractRelatedFeatures(loaded), featuresKey: `features-${i}`, readWarnings: i === 1 ? [{ severity: "warning", message: "read", location: { file: loaded.file } }] : [] });
   });
   return records;
 }
