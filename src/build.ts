@@ -9,7 +9,7 @@ import type { SiteIndex } from "./i18n/site-index.js";
 import type { Translate } from "./i18n/ui-strings.js";
 import type { Segments, SiteUrls } from "./i18n/urls.js";
 import type { RenderContext } from "./render/view-context.js";
-import type { SitemapEntry } from "./render/sitemaps.js";
+import type { EncodedSitemapEntry } from "./render/sitemaps.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import type { PageState, PreviousPages } from "./cache/page-cache.js";
 import type { StoredRelatedLists } from "./cache/related-cache.js";
@@ -451,7 +451,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const streamSitemap = !pages && routes.some((route) => route.params.kind === "sitemap");
     const renderer = createPageRenderer(context, plan.templates, plan.assets, date, { ...(site.bodies ? { bodies: site.bodies } : {}), streamSitemap });
     const queue = new WriteQueue(writer, 64);
-    const entries = new Map<string, SitemapEntry>();
+    const entries = new Map<string, EncodedSitemapEntry>();
+    const encodeEntry = pages ? (await import("./render/sitemaps.js")).sitemapEntryEncoder(config.baseUrl) : null;
     const render = async (route: Route, signature: string | null): Promise<void> => {
       const rendered = renderer.render(route);
       byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + rendered.length;
@@ -467,7 +468,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         // Only a route that makes exactly its own file can be reused next time.
         if (signature !== null && rendered.length === 1 && rendered[0]!.outputPath === route.outputPath) pages.signatures.set(route.outputPath, signature);
         const entry = renderer.sitemapEntry(route.outputPath);
-        if (entry) entries.set(route.outputPath, entry);
+        if (entry) entries.set(route.outputPath, encodeEntry!(entry));
       }
     };
     const reusedRoute = (route: Route, signature: string): void => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
-import type { SitemapEntry } from "../render/sitemaps.js";
+import type { EncodedSitemapEntry } from "../render/sitemaps.js";
 import { OUTPUT_MARKER } from "../output/write-output.js";
 import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
@@ -16,7 +16,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * rendered again, as a cold build would).
  */
 const PAGES_FILE = "pages-v1.bin";
-const FORMAT = "gazette-pages-2";
+const FORMAT = "gazette-pages-3";
 
 export interface PageState {
   key: string;
@@ -24,8 +24,8 @@ export interface PageState {
   buildId: string;
   /** Route output path -> signature. */
   signatures: Map<string, string>;
-  /** Route output path -> its sitemap entry, for the routes that have one. */
-  entries: Map<string, SitemapEntry>;
+  /** Route output path -> its sitemap entry as written (one string each: 34,000 of them read back fast), for the routes that have one. */
+  entries: Map<string, EncodedSitemapEntry>;
   /** The search index's files, and a hash of the article pages it was built from (URL and signature each). */
   search: { key: string; files: string[] } | null;
 }

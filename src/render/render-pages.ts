@@ -6,9 +6,9 @@ import { renderAtom, renderJsonFeed, renderRss, type FeedInput } from "./feeds.j
 import { renderMarkdown } from "./markdown.js";
 import { markdownOf } from "../util/article-markdown.js";
 import { chooserPage, frontPage, groupIndexPage, groupPage, notFoundPage, searchPage } from "./page-views.js";
-import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, sitemapWriter, type SitemapEntry } from "./sitemaps.js";
+import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, sitemapWriter, type EncodedSitemapEntry, type SitemapEntry } from "./sitemaps.js";
 
-export type { SitemapEntry } from "./sitemaps.js";
+export type { EncodedSitemapEntry, SitemapEntry } from "./sitemaps.js";
 import type { TemplateSet } from "./templates.js";
 import { groupKey, language, type RenderContext } from "./view-context.js";
 import type { PageView } from "./view-models.js";
@@ -22,7 +22,7 @@ export interface PageRenderer {
    * The sitemaps, once every page has been rendered: over the entries of the rendered routes, in
    * route order, or over `entries` (`gazette dev` renders only the routes that changed).
    */
-  finish(entries?: readonly SitemapEntry[], only?: "news-sitemap"): RenderedPage[];
+  finish(entries?: readonly (SitemapEntry | EncodedSitemapEntry)[], only?: "news-sitemap"): RenderedPage[];
   /** With `streamSitemap`: sitemap files already full, to be written now (each returned once). */
   takeSitemapParts(): RenderedPage[];
 }

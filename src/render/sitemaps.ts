@@ -12,6 +12,13 @@ export interface SitemapEntry {
   alternates?: { hreflang: string; href: string }[];
 }
 
+/**
+ * An entry as the sitemap writes it: its W3C lastmod (or nothing), a newline, then its `<url>`
+ * element (ASCII). The build cache keeps the entries of pages it reuses in this form, which
+ * reads back as one string each and goes into the sitemap as it is (see `encodeSitemapEntry`).
+ */
+export type EncodedSitemapEntry = string;
+
 /** `path` is relative to the output root: "sitemap.xml", "sitemaps/sitemap-2.xml". */
 export interface SitemapFile {
   path: string;
@@ -303,7 +310,7 @@ function writeSitemapEntry(entry: SitemapEntry, base: string, pieces: string[], 
  * Entries keep their input order.
  */
 export function renderSitemaps(
-  entries: readonly SitemapEntry[],
+  entries: readonly (SitemapEntry | EncodedSitemapEntry)[],
   baseUrl: string,
   maxUrls: number = MAX_URLS_PER_SITEMAP,
   maxBytes: number = MAX_BYTES_PER_SITEMAP,
@@ -321,14 +328,40 @@ export function sitemapWriter(
   baseUrl: string,
   maxUrls: number = MAX_URLS_PER_SITEMAP,
   maxBytes: number = MAX_BYTES_PER_SITEMAP,
-): UrlsetWriter<SitemapEntry, Uint8Array> {
+): UrlsetWriter<SitemapEntry | EncodedSitemapEntry, Uint8Array> {
   return urlsetWriterFor(baseUrl, maxUrls, maxBytes, encodePieces);
 }
 
-function urlsetWriterFor<C extends string | Uint8Array>(baseUrl: string, maxUrls: number, maxBytes: number, join: (pieces: readonly string[]) => C): UrlsetWriter<SitemapEntry, C> {
+/** Checks and writes entries once, to go into later sitemaps as they are (see `EncodedSitemapEntry`). */
+export function sitemapEntryEncoder(baseUrl: string): (entry: SitemapEntry) => EncodedSitemapEntry {
+  const base = normalizeBaseUrl(baseUrl);
+  return (entry) => {
+    const pieces: string[] = [];
+    const lastmods: string[] = [];
+    writeSitemapEntry(entry, base, pieces, lastmods);
+    return `${lastmods[0] ?? ""}\n${pieces.join("")}`;
+  };
+}
+
+function writeEncodedEntry(entry: EncodedSitemapEntry, pieces: string[], lastmods: string[]): number {
+  const newline = entry.indexOf("\n");
+  if (newline === -1) throw new Error("Internal: an encoded sitemap entry has no lastmod line.");
+  if (newline > 0) lastmods.push(entry.slice(0, newline));
+  const element = entry.slice(newline + 1);
+  pieces.push(element);
+  return element.length; // ASCII, as writeSitemapEntry makes it
+}
+
+function urlsetWriterFor<C extends string | Uint8Array>(
+  baseUrl: string,
+  maxUrls: number,
+  maxBytes: number,
+  join: (pieces: readonly string[]) => C,
+): UrlsetWriter<SitemapEntry | EncodedSitemapEntry, C> {
   const base = normalizeBaseUrl(baseUrl);
   checkLimit(maxUrls, MAX_URLS_PER_SITEMAP, "maxUrls");
-  const write: WriteEntry<SitemapEntry> = (entry, pieces, lastmods) => writeSitemapEntry(entry, base, pieces, lastmods);
+  const write: WriteEntry<SitemapEntry | EncodedSitemapEntry> = (entry, pieces, lastmods) =>
+    typeof entry === "string" ? writeEncodedEntry(entry, pieces, lastmods) : writeSitemapEntry(entry, base, pieces, lastmods);
   const split: SplitOptions = { open: URLSET_OPEN, maxUrls, maxBytes, mainPath: "sitemap.xml", partPath: (n) => `sitemaps/sitemap-${n}.xml` };
   return new UrlsetWriter(write, base, split, join);
 }

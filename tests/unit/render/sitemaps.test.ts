@@ -7,6 +7,7 @@ import {
   renderRobotsTxt,
   renderSitemaps,
   encodePieces,
+  sitemapEntryEncoder,
   sitemapWriter,
   toGoogleNewsLanguage,
   type NewsEntry,
@@ -249,6 +250,25 @@ describe("renderSitemaps", () => {
         expect(parts.flatMap((part) => urlsOf(part).map((url) => text(url, "loc")))).toEqual(entries.map((e) => e.loc));
       }),
     );
+  });
+});
+
+describe("encoded entries (the build cache's form of reused pages' entries)", () => {
+  test("any mix of encoded and plain entries gives the bytes of plain ones: parts, sizes and the index's lastmods included", () => {
+    const encode = sitemapEntryEncoder(BASE);
+    const sample = (i: number): SitemapEntry => ({
+      loc: `${BASE}de/${i % 3 === 0 ? "straße-ü" : "a&b"}-${i}/`,
+      lastmod: i % 4 === 0 ? null : `2025-0${1 + (i % 9)}-1${i % 10}T08:00:00+01:00`,
+      ...(i % 5 === 0 ? {} : { alternates: [{ hreflang: "de", href: `${BASE}de/${i}/` }, { hreflang: "x-default", href: `${BASE}${i}/` }] }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { maxLength: 14 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 600, max: 5000 }), (encoded, maxUrls, maxBytes) => {
+        const entries = encoded.map((_, i) => sample(i));
+        const mixed = entries.map((e, i) => (encoded[i] ? encode(e) : e));
+        expect(renderSitemaps(mixed, BASE, maxUrls, maxBytes)).toEqual(renderSitemaps(entries, BASE, maxUrls, maxBytes));
+      }),
+    );
+    expect(() => encode({ loc: "https://elsewhere.example/x" })).toThrow(/outside the site/);
   });
 });
 
