@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
-import type { Article, Diagnostic, EntityDefinition } from "../types.js";
+import type { Article, Diagnostic, EntityDefinition, Tag } from "../types.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
 import { isAlive } from "../util/process.js";
@@ -22,7 +22,7 @@ import { checksum, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.j
  * can make a build faster, never different.
  */
 export const CACHE_DIR = ".gazette-cache";
-const FORMAT = "gazette-records-3";
+const FORMAT = "gazette-records-4";
 
 export interface CachedRecord {
   /** Content hash of the file the record was made from, and its stat key then (see `statKey`). */
@@ -210,15 +210,18 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
         const packed = frame();
         // A changed byte inside a string would still parse: the checksum says the frames are as written.
         if (offset !== bytes.length || header.checksum !== checksum(text, packed)) throw new Error("corrupt");
-        const { records: list, bodyLengths } = decodeAsciiJson(text) as { records: CachedRecord[]; bodyLengths: number[] };
+        const { records: list, bodyLengths, tags: tagTable } = decodeAsciiJson(text) as ShardText;
+        const tags = tagTable.map(([id, name, slug]): Tag => Object.freeze({ id, name, slug }));
         // One copy of the shard's bodies, which each record's packedBody views: the file's bytes can go,
         // and 300 small buffers per shard cost more to make than this one.
         const bodies = new Uint8Array(packed);
         if (list.length !== entries.length || bodyLengths.length !== entries.length) throw new Error("inconsistent");
         let bodyOffset = 0;
         entries.forEach(([file, hash], i) => {
-          const record = list[i]!;
+          const record = list[i] as unknown as CachedRecord;
           if (record?.hash !== hash || typeof record.article !== "object" || record.article === null || typeof record.featuresKey !== "string") throw new Error("inconsistent");
+          const article = record.article as { tags: readonly (Tag | number)[] };
+          article.tags = article.tags.map((number) => tags[number as number] ?? fail("a tag out of range"));
           const length = bodyLengths[i]!;
           if (length >= 0) {
             if (bodyOffset + length > bodies.length) throw new Error("truncated");
@@ -261,17 +264,44 @@ export async function writeRecordCache(root: string, key: string, records: Reado
   }
 }
 
+/**
+ * A shard's JSON frame. Tags are numbers into the shard's table of distinct tags: the same few
+ * hundred tags come up on every article (they were a fifth of the JSON), and each is read back as
+ * one shared frozen object, as the string pool would make it (see util/intern-strings.ts).
+ */
+interface ShardText {
+  /** Records without `article.packedBody`, and with `article.tags` as numbers. */
+  records: (Omit<CachedRecord, "article"> & { article: Omit<Article, "packedBody" | "tags"> & { tags: number[] } })[];
+  bodyLengths: number[];
+  tags: [id: string, name: string, slug: string][];
+}
+
+function fail(what: string): never {
+  throw new Error(`inconsistent: ${what}`);
+}
+
 async function writeShard(target: string, key: string, entries: readonly [string, CachedRecord][]): Promise<void> {
   const temporary = `${target}.${process.pid}.tmp`;
   const bodies: Uint8Array[] = [];
   const bodyLengths: number[] = [];
+  const tags: ShardText["tags"] = [];
+  const tagNumbers = new Map<string, number>();
+  const tagNumber = (tag: Tag): number => {
+    const key = `${tag.id}\u0000${tag.name}\u0000${tag.slug}`;
+    let number = tagNumbers.get(key);
+    if (number === undefined) {
+      number = tags.push([tag.id, tag.name, tag.slug]) - 1;
+      tagNumbers.set(key, number);
+    }
+    return number;
+  };
   const records = entries.map(([, record]) => {
     const { packedBody, ...article } = record.article;
     bodyLengths.push(packedBody === undefined ? -1 : packedBody.length);
     if (packedBody !== undefined) bodies.push(packedBody);
-    return { ...record, article };
+    return { ...record, article: { ...article, tags: article.tags.map(tagNumber) } };
   });
-  const text = encodeAsciiJson({ records, bodyLengths });
+  const text = encodeAsciiJson({ records, bodyLengths, tags } satisfies ShardText);
   const body = Buffer.concat(bodies);
   const header = serialize({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat), checksum: checksum(text, body) });
   const frames: Uint8Array[] = [];
