@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -105,7 +105,8 @@ const SHARDS = 64;
 const RECORDS_DIR = "records-v1";
 
 function shardOf(file: string): number {
-  return createHash("sha1").update(file).digest()[0]! % SHARDS;
+  // One-shot: every save places all 20,000 records of a 10,000-story site (createHash cost ~50 ms of it).
+  return hash("sha1", file, "buffer")[0]! % SHARDS;
 }
 
 /** A shard's identity: its key and every (file, hash) in it. A shard whose identity is unchanged is not rewritten. */
