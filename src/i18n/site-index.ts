@@ -79,6 +79,9 @@ export function buildSiteIndex(all: readonly Article[], config: SiteConfig, opti
 
   const listings = new Map<string, ListingEntry[]>();
   const groups = new Map<string, Record<GroupKind, Group[]>>();
+  // Each article's topics, once: it is listed in every language (own version or fallback). Not kept
+  // past the index: at 30,000 stories they are ~25 MB that the rest of the build never reads.
+  const topics = new Map<Article, readonly ArticleTopic[]>();
   for (const lang of languageOrder) {
     const entries: ListingEntry[] = [];
     for (const story of newestFirst) {
@@ -88,7 +91,7 @@ export function buildSiteIndex(all: readonly Article[], config: SiteConfig, opti
     }
     entries.sort((a, b) => compareNewest(a.article, b.article));
     listings.set(lang, entries);
-    groups.set(lang, buildGroups(entries, lang));
+    groups.set(lang, buildGroups(entries, lang, topics));
   }
   return { articles, stories, listings, groups, skipped };
 }
@@ -164,25 +167,13 @@ function publishedAt(article: Article): number {
   return time;
 }
 
-/** Topics per article object: the index, route signatures and article pages each ask, for every version in every language. */
-const topicsOf = new WeakMap<Article, readonly ArticleTopic[]>();
-
 export interface ArticleTopic {
   id: string;
   name: string;
 }
 
-/** The topics an article links to: its tags, then its prominent entities (not already a tag). Shared: do not change the result. */
-export function articleTopics(article: Article): readonly ArticleTopic[] {
-  let topics = topicsOf.get(article);
-  if (topics === undefined) {
-    topics = findTopics(article);
-    topicsOf.set(article, topics);
-  }
-  return topics;
-}
-
-function findTopics(article: Article): ArticleTopic[] {
+/** The topics an article links to: its tags, then its prominent entities (not already a tag). */
+export function articleTopics(article: Article): ArticleTopic[] {
   const topics = article.tags.map((tag) => ({ id: tag.id, name: tag.name }));
   const seen = new Set(topics.map((topic) => topic.id));
   const titleFolded = foldText(article.title);
@@ -201,7 +192,7 @@ function findTopics(article: Article): ArticleTopic[] {
  * fallback entries join groups that exist natively, so a topic page never carries a foreign name.
  * Two ids whose names slugify alike ("Köln"/"Koeln") share one page.
  */
-function buildGroups(entries: readonly ListingEntry[], lang: string): Record<GroupKind, Group[]> {
+function buildGroups(entries: readonly ListingEntry[], lang: string, topics: Map<Article, readonly ArticleTopic[]>): Record<GroupKind, Group[]> {
   const bySlug: Record<GroupKind, Map<string, Group>> = { topic: new Map(), author: new Map(), source: new Map() };
   const byId: Record<GroupKind, Map<string, Group>> = { topic: new Map(), author: new Map(), source: new Map() };
   const create = (kind: GroupKind, id: string, name: string) => {
@@ -216,8 +207,16 @@ function buildGroups(entries: readonly ListingEntry[], lang: string): Record<Gro
     }
     byId[kind].set(id, group);
   };
+  const topicsOf = (article: Article): readonly ArticleTopic[] => {
+    let found = topics.get(article);
+    if (found === undefined) {
+      found = articleTopics(article);
+      topics.set(article, found);
+    }
+    return found;
+  };
   const labels = entries.map((entry) => ({
-    topic: articleTopics(entry.article),
+    topic: topicsOf(entry.article),
     author: entry.article.authors.map((name) => ({ id: foldName(name), name })),
     source: entry.article.source ? [{ id: foldName(entry.article.source.name), name: entry.article.source.name }] : [],
   }));
