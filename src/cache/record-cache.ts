@@ -9,7 +9,7 @@ import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
 import { isAlive } from "../util/process.js";
 import { hashText } from "../util/hash.js";
-import { checksum, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.js";
+import { checksum, decodeAsciiJson, encodeAsciiJson, encodeAsciiJsonArray } from "../util/ascii-json.js";
 
 /**
  * The persistent build cache (`.gazette-cache/`, git-ignored): what reading, normalizing and
@@ -302,7 +302,16 @@ async function writeShard(target: string, key: string, entries: readonly [string
     if (packedBody !== undefined) bodies.push(packedBody);
     return { ...record, article: { ...article, tags: article.tags.map(tagNumber) } };
   });
-  const text = encodeAsciiJson({ records, bodyLengths, tags } satisfies ShardText);
+  // The ShardText object, written a record at a time (see encodeAsciiJsonArray).
+  const text = Buffer.concat([
+    Buffer.from('{"records":'),
+    encodeAsciiJsonArray(records satisfies ShardText["records"]),
+    Buffer.from(',"bodyLengths":'),
+    encodeAsciiJson(bodyLengths),
+    Buffer.from(',"tags":'),
+    encodeAsciiJson(tags),
+    Buffer.from("}"),
+  ]);
   const body = Buffer.concat(bodies);
   const header = serialize({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat), checksum: checksum(text, body) });
   const frames: Uint8Array[] = [];
