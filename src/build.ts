@@ -467,7 +467,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       if (pages) {
         // Only a route that makes exactly its own file can be reused next time.
         if (signature !== null && rendered.length === 1 && rendered[0]!.outputPath === route.outputPath) pages.signatures.set(route.outputPath, signature);
-        const entry = renderer.sitemapEntry(route.outputPath);
+        // Kept encoded only (finish gets every entry from here, so the renderer need not hold them).
+        const entry = renderer.takeSitemapEntry(route.outputPath);
         if (entry) entries.set(route.outputPath, encodeEntry!(entry));
       }
     };

@@ -18,6 +18,8 @@ export interface PageRenderer {
   render(route: Route): RenderedPage[];
   /** The sitemap entry of a rendered route (by output path); undefined when it is not in the sitemap. */
   sitemapEntry(outputPath: string): SitemapEntry | undefined;
+  /** `sitemapEntry`, no longer kept here: for a caller that keeps the entries itself and passes them to `finish`. */
+  takeSitemapEntry(outputPath: string): SitemapEntry | undefined;
   /**
    * The sitemaps, once every page has been rendered: over the entries of the rendered routes, in
    * route order, or over `entries` (`gazette dev` renders only the routes that changed).
@@ -141,6 +143,11 @@ export function createPageRenderer(
     },
     sitemapEntry(outputPath) {
       return sitemapEntries.get(outputPath);
+    },
+    takeSitemapEntry(outputPath) {
+      const entry = sitemapEntries.get(outputPath);
+      sitemapEntries.delete(outputPath);
+      return entry;
     },
     finish(entries, only) {
       const pages: RenderedPage[] = [];
