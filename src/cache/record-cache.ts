@@ -179,9 +179,9 @@ interface ShardReader {
 }
 
 /**
- * Framing: three length-prefixed frames. A header (format, key, files, hashes, stats, a CRC-32 of
- * the other two frames; v8-serialized);
- * the records as JSON text, with each article's `packedBody` left out and its length listed; then
+ * Framing: three length-prefixed frames. A header (format, key, files, hashes, stats and a CRC-32
+ * of the other two frames; v8-serialized); the records as JSON text (`ShardText`: each article's
+ * `packedBody` left out and its length listed, its tags as numbers into the shard's table); then
  * those bodies, concatenated. JSON (see util/ascii-json.ts) because records are plain data apart
  * from the bodies' bytes, and V8 parses it much faster than it deserializes them.
  */
