@@ -8,7 +8,6 @@ import type { Article, Diagnostic, EntityDefinition, Tag } from "../types.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
 import { isAlive } from "../util/process.js";
-import { hashText } from "../util/hash.js";
 import { checksum, decodeAsciiJson, encodeAsciiJson, encodeAsciiJsonArray } from "../util/ascii-json.js";
 
 /**
@@ -31,15 +30,10 @@ export interface CachedRecord {
   /** The record as normalization made it (before the checks across articles). */
   article: Article;
   features: RelatedDoc;
-  /** A digest of `features` (see related-cache.ts): the related lists are reused while no article's changes. */
+  /** `featuresDigest(features)` (see related-cache.ts): the related lists are reused while no article's changes. */
   featuresKey: string;
   /** Warnings of reading the file (the others are in `article.diagnostics`). */
   readWarnings: Diagnostic[];
-}
-
-/** A digest of an article's related-articles features: equal digests, equal features (the key order of a RelatedDoc is fixed). */
-export function featuresKey(features: RelatedDoc): string {
-  return hashText(JSON.stringify(features), 24);
 }
 
 /** Project-relative file -> record. */

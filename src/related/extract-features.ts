@@ -1,6 +1,7 @@
 import type { Article } from "../types.js";
 import { markdownOf } from "../util/article-markdown.js";
 import { splitBlocks } from "../util/markdown-text.js";
+import { hashText } from "../util/hash.js";
 import { FNV_OFFSET, FNV_PRIME, vocabularyFor, type Vocabulary } from "./stem.js";
 
 /**
@@ -77,6 +78,11 @@ export function extractRelatedFeatures(article: Article, bodyText?: string): Rel
     pins: article.relatedPins,
     exclude: article.relatedExclude,
   };
+}
+
+/** A digest of a document: equal digests, equal features (a RelatedDoc's key order is fixed). The build cache keeps one per article (see cache/related-cache.ts). */
+export function featuresDigest(doc: RelatedDoc): string {
+  return hashText(JSON.stringify(doc), 24);
 }
 
 /** The terms of a document as a list. */

@@ -5,5 +5,5 @@
  *   const related = computeRelated(docs, config.related);
  */
 export { computeRelated, defaultTuning, type RelatedOptions, type RelatedTuning } from "./compute-related.js";
-export { extractRelatedFeatures, MAX_TERMS, termsOf, type RelatedDoc } from "./extract-features.js";
+export { extractRelatedFeatures, featuresDigest, MAX_TERMS, termsOf, type RelatedDoc } from "./extract-features.js";
 export { selectPublishable, type PublishableOptions } from "./select-publishable.js";

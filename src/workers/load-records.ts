@@ -92,7 +92,8 @@ export async function loadRecords(
       features.set(article.id, share.features[i]!);
       if (share.bodies.length > 0) bodies.set(article.file, share.bodies[i]!);
       if (recordCache) {
-        const featuresKey = recordCache.featuresKey(share.features[i]!);
+        const featuresKey = share.featureKeys[i]; // made by the loading threads (markdown: "pack")
+        if (featuresKey === undefined) throw new Error(`Internal: no features digest for ${article.file}.`);
         featureKeys.set(article.id, featuresKey);
         records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, featuresKey, readWarnings: share.readWarnings[i]! });
       }

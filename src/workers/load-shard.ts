@@ -6,7 +6,7 @@ import { DiagnosticSink } from "../errors/diagnostics.js";
 import { serializeError, type SerializedError } from "../errors/serialize.js";
 import { compileEntityTable } from "../normalize/entities.js";
 import { normalizeEach, type NormalizeContext } from "../normalize/index.js";
-import { extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
+import { extractRelatedFeatures, featuresDigest, type RelatedDoc } from "../related/index.js";
 import { renderArticleBody } from "../render/article-body.js";
 import { withoutMarkdown, withPackedMarkdown } from "../util/article-markdown.js";
 
@@ -35,6 +35,8 @@ export interface ShardResult {
   articles: Article[];
   /** The related-articles features of each article, in the same order. */
   features: RelatedDoc[];
+  /** With `markdown: "pack"` (the persistent cache): a digest of each article's features (see `featuresDigest`), in the same order; else empty. */
+  featureKeys: string[];
   /** The warnings of reading each article's file, and its stat key, in the same order (for the persistent cache). */
   readWarnings: Diagnostic[][];
   stats: string[];
@@ -51,7 +53,7 @@ export interface ShardResult {
 }
 
 /** The per-article part of a ShardResult: what a worker sends as it goes (see `loadShard`). */
-export type ShardChunk = Pick<ShardResult, "articles" | "features" | "readWarnings" | "stats" | "bodies">;
+export type ShardChunk = Pick<ShardResult, "articles" | "features" | "featureKeys" | "readWarnings" | "stats" | "bodies">;
 
 /** Files read, normalized and sent on at a time: a worker never holds its whole share. */
 const BATCH_FILES = 256;
@@ -77,7 +79,7 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
   const origin = new URL(context.config.baseUrl).origin;
   const sink = new DiagnosticSink();
   const reuse = task.known ? { hashes: task.known, reused: [] as [string, string][] } : undefined;
-  const kept: ShardChunk = { articles: [], features: [], readWarnings: [], stats: [], bodies: [] };
+  const kept: ShardChunk = { articles: [], features: [], featureKeys: [], readWarnings: [], stats: [], bodies: [] };
   for (let start = 0; start < task.files.length; start += BATCH_FILES) {
     const readSink = new DiagnosticSink();
     const sources = await readContentFiles(task.files.slice(start, start + BATCH_FILES), { root: task.root, contentDir: task.contentDir, syncReads: true, ...(reuse ? { reuse } : {}) }, readSink);
@@ -90,12 +92,15 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
       if (list) list.push(warning);
       else readWarnings.set(file, [warning]);
     }
-    const chunk: ShardChunk = emit ? { articles: [], features: [], readWarnings: [], stats: [], bodies: [] } : kept;
+    const chunk: ShardChunk = emit ? { articles: [], features: [], featureKeys: [], readWarnings: [], stats: [], bodies: [] } : kept;
     for (const source of sources) {
       // Features and HTML right after each article is normalized: its body's blocks are still at hand (see splitBlocks).
       for (const article of normalizeEach([source], context, sink)) {
         chunk.articles.push(handedOn(article, task, emit !== undefined));
-        chunk.features.push(extractRelatedFeatures(article));
+        const features = extractRelatedFeatures(article);
+        chunk.features.push(features);
+        // Made here, on the loading threads, for the cache's records (see cache/related-cache.ts).
+        if (task.markdown === "pack") chunk.featureKeys.push(featuresDigest(features));
         chunk.readWarnings.push(readWarnings.get(article.file) ?? []);
         chunk.stats.push(source.stat);
         if (task.renderBodies) chunk.bodies.push(utf8.encode(renderArticleBody(article, origin)));

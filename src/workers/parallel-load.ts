@@ -64,6 +64,7 @@ function runWorker(task: LoadTask): Promise<ShardResult> {
         ...result,
         articles: chunks.flatMap((chunk) => chunk.articles),
         features: chunks.flatMap((chunk) => chunk.features),
+        featureKeys: chunks.flatMap((chunk) => chunk.featureKeys),
         readWarnings: chunks.flatMap((chunk) => chunk.readWarnings),
         stats: chunks.flatMap((chunk) => chunk.stats),
         bodies: chunks.flatMap((chunk) => chunk.bodies),
