@@ -7,6 +7,14 @@ import { scanOutput, type OutputScan } from "../../../src/output/scan-output.js"
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
 let root: string | null = null;
+
+/** A temporary project whose public/ is a Gazette output (its marker written) holding `files`. */
+async function lastOutput(files: Record<string, string>): Promise<{ project: string; out: string }> {
+  const inOutput = Object.entries(files).map(([file, body]) => [`public/${file}`, body]);
+  const project = await makeTempSite(Object.fromEntries([[`public/${OUTPUT_MARKER}`, JSON.stringify({ generator: "gazette" })], ...inOutput]));
+  root = project;
+  return { project, out: path.join(project, "public") };
+}
 afterEach(async () => {
   if (root) await removeTempSite(root);
   root = null;
@@ -56,21 +64,17 @@ describe("the disk writer's swap", () => {
 
 describe("the disk writer with a scan of the output made before it", () => {
   test("reuses files the scan found unmodified; after finishing an interrupted update it scans again", async () => {
-    root = await makeTempSite({});
-    const out = path.join(root, "public");
-    await mkdir(path.join(out, "de"), { recursive: true });
-    await writeFile(path.join(out, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }));
-    for (const file of ["index.html", "de/a.html", "de/b.html"]) await writeFile(path.join(out, file), file);
+    const { project, out } = await lastOutput({ "index.html": "index.html", "de/a.html": "de/a.html", "de/b.html": "de/b.html" });
     const scan = scanOutput(out);
     const committedAt = Date.now() + 1000; // every file above was written before it
     // A killed build's update, not yet finished: it deletes de/b.html and brings de/c.html.
     const pid = spawnSync(process.execPath, ["-e", ""]).pid!;
-    const staging = path.join(root, `.gazette-tmp-public-${pid}-x`);
+    const staging = path.join(project, `.gazette-tmp-public-${pid}-x`);
     await mkdir(path.join(staging, "de"), { recursive: true });
     await writeFile(path.join(staging, "de/c.html"), "de/c.html");
-    await writeFile(path.join(root, `.gazette-update-public-${pid}.json`), JSON.stringify({ outDir: out, staging, deletes: ["de/b.html"], moves: ["de/c.html"] }));
+    await writeFile(path.join(project, `.gazette-update-public-${pid}.json`), JSON.stringify({ outDir: out, staging, deletes: ["de/b.html"], moves: ["de/c.html"] }));
 
-    const writer = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(root, "project"), others: [] }, update: true, scan: Promise.resolve(scan) });
+    const writer = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(project, "project"), others: [] }, update: true, scan: Promise.resolve(scan) });
     expect(await readdir(path.join(out, "de"))).toEqual(["a.html", "c.html"]);
     expect(writer.unchanged!("de/b.html", committedAt)).toBe(false); // the scan from before still listed it
     expect(await writer.reuse!("de/b.html", committedAt)).toBe(false);
@@ -83,13 +87,9 @@ describe("the disk writer with a scan of the output made before it", () => {
   });
 
   test("a file the scan found modified after the last commit, or did not find, is not reused", async () => {
-    root = await makeTempSite({});
-    const out = path.join(root, "public");
-    await mkdir(out, { recursive: true });
-    await writeFile(path.join(out, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }));
-    await writeFile(path.join(out, "a.html"), "a");
+    const { project, out } = await lastOutput({ "a.html": "a" });
     const scan: OutputScan = { files: new Map([[OUTPUT_MARKER, 10], ["a.html", 500]]), plain: true };
-    const writer = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(root, "project"), others: [] }, update: true, scan: Promise.resolve(scan) });
+    const writer = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(project, "project"), others: [] }, update: true, scan: Promise.resolve(scan) });
     expect(writer.unchanged!("a.html", 400)).toBe(false); // modified after the commit at 400
     expect(writer.unchanged!("a.html", 600)).toBe(true);
     expect(writer.unchanged!("b.html", 600)).toBe(false);
@@ -100,15 +100,11 @@ describe("the disk writer with a scan of the output made before it", () => {
 
 describe("the disk writer and a killed build's update it cannot finish", () => {
   test("says so, and how to recover, rather than that a folder could not be made", async () => {
-    root = await makeTempSite({});
-    const out = path.join(root, "public");
-    await mkdir(out, { recursive: true });
-    await writeFile(path.join(out, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }));
-    await writeFile(path.join(out, "index.html"), "old");
+    const { project, out } = await lastOutput({ "index.html": "old" });
     const pid = spawnSync(process.execPath, ["-e", ""]).pid!;
     // A journal that would move files out of the output: refused, nothing touched.
-    await writeFile(path.join(root, `.gazette-update-public-${pid}.json`), JSON.stringify({ outDir: out, staging: "/etc", deletes: [], moves: ["passwd"] }));
-    const failure = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(root, "project"), others: [] } }).catch((error: unknown) => error);
+    await writeFile(path.join(project, `.gazette-update-public-${pid}.json`), JSON.stringify({ outDir: out, staging: "/etc", deletes: [], moves: ["passwd"] }));
+    const failure = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(project, "project"), others: [] } }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/a build killed while it updated .*public in place left it half done, and finishing that update failed/);
     expect((failure as { hint?: string }).hint).toMatch(/Delete .*public and the \.gazette-update-public-\* and \.gazette-tmp-public-\* files beside it/);
