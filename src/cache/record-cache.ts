@@ -165,6 +165,22 @@ export async function openRecordCache(root: string, key: string): Promise<Opened
   };
 }
 
+/** The cached records of `files` only (a delta build's few edited files): just the shards that hold them are read. */
+export async function readCachedRecords(root: string, key: string, files: Iterable<string>): Promise<RecordCache> {
+  const dir = path.join(root, CACHE_DIR, RECORDS_DIR);
+  const wanted = new Set(files);
+  const records: RecordCache = new Map();
+  for (const shard of new Set([...wanted].map(shardOf))) {
+    try {
+      const all: RecordCache = new Map();
+      if (openShard(await readFile(path.join(dir, `${shard}.bin`)), key)?.readInto(all)) for (const [file, record] of all) if (wanted.has(file)) records.set(file, record);
+    } catch {
+      // not there, or made by another engine: as if not cached
+    }
+  }
+  return records;
+}
+
 interface ShardReader {
   /** File, content hash, stat key. */
   entries: [string, string, string][];

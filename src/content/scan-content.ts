@@ -4,7 +4,8 @@
  * 10,000 `readdir` and 20,000 `stat` calls (~0.8 s of the main thread); for a large folder a
  * worker thread makes them while the main thread reads the cache.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../types.js";
@@ -19,6 +20,8 @@ export interface ContentScan {
   stats: (string | null)[];
   errors: SiteError[];
   warnings: Diagnostic[];
+  /** When the listing started (ms since the epoch): a folder last modified before then was listed as it is. */
+  listedAt: number;
 }
 
 /** What crosses from the worker: the same, with the errors as plain data. */
@@ -29,6 +32,7 @@ type ScanOptions = Pick<LoadContentOptions, "root" | "contentDir">;
 /** Lists the content and stats every file, on this thread. */
 export async function scanContent(options: ScanOptions): Promise<ContentScan> {
   const sink = new DiagnosticSink();
+  const listedAt = Date.now();
   const files = await listContent(options, sink);
   const stats = files.map((file) => {
     try {
@@ -38,7 +42,82 @@ export async function scanContent(options: ScanOptions): Promise<ContentScan> {
       return null;
     }
   });
-  return { files, stats, errors: sink.errors, warnings: sink.warnings };
+  return { files, stats, errors: sink.errors, warnings: sink.warnings, listedAt };
+}
+
+/** What a delta build knows of the content: the files of the last full build, with their stat keys, and when it listed them. */
+export interface KnownContent {
+  root: string;
+  contentDir: string;
+  files: readonly (readonly [file: string, stat: string, ...rest: string[]])[];
+  listedAt: number;
+}
+
+/**
+ * File times come from a coarse clock that can lag `Date.now()` by a few ms: a folder changed
+ * just after a listing started could carry an earlier time. Folders changed this close to the
+ * listing are taken as changed.
+ */
+const LISTING_CLOCK_MARGIN_MS = 2000;
+
+/**
+ * The listed files whose stat key changed since `known` (index, stat key now; null: gone), without
+ * listing the content again: a story folder last modified before the listing still holds what it
+ * listed, so only the content folder itself is read, each story folder and file stat'ed (half the
+ * time of a scan, which reads 10,000 folders at 10,000 stories). null when that cannot tell: a
+ * story added or removed, a file added, removed or renamed in a story folder, a linked folder.
+ */
+export function changedContent(known: KnownContent): [index: number, stat: string | null][] | null {
+  const contentDir = path.resolve(known.contentDir);
+  const before = known.listedAt - LISTING_CLOCK_MARGIN_MS;
+  const stories = new Set<string>();
+  for (const [file] of known.files) {
+    const storyDir = path.dirname(path.resolve(known.root, file));
+    if (path.dirname(storyDir) !== contentDir) return null;
+    stories.add(path.basename(storyDir));
+  }
+  try {
+    const names = readdirSync(contentDir).filter((name) => !name.startsWith("."));
+    if (names.length !== stories.size || names.some((name) => !stories.has(name))) return null;
+    for (const story of stories) {
+      const info = lstatSync(path.join(contentDir, story));
+      if (!info.isDirectory() || info.mtimeMs >= before) return null;
+    }
+  } catch {
+    return null;
+  }
+  const changed: [number, string | null][] = [];
+  known.files.forEach(([file, stat], i) => {
+    let now: string | null;
+    try {
+      const info = statSync(path.resolve(known.root, file), { bigint: true, throwIfNoEntry: false });
+      now = info ? statKey(info) : null;
+    } catch {
+      now = null;
+    }
+    if (now !== stat) changed.push([i, now]);
+  });
+  return changed;
+}
+
+/** `changedContent` on a worker thread (on this one where no compiled worker file exists). */
+export function changedContentInBackground(known: KnownContent): Promise<[number, string | null][] | null> {
+  if (!existsSync(fileURLToPath(WORKER_FILE))) return Promise.resolve(changedContent(known));
+  return new Promise((resolve) => {
+    const worker = new Worker(WORKER_FILE, { workerData: { known } });
+    let settled = false;
+    worker.once("message", (changed: [number, string | null][] | null) => {
+      settled = true;
+      resolve(changed);
+    });
+    const fallBack = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve(changedContent(known));
+    };
+    worker.once("error", fallBack);
+    worker.once("exit", fallBack);
+  });
 }
 
 /** From this many story folders, the scan runs on a worker thread (its start-up, ~40 ms, then pays). */

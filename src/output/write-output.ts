@@ -24,6 +24,8 @@ export interface OutputWriter {
   reuse?(outputPath: string, writtenBefore: number): Promise<boolean>;
   /** Whether `reuse` would find the previous output's file at `outputPath` as the last build wrote it (before `writtenBefore`). */
   unchanged?(outputPath: string, writtenBefore: number): boolean;
+  /** Every file written or reused so far (disk writers), in no particular order. */
+  outputPaths?(): string[];
   /** Makes the written site the output (disk: atomic swap). */
   commit(): Promise<void>;
   /** Drops everything written (a failed build leaves the previous site untouched). */
@@ -71,6 +73,11 @@ export interface DiskWriterOptions {
    * the output since; without it, files are looked at one by one.
    */
   scan?: Promise<OutputScan | null>;
+  /**
+   * A delta build (build-delta.ts): the written files replace theirs in place, and every other
+   * file stays as it is (the caller has checked them); nothing is deleted.
+   */
+  patch?: boolean;
 }
 
 /**
@@ -106,9 +113,11 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
   if (recovered && scan !== undefined) scan = scanOutput(outDir);
   if (scan === undefined && options.update) scan = scanOutput(outDir);
   // In place: the old output's files; `tempDir` then only stages the files that change.
-  const existing = options.update && scan?.plain && scan.files.has(OUTPUT_MARKER) ? scan.files : null;
+  const existing = options.patch ? new Map<string, number>() : options.update && scan?.plain && scan.files.has(OUTPUT_MARKER) ? scan.files : null;
   const written = new Set<string>();
   const kept = new Set<string>();
+  /** Every file of the new output (written, kept or linked) but the marker. */
+  const outputs: string[] = [];
   /** An update whose commit failed after its journal was written: staging stays for the next build. */
   let stagingKept = false;
   let count = 0;
@@ -141,6 +150,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
         throw writeFailed(page.outputPath, cause);
       }
       if (existing) written.add(page.outputPath);
+      outputs.push(page.outputPath);
       count++;
     },
     async reuse(outputPath, writtenBefore) {
@@ -149,6 +159,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       if (existing) {
         // Updating in place: the file stays where it is.
         kept.add(outputPath);
+        outputs.push(outputPath);
         count++;
         return true;
       }
@@ -176,8 +187,12 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
           throw writeFailed(outputPath, cause);
         }
       }
+      outputs.push(outputPath);
       count++;
       return true;
+    },
+    outputPaths() {
+      return outputs.slice();
     },
     async commit() {
       closed = true;

@@ -27,6 +27,8 @@ export interface PageRenderer {
   finish(entries?: readonly (SitemapEntry | EncodedSitemapEntry)[], only?: "news-sitemap"): RenderedPage[];
   /** With `streamSitemap`: sitemap files already full, to be written now (each returned once). */
   takeSitemapParts(): RenderedPage[];
+  /** The body HTML of each article in the feeds rendered so far, by id (kept for the next delta build: see cache/site-snapshot.ts). */
+  feedBodies(): ReadonlyMap<string, string>;
 }
 
 const utf8 = new TextDecoder();
@@ -162,6 +164,9 @@ export function createPageRenderer(
       }
       return pages;
     },
+    feedBodies() {
+      return feedBodies;
+    },
     takeSitemapParts() {
       return (sitemapStream?.takeFull() ?? []).map((file) => ({ outputPath: file.path, body: file.content }));
     },
@@ -235,10 +240,15 @@ function feedBody(article: Article, origin: string, feedBodies: Map<string, stri
   let html = feedBodies.get(article.id);
   if (html === undefined) {
     const page = article.body === undefined && article.packedBody === undefined ? pageBodies?.get(article.file) : undefined;
-    html = page ? utf8.decode(page) : renderMarkdown(markdownOf(article), { lang: article.lang, siteOrigin: origin }).html;
+    html = page ? utf8.decode(page) : feedHtml(article, origin);
     feedBodies.set(article.id, html);
   }
   return html;
+}
+
+/** An article's body as feeds carry it: from its Markdown, without foreign-passage marks. */
+export function feedHtml(article: Pick<Article, "file" | "body" | "packedBody" | "lang">, origin: string): string {
+  return renderMarkdown(markdownOf(article), { lang: article.lang, siteOrigin: origin }).html;
 }
 
 function assertNever(value: never): never {

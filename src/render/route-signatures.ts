@@ -17,6 +17,15 @@ import { hashText } from "../util/hash.js";
  */
 export type RouteSignature = string | null;
 
+/** The groups an article page links: its authors, topics and source (in the article's language). */
+export function linkedGroupsOf(article: Article): [GroupKind, string][] {
+  return [
+    ...article.authors.map((name): [GroupKind, string] => ["author", foldName(name)]),
+    ...articleTopics(article).map((topic): [GroupKind, string] => ["topic", topic.id]),
+    ...(article.source ? [["source", foldName(article.source.name)] as [GroupKind, string]] : []),
+  ];
+}
+
 export class RouteSignatures {
   /**
    * A version number per article object: normalization makes a new object whenever anything in
@@ -39,14 +48,10 @@ export class RouteSignatures {
   /** The groups an article page links (authors, topics, source), once per article object. */
   private readonly groupKeys = new WeakMap<Article, [GroupKind, string][]>();
 
-  private linkedGroups(article: Article): [GroupKind, string][] {
+  linkedGroups(article: Article): [GroupKind, string][] {
     let keys = this.groupKeys.get(article);
     if (keys === undefined) {
-      keys = [
-        ...article.authors.map((name): [GroupKind, string] => ["author", foldName(name)]),
-        ...articleTopics(article).map((topic): [GroupKind, string] => ["topic", topic.id]),
-        ...(article.source ? [["source", foldName(article.source.name)] as [GroupKind, string]] : []),
-      ];
+      keys = linkedGroupsOf(article);
       this.groupKeys.set(article, keys);
     }
     return keys;
