@@ -81,6 +81,12 @@ export interface LoadedSite {
   engineKey?: string;
   /** With the persistent cache: parsed config, entity table and UI strings (the theme adds to it). */
   sources?: ParsedSources;
+  /** With the persistent cache: every content file loaded, its stat key and content hash, in listing order. */
+  fileStates?: [file: string, stat: string, hash: string][];
+  /** With the persistent cache: when the content was listed (see content/scan-content.ts). */
+  listedAt?: number;
+  /** With the persistent cache: what the checks across articles changed of a record (URL, slug, section), by id. */
+  checked?: Map<string, [url: string, slug: string, category: string | null]>;
 }
 
 /** What saving the cache did: `wrote` is false when nothing had changed. */
@@ -95,10 +101,7 @@ export interface CacheSave {
  */
 export async function loadSite(options: PipelineOptions, caches?: LoadCaches): Promise<LoadedSite> {
   const timings: StageTiming[] = [];
-  const overrides: ConfigOverrides = {};
-  if (options.content !== undefined) overrides.content = path.relative(options.root, path.resolve(options.content)) || ".";
-  if (options.out !== undefined) overrides.out = path.relative(options.root, path.resolve(options.out)) || ".";
-  if (options.baseUrl !== undefined) overrides.baseUrl = options.baseUrl;
+  const overrides = configOverrides(options);
 
   let started = performance.now();
   // gazette dev keeps caches keyed by in-memory objects (and loads on this thread); a build may keep them on disk.
@@ -115,16 +118,16 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   const threads = caches || !files ? 1 : loadThreads(files.length);
 
   let articles: Article[];
-  let extra: Pick<LoadedSite, "features" | "featureKeys" | "bodies" | "saveCache" | "engineKey" | "sources"> = {};
+  let extra: Pick<LoadedSite, "features" | "featureKeys" | "bodies" | "saveCache" | "engineKey" | "sources" | "fileStates" | "listedAt" | "checked"> = {};
   if (scan || threads > 1) {
     const { loadRecords } = await import("./workers/load-records.js");
     const loaded = await loadRecords(
       { root: options.root, overrides, contentDir: contentOptions.contentDir, renderBodies: options.renderBodies ?? false },
-      { listing: scan ?? Promise.resolve({ files: files!, stats: [], errors: [], warnings: [] }), normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null },
+      { listing: scan ?? Promise.resolve({ files: files!, stats: [], errors: [], warnings: [], listedAt: Date.now() }), normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null },
     );
     articles = checkAcrossArticles(loaded.articles, sink);
     timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: loaded.detail });
-    extra = { features: loaded.features, bodies: loaded.bodies, ...(persistent ? { featureKeys: loaded.featureKeys } : {}) };
+    extra = { features: loaded.features, bodies: loaded.bodies, ...(persistent ? { featureKeys: loaded.featureKeys, fileStates: loaded.fileStates, listedAt: loaded.listedAt, checked: checkedChanges(loaded.articles, articles) } : {}) };
     if (parsedSources) {
       const { saveRecords } = loaded;
       extra.sources = parsedSources;
@@ -152,6 +155,26 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     normalizeContext,
     ...extra,
   };
+}
+
+/** The articles whose URL, slug or section the checks across articles changed (the cache keeps records as they were before). */
+function checkedChanges(records: readonly Article[], checked: readonly Article[]): Map<string, [string, string, string | null]> {
+  const before = new Map(records.map((record) => [record.id, record]));
+  const changes = new Map<string, [string, string, string | null]>();
+  for (const article of checked) {
+    const record = before.get(article.id);
+    if (record && (record.url !== article.url || record.slug !== article.slug || record.category !== article.category)) changes.set(article.id, [article.url, article.slug, article.category]);
+  }
+  return changes;
+}
+
+/** The command line's choices over the config file's. */
+export function configOverrides(options: PipelineOptions): ConfigOverrides {
+  const overrides: ConfigOverrides = {};
+  if (options.content !== undefined) overrides.content = path.relative(options.root, path.resolve(options.content)) || ".";
+  if (options.out !== undefined) overrides.out = path.relative(options.root, path.resolve(options.out)) || ".";
+  if (options.baseUrl !== undefined) overrides.baseUrl = options.baseUrl;
+  return overrides;
 }
 
 async function listOrReuse(contentOptions: Parameters<typeof listContent>[0], sink: DiagnosticSink, caches: LoadCaches | undefined): Promise<ContentFile[]> {
@@ -385,8 +408,21 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     import("./output/write-output.js"),
     import("./output/search-index.js"),
   ]);
+  const toDisk = !options.writer || options.writer === "disk";
+  // After an edit that only another page's body could show, the delta build is all there is to do.
+  let deltaMissed: StageTiming | null = null;
+  if (options.cache === true && toDisk) {
+    const deltaStarted = performance.now();
+    const outcome = await (await import("./delta/apply-delta.js")).applyDelta(options).catch((error: unknown) => {
+      if (error instanceof OutputError) throw error; // it failed writing: a full build would fail the same way
+      return { miss: error instanceof Error ? error.message : String(error) };
+    });
+    if ("result" in outcome) return outcome.result;
+    deltaMissed = { stage: "delta", ms: performance.now() - deltaStarted, detail: `missed: ${outcome.miss}` };
+  }
   const site = await loadSite({ ...options, renderBodies: true });
   const { config, timings } = site;
+  if (deltaMissed) timings.unshift(deltaMissed);
   if (site.errors.length > 0) {
     await site.saveCache?.(); // the files that did load need not be parsed again after the fix
     throw new BuildFailedError(site.errors);
@@ -400,7 +436,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const theme = await prepareTheme(config, site.sources);
   timings.push({ stage: "theme", ms: performance.now() - started, detail: `${theme.assets.length} assets` });
   const outDir = path.resolve(config.root, config.paths.out);
-  const toDisk = !options.writer || options.writer === "disk";
   // The page cache: routes whose signature is unchanged since the last build are linked, not rendered.
   const pageCache = toDisk && site.engineKey ? await import("./cache/page-cache.js") : null;
   const pageKey = pageCache ? pageCache.pageCacheKey(site.engineKey!, theme.hash, { outDir, drafts: options.drafts ?? false }) : "";
@@ -530,7 +565,28 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       started = performance.now();
       const saved = (await site.saveCache?.()) ?? { wrote: false, error: null };
       const relatedFailed = plan.freshRelated ? await (await import("./cache/related-cache.js")).writeRelatedLists(config.root, plan.freshRelated.key, plan.freshRelated.lists) : null;
-      const failed = saved.error ?? relatedFailed ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
+      let failed = saved.error ?? relatedFailed ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
+      // What the next build needs to apply a small edit on its own (see delta/apply-delta.ts).
+      if (!failed && pages && signer && site.fileStates && !config.search) {
+        failed = await (await import("./delta/take-snapshot.js")).saveSnapshot({
+          root: config.root,
+          key: pageKey,
+          buildId: pages.buildId,
+          buildDate: date,
+          drafts: options.drafts ?? false,
+          plan,
+          articles: site.articles,
+          fileStates: site.fileStates,
+          listedAt: site.listedAt ?? 0,
+          outputs: writer.outputPaths?.() ?? [],
+          pages: { total: writer.count, byKind },
+          languages: config.languages.map((language) => language.code),
+          warnings,
+          feedBodies: renderer.feedBodies(),
+          checked: site.checked ?? new Map(),
+          linkedGroups: (article) => signer!.linkedGroups(article),
+        });
+      }
       timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : saved.wrote || pages || plan.freshRelated ? "written" : "unchanged" });
     }
   } catch (error) {

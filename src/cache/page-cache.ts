@@ -73,7 +73,10 @@ export async function readPageState(root: string, key: string, outDir: string): 
     const markerFile = path.join(outDir, OUTPUT_MARKER);
     const marker = JSON.parse(await readFile(markerFile, "utf8")) as { build?: unknown };
     if (marker.build !== state.buildId) return null;
-    return { ...state, committedAt: (await lstat(markerFile)).mtimeMs };
+    const committedAt = (await lstat(markerFile)).mtimeMs;
+    // Pages a delta build rewrote since (under the same id): their signatures no longer say what they show.
+    for (const page of (await readPatched(root, state.buildId)).pages) state.signatures.delete(page);
+    return { ...state, committedAt };
   } catch {
     return null;
   }
@@ -86,9 +89,44 @@ export async function writePageState(root: string, state: PageState): Promise<Er
     const dir = await cacheDir(root);
     await writeFile(temporary, serialize({ format: FORMAT, ...state }));
     await rename(temporary, path.join(dir, PAGES_FILE));
+    // This build rendered the pages a delta had patched, or took them as they now are.
+    await rm(path.join(dir, PATCHED_FILE), { force: true });
     return null;
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
     return error as Error;
   }
+}
+
+const PATCHED_FILE = "patched-v1.json";
+
+/**
+ * What delta builds (see build-delta.ts) changed since the last full build `buildId`: the output
+ * files they rewrote and the content files they applied. The output keeps that build's id (its
+ * other files are still what the page state says), so the full build after renders these pages
+ * again, and each delta applies these files again (an edit may have been undone since).
+ */
+export interface PatchedPages {
+  buildId: string;
+  pages: string[];
+  files: string[];
+}
+
+/** The patches made on top of the build `buildId` (none when the list is for another build). */
+export async function readPatched(root: string, buildId: string): Promise<PatchedPages> {
+  try {
+    const stored = JSON.parse(await readFile(path.join(root, CACHE_DIR, PATCHED_FILE), "utf8")) as Partial<PatchedPages>;
+    if (stored.buildId === buildId && Array.isArray(stored.pages) && Array.isArray(stored.files)) return { buildId, pages: stored.pages.map(String), files: stored.files.map(String) };
+  } catch {
+    // none
+  }
+  return { buildId, pages: [], files: [] };
+}
+
+/** Saved before a delta changes the output: if it is killed half way, the pages listed are only rendered once more. */
+export async function writePatched(root: string, patched: PatchedPages): Promise<void> {
+  const dir = await cacheDir(root);
+  const temporary = path.join(dir, `${PATCHED_FILE}.${process.pid}.tmp`);
+  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort() }));
+  await rename(temporary, path.join(dir, PATCHED_FILE));
 }

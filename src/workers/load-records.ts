@@ -25,6 +25,10 @@ export interface LoadedRecords {
   saveRecords: (() => Promise<Error | null>) | null;
   /** The cache's engine key (see record-cache.ts); null when it is off. */
   engineKey: string | null;
+  /** With the cache: every file loaded, its stat key and content hash, in listing order (see cache/site-snapshot.ts). */
+  fileStates: [file: string, stat: string, hash: string][];
+  /** When the content was listed (see content/scan-content.ts). */
+  listedAt: number;
 }
 
 /**
@@ -62,13 +66,13 @@ export async function loadRecords(
     const threads = toLoad.length === 0 ? 1 : loadThreads(toLoad.length);
     const loading = loadInParallel({ ...task, files: toLoad, markdown, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
     loading.catch(() => undefined); // awaited below, after the cache is read
-    return { files: scan.files, unchanged, threads, loading };
+    return { files: scan.files, unchanged, threads, loading, listedAt: scan.listedAt };
   });
   started.catch(() => undefined); // awaited below
   const readStarted = performance.now();
   const cached = opened ? await opened.records() : new Map<string, CachedRecord>();
   const readMs = performance.now() - readStarted;
-  const { files, unchanged, threads, loading } = await started;
+  const { files, unchanged, threads, loading, listedAt } = await started;
   const shares = await loading;
   for (const file of unchanged) shares[0]!.reused.push([file, opened!.stats.get(file)!]);
   const lost = new Set(shares.flatMap((share) => share.reused.map(([file]) => file)).filter((file) => !cached.has(file)));
@@ -115,6 +119,10 @@ export async function loadRecords(
   }
   articles.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
   const reused = articles.length - parsed;
+  const fileStates = recordCache ? files.flatMap((file): [string, string, string][] => {
+    const record = records.get(file.file);
+    return record ? [[file.file, record.stat, record.hash]] : [];
+  }) : [];
   // Rewritten only when something changed (a file parsed or touched, or one gone since).
   const changed = parsed > 0 || restated > 0 || records.size !== cached.size;
   return {
@@ -125,6 +133,8 @@ export async function loadRecords(
     detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${recordCache ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}`,
     saveRecords: recordCache && key !== null && changed ? () => recordCache.writeRecordCache(root, key, sortedRecords(records, order), opened) : null,
     engineKey: key,
+    fileStates,
+    listedAt,
   };
 }
 

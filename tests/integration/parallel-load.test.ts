@@ -5,10 +5,12 @@
  * generated corpus big enough for workers to start.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { CACHE_DIR } from "../../src/cache/record-cache.js";
+import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { REPO_ROOT, SHARED_DIR, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
 
 const run = promisify(execFile);
@@ -106,8 +108,11 @@ describe("loading in worker threads", () => {
     };
     // The records were written before rendering, the Markdown let go of then.
     await sameAsSerial();
+    // Without the site snapshot, the next build is a full one (not a delta: see src/delta/), from the records.
+    await rm(path.join(root, CACHE_DIR, SNAPSHOT_FILE));
     const second = await gazette(["build", "--out", "cached", "--verbose"], 3);
     expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/missed: no site snapshot/);
     // Nothing changed: no file is even read, so no worker starts.
     const files = Number(/(\d+) files, 1 thread/.exec(second.stderr)?.[1]);
     expect(files).toBeGreaterThan(500);

@@ -1,0 +1,146 @@
+/**
+ * The full build's half of delta builds (see apply-delta.ts): what it leaves in the site snapshot
+ * (cache/site-snapshot.ts) once its output is committed and its page state saved.
+ */
+import type { Article, Diagnostic } from "../types.js";
+import type { PlannedSite } from "../build.js";
+import type { Group, GroupKind } from "../i18n/site-index.js";
+import { feedHtml, inNewsWindow } from "../render/render-pages.js";
+import { groupKey } from "../render/view-context.js";
+import { cardOf, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type SnapshotFeed } from "../cache/site-snapshot.js";
+
+export interface BuildToSnapshot {
+  root: string;
+  /** The page cache's key and the build's id (see cache/page-cache.ts). */
+  key: string;
+  buildId: string;
+  buildDate: string;
+  drafts: boolean;
+  plan: PlannedSite;
+  /** Every article normalized, drafts included. */
+  articles: readonly Article[];
+  fileStates: [file: string, stat: string, hash: string][];
+  /** When the content was listed. */
+  listedAt: number;
+  /** Every file of the committed output but its marker. */
+  outputs: string[];
+  pages: { total: number; byKind: Record<string, number> };
+  languages: string[];
+  warnings: Diagnostic[];
+  /** The feeds' body HTML this build rendered, by article id (feeds reused from the last output rendered none). */
+  feedBodies: ReadonlyMap<string, string>;
+  /** What the checks across articles changed (URL, slug, section), by article id. */
+  checked: ReadonlyMap<string, [url: string, slug: string, category: string | null]>;
+  /** The groups an article page links (see `linkedGroupsOf`). */
+  linkedGroups: (article: Article) => [GroupKind, string][];
+}
+
+export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null> {
+  const { plan, buildDate } = build;
+  const { index, context } = plan;
+  const epoch = Date.parse(buildDate);
+  let nextDue: string | null = null;
+  for (const article of build.articles) {
+    const at = Date.parse(article.date);
+    if ((build.drafts || !article.draft) && at > epoch && (nextDue === null || at < Date.parse(nextDue))) nextDue = article.date;
+  }
+  let newsOldest: string | null = null;
+  for (const article of index.articles.values()) {
+    if (inNewsWindow(article.date, buildDate) && (newsOldest === null || Date.parse(article.date) < Date.parse(newsOldest))) newsOldest = article.date;
+  }
+
+  const articleRoutes = plan.routes.filter((route) => route.params.kind === "article");
+  const numbers = new Map(articleRoutes.map((route, i) => [(route.params as { id: string }).id, i]));
+  const numberOf = (id: string): number => numbers.get(id) ?? fail(id);
+  const feeds = await snapshotFeeds(build, numberOf);
+  const fileNumbers = new Map(build.fileStates.map(([file], i) => [file, i]));
+  const groupNumbers = new Map<Group, number>();
+  const groups: [string, string][] = [];
+  const groupNumber = (group: Group | undefined): number => {
+    if (!group) return -1;
+    let number = groupNumbers.get(group);
+    if (number === undefined) {
+      groupNumbers.set(group, (number = groups.length));
+      groups.push([group.slug, group.name]);
+    }
+    return number;
+  };
+  const pages = function* (): Generator<[string, ArticlePageInputs]> {
+    for (const route of articleRoutes) {
+      const article = index.articles.get((route.params as { id: string }).id)!;
+      const story = index.stories.get(article.storyKey)!;
+      yield [
+        article.id,
+        {
+          outputPath: route.outputPath,
+          file: fileNumbers.get(article.file) ?? fail(article.file),
+          checked: build.checked.get(article.id) ?? 0,
+          versions: [...story.versions.values()].map((version) => numberOf(version.id)),
+          original: numberOf(story.original.id),
+          related: (plan.related.get(article.id) ?? []).map((entry) => numberOf(entry.id)),
+          groups: build.linkedGroups(article).map(([kind, id]) => groupNumber(context.groupsById.get(groupKey(article.lang, kind, id)))),
+        },
+      ];
+    }
+  };
+  return writeSiteSnapshot(
+    build.root,
+    {
+      key: build.key,
+      buildId: build.buildId,
+      buildDate,
+      nextDue,
+      newsOldest,
+      emptyFeed: feeds.some((feed) => feed.routes.length > 0 && feed.members.length === 0),
+      year: context.year,
+      files: build.fileStates,
+      listedAt: build.listedAt,
+      outputs: build.outputs.sort(),
+      pages: build.pages,
+      languages: build.languages,
+      warnings: build.warnings,
+      feeds,
+      groups,
+    },
+    pages(),
+  );
+}
+
+/**
+ * Each language's feed articles with their HTML: as this build rendered it, else as the last
+ * snapshot kept it for the same content, else made again from the Markdown.
+ */
+async function snapshotFeeds(build: BuildToSnapshot, numberOf: (id: string) => number): Promise<SnapshotFeed[]> {
+  const { plan } = build;
+  const { config, index } = plan.context;
+  const origin = new URL(config.baseUrl).origin;
+  let previous: Map<string, [string, string]> | null = null;
+  const feeds: SnapshotFeed[] = [];
+  for (const { code } of config.languages) {
+    const members: SnapshotFeed["members"] = [];
+    const own = (index.listings.get(code) ?? []).filter((entry) => !entry.fallback).slice(0, config.feedSize);
+    for (const { article } of own) {
+      let html = build.feedBodies.get(article.id);
+      if (html === undefined) {
+        previous ??= await previousFeedBodies(build.root, build.key);
+        const kept = previous.get(article.id);
+        html = kept && kept[0] === article.hash ? kept[1] : feedHtml(article, origin);
+      }
+      members.push([numberOf(article.id), article.hash, cardOf(article), article.tags, html]);
+    }
+    const routes = plan.routes.filter((route) => route.params.kind === "feed" && route.params.lang === code);
+    feeds.push({ lang: code, routes, members });
+  }
+  return feeds;
+}
+
+async function previousFeedBodies(root: string, key: string): Promise<Map<string, [string, string]>> {
+  const snapshot = await readSiteSnapshot(root);
+  if (snapshot?.head.key !== key) return new Map(); // made with other code or settings: other HTML
+  const { ids } = snapshot.head;
+  return new Map(snapshot.head.feeds.flatMap((feed) => feed.members.map(([article, hash, , , html]): [string, [string, string]] => [ids[article]!, [hash, html]])));
+}
+
+function fail(id: string): never {
+  throw new Error(`Internal: ${id} is listed but not published or loaded`);
+}

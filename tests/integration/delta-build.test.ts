@@ -1,0 +1,249 @@
+/**
+ * Delta builds (src/delta/): after an edit that only the article's own page (and its feeds)
+ * could show, `gazette build` renders those pages from the site snapshot instead of building in
+ * full. Whatever the edits, undos and hand changes in between, every build's output must equal a
+ * build without the cache, byte for byte, and a delta must touch no file it did not change.
+ */
+import { execFile } from "node:child_process";
+import { appendFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { buildSite } from "../../src/build.js";
+import { OUTPUT_MARKER } from "../../src/output/write-output.js";
+import { REPO_ROOT, SHARED_DIR, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { readTree } from "../quality/support/tree.js";
+import { seededRandom } from "../helpers/random.js";
+
+const run = promisify(execFile);
+const EPOCH = "1764547200"; // 2025-12-01
+let root: string;
+/** Every content file as generated, by project path. */
+const originals = new Map<string, string>();
+
+beforeAll(async () => {
+  process.env.SOURCE_DATE_EPOCH = EPOCH;
+  const config = (await readFile(path.join(REPO_ROOT, "gazette.config.yml"), "utf8")).replace(/^feedSize: .*$/m, "feedSize: 5");
+  root = await makeTempSite({ "gazette.config.yml": `${config}\nsearch: false\n` });
+  await cp(path.join(REPO_ROOT, "data"), path.join(root, "data"), { recursive: true });
+  await run(process.execPath, [path.join(SHARED_DIR, "bench/make-corpus.mjs"), "--out", path.join(root, "articles"), "--stories", "40", "--seed", "11"]);
+  for (const story of await readdir(path.join(root, "articles"))) {
+    for (const name of await readdir(path.join(root, "articles", story))) {
+      const file = `articles/${story}/${name}`;
+      originals.set(file, await readFile(path.join(root, file), "utf8"));
+    }
+  }
+}, 120_000);
+
+afterAll(async () => {
+  delete process.env.SOURCE_DATE_EPOCH;
+  await removeTempSite(root);
+});
+
+const abs = (relative: string) => path.join(root, relative);
+
+/** A build with the cache: whether it was a delta, why not, and what it reported. */
+async function build() {
+  const result = await buildSite({ root, cache: true });
+  const missed = result.timings.find((timing) => timing.stage === "delta")?.detail ?? null;
+  const delta = result.timings.some((timing) => timing.stage === "delta check");
+  return { result, delta, missed };
+}
+
+/** The output equals a build without the cache (and reports the same), file for file. */
+async function expectSameAsCold(cached: Awaited<ReturnType<typeof build>>): Promise<void> {
+  const cold = await buildSite({ root, out: abs("cold"), cache: false });
+  const [warm, reference] = await Promise.all([readTree(abs("public")), readTree(abs("cold"))]);
+  warm.delete(OUTPUT_MARKER);
+  reference.delete(OUTPUT_MARKER);
+  expect([...warm.keys()].sort()).toEqual([...reference.keys()].sort());
+  for (const [file, bytes] of reference) expect(warm.get(file)!.equals(bytes), file).toBe(true);
+  expect(cached.result.warnings).toEqual(cold.warnings);
+  expect(cached.result.pages).toEqual(cold.pages);
+  await rm(abs("cold"), { recursive: true, force: true });
+}
+
+/** Modification times of every output file, to tell which ones a build rewrote. */
+async function outputTimes(): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  for (const file of (await readTree(abs("public"))).keys()) times.set(file, (await stat(abs(`public/${file}`))).mtimeMs);
+  return times;
+}
+
+function rewritten(before: Map<string, number>, after: Map<string, number>): string[] {
+  return [...after].filter(([file, time]) => file !== OUTPUT_MARKER && before.get(file) !== time).map(([file]) => file).sort();
+}
+
+/** The German version of the newest story: in the German feeds. */
+function newestGerman(): string {
+  return [...originals.keys()].filter((file) => file.endsWith("/de.md")).sort().at(-1)!;
+}
+
+/** A German version deep in the archive: in no feed. */
+function oldGerman(): string {
+  return [...originals.keys()].filter((file) => file.endsWith("/de.md")).sort()[3]!;
+}
+
+async function restore(file: string): Promise<void> {
+  await writeFile(abs(file), originals.get(file)!);
+}
+
+let version = 0;
+
+/**
+ * A line like the benchmark's edit: words said once are not among the article's most frequent
+ * terms, so its related-articles features stay as they were.
+ */
+async function addSentence(file: string): Promise<void> {
+  await appendFile(abs(file), `\nAktualisiert: Fassung ${++version}.\n`);
+}
+
+describe("delta builds", () => {
+  test("the first build is a full one; with nothing changed the next writes nothing", async () => {
+    const first = await build();
+    expect(first.delta).toBe(false);
+    expect(first.missed).toBe("missed: no site snapshot");
+    const before = await outputTimes();
+    const second = await build();
+    expect(second.delta).toBe(true);
+    expect(rewritten(before, await outputTimes())).toEqual([]);
+    await expectSameAsCold(second);
+  });
+
+  test("a sentence added to the newest article rewrites its page and its language's feeds, nothing else", async () => {
+    const file = newestGerman();
+    await addSentence(file);
+    const before = await outputTimes();
+    const edited = await build();
+    expect(edited.missed).toBe(null);
+    expect(edited.delta).toBe(true);
+    const changed = rewritten(before, await outputTimes());
+    const pages = changed.filter((each) => each.endsWith("/index.html"));
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toMatch(/^de\/[^/]+\/index\.html$/);
+    // The German RSS, Atom and JSON feeds.
+    const feeds = changed.filter((each) => !pages.includes(each));
+    expect(feeds).toHaveLength(3);
+    for (const feed of feeds) expect(feed.startsWith("de/")).toBe(true);
+    await expectSameAsCold(edited);
+  });
+
+  test("an article in no feed: its page only; undoing both edits puts the pages back", async () => {
+    const file = oldGerman();
+    await addSentence(file);
+    const before = await outputTimes();
+    const edited = await build();
+    expect(edited.delta).toBe(true);
+    expect(rewritten(before, await outputTimes())).toHaveLength(1);
+    await expectSameAsCold(edited);
+    await restore(file);
+    await restore(newestGerman());
+    const undone = await build();
+    expect(undone.delta).toBe(true);
+    await expectSameAsCold(undone);
+  });
+
+  test("after deltas, a full build renders the pages they patched (an edit undone, a title changed elsewhere)", async () => {
+    const file = oldGerman();
+    await addSentence(file);
+    expect((await build()).delta).toBe(true);
+    await restore(file);
+    // Another story's title: a full build, whose page cache must not trust the patched page's old signature.
+    const other = [...originals.keys()].filter((each) => each.endsWith("/de.md")).sort()[10]!;
+    await writeFile(abs(other), originals.get(other)!.replace(/^title: (.*)$/m, (_, title: string) => `title: ${title.replace(/"$/, " (aktualisiert)\"")}`));
+    const full = await build();
+    expect(full.delta).toBe(false);
+    expect(full.missed).toMatch(/more than its body changed/);
+    await expectSameAsCold(full);
+    await restore(other);
+    const back = await build();
+    expect(back.delta).toBe(false);
+    await expectSameAsCold(back);
+  });
+
+  test("an edit that changes the related-articles features is a full build", async () => {
+    const file = oldGerman();
+    // The body's most frequent long lower-case word in place of the next one (as many words, so
+    // the same reading time): the counts of terms the related lists weigh change.
+    const [head, body] = originals.get(file)!.split("\n---\n") as [string, string];
+    const counts = new Map<string, number>();
+    for (const word of body.match(/\b[a-zäöüß]{8,}\b/g)!) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const [first, second] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([word]) => word) as [string, string];
+    await writeFile(abs(file), `${head}\n---\n${body.replaceAll(new RegExp(`\\b${second}\\b`, "g"), first)}`);
+    const full = await build();
+    expect(full.missed).toMatch(/features changed/);
+    await expectSameAsCold(full);
+    await restore(file);
+    await build();
+  });
+
+  test("a page edited or deleted in the output by hand is rendered again", async () => {
+    await addSentence(oldGerman());
+    const tree = [...(await readTree(abs("public"))).keys()];
+    const front = tree.find((file) => file === "en/index.html")!;
+    await writeFile(abs(`public/${front}`), "edited by hand");
+    const repaired = await build();
+    expect(repaired.delta).toBe(false);
+    expect(repaired.missed).toMatch(/was changed since the last build/);
+    await expectSameAsCold(repaired);
+    await rm(abs("public/fr/index.html"));
+    const again = await build();
+    expect(again.missed).toMatch(/was changed since the last build/);
+    await expectSameAsCold(again);
+    await restore(oldGerman());
+  });
+
+  test("a file added to a story, or a story added, is a full build", async () => {
+    const story = path.dirname(oldGerman());
+    const added = `${story}/fr.md`;
+    await writeFile(abs(added), originals.get(oldGerman())!.replace(/^lang: .*$/m, "lang: fr"));
+    const full = await build();
+    expect(full.delta).toBe(false);
+    await expectSameAsCold(full);
+    await rm(abs(added));
+    await mkdir(abs("articles/2025-11-30-neu"), { recursive: true });
+    await writeFile(abs("articles/2025-11-30-neu/de.md"), originals.get(oldGerman())!);
+    const withStory = await build();
+    expect(withStory.delta).toBe(false);
+    await expectSameAsCold(withStory);
+    await rm(abs("articles/2025-11-30-neu"), { recursive: true });
+    await build();
+  });
+
+  test("a later build date that publishes a future article is a full build", async () => {
+    const future = "articles/2025-12-10-vorschau/de.md";
+    await mkdir(abs(path.dirname(future)), { recursive: true });
+    await writeFile(abs(future), originals.get(oldGerman())!.replace(/^date: .*$/m, "date: 2025-12-10T08:00:00+01:00"));
+    expect((await build()).delta).toBe(false);
+    await addSentence(oldGerman());
+    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 86_400); // still before it: a delta
+    const before = await build();
+    expect(before.delta).toBe(true);
+    await expectSameAsCold(before);
+    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 20 * 86_400); // after it
+    const after = await build();
+    expect(after.missed).toMatch(/is due/);
+    await expectSameAsCold(after);
+    process.env.SOURCE_DATE_EPOCH = EPOCH;
+    await rm(abs(path.dirname(future)), { recursive: true });
+    await restore(oldGerman());
+    await build();
+  });
+
+  test("random edits, undos and titles: every build equals a build without the cache", async () => {
+    const random = seededRandom(20261205);
+    const files = [...originals.keys()];
+    let deltas = 0;
+    for (let round = 0; round < 8; round++) {
+      const file = files[Math.floor(random() * files.length)]!;
+      const kind = Math.floor(random() * 4);
+      if (kind === 0) await restore(file);
+      else if (kind === 3) await writeFile(abs(file), originals.get(file)!.replace(/^title: "?/m, (start) => `${start}Neu: `));
+      else await addSentence(file);
+      const built = await build();
+      if (built.delta) deltas++;
+      await expectSameAsCold(built);
+    }
+    expect(deltas).toBeGreaterThan(0);
+  }, 120_000);
+});
