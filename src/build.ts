@@ -17,12 +17,10 @@ import type { ParsedSources } from "./cache/parsed-sources.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
 import { listContent, readContentFiles, type ContentCache, type ContentFile } from "./content/load-content.js";
-import { loadThreads } from "./workers/parallel-load.js";
 import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
 import { BuildFailedError, ConfigError, OutputError, type SiteError } from "./errors/site-error.js";
-import { compileEntityTable } from "./normalize/entities.js";
-import { checkAcrossArticles, normalizeArticles, type NormalizeContext, type NormalizeOutcome } from "./normalize/index.js";
+import type { NormalizeContext, NormalizeOutcome } from "./normalize/index.js";
 
 export interface PipelineOptions {
   /** Project root (holds gazette.config.yml); default: the working directory. */
@@ -113,7 +111,14 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   // With the persistent cache, the listing (and every file's stat) is not waited for here: the
   // cache is read meanwhile, and a large content folder is listed on a thread of its own.
   const scan = persistent ? (await import("./content/scan-content.js")).scanContentSoon(contentOptions) : null;
-  const [files, entityDefinitions] = await Promise.all([scan ? null : listOrReuse(contentOptions, sink, caches), loadEntities(options.root, config.paths.data, sink, parsedSources)]);
+  // Loaded here, not with this module: a delta build (src/delta/) starts its checks before it needs them, if at all.
+  const [files, entityDefinitions, { compileEntityTable }, { checkAcrossArticles, normalizeArticles }, { loadThreads }] = await Promise.all([
+    scan ? null : listOrReuse(contentOptions, sink, caches),
+    loadEntities(options.root, config.paths.data, sink, parsedSources),
+    import("./normalize/entities.js"),
+    import("./normalize/index.js"),
+    import("./workers/parallel-load.js"),
+  ]);
   const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
   const threads = caches || !files ? 1 : loadThreads(files.length);
 
@@ -565,10 +570,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       started = performance.now();
       const saved = (await site.saveCache?.()) ?? { wrote: false, error: null };
       const relatedFailed = plan.freshRelated ? await (await import("./cache/related-cache.js")).writeRelatedLists(config.root, plan.freshRelated.key, plan.freshRelated.lists) : null;
-      let failed = saved.error ?? relatedFailed ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
+      const failed = saved.error ?? relatedFailed ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
+      timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : saved.wrote || pages || plan.freshRelated ? "written" : "unchanged" });
       // What the next build needs to apply a small edit on its own (see delta/apply-delta.ts).
       if (!failed && pages && signer && site.fileStates && !config.search) {
-        failed = await (await import("./delta/take-snapshot.js")).saveSnapshot({
+        started = performance.now();
+        const snapshotFailed = await (await import("./delta/take-snapshot.js")).saveSnapshot({
           root: config.root,
           key: pageKey,
           buildId: pages.buildId,
@@ -586,8 +593,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           checked: site.checked ?? new Map(),
           linkedGroups: (article) => signer!.linkedGroups(article),
         });
+        timings.push({ stage: "snapshot", ms: performance.now() - started, detail: snapshotFailed ? `not written (${snapshotFailed.message})` : "written" });
       }
-      timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : saved.wrote || pages || plan.freshRelated ? "written" : "unchanged" });
     }
   } catch (error) {
     await writer.abort();

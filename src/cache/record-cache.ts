@@ -8,7 +8,7 @@ import type { Article, Diagnostic, EntityDefinition, Tag } from "../types.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
 import { isAlive } from "../util/process.js";
-import { checksum, decodeAsciiJson, encodeAsciiJson, encodeAsciiJsonArray } from "../util/ascii-json.js";
+import { checksum, decodeAsciiJson, encodeAsciiJson, joinAsciiJsonArray } from "../util/ascii-json.js";
 
 /**
  * The persistent build cache (`.gazette-cache/`, git-ignored): what reading, normalizing and
@@ -21,7 +21,7 @@ import { checksum, decodeAsciiJson, encodeAsciiJson, encodeAsciiJsonArray } from
  * can make a build faster, never different.
  */
 export const CACHE_DIR = ".gazette-cache";
-const FORMAT = "gazette-records-4";
+const FORMAT = "gazette-records-5";
 
 export interface CachedRecord {
   /** Content hash of the file the record was made from, and its stat key then (see `statKey`). */
@@ -172,8 +172,7 @@ export async function readCachedRecords(root: string, key: string, files: Iterab
   const records: RecordCache = new Map();
   for (const shard of new Set([...wanted].map(shardOf))) {
     try {
-      const all: RecordCache = new Map();
-      if (openShard(await readFile(path.join(dir, `${shard}.bin`)), key)?.readInto(all)) for (const [file, record] of all) if (wanted.has(file)) records.set(file, record);
+      openShard(await readFile(path.join(dir, `${shard}.bin`)), key)?.readSome(wanted, records);
     } catch {
       // not there, or made by another engine: as if not cached
     }
@@ -186,14 +185,18 @@ interface ShardReader {
   entries: [string, string, string][];
   /** Adds the shard's records; a shard that turns out corrupt adds none and says false. */
   readInto(records: RecordCache): boolean;
+  /** Adds the records of `files` only, parsing no other (each record's bytes are known); a corrupt shard adds none. */
+  readSome(files: ReadonlySet<string>, records: RecordCache): void;
 }
 
 /**
- * Framing: three length-prefixed frames. A header (format, key, files, hashes, stats and a CRC-32
- * of the other two frames; v8-serialized); the records as JSON text (`ShardText`: each article's
- * `packedBody` left out and its length listed, its tags as numbers into the shard's table); then
- * those bodies, concatenated. JSON (see util/ascii-json.ts) because records are plain data apart
- * from the bodies' bytes, and V8 parses it much faster than it deserializes them.
+ * Framing: three length-prefixed frames. A header (format, key, files, hashes, stats, each
+ * record's length in the JSON and a CRC-32 of the other two frames; v8-serialized); the records
+ * as JSON text (`ShardText`: each article's `packedBody` left out and its length listed, its tags
+ * as numbers into the shard's table); then those bodies, concatenated. JSON (see
+ * util/ascii-json.ts) because records are plain data apart from the bodies' bytes, and V8 parses
+ * it much faster than it deserializes them. The records' lengths let a delta build (see
+ * src/delta/) parse the one record it needs of a shard's 300.
  */
 function openShard(bytes: Buffer, key: string): ShardReader | null {
   let offset = 0;
@@ -203,43 +206,53 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
     offset += 4 + length;
     return bytes.subarray(offset - length, offset);
   };
-  let header: { format?: unknown; key?: unknown; files?: unknown; hashes?: unknown; stats?: unknown; checksum?: unknown };
+  let header: { format?: unknown; key?: unknown; files?: unknown; hashes?: unknown; stats?: unknown; lengths?: unknown; checksum?: unknown };
   try {
     header = deserialize(frame()) as typeof header;
   } catch {
     return null;
   }
-  const { files, hashes, stats } = header;
-  if (header.format !== FORMAT || header.key !== key || !Array.isArray(files) || !Array.isArray(hashes) || !Array.isArray(stats) || files.length !== hashes.length || files.length !== stats.length) return null;
+  const { files, hashes, stats, lengths } = header;
+  if (header.format !== FORMAT || header.key !== key || !Array.isArray(files) || !Array.isArray(hashes) || !Array.isArray(stats) || !Array.isArray(lengths)) return null;
+  if (files.length !== hashes.length || files.length !== stats.length || files.length !== lengths.length) return null;
   const entries = files.map((file, i): [string, string, string] => [String(file), String(hashes[i]), String(stats[i])]);
+  /** The JSON and bodies frames, checked against the header's CRC-32. */
+  const frames = (): { text: Buffer; packed: Buffer } => {
+    const text = frame();
+    const packed = frame();
+    // A changed byte inside a string would still parse: the checksum says the frames are as written.
+    if (offset !== bytes.length || header.checksum !== checksum(text, packed)) throw new Error("corrupt");
+    return { text, packed };
+  };
+  /** A record parsed from JSON, with its tags taken from the table and its body viewed in `bodies`. */
+  const revive = (i: number, record: CachedRecord, tags: readonly Tag[], bodies: Uint8Array, bodyOffset: number, bodyLength: number): [string, CachedRecord] => {
+    const [file, hash] = entries[i]!;
+    if (record?.hash !== hash || typeof record.article !== "object" || record.article === null || typeof record.featuresKey !== "string") throw new Error("inconsistent");
+    const article = record.article as { tags: readonly (Tag | number)[] };
+    article.tags = article.tags.map((number) => tags[number as number] ?? fail("a tag out of range"));
+    if (bodyLength >= 0) {
+      if (bodyOffset + bodyLength > bodies.length) throw new Error("truncated");
+      (record.article as { packedBody?: Uint8Array }).packedBody = bodies.subarray(bodyOffset, bodyOffset + bodyLength);
+    }
+    return [file, record];
+  };
+  const tagObjects = (table: ShardText["tags"]): Tag[] => table.map(([id, name, slug]): Tag => Object.freeze({ id, name, slug }));
   return {
     entries,
     readInto(records) {
       const own: [string, CachedRecord][] = [];
       try {
-        const text = frame();
-        const packed = frame();
-        // A changed byte inside a string would still parse: the checksum says the frames are as written.
-        if (offset !== bytes.length || header.checksum !== checksum(text, packed)) throw new Error("corrupt");
+        const { text, packed } = frames();
         const { records: list, bodyLengths, tags: tagTable } = decodeAsciiJson(text) as ShardText;
-        const tags = tagTable.map(([id, name, slug]): Tag => Object.freeze({ id, name, slug }));
+        const tags = tagObjects(tagTable);
         // One copy of the shard's bodies, which each record's packedBody views: the file's bytes can go,
         // and 300 small buffers per shard cost more to make than this one.
         const bodies = new Uint8Array(packed);
         if (list.length !== entries.length || bodyLengths.length !== entries.length) throw new Error("inconsistent");
         let bodyOffset = 0;
-        entries.forEach(([file, hash], i) => {
-          const record = list[i] as unknown as CachedRecord;
-          if (record?.hash !== hash || typeof record.article !== "object" || record.article === null || typeof record.featuresKey !== "string") throw new Error("inconsistent");
-          const article = record.article as { tags: readonly (Tag | number)[] };
-          article.tags = article.tags.map((number) => tags[number as number] ?? fail("a tag out of range"));
-          const length = bodyLengths[i]!;
-          if (length >= 0) {
-            if (bodyOffset + length > bodies.length) throw new Error("truncated");
-            (record.article as { packedBody?: Uint8Array }).packedBody = bodies.subarray(bodyOffset, bodyOffset + length);
-            bodyOffset += length;
-          }
-          own.push([file, record]);
+        entries.forEach((_, i) => {
+          own.push(revive(i, list[i] as unknown as CachedRecord, tags, bodies, bodyOffset, bodyLengths[i]!));
+          if (bodyLengths[i]! >= 0) bodyOffset += bodyLengths[i]!;
         });
         if (bodyOffset !== bodies.length) throw new Error("trailing bytes");
       } catch {
@@ -249,8 +262,38 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
       bytes = Buffer.alloc(0);
       return true;
     },
+    readSome(wanted, records) {
+      const own: [string, CachedRecord][] = [];
+      try {
+        const { text, packed } = frames();
+        // '{"records":[' record ',' record ... ']' ',"bodyLengths":' ... '}'
+        let start = RECORDS_KEY.length + 1;
+        const starts = (lengths as number[]).map((length) => {
+          const at = start;
+          start += length + 1;
+          return at;
+        });
+        // `start` is past the array's "]" now: the rest, from its "," on, is the object's other keys.
+        const { bodyLengths, tags: tagTable } = decodeAsciiJson(Buffer.concat([Buffer.from("{"), text.subarray(start + 1)])) as Omit<ShardText, "records">;
+        if (bodyLengths.length !== entries.length) throw new Error("inconsistent");
+        const tags = tagObjects(tagTable);
+        let bodyOffset = 0;
+        entries.forEach(([file], i) => {
+          if (wanted.has(file)) {
+            const record = decodeAsciiJson(text.subarray(starts[i], starts[i]! + (lengths as number[])[i]!)) as CachedRecord;
+            own.push(revive(i, record, tags, new Uint8Array(packed.subarray(bodyOffset, bodyOffset + Math.max(0, bodyLengths[i]!))), 0, bodyLengths[i]!));
+          }
+          if (bodyLengths[i]! >= 0) bodyOffset += bodyLengths[i]!;
+        });
+      } catch {
+        return;
+      }
+      for (const [file, record] of own) records.set(file, record);
+    },
   };
 }
+
+const RECORDS_KEY = Buffer.from('{"records":');
 
 /**
  * Writes `records` as the cache for `key`: each shard whose content changed since `previous` was
@@ -312,10 +355,11 @@ async function writeShard(target: string, key: string, entries: readonly [string
     if (packedBody !== undefined) bodies.push(packedBody);
     return { ...record, article: { ...article, tags: article.tags.map(tagNumber) } };
   });
-  // The ShardText object, written a record at a time (see encodeAsciiJsonArray).
+  // The ShardText object, written a record at a time, each record's length noted.
+  const encoded = (records satisfies ShardText["records"]).map((record) => encodeAsciiJson(record));
   const text = Buffer.concat([
-    Buffer.from('{"records":'),
-    encodeAsciiJsonArray(records satisfies ShardText["records"]),
+    RECORDS_KEY,
+    joinAsciiJsonArray(encoded),
     Buffer.from(',"bodyLengths":'),
     encodeAsciiJson(bodyLengths),
     Buffer.from(',"tags":'),
@@ -323,7 +367,7 @@ async function writeShard(target: string, key: string, entries: readonly [string
     Buffer.from("}"),
   ]);
   const body = Buffer.concat(bodies);
-  const header = serialize({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat), checksum: checksum(text, body) });
+  const header = serialize({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat), lengths: encoded.map((record) => record.length), checksum: checksum(text, body) });
   const frames: Uint8Array[] = [];
   for (const frame of [header, text, body]) {
     const length = Buffer.alloc(4);

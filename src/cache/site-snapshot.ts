@@ -1,4 +1,5 @@
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, Route } from "../types.js";
 import { checksum, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.js";
@@ -6,13 +7,15 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
 /**
  * What the last full build with the cache leaves for the next one to apply a small edit without
- * loading the site (see build-delta.ts): the content files it was made from, the files it wrote,
+ * loading the site (see src/delta/): the content files it was made from, the files it wrote,
  * what it reported, and for every article page what that page shows of other articles, so that
  * one page can be rendered again from a few of these entries instead of 20,000 records.
  *
- * The file: one ASCII JSON line (format, sizes, CRC-32s), the head as ASCII JSON, then one JSON
- * text per article page; the head says where each starts. A delta reads the whole file (~12 MB at
- * 10,000 stories, a few ms) but parses only the head and the pages it renders.
+ * The file: one JSON line (format, the build's key and id, each section's length and CRC-32),
+ * then four sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
+ * page's entry starts); the content files and the output files (ASCII JSON), which only the
+ * threads that check them parse; the pages' entries (UTF-8 JSON, one after the other), of which
+ * a delta parses the few it renders.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
 const FORMAT = "gazette-site-1";
@@ -62,16 +65,18 @@ export function articleFromCard(id: string, stored: StoredCard, tags: Article["t
 }
 
 /**
- * An article page's inputs beside the article itself, as numbers into the head's tables: its
- * content file (`files`: the record cache has its record), what the checks across articles
+ * An article page's inputs beside the article itself: its id and output path, its content file
+ * and that file's hash (the record cache has its record), what the checks across articles
  * changed of it (URL, slug, section; 0: nothing), its story's published versions (in the site's
- * language order) and original, its related list (best first), and the group page (`groups`)
- * of each group it links, in the order of `linkedGroupsOf` (-1: none). Numbers, because 20,000
- * of these are written by every full build: 150 bytes each, not 900 with the cards.
+ * language order) and original, its related list (best first), all as page numbers; and the
+ * group page (number in `groups`) of each group it links, in the order of `linkedGroupsOf`
+ * (-1: none). 20,000 of these are written by every full build: ~250 bytes each.
  */
 export interface ArticlePageInputs {
+  id: string;
   outputPath: string;
-  file: number;
+  file: string;
+  hash: string;
   checked: [url: string, slug: string, category: string | null] | 0;
   versions: number[];
   original: number;
@@ -103,12 +108,8 @@ export interface SnapshotHead {
   emptyFeed: boolean;
   /** The year pages show (the newest article's). */
   year: string;
-  /** Every content file: project path, stat key, content hash, in listing order. */
-  files: [file: string, stat: string, hash: string][];
   /** When the content was listed (ms since the epoch; see `changedContent`). */
   listedAt: number;
-  /** Every file written into the output but its marker, sorted. */
-  outputs: string[];
   /** The build's report. */
   pages: { total: number; byKind: Record<string, number> };
   languages: string[];
@@ -116,38 +117,72 @@ export interface SnapshotHead {
   feeds: SnapshotFeed[];
   /** Topic, author and source pages linked by article pages: slug, name. */
   groups: [slug: string, name: string][];
-  /** The published articles' ids, in route order, and where each one's page inputs start after the head (bytes; the last entry is the end). */
-  ids: string[];
+  /** The page number of each content file's article (in `files` order); -1 when it has no page. */
+  pageOfFile: number[];
+  /** Where each page's entry starts in the pages section (bytes; one more entry: the end). */
   offsets: number[];
 }
 
+/** Every content file of the build: project path, stat key, content hash, in listing order. */
+export type SnapshotFiles = [file: string, stat: string, hash: string][];
+
 export interface SiteSnapshot {
   head: SnapshotHead;
-  /** The number of a published article; undefined when it is not. */
-  numberOf(id: string): number | undefined;
+  /** The content files (parsed on demand: the thread that checks them reads them itself). */
+  files(): SnapshotFiles;
   /** The inputs of a published article's page, by number. */
   page(article: number): ArticlePageInputs;
 }
 
+/** In file order: the main thread reads the first two, the checking threads one each of the others. */
+const SECTIONS = ["head", "pages", "files", "outputs"] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The snapshot's first line: what a delta build checks before it reads the rest. */
+export interface SnapshotFrame {
+  format: string;
+  key: string;
+  buildId: string;
+  /** When the content was listed (ms since the epoch; see `changedContent`). */
+  listedAt: number;
+  /** Each section's length and CRC-32, in file order. */
+  sections: Record<Section, [length: number, checksum: number]>;
+}
+
+export interface SnapshotContent {
+  head: Omit<SnapshotHead, "offsets" | "pageOfFile">;
+  files: SnapshotFiles;
+  /** Every file written into the output but its marker. */
+  outputs: string[];
+  pages: Iterable<ArticlePageInputs>;
+}
+
 /** Writes the snapshot atomically; errors are returned (without one, the next build is a full one). */
-export async function writeSiteSnapshot(root: string, head: Omit<SnapshotHead, "ids" | "offsets">, pages: Iterable<[id: string, page: ArticlePageInputs]>): Promise<Error | null> {
+export async function writeSiteSnapshot(root: string, content: SnapshotContent): Promise<Error | null> {
   const temporary = path.join(root, CACHE_DIR, `${SNAPSHOT_FILE}.${process.pid}.tmp`);
   try {
-    const ids: string[] = [];
     const offsets: number[] = [0];
     const texts: string[] = [];
+    const fileNumbers = new Map(content.files.map(([file], i) => [file, i]));
+    const pageOfFile = content.files.map(() => -1);
     let length = 0;
-    for (const [id, page] of pages) {
-      const text = JSON.stringify([page.outputPath, page.file, page.checked, page.versions, page.original, page.related, page.groups]);
-      ids.push(id);
+    for (const page of content.pages) {
+      const number = fileNumbers.get(page.file);
+      if (number !== undefined) pageOfFile[number] = texts.length;
+      const text = JSON.stringify([page.id, page.outputPath, page.file, page.hash, page.checked, page.versions, page.original, page.related, page.groups]);
       texts.push(text);
       offsets.push((length += Buffer.byteLength(text)));
     }
-    const headBytes = encodeAsciiJson({ ...head, ids, offsets });
-    const body = Buffer.from(texts.join(""));
-    const line = Buffer.from(`${JSON.stringify({ format: FORMAT, head: headBytes.length, pages: body.length, checksum: checksum(headBytes, body) })}\n`, "latin1");
+    const bytes: Record<Section, Buffer> = {
+      head: encodeAsciiJson({ ...content.head, pageOfFile, offsets }),
+      files: encodeAsciiJson(content.files),
+      outputs: encodeAsciiJson(content.outputs),
+      pages: Buffer.from(texts.join("")),
+    };
+    const sections = Object.fromEntries(SECTIONS.map((section) => [section, [bytes[section].length, checksum(bytes[section])]])) as SnapshotFrame["sections"];
+    const frame: SnapshotFrame = { format: FORMAT, key: content.head.key, buildId: content.head.buildId, listedAt: content.head.listedAt, sections };
     const dir = await cacheDir(root);
-    await writeFile(temporary, Buffer.concat([line, headBytes, body]));
+    await writeFile(temporary, [Buffer.from(`${JSON.stringify(frame)}\n`), ...SECTIONS.map((section) => bytes[section])]);
     await rename(temporary, path.join(dir, SNAPSHOT_FILE));
     return null;
   } catch (error) {
@@ -156,45 +191,56 @@ export async function writeSiteSnapshot(root: string, head: Omit<SnapshotHead, "
   }
 }
 
-/** The last snapshot, if there is one and it reads back whole. */
+/** The last snapshot, if there is one and its head and pages read back whole (the other sections are read by those who check them). */
 export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | null> {
-  let bytes: Buffer;
+  let fd: number | null = null;
+  let frame: SnapshotFrame;
+  let headBytes: Buffer;
+  let pages: Buffer;
   try {
-    bytes = await readFile(path.join(root, CACHE_DIR, SNAPSHOT_FILE));
+    fd = openSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE), "r");
+    const opened = readFrame(fd);
+    if (!opened) return null;
+    frame = opened.frame;
+    const [headLength, headSum] = frame.sections.head;
+    const [pagesLength, pagesSum] = frame.sections.pages;
+    const bytes = Buffer.alloc(headLength + pagesLength);
+    if (readSync(fd, bytes, 0, bytes.length, opened.start) !== bytes.length) return null;
+    headBytes = bytes.subarray(0, headLength);
+    pages = bytes.subarray(headLength);
+    if (checksum(headBytes) !== headSum || checksum(pages) !== pagesSum) return null;
   } catch {
     return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
   try {
-    const newline = bytes.indexOf(10);
-    const frame = JSON.parse(bytes.subarray(0, newline).toString("latin1")) as { format?: unknown; head?: unknown; pages?: unknown; checksum?: unknown };
-    if (frame.format !== FORMAT || typeof frame.head !== "number" || typeof frame.pages !== "number") return null;
-    const headBytes = bytes.subarray(newline + 1, newline + 1 + frame.head);
-    const body = bytes.subarray(newline + 1 + frame.head);
-    if (body.length !== frame.pages || checksum(headBytes, body) !== frame.checksum) return null;
     const head = decodeAsciiJson(headBytes) as SnapshotHead;
-    if (typeof head?.key !== "string" || !Array.isArray(head.files) || !Array.isArray(head.outputs) || !Array.isArray(head.ids) || head.offsets?.length !== head.ids.length + 1) return null;
-    let numbers: Map<string, number> | null = null;
+    if (head?.key !== frame.key || head.buildId !== frame.buildId || !Array.isArray(head.pageOfFile) || !Array.isArray(head.offsets)) return null;
+    let files: SnapshotFiles | null = null;
     const parsed = new Map<number, ArticlePageInputs>();
     return {
       head,
-      numberOf(id) {
-        numbers ??= new Map(head.ids.map((each, i) => [each, i]));
-        return numbers.get(id);
+      files() {
+        files ??= (readSnapshotSection(root, frame.buildId, "files") as SnapshotFiles | null) ?? fail("content files that read back");
+        return files;
       },
       page(article) {
         let page = parsed.get(article);
         if (page === undefined) {
-          if (!(article >= 0 && article < head.ids.length)) throw new Error(`Internal: no page ${article} in the site snapshot`);
-          const [outputPath, file, checked, versions, original, related, groups] = JSON.parse(body.toString("utf8", head.offsets[article], head.offsets[article + 1])) as [
+          if (!(article >= 0 && article + 1 < head.offsets.length)) fail(`page ${article}`);
+          const [id, outputPath, file, hash, checked, versions, original, related, groups] = JSON.parse(pages.toString("utf8", head.offsets[article], head.offsets[article + 1])) as [
             string,
-            number,
+            string,
+            string,
+            string,
             ArticlePageInputs["checked"],
             number[],
             number,
             number[],
             number[],
           ];
-          page = { outputPath, file, checked, versions, original, related, groups };
+          page = { id, outputPath, file, hash, checked, versions, original, related, groups };
           parsed.set(article, page);
         }
         return page;
@@ -203,4 +249,71 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
   } catch {
     return null;
   }
+}
+
+function parseFrame(line: Buffer): SnapshotFrame | null {
+  try {
+    const frame = JSON.parse(line.toString("latin1")) as SnapshotFrame;
+    return frame.format === FORMAT && typeof frame.key === "string" && typeof frame.buildId === "string" && typeof frame.listedAt === "number" ? frame : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The longest first line a snapshot has (a few hundred bytes: the format, key, id and sections). */
+const FRAME_MAX = 4096;
+
+/** The snapshot's first line alone, and the open file: what the checks need to start (see src/delta/). */
+function readFrame(fd: number): { frame: SnapshotFrame; start: number } | null {
+  const head = Buffer.alloc(FRAME_MAX);
+  const read = readSync(fd, head, 0, FRAME_MAX, 0);
+  const newline = head.subarray(0, read).indexOf(10);
+  const frame = newline === -1 ? null : parseFrame(head.subarray(0, newline));
+  return frame ? { frame, start: newline + 1 } : null;
+}
+
+/** The last snapshot's first line; null when there is none. */
+export function readSnapshotFrame(root: string): SnapshotFrame | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE), "r");
+    return readFrame(fd)?.frame ?? null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/**
+ * One section of the snapshot on disk, for the threads that check the content and the output
+ * (only its bytes are read): null unless the snapshot is still the build `buildId`'s and the
+ * section reads back whole.
+ */
+export function readSnapshotSection(root: string, buildId: string, name: "files" | "outputs"): unknown {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE), "r");
+    const opened = readFrame(fd);
+    if (opened?.frame.buildId !== buildId) return null;
+    let at = opened.start;
+    for (const section of SECTIONS) {
+      const [length, sum] = opened.frame.sections[section];
+      if (section === name) {
+        const bytes = Buffer.alloc(length);
+        if (readSync(fd, bytes, 0, length, at) !== length || checksum(bytes) !== sum) return null;
+        return decodeAsciiJson(bytes);
+      }
+      at += length;
+    }
+    return null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+function fail(what: string): never {
+  throw new Error(`Internal: the site snapshot has no ${what}`);
 }

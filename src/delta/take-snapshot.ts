@@ -53,7 +53,6 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
   const numbers = new Map(articleRoutes.map((route, i) => [(route.params as { id: string }).id, i]));
   const numberOf = (id: string): number => numbers.get(id) ?? fail(id);
   const feeds = await snapshotFeeds(build, numberOf);
-  const fileNumbers = new Map(build.fileStates.map(([file], i) => [file, i]));
   const groupNumbers = new Map<Group, number>();
   const groups: [string, string][] = [];
   const groupNumber = (group: Group | undefined): number => {
@@ -65,27 +64,25 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
     }
     return number;
   };
-  const pages = function* (): Generator<[string, ArticlePageInputs]> {
+  const pages = function* (): Generator<ArticlePageInputs> {
     for (const route of articleRoutes) {
       const article = index.articles.get((route.params as { id: string }).id)!;
       const story = index.stories.get(article.storyKey)!;
-      yield [
-        article.id,
-        {
-          outputPath: route.outputPath,
-          file: fileNumbers.get(article.file) ?? fail(article.file),
-          checked: build.checked.get(article.id) ?? 0,
-          versions: [...story.versions.values()].map((version) => numberOf(version.id)),
-          original: numberOf(story.original.id),
-          related: (plan.related.get(article.id) ?? []).map((entry) => numberOf(entry.id)),
-          groups: build.linkedGroups(article).map(([kind, id]) => groupNumber(context.groupsById.get(groupKey(article.lang, kind, id)))),
-        },
-      ];
+      yield {
+        id: article.id,
+        outputPath: route.outputPath,
+        file: article.file,
+        hash: article.hash,
+        checked: build.checked.get(article.id) ?? 0,
+        versions: [...story.versions.values()].map((version) => numberOf(version.id)),
+        original: numberOf(story.original.id),
+        related: (plan.related.get(article.id) ?? []).map((entry) => numberOf(entry.id)),
+        groups: build.linkedGroups(article).map(([kind, id]) => groupNumber(context.groupsById.get(groupKey(article.lang, kind, id)))),
+      };
     }
   };
-  return writeSiteSnapshot(
-    build.root,
-    {
+  return writeSiteSnapshot(build.root, {
+    head: {
       key: build.key,
       buildId: build.buildId,
       buildDate,
@@ -93,17 +90,17 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
       newsOldest,
       emptyFeed: feeds.some((feed) => feed.routes.length > 0 && feed.members.length === 0),
       year: context.year,
-      files: build.fileStates,
       listedAt: build.listedAt,
-      outputs: build.outputs.sort(),
       pages: build.pages,
       languages: build.languages,
       warnings: build.warnings,
       feeds,
       groups,
     },
-    pages(),
-  );
+    files: build.fileStates,
+    outputs: build.outputs.sort(),
+    pages: pages(),
+  });
 }
 
 /**
@@ -137,8 +134,7 @@ async function snapshotFeeds(build: BuildToSnapshot, numberOf: (id: string) => n
 async function previousFeedBodies(root: string, key: string): Promise<Map<string, [string, string]>> {
   const snapshot = await readSiteSnapshot(root);
   if (snapshot?.head.key !== key) return new Map(); // made with other code or settings: other HTML
-  const { ids } = snapshot.head;
-  return new Map(snapshot.head.feeds.flatMap((feed) => feed.members.map(([article, hash, , , html]): [string, [string, string]] => [ids[article]!, [hash, html]])));
+  return new Map(snapshot.head.feeds.flatMap((feed) => feed.members.map(([article, hash, , , html]): [string, [string, string]] => [snapshot.page(article).id, [hash, html]])));
 }
 
 function fail(id: string): never {

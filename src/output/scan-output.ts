@@ -76,40 +76,23 @@ export function scanOutputInBackground(outDir: string): Promise<OutputScan | nul
 
 /**
  * The first of `files` (relative to `outDir`) that is no longer a regular file last modified
- * before `time` (ms), or null: what a delta build (build-delta.ts) checks of the pages it does not
+ * before `time` (ms), or null: what a delta build (src/delta/) checks of the pages it does not
  * write. One lstat per file, no listing: half the time of a scan (files added by hand beside the
- * site's go unseen; the next full build deletes them).
+ * site's go unseen; the next full build deletes them). With `part`, only every `count`th file from
+ * the `index`th (threads split the work).
  */
-export function firstChangedFile(outDir: string, files: readonly string[], time: number): string | null {
-  for (const file of files) {
+export function firstChangedFile(outDir: string, files: readonly string[], time: number, part = { index: 0, count: 1 }): string | null {
+  for (let i = part.index; i < files.length; i += part.count) {
+    const file = files[i]!;
     try {
-      const info = lstatSync(path.join(outDir, file), { throwIfNoEntry: false });
+      // Output paths are plain relative paths (checked when written): joined by hand, path.join is a fifth of the time.
+      const info = lstatSync(`${outDir}${path.sep}${file}`, { throwIfNoEntry: false });
       if (!info?.isFile() || info.mtimeMs >= time) return file;
     } catch {
       return file;
     }
   }
   return null;
-}
-
-/** `firstChangedFile` on a worker thread (on this one where no compiled worker file exists). */
-export function firstChangedFileInBackground(outDir: string, files: readonly string[], time: number): Promise<string | null> {
-  if (!existsSync(fileURLToPath(WORKER_FILE))) return Promise.resolve(firstChangedFile(outDir, files, time));
-  return new Promise((resolve) => {
-    const worker = new Worker(WORKER_FILE, { workerData: { outDir, files, time } });
-    let settled = false;
-    worker.once("message", (first: string | null) => {
-      settled = true;
-      resolve(first);
-    });
-    const fallBack = (): void => {
-      if (settled) return;
-      settled = true;
-      resolve(firstChangedFile(outDir, files, time));
-    };
-    worker.once("error", fallBack);
-    worker.once("exit", fallBack);
-  });
 }
 
 /** Whether the scan found a regular file at `relative` last modified before `time` (ms). */

@@ -18,18 +18,12 @@ export function encodeAsciiJson(value: unknown): Buffer {
 }
 
 /**
- * `encodeAsciiJson` of an array, an item at a time: the same bytes, made two to three times faster
- * for the cache's shards (a 300-record shard as one string is ~1.6 MB of two-byte text whose
- * escaping is slow and whose garbage lands in the old generation; one record is ~3 KB).
+ * Items encoded one at a time (`encodeAsciiJson`), joined into the bytes of the whole array: for the
+ * cache's shards, whose ~300 records as one ~1.6 MB two-byte string escape slowly, and whose
+ * readers parse one record alone by its length.
  */
-export function encodeAsciiJsonArray(items: readonly unknown[]): Buffer {
-  const chunks: Buffer[] = [OPEN];
-  items.forEach((item, i) => {
-    if (i > 0) chunks.push(COMMA);
-    chunks.push(encodeAsciiJson(item));
-  });
-  chunks.push(CLOSE);
-  return Buffer.concat(chunks);
+export function joinAsciiJsonArray(items: readonly Buffer[]): Buffer {
+  return Buffer.concat([OPEN, ...items.flatMap((item, i) => (i === 0 ? [item] : [COMMA, item])), CLOSE]);
 }
 
 const OPEN = Buffer.from("[");

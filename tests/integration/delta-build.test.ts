@@ -5,7 +5,7 @@
  * build without the cache, byte for byte, and a delta must touch no file it did not change.
  */
 import { execFile } from "node:child_process";
-import { appendFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -191,6 +191,28 @@ describe("delta builds", () => {
     expect(again.missed).toMatch(/was changed since the last build/);
     await expectSameAsCold(again);
     await restore(oldGerman());
+  });
+
+  test("an edit saved by renaming a new file over the old one (as many editors save) is still a delta", async () => {
+    const file = oldGerman();
+    const temporary = `${file}.tmp-save`;
+    await writeFile(abs(temporary), `${originals.get(file)!}\nAktualisiert: Fassung ${++version}.\n`);
+    await rename(abs(temporary), abs(file));
+    const saved = await build();
+    expect(saved.missed).toBe(null);
+    expect(saved.delta).toBe(true);
+    // Told by its story folder, whose time changed: no listing of the whole content.
+    expect(saved.result.timings.find((timing) => timing.stage === "delta: content")?.detail).toBe("story folders as listed");
+    await expectSameAsCold(saved);
+    // A stray file beside it: the listing warns about it, so the build is a full one.
+    await writeFile(abs(`${path.dirname(file)}/notizen.txt`), "Notizen");
+    const stray = await build();
+    expect(stray.delta).toBe(false);
+    expect(stray.result.warnings.some((warning) => warning.message.includes("not a Markdown file"))).toBe(true);
+    await expectSameAsCold(stray);
+    await rm(abs(`${path.dirname(file)}/notizen.txt`));
+    await restore(file);
+    await build();
   });
 
   test("a file added to a story, or a story added, is a full build", async () => {

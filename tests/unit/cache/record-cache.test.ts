@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CACHE_DIR, openRecordCache, writeRecordCache, type CachedRecord, type RecordCache } from "../../../src/cache/record-cache.js";
+import { CACHE_DIR, openRecordCache, readCachedRecords, writeRecordCache, type CachedRecord, type RecordCache } from "../../../src/cache/record-cache.js";
 import { extractRelatedFeatures } from "../../../src/related/extract-features.js";
 import { markdownOf, withPackedMarkdown } from "../../../src/util/article-markdown.js";
 import { article, loadFiles, makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
@@ -84,5 +84,42 @@ describe("the record cache", () => {
     expect(back.size).toBeLessThan(records.size);
     for (const [file, record] of back) expect(record).toEqual(records.get(file));
     expect(opened!.shards.size).toBe(shards.length - 1); // rewritten by the next save
+  });
+
+  it("reads single records (a delta build's few) the same as whole shards, and none of a corrupt shard", async () => {
+    root = await makeTempSite({});
+    // 300 records: every shard holds several, so each wanted one sits among others.
+    const samples = [...(await sampleRecords()).values()];
+    const records: RecordCache = new Map();
+    for (let i = 0; i < 300; i++) {
+      const sample = samples[i % samples.length]!;
+      const file = `articles/s${i}/de.md`;
+      records.set(file, { ...sample, hash: `hash-${i}`, article: { ...sample.article, file, id: `s${i}/de` } });
+    }
+    expect(await writeRecordCache(root, KEY, records, null)).toBeNull();
+    const all = await (await openRecordCache(root, KEY))!.records();
+    const wanted = [...records.keys()].filter((_, i) => i % 37 === 5);
+    const some = await readCachedRecords(root, KEY, wanted);
+    expect([...some.keys()].sort()).toEqual([...wanted].sort());
+    for (const file of wanted) {
+      expect(some.get(file)).toEqual(all.get(file));
+      expect(markdownOf(some.get(file)!.article)).toBe(markdownOf(records.get(file)!.article));
+    }
+    // One changed byte in the bodies of the shard holding the first wanted record: none of its records is read.
+    const dir = path.join(root, CACHE_DIR, "records-v1");
+    let broken = "";
+    for (const name of (await readdir(dir)).filter((each) => each.endsWith(".bin"))) {
+      const bytes = await readFile(path.join(dir, name));
+      if (!bytes.includes(Buffer.from(wanted[0]!))) continue;
+      bytes[bytes.length - 3]! ^= 1;
+      await writeFile(path.join(dir, name), bytes);
+      broken = name;
+      break;
+    }
+    expect(broken).not.toBe("");
+    const after = await readCachedRecords(root, KEY, wanted);
+    expect(after.has(wanted[0]!)).toBe(false);
+    expect(after.size).toBeGreaterThan(0);
+    for (const [file, record] of after) expect(record).toEqual(all.get(file));
   });
 });

@@ -1,0 +1,113 @@
+/**
+ * A delta build's edited files (see apply-delta.ts): read, normalized and compared with their
+ * records as last built. An edit applies when everything but what its own page alone shows is
+ * as it was (its page fields, related-articles features and warnings); the records of the
+ * articles its page shows are read too, one record of a shard each.
+ */
+import type { Article, EntityDefinition, SourceArticle } from "../types.js";
+import type { SiteConfig } from "../config/site-config.js";
+import { readCachedRecords, type RecordCache } from "../cache/record-cache.js";
+import type { ArticlePageInputs, SiteSnapshot } from "../cache/site-snapshot.js";
+import { readContentFiles, type ContentFile } from "../content/load-content.js";
+import { DiagnosticSink } from "../errors/diagnostics.js";
+import { compileEntityTable } from "../normalize/entities.js";
+import { normalizeArticle } from "../normalize/normalize-article.js";
+import { extractRelatedFeatures, featuresDigest } from "../related/index.js";
+import { linkedGroupsOf } from "../render/route-signatures.js";
+
+/** An edited file that a delta can apply: its new record, as the checks across articles leave it. */
+export interface AppliedEdit {
+  file: string;
+  article: Article;
+  /** Its number in the snapshot and its page's inputs; null when it is not published (a draft, a future date): then no page shows it. */
+  page: { number: number; inputs: ArticlePageInputs } | null;
+}
+
+export interface EditsToRead {
+  root: string;
+  contentDir: string;
+  config: SiteConfig;
+  entityDefinitions: readonly EntityDefinition[];
+  /** The record cache's engine key. */
+  engine: string;
+  snapshot: SiteSnapshot;
+  /** The files to read again, their hashes as last built, and their numbers in the snapshot's file list. */
+  candidates: readonly ContentFile[];
+  hashes: Map<string, string>;
+  fileIndex: ReadonlyMap<string, number>;
+  /** Files that deltas applied before: applied again even when as last built (an edit undone). */
+  reapply: readonly string[];
+}
+
+/** The edits to apply with the records their pages show, or why they cannot be applied. */
+export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdit[]; records: RecordCache } | { miss: string }> {
+  const { root, contentDir, config, entityDefinitions, engine, snapshot, candidates, hashes, fileIndex } = input;
+  const { head } = snapshot;
+  const readSink = new DiagnosticSink();
+  const read = await readContentFiles(candidates, { root, contentDir, syncReads: true }, readSink);
+  if (readSink.errors.length > 0 || read.length !== candidates.length) return { miss: "an edited file does not read" };
+  // Read again but as the snapshot has it (a `touch`, or an undone edit not applied yet): nothing to do.
+  const reapply = new Set(input.reapply);
+  const sourcesToApply = read.filter((source) => source.hash !== hashes.get(source.file) || reapply.has(source.file));
+  const normalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
+  const normalized: { source: SourceArticle; raw: Article; number: number | undefined }[] = [];
+  for (const source of sourcesToApply) {
+    const outcome = normalizeArticle(source, normalizeContext);
+    if (!outcome.article || outcome.errors.length > 0) return { miss: `${source.file} does not normalize` };
+    const page = head.pageOfFile[fileIndex.get(source.file)!]!;
+    // The record's id must be the page's: else the article moved (another language, say), which the page fields below would tell too.
+    normalized.push({ source, raw: outcome.article, number: page >= 0 && snapshot.page(page).id === outcome.article.id ? page : undefined });
+  }
+  // The records of the edited files as last built, and of the articles their pages show.
+  const shown = normalized.flatMap(({ number }) => {
+    if (number === undefined) return [];
+    const inputs = snapshot.page(number);
+    return [...inputs.versions, inputs.original, ...inputs.related].map((each) => snapshot.page(each));
+  });
+  for (const page of shown) hashes.set(page.file, page.hash);
+  const records = await readCachedRecords(root, engine, [...sourcesToApply.map((source) => source.file), ...shown.map((page) => page.file)]);
+  for (const file of [...records.keys()]) if (records.get(file)!.hash !== hashes.get(file)) records.delete(file);
+  const edits: AppliedEdit[] = [];
+  for (const { source, raw, number } of normalized) {
+    const before = records.get(source.file);
+    if (!before) return { miss: `the cache has no record of ${source.file} as last built` };
+    const field = changedPageField(raw, before.article);
+    if (field !== null) return { miss: `${source.file}: more than its body changed (${field})` };
+    if (featuresDigest(extractRelatedFeatures(raw)) !== before.featuresKey) return { miss: `${source.file}: its related-articles features changed` };
+    const warnings = readSink.warnings.filter((warning) => warning.location?.file === source.file);
+    if (JSON.stringify([warnings, raw.diagnostics]) !== JSON.stringify([before.readWarnings, before.article.diagnostics])) return { miss: `${source.file}: its warnings changed` };
+    if (number === undefined) {
+      edits.push({ file: source.file, article: raw, page: null });
+      continue;
+    }
+    const inputs = snapshot.page(number);
+    // The checks across articles read only page fields: they give the new record what they gave the old.
+    const article = checkedAs(raw, inputs);
+    if (linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
+    edits.push({ file: source.file, article, page: { number, inputs } });
+  }
+  const missing = shown.find((page) => !records.has(page.file));
+  if (missing !== undefined) return { miss: `the cache has no record of ${missing.file} as last built` };
+  return { edits, records };
+}
+
+/** What only an article's own page shows of it (or nothing shows): the rest is read by other pages, the checks across articles and the site index. */
+const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCount", "bodyLine", "passages", "diagnostics"] satisfies (keyof Article)[]);
+
+/** The first field that other pages read and that differs between two records of an article; null when none does. */
+function changedPageField(next: Article, previous: Article): string | null {
+  const keys = new Set([...Object.keys(next), ...Object.keys(previous)]);
+  for (const key of keys) {
+    if (OWN_PAGE_FIELDS.has(key)) continue;
+    if (JSON.stringify(next[key as keyof Article]) !== JSON.stringify(previous[key as keyof Article])) return key;
+  }
+  return null;
+}
+
+/** A record as the checks across articles left it in the last full build. */
+export function checkedAs(record: Article, inputs: ArticlePageInputs): Article {
+  if (inputs.checked === 0) return record;
+  const [url, slug, category] = inputs.checked;
+  return { ...record, url, slug, category };
+}
+

@@ -1,0 +1,79 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CACHE_DIR } from "../../../src/cache/record-cache.js";
+import { readSiteSnapshot, readSnapshotFrame, readSnapshotSection, SNAPSHOT_FILE, writeSiteSnapshot, type ArticlePageInputs, type SnapshotContent } from "../../../src/cache/site-snapshot.js";
+import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
+
+let root: string | null = null;
+
+afterEach(async () => {
+  if (root) await removeTempSite(root);
+  root = null;
+});
+
+/** Text a JSON round trip could get wrong. */
+const AWKWARD = "„Zitat“ – naïve 😀 \u2028 \\ \" end";
+
+function page(i: number): ArticlePageInputs {
+  return { id: `story-${i}/de`, outputPath: `de/story-${i}/index.html`, file: `articles/story-${i}/de.md`, hash: `hash-${i}`, checked: i === 1 ? [`/de/${AWKWARD}/`, AWKWARD, null] : 0, versions: [i], original: i, related: [(i + 1) % 3], groups: [0, -1] };
+}
+
+const content: SnapshotContent = {
+  head: {
+    key: "key",
+    buildId: "build",
+    buildDate: "2025-12-01T00:00:00.000Z",
+    nextDue: null,
+    newsOldest: null,
+    emptyFeed: false,
+    year: "2025",
+    listedAt: 1764547200000,
+    pages: { total: 3, byKind: { article: 3 } },
+    languages: ["de"],
+    warnings: [{ severity: "warning", message: AWKWARD, location: { file: "articles/story-2/de.md", line: 2 } }],
+    feeds: [],
+    groups: [[AWKWARD, "Name"]],
+  },
+  files: [0, 1, 2].map((i): [string, string, string] => [`articles/story-${i}/de.md`, `stat-${i}`, `hash-${i}`]),
+  outputs: ["de/story-0/index.html", "de/story-1/index.html", "de/story-2/index.html"],
+  pages: [0, 1, 2].map(page),
+};
+
+describe("the site snapshot", () => {
+  it("reads back its head, each page by number, and the sections the checks read", async () => {
+    root = await makeTempSite({});
+    expect(await writeSiteSnapshot(root, content)).toBeNull();
+    expect(readSnapshotFrame(root)).toMatchObject({ key: "key", buildId: "build", listedAt: 1764547200000 });
+    const snapshot = (await readSiteSnapshot(root))!;
+    expect(snapshot.head).toMatchObject(content.head);
+    expect(snapshot.head.pageOfFile).toEqual([0, 1, 2]);
+    for (const i of [2, 0, 1]) expect(snapshot.page(i)).toEqual(page(i));
+    expect(snapshot.files()).toEqual(content.files);
+    expect(readSnapshotSection(root, "build", "outputs")).toEqual(content.outputs);
+    // A snapshot of another build is not read by the checks.
+    expect(readSnapshotSection(root, "another build", "files")).toBeNull();
+  });
+
+  it("refuses a changed byte in any section: the head and pages on reading, the others where they are read", async () => {
+    root = await makeTempSite({});
+    await writeSiteSnapshot(root, content);
+    const file = path.join(root, CACHE_DIR, SNAPSHOT_FILE);
+    const bytes = await readFile(file);
+    const flip = async (text: string): Promise<void> => {
+      const changed = Buffer.from(bytes);
+      const at = changed.indexOf(text, bytes.indexOf(10));
+      expect(at).toBeGreaterThan(0);
+      changed[at] = changed[at]! ^ 1;
+      await writeFile(file, changed);
+    };
+    await flip("story-2/index"); // the pages section holds "de/story-2/index.html" first
+    expect(await readSiteSnapshot(root)).toBeNull();
+    await flip("stat-1");
+    expect(await readSiteSnapshot(root)).not.toBeNull();
+    expect(readSnapshotSection(root, "build", "files")).toBeNull();
+    expect(readSnapshotSection(root, "build", "outputs")).toEqual(content.outputs);
+    await writeFile(file, bytes.subarray(0, bytes.length - 1));
+    expect(readSnapshotSection(root, "build", "outputs")).toBeNull();
+  });
+});
