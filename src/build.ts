@@ -14,6 +14,7 @@ import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import type { PageState, PreviousPages } from "./cache/page-cache.js";
 import type { StoredRelatedLists } from "./cache/related-cache.js";
 import type { ParsedSources } from "./cache/parsed-sources.js";
+import { hasSiteSnapshot } from "./cache/site-snapshot.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
 import { listContent, readContentFiles, type ContentCache, type ContentFile } from "./content/load-content.js";
@@ -416,7 +417,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const toDisk = !options.writer || options.writer === "disk";
   // After an edit that only another page's body could show, the delta build is all there is to do.
   let deltaMissed: StageTiming | null = null;
-  if (options.cache === true && toDisk) {
+  if (options.cache === true && toDisk && hasSiteSnapshot(options.root)) {
     const deltaStarted = performance.now();
     const outcome = await (await import("./delta/apply-delta.js")).applyDelta(options).catch((error: unknown) => {
       if (error instanceof OutputError) throw error; // it failed writing: a full build would fail the same way
@@ -594,6 +595,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           linkedGroups: (article) => signer!.linkedGroups(article),
         });
         timings.push({ stage: "snapshot", ms: performance.now() - started, detail: snapshotFailed ? `not written (${snapshotFailed.message})` : "written" });
+      } else if (pages) {
+        // None for this build (the search index is on, say): a delta must not try the last one.
+        await (await import("./cache/site-snapshot.js")).removeSiteSnapshot(config.root);
       }
     }
   } catch (error) {

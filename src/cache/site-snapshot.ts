@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, Route } from "../types.js";
@@ -189,6 +189,16 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
     await rm(temporary, { force: true }).catch(() => undefined);
     return error as Error;
   }
+}
+
+/** Whether the last build left a snapshot: without one, a build does not even load the delta's code. */
+export function hasSiteSnapshot(root: string): boolean {
+  return existsSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE));
+}
+
+/** Deletes the last snapshot (a build that leaves none); never fails. */
+export async function removeSiteSnapshot(root: string): Promise<void> {
+  await rm(path.join(root, CACHE_DIR, SNAPSHOT_FILE), { force: true }).catch(() => undefined);
 }
 
 /** The last snapshot, if there is one and its head and pages read back whole (the other sections are read by those who check them). */

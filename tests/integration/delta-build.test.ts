@@ -9,7 +9,10 @@ import { appendFile, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile }
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { existsSync } from "node:fs";
 import { buildSite } from "../../src/build.js";
+import { CACHE_DIR } from "../../src/cache/record-cache.js";
+import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
 import { REPO_ROOT, SHARED_DIR, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
@@ -102,7 +105,8 @@ describe("delta builds", () => {
   test("the first build is a full one; with nothing changed the next writes nothing", async () => {
     const first = await build();
     expect(first.delta).toBe(false);
-    expect(first.missed).toBe("missed: no site snapshot");
+    expect(first.missed).toBe(null); // not even tried: no snapshot yet
+    expect(existsSync(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`))).toBe(true);
     const before = await outputTimes();
     const second = await build();
     expect(second.delta).toBe(true);
@@ -250,6 +254,21 @@ describe("delta builds", () => {
     await rm(abs(path.dirname(future)), { recursive: true });
     await restore(oldGerman());
     await build();
+  });
+
+  test("with the search index on, a build leaves no snapshot (and deletes the last one): no delta is tried", async () => {
+    const config = await readFile(abs("gazette.config.yml"), "utf8");
+    await writeFile(abs("gazette.config.yml"), config.replace("search: false", "search: true"));
+    await build();
+    expect(existsSync(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`))).toBe(false);
+    await addSentence(oldGerman());
+    const searching = await build();
+    expect(searching.delta).toBe(false);
+    expect(searching.missed).toBe(null);
+    await writeFile(abs("gazette.config.yml"), config);
+    await restore(oldGerman());
+    expect((await build()).delta).toBe(false);
+    expect(existsSync(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`))).toBe(true);
   });
 
   test("random edits, undos and titles: every build equals a build without the cache", async () => {
