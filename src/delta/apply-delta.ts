@@ -73,7 +73,8 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   if (sink.errors.length > 0) return { miss: "the entity table has errors" };
   const engine = engineKey(config, entityDefinitions);
   const theme = await prepareTheme(config, sources);
-  timings.push({ stage: "delta: sources", ms: performance.now() - started, detail: "config, snapshot, entities, theme" });
+  // The checks' stages are times since the delta started (they overlap the others).
+  timings.push({ stage: "delta:prepare", ms: performance.now() - started, detail: "config, snapshot, entities, theme" });
   if (pageCacheKey(engine, theme.hash, { outDir, drafts }) !== head.key) return { miss: "the code, config, entities, theme or options changed" };
   const [{ readEdits }, { renderEdits }, { inNewsWindow }] = await stages;
   const date = buildDate();
@@ -82,7 +83,6 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
 
   const checked = await running.content;
   const edited = checked === "list" ? await editedByListing(snapshot, { root, contentDir }, patched.files) : checked;
-  timings.push({ stage: "delta: content", ms: performance.now() - started, detail: checked === "list" ? "listed" : "story folders as listed" });
   if (typeof edited === "string") return { miss: edited === "unreadable" ? "the site snapshot does not read back" : edited };
   const hashes = new Map(edited.edited.map(([, file, hash]) => [file, hash]));
   const candidates = edited.edited.map(([, file]): ContentFile => {
@@ -90,7 +90,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     return { absolute, file, storyKey: path.basename(path.dirname(absolute)) };
   });
   if (candidates.length > MAX_DELTA_FILES) return { miss: `${candidates.length} files changed` };
-  timings.push({ stage: "delta check", ms: performance.now() - started, detail: `${candidates.length} files to read` });
+  timings.push({ stage: "delta:content", ms: performance.now() - started, detail: `${candidates.length} files to read (${checked === "list" ? "content listed" : "story folders as listed"})` });
 
   let stageStarted = performance.now();
   const read = await readEdits({ root, contentDir, config, entityDefinitions, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.edited.map(([index, file]) => [file, index])) });
@@ -108,7 +108,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   timings.push({ stage: "render", ms: performance.now() - stageStarted, detail: `${rendered.length} pages, ${changed.length} changed` });
 
   const outputs = await running.output;
-  timings.push({ stage: "delta: output", ms: performance.now() - started, detail: "every file as written" });
+  timings.push({ stage: "delta:output", ms: performance.now() - started, detail: "every file as written" });
   if (outputs === "unreadable") return { miss: "the site snapshot does not read back" };
   if (outputs.changed !== null) return { miss: `${path.relative(config.root, path.join(outDir, outputs.changed))} was changed since the last build` };
   const unsafe = changed.find((page) => !plainFolders(outDir, page.outputPath));
