@@ -364,12 +364,9 @@ function finishPlan(
   const { routes, errors: routeErrors } = stages.planRoutes(index, config, theme.urls, theme.assets);
   if (routeErrors.length > 0) throw new BuildFailedError(routeErrors);
   const context: RenderContext = {
-    config,
+    ...themeContext(config, theme),
     index,
     related,
-    urls: theme.urls,
-    translators: theme.translators,
-    assetHrefs: new Map(theme.assets.map((asset) => [asset.name, theme.urls.href(`/${asset.outputPath}`)])),
     groupsById: stages.indexGroups(index),
     groupsBySlug: stages.indexGroupSlugs(index),
     year: newestYear(index) ?? options.buildDate.slice(0, 4),
@@ -384,6 +381,11 @@ function finishPlan(
     assets: new Map(theme.assets.map((asset) => [asset.name, asset])),
     warnings: [...index.skipped],
   };
+}
+
+/** The parts of a render context that come from the config and the theme. */
+export function themeContext(config: SiteConfig, theme: PreparedTheme): Pick<RenderContext, "config" | "urls" | "translators" | "assetHrefs"> {
+  return { config, urls: theme.urls, translators: theme.translators, assetHrefs: new Map(theme.assets.map((asset) => [asset.name, theme.urls.href(`/${asset.outputPath}`)])) };
 }
 
 /** Above this share of routes to render, replacing the output costs less than updating it in place. */

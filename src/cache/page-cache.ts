@@ -101,7 +101,7 @@ export async function writePageState(root: string, state: PageState): Promise<Er
 const PATCHED_FILE = "patched-v1.json";
 
 /**
- * What delta builds (see build-delta.ts) changed since the last full build `buildId`: the output
+ * What delta builds (see src/delta/) changed since the last full build `buildId`: the output
  * files they rewrote and the content files they applied. The output keeps that build's id (its
  * other files are still what the page state says), so the full build after renders these pages
  * again, and each delta applies these files again (an edit may have been undone since).

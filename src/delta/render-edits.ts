@@ -5,7 +5,7 @@
  * snapshot's cards, the groups' slugs and names from the snapshot.
  */
 import type { Article, RelatedEntry, RenderedPage, Route } from "../types.js";
-import type { PreparedTheme } from "../build.js";
+import { themeContext, type PreparedTheme } from "../build.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RecordCache } from "../cache/record-cache.js";
 import { articleFromCard, type SiteSnapshot } from "../cache/site-snapshot.js";
@@ -68,12 +68,9 @@ export function renderEdits(edits: readonly AppliedEdit[], snapshot: SiteSnapsho
   }
   const index: SiteIndex = { articles, stories, listings, groups: new Map(), skipped: [] };
   const context: RenderContext = {
-    config,
+    ...themeContext(config, theme),
     index,
     related,
-    urls: theme.urls,
-    translators: theme.translators,
-    assetHrefs: new Map(theme.assets.map((asset) => [asset.name, theme.urls.href(`/${asset.outputPath}`)])),
     groupsById,
     groupsBySlug: new Map(),
     year: snapshot.head.year,

@@ -74,7 +74,7 @@ export interface DiskWriterOptions {
    */
   scan?: Promise<OutputScan | null>;
   /**
-   * A delta build (build-delta.ts): the written files replace theirs in place, and every other
+   * A delta build (src/delta/): the written files replace theirs in place, and every other
    * file stays as it is (the caller has checked them); nothing is deleted.
    */
   patch?: boolean;
