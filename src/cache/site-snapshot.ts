@@ -13,9 +13,9 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  *
  * The file: one JSON line (format, the build's key and id, each section's length and CRC-32),
  * then four sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
- * page's entry starts); the content files and the output files (ASCII JSON), which only the
- * threads that check them parse; the pages' entries (UTF-8 JSON, one after the other), of which
- * a delta parses the few it renders.
+ * page's entry starts); the pages' entries (UTF-8 JSON, one after the other), of which a delta
+ * parses the few it renders; the content files and the output files (UTF-8 JSON), which only
+ * the threads that check them parse.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
 const FORMAT = "gazette-site-1";
@@ -175,8 +175,9 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
     }
     const bytes: Record<Section, Buffer> = {
       head: encodeAsciiJson({ ...content.head, pageOfFile, offsets }),
-      files: encodeAsciiJson(content.files),
-      outputs: encodeAsciiJson(content.outputs),
+      // Plain UTF-8 JSON: paths are ASCII but for a few letters, and escaping 5 MB of them cost ~80 ms a build.
+      files: Buffer.from(JSON.stringify(content.files)),
+      outputs: Buffer.from(JSON.stringify(content.outputs)),
       pages: Buffer.from(texts.join("")),
     };
     const sections = Object.fromEntries(SECTIONS.map((section) => [section, [bytes[section].length, checksum(bytes[section])]])) as SnapshotFrame["sections"];
@@ -312,7 +313,7 @@ export function readSnapshotSection(root: string, buildId: string, name: "files"
       if (section === name) {
         const bytes = Buffer.alloc(length);
         if (readSync(fd, bytes, 0, length, at) !== length || checksum(bytes) !== sum) return null;
-        return decodeAsciiJson(bytes);
+        return JSON.parse(bytes.toString("utf8")) as unknown;
       }
       at += length;
     }

@@ -40,13 +40,18 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
   const { index, context } = plan;
   const epoch = Date.parse(buildDate);
   let nextDue: string | null = null;
+  let nextDueAt = Infinity;
   for (const article of build.articles) {
+    if (!build.drafts && article.draft) continue;
     const at = Date.parse(article.date);
-    if ((build.drafts || !article.draft) && at > epoch && (nextDue === null || at < Date.parse(nextDue))) nextDue = article.date;
+    if (at > epoch && at < nextDueAt) [nextDue, nextDueAt] = [article.date, at];
   }
   let newsOldest: string | null = null;
+  let newsOldestAt = Infinity;
   for (const article of index.articles.values()) {
-    if (inNewsWindow(article.date, buildDate) && (newsOldest === null || Date.parse(article.date) < Date.parse(newsOldest))) newsOldest = article.date;
+    const at = Date.parse(article.date);
+    // Older than three days: outside the news sitemap's two, without asking it.
+    if (at >= epoch - 3 * 86_400_000 && at < newsOldestAt && inNewsWindow(article.date, buildDate)) [newsOldest, newsOldestAt] = [article.date, at];
   }
 
   const articleRoutes = plan.routes.filter((route) => route.params.kind === "article");

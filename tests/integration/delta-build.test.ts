@@ -256,6 +256,27 @@ describe("delta builds", () => {
     await build();
   });
 
+  test("a later build date that takes an article out of the news sitemap is a full build", async () => {
+    const recent = "articles/2025-11-30-eilmeldung/de.md";
+    await mkdir(abs(path.dirname(recent)), { recursive: true });
+    await writeFile(abs(recent), originals.get(oldGerman())!.replace(/^date: .*$/m, "date: 2025-11-30T12:00:00+01:00"));
+    expect((await build()).delta).toBe(false);
+    expect(await readFile(abs("public/news-sitemap.xml"), "utf8")).toContain("2025-11-30");
+    await addSentence(oldGerman());
+    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 6 * 3600); // still in the two days
+    const inside = await build();
+    expect(inside.delta).toBe(true);
+    await expectSameAsCold(inside);
+    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 2 * 86_400); // out of them
+    const outside = await build();
+    expect(outside.missed).toMatch(/leaves the news sitemap/);
+    await expectSameAsCold(outside);
+    process.env.SOURCE_DATE_EPOCH = EPOCH;
+    await rm(abs(path.dirname(recent)), { recursive: true });
+    await restore(oldGerman());
+    await build();
+  });
+
   test("with the search index on, a build leaves no snapshot (and deletes the last one): no delta is tried", async () => {
     const config = await readFile(abs("gazette.config.yml"), "utf8");
     await writeFile(abs("gazette.config.yml"), config.replace("search: false", "search: true"));
