@@ -1,7 +1,7 @@
 /**
  * A delta build: `gazette build` after an edit that changes nothing another page shows of the
- * article (a sentence added or fixed, a paragraph rewritten: its page fields, related features
- * and warnings as they were). Then only the article's own page, and its language's feeds if it
+ * article (a sentence added, a typo fixed: its page fields, related-articles features and
+ * warnings as they were). Then only the article's own page, and its language's feeds if it
  * is in them, can differ from the last full build's output; they are rendered from the site
  * snapshot (cache/site-snapshot.ts) and the edited files, and replace their files in place. The
  * other 20,000 records, the index, the related lists and 34,000 signatures are never loaded.
