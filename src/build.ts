@@ -383,6 +383,11 @@ function finishPlan(
   };
 }
 
+/** The folders the output must never be or be inside: the project root, content, templates, data. */
+export function protectedDirsOf(config: SiteConfig): { root: string; others: string[] } {
+  return { root: config.root, others: [config.paths.content, config.paths.templates, config.paths.data].map((dir) => path.resolve(config.root, dir)) };
+}
+
 /** The parts of a render context that come from the config and the theme. */
 export function themeContext(config: SiteConfig, theme: PreparedTheme): Pick<RenderContext, "config" | "urls" | "translators" | "assetHrefs"> {
   return { config, urls: theme.urls, translators: theme.translators, assetHrefs: new Map(theme.assets.map((asset) => [asset.name, theme.urls.href(`/${asset.outputPath}`)])) };
@@ -475,10 +480,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     ? (options.writer as MemoryWriter)
     : await createDiskWriter({
         outDir,
-        protectedDirs: {
-          root: config.root,
-          others: [config.paths.content, config.paths.templates, config.paths.data].map((dir) => path.resolve(config.root, dir)),
-        },
+        protectedDirs: protectedDirsOf(config),
         ...(pages && pageCache ? { buildId: () => (pages.buildId = pageCache.buildIdOf(pages)) } : {}),
         thread: useWriteThread(routes.length),
         update: updateInPlace(routes, signatures, previous),

@@ -69,14 +69,19 @@ export async function readPageState(root: string, key: string, outDir: string): 
   if (typeof state !== "object" || state === null || state.format !== FORMAT || state.key !== key) return null;
   if (typeof state.buildId !== "string" || !(state.signatures instanceof Map) || !(state.entries instanceof Map)) return null;
   if (state.search !== null && (typeof state.search?.key !== "string" || !Array.isArray(state.search.files))) return null;
+  const marker = await readOutputMarker(outDir);
+  if (marker?.build !== state.buildId) return null;
+  // Pages a delta build rewrote since (under the same id): their signatures no longer say what they show.
+  for (const page of (await readPatched(root, state.buildId)).pages) state.signatures.delete(page);
+  return { ...state, committedAt: marker.committedAt };
+}
+
+/** The output's marker: the id of the build that wrote the output, and when it committed (the marker's modification time, ms); null when there is none. */
+export async function readOutputMarker(outDir: string): Promise<{ build: unknown; committedAt: number } | null> {
+  const file = path.join(outDir, OUTPUT_MARKER);
   try {
-    const markerFile = path.join(outDir, OUTPUT_MARKER);
-    const marker = JSON.parse(await readFile(markerFile, "utf8")) as { build?: unknown };
-    if (marker.build !== state.buildId) return null;
-    const committedAt = (await lstat(markerFile)).mtimeMs;
-    // Pages a delta build rewrote since (under the same id): their signatures no longer say what they show.
-    for (const page of (await readPatched(root, state.buildId)).pages) state.signatures.delete(page);
-    return { ...state, committedAt };
+    const marker = JSON.parse(await readFile(file, "utf8")) as { build?: unknown } | null;
+    return { build: marker?.build, committedAt: (await lstat(file)).mtimeMs };
   } catch {
     return null;
   }

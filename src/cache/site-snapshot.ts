@@ -108,8 +108,6 @@ export interface SnapshotHead {
   emptyFeed: boolean;
   /** The year pages show (the newest article's). */
   year: string;
-  /** When the content was listed (ms since the epoch; see `changedContent`). */
-  listedAt: number;
   /** The build's report. */
   pages: { total: number; byKind: Record<string, number> };
   languages: string[];
@@ -151,6 +149,8 @@ export interface SnapshotFrame {
 
 export interface SnapshotContent {
   head: Omit<SnapshotHead, "offsets" | "pageOfFile">;
+  /** When the content was listed (ms since the epoch; see `changedContent`): kept in the first line, which the checks read first. */
+  listedAt: number;
   files: SnapshotFiles;
   /** Every file written into the output but its marker. */
   outputs: string[];
@@ -181,7 +181,7 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
       pages: Buffer.from(texts.join("")),
     };
     const sections = Object.fromEntries(SECTIONS.map((section) => [section, [bytes[section].length, checksum(bytes[section])]])) as SnapshotFrame["sections"];
-    const frame: SnapshotFrame = { format: FORMAT, key: content.head.key, buildId: content.head.buildId, listedAt: content.head.listedAt, sections };
+    const frame: SnapshotFrame = { format: FORMAT, key: content.head.key, buildId: content.head.buildId, listedAt: content.listedAt, sections };
     const dir = await cacheDir(root);
     await writeFile(temporary, [Buffer.from(`${JSON.stringify(frame)}\n`), ...SECTIONS.map((section) => bytes[section])]);
     await rename(temporary, path.join(dir, SNAPSHOT_FILE));

@@ -13,17 +13,17 @@ import { lstatSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
-import { buildDate, configOverrides, prepareTheme, type BuildOptions, type BuildResult, type StageTiming } from "../build.js";
+import { buildDate, configOverrides, prepareTheme, protectedDirsOf, type BuildOptions, type BuildResult, type StageTiming } from "../build.js";
 import { ParsedSources } from "../cache/parsed-sources.js";
 import { engineKey } from "../cache/record-cache.js";
-import { pageCacheKey, readPatched, writePatched } from "../cache/page-cache.js";
+import { pageCacheKey, readOutputMarker, readPatched, writePatched } from "../cache/page-cache.js";
 import { readSiteSnapshot, readSnapshotFrame, type SiteSnapshot } from "../cache/site-snapshot.js";
 import { loadConfig } from "../config/load-config.js";
 import type { ContentFile } from "../content/load-content.js";
 import { loadEntities } from "../content/load-entities.js";
 import { scanContentSoon } from "../content/scan-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
-import { createDiskWriter, OUTPUT_MARKER } from "../output/write-output.js";
+import { createDiskWriter } from "../output/write-output.js";
 import { startChecks, type RunningChecks } from "./check-snapshot.js";
 
 export type DeltaOutcome = { result: BuildResult } | { miss: string };
@@ -55,11 +55,11 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   const outDir = path.resolve(config.root, config.paths.out);
   const frame = readSnapshotFrame(root);
   if (!frame) return { miss: "no site snapshot" };
-  const marker = await readMarker(outDir);
+  const marker = await readOutputMarker(outDir);
   if (marker === null || marker.build !== frame.buildId) return { miss: "the output is not the last full build's" };
   const patched = await readPatched(root, frame.buildId);
-  // The content, then the output, are looked at on threads of their own while this one prepares.
-  const running = startChecks({ root, buildId: frame.buildId, contentDir, listedAt: frame.listedAt, include: patched.files, outDir, committedAt: marker.committedAt });
+  // The content and the output are looked at on threads of their own while this one prepares.
+  const running = startChecks({ root, buildId: frame.buildId, contentDir, listedAt: frame.listedAt, include: patched.files }, { root, buildId: frame.buildId, outDir, committedAt: marker.committedAt });
   checks.push(running);
   // Reading, normalizing and rendering load meanwhile (most of the modules: the checks start first).
   const stages = Promise.all([import("./read-edits.js"), import("./render-edits.js"), import("../render/render-pages.js")]);
@@ -120,7 +120,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     await writePatched(root, { buildId: head.buildId, pages: [...patched.pages, ...changed.map((page) => page.outputPath)], files: [...patched.files, ...edits.map((edit) => edit.file)] });
     const writer = await createDiskWriter({
       outDir,
-      protectedDirs: { root: config.root, others: [config.paths.content, config.paths.templates, config.paths.data].map((dir) => path.resolve(config.root, dir)) },
+      protectedDirs: protectedDirsOf(config),
       buildId: () => head.buildId,
       patch: true,
     });
@@ -161,17 +161,6 @@ function buildDateMiss({ head }: SiteSnapshot, date: string, inNewsWindow: (date
   if (head.newsOldest !== null && !inNewsWindow(head.newsOldest, date)) return "an article leaves the news sitemap";
   if (head.emptyFeed) return "an empty feed is dated by the build";
   return null;
-}
-
-/** The output's marker: the build id in it, and when it was written (the commit). */
-async function readMarker(outDir: string): Promise<{ build: unknown; committedAt: number } | null> {
-  const file = path.join(outDir, OUTPUT_MARKER);
-  try {
-    const marker = JSON.parse(await readFile(file, "utf8")) as { build?: unknown };
-    return { build: marker.build, committedAt: lstatSync(file).mtimeMs };
-  } catch {
-    return null;
-  }
 }
 
 /** Whether every folder from the output down to `outputPath` is a real folder (not a link that leads elsewhere). */

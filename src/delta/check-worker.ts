@@ -1,7 +1,5 @@
-/** Worker entry of a delta build's checks (see check-snapshot.ts): runs its share and posts each result. */
+/** Worker entry of a delta build's checks (see check-snapshot.ts): runs the check it is given and posts the result. */
 import { parentPort, workerData } from "node:worker_threads";
-import { runShare, type CheckTask } from "./check-snapshot.js";
-import type { Share } from "../content/scan-content.js";
+import { runCheck, type CheckTask } from "./check-snapshot.js";
 
-const { task, part } = workerData as { task: CheckTask; part: Share };
-runShare(task, part, (message) => parentPort!.postMessage(message));
+parentPort!.postMessage(runCheck(workerData as CheckTask));

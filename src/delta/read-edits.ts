@@ -33,7 +33,7 @@ export interface EditsToRead {
   snapshot: SiteSnapshot;
   /** The files to read again, their hashes as last built, and their numbers in the snapshot's file list. */
   candidates: readonly ContentFile[];
-  hashes: Map<string, string>;
+  hashes: ReadonlyMap<string, string>;
   fileIndex: ReadonlyMap<string, number>;
   /** Files that deltas applied before: applied again even when as last built (an edit undone). */
   reapply: readonly string[];
@@ -41,7 +41,8 @@ export interface EditsToRead {
 
 /** The edits to apply with the records their pages show, or why they cannot be applied. */
 export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdit[]; records: RecordCache } | { miss: string }> {
-  const { root, contentDir, config, entityDefinitions, engine, snapshot, candidates, hashes, fileIndex } = input;
+  const { root, contentDir, config, entityDefinitions, engine, snapshot, candidates, fileIndex } = input;
+  const hashes = new Map(input.hashes);
   const { head } = snapshot;
   const readSink = new DiagnosticSink();
   const read = await readContentFiles(candidates, { root, contentDir, syncReads: true }, readSink);

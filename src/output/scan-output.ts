@@ -78,12 +78,10 @@ export function scanOutputInBackground(outDir: string): Promise<OutputScan | nul
  * The first of `files` (relative to `outDir`) that is no longer a regular file last modified
  * before `time` (ms), or null: what a delta build (src/delta/) checks of the pages it does not
  * write. One lstat per file, no listing: half the time of a scan (files added by hand beside the
- * site's go unseen; the next full build deletes them). With `part`, only every `count`th file from
- * the `index`th (threads split the work).
+ * site's go unseen; the next full build deletes them).
  */
-export function firstChangedFile(outDir: string, files: readonly string[], time: number, part = { index: 0, count: 1 }): string | null {
-  for (let i = part.index; i < files.length; i += part.count) {
-    const file = files[i]!;
+export function firstChangedFile(outDir: string, files: readonly string[], time: number): string | null {
+  for (const file of files) {
     try {
       // Output paths are plain relative paths (checked when written): joined by hand, path.join is a fifth of the time.
       const info = lstatSync(`${outDir}${path.sep}${file}`, { throwIfNoEntry: false });
