@@ -73,8 +73,15 @@ async function outputTimes(): Promise<Map<string, number>> {
   return times;
 }
 
-function rewritten(before: Map<string, number>, after: Map<string, number>): string[] {
-  return [...after].filter(([file, time]) => file !== OUTPUT_MARKER && before.get(file) !== time).map(([file]) => file).sort();
+/** A build that must be a delta, and the output files it rewrote (by their modification times). */
+async function deltaBuild() {
+  const before = await outputTimes();
+  const built = await build();
+  expect(built.missed).toBe(null);
+  expect(built.delta).toBe(true);
+  const after = await outputTimes();
+  const rewritten = [...after].filter(([file, time]) => file !== OUTPUT_MARKER && before.get(file) !== time).map(([file]) => file).sort();
+  return { built, rewritten };
 }
 
 /** The German version of the newest story: in the German feeds. */
@@ -107,21 +114,15 @@ describe("delta builds", () => {
     expect(first.delta).toBe(false);
     expect(first.missed).toBe(null); // not even tried: no snapshot yet
     expect(existsSync(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`))).toBe(true);
-    const before = await outputTimes();
-    const second = await build();
-    expect(second.delta).toBe(true);
-    expect(rewritten(before, await outputTimes())).toEqual([]);
-    await expectSameAsCold(second);
+    const second = await deltaBuild();
+    expect(second.rewritten).toEqual([]);
+    await expectSameAsCold(second.built);
   });
 
   test("a sentence added to the newest article rewrites its page and its language's feeds, nothing else", async () => {
     const file = newestGerman();
     await addSentence(file);
-    const before = await outputTimes();
-    const edited = await build();
-    expect(edited.missed).toBe(null);
-    expect(edited.delta).toBe(true);
-    const changed = rewritten(before, await outputTimes());
+    const { built: edited, rewritten: changed } = await deltaBuild();
     const pages = changed.filter((each) => each.endsWith("/index.html"));
     expect(pages).toHaveLength(1);
     expect(pages[0]).toMatch(/^de\/[^/]+\/index\.html$/);
@@ -135,11 +136,9 @@ describe("delta builds", () => {
   test("an article in no feed: its page only; undoing both edits puts the pages back", async () => {
     const file = oldGerman();
     await addSentence(file);
-    const before = await outputTimes();
-    const edited = await build();
-    expect(edited.delta).toBe(true);
-    expect(rewritten(before, await outputTimes())).toHaveLength(1);
-    await expectSameAsCold(edited);
+    const edited = await deltaBuild();
+    expect(edited.rewritten).toHaveLength(1);
+    await expectSameAsCold(edited.built);
     await restore(file);
     await restore(newestGerman());
     const undone = await build();
@@ -236,43 +235,26 @@ describe("delta builds", () => {
     await build();
   });
 
-  test("a later build date that publishes a future article is a full build", async () => {
-    const future = "articles/2025-12-10-vorschau/de.md";
-    await mkdir(abs(path.dirname(future)), { recursive: true });
-    await writeFile(abs(future), originals.get(oldGerman())!.replace(/^date: .*$/m, "date: 2025-12-10T08:00:00+01:00"));
+  // An article dated near the build date; the build date then moved on twice: still a delta, then not.
+  test.each([
+    { what: "publishes a future article", story: "2025-12-10-vorschau", date: "2025-12-10T08:00:00+01:00", stillDelta: 86_400, full: 20 * 86_400, missed: /is due/, inNews: false },
+    { what: "takes an article out of the news sitemap", story: "2025-11-30-eilmeldung", date: "2025-11-30T12:00:00+01:00", stillDelta: 6 * 3600, full: 2 * 86_400, missed: /leaves the news sitemap/, inNews: true },
+  ])("a later build date that $what is a full build", async ({ story, date, stillDelta, full, missed, inNews }) => {
+    await mkdir(abs(`articles/${story}`), { recursive: true });
+    await writeFile(abs(`articles/${story}/de.md`), originals.get(oldGerman())!.replace(/^date: .*$/m, `date: ${date}`));
     expect((await build()).delta).toBe(false);
+    expect((await readFile(abs("public/news-sitemap.xml"), "utf8")).includes(date.slice(0, 10))).toBe(inNews);
     await addSentence(oldGerman());
-    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 86_400); // still before it: a delta
+    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + stillDelta);
     const before = await build();
     expect(before.delta).toBe(true);
     await expectSameAsCold(before);
-    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 20 * 86_400); // after it
+    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + full);
     const after = await build();
-    expect(after.missed).toMatch(/is due/);
+    expect(after.missed).toMatch(missed);
     await expectSameAsCold(after);
     process.env.SOURCE_DATE_EPOCH = EPOCH;
-    await rm(abs(path.dirname(future)), { recursive: true });
-    await restore(oldGerman());
-    await build();
-  });
-
-  test("a later build date that takes an article out of the news sitemap is a full build", async () => {
-    const recent = "articles/2025-11-30-eilmeldung/de.md";
-    await mkdir(abs(path.dirname(recent)), { recursive: true });
-    await writeFile(abs(recent), originals.get(oldGerman())!.replace(/^date: .*$/m, "date: 2025-11-30T12:00:00+01:00"));
-    expect((await build()).delta).toBe(false);
-    expect(await readFile(abs("public/news-sitemap.xml"), "utf8")).toContain("2025-11-30");
-    await addSentence(oldGerman());
-    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 6 * 3600); // still in the two days
-    const inside = await build();
-    expect(inside.delta).toBe(true);
-    await expectSameAsCold(inside);
-    process.env.SOURCE_DATE_EPOCH = String(Number(EPOCH) + 2 * 86_400); // out of them
-    const outside = await build();
-    expect(outside.missed).toMatch(/leaves the news sitemap/);
-    await expectSameAsCold(outside);
-    process.env.SOURCE_DATE_EPOCH = EPOCH;
-    await rm(abs(path.dirname(recent)), { recursive: true });
+    await rm(abs(`articles/${story}`), { recursive: true });
     await restore(oldGerman());
     await build();
   });
