@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { languageFromFileStem, normalizeLanguageLabel } from "../../../src/normalize/language.js";
+import { ISO_639_1_CODES } from "../../../src/normalize/language-names.js";
 
 describe("normalizeLanguageLabel: codes", () => {
   test.each([
@@ -26,6 +27,13 @@ describe("normalizeLanguageLabel: codes", () => {
   ])("%j -> %s", (label, tag) => {
     expect(normalizeLanguageLabel(label)).toBe(tag);
   });
+});
+
+test("every ISO 639-1 code taken as known without asking Intl is one Intl knows", () => {
+  const names = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+  expect(ISO_639_1_CODES.size).toBe(183);
+  expect([...ISO_639_1_CODES].filter((code) => names.of(code) === undefined)).toEqual([]);
+  for (const code of ISO_639_1_CODES) expect(normalizeLanguageLabel(code)).toBe(Intl.getCanonicalLocales(code)[0]);
 });
 
 describe("normalizeLanguageLabel: ISO 639-2 (B and T)", () => {
