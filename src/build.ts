@@ -415,14 +415,9 @@ function updateInPlace(routes: readonly Route[], signatures: readonly (string | 
  * previous output stays as it was.
  */
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
-  // Later stages load on demand: `gazette check` and `list` never pay for them.
-  const [{ createPageRenderer }, { createDiskWriter }, { createSearchIndexer }] = await Promise.all([
-    import("./render/render-pages.js"),
-    import("./output/write-output.js"),
-    import("./output/search-index.js"),
-  ]);
   const toDisk = !options.writer || options.writer === "disk";
-  // After an edit that only another page's body could show, the delta build is all there is to do.
+  // After an edit that only another page's body could show, the delta build is all there is to
+  // do. Tried before the renderer loads: its checks start sooner (it loads what it needs itself).
   let deltaMissed: StageTiming | null = null;
   if (options.cache === true && toDisk && hasSiteSnapshot(options.root)) {
     const deltaStarted = performance.now();
@@ -433,6 +428,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     if ("result" in outcome) return outcome.result;
     deltaMissed = { stage: "delta", ms: performance.now() - deltaStarted, detail: `missed: ${outcome.miss}` };
   }
+  // Later stages load on demand: `gazette check` and `list` never pay for them.
+  const [{ createPageRenderer }, { createDiskWriter }, { createSearchIndexer }] = await Promise.all([
+    import("./render/render-pages.js"),
+    import("./output/write-output.js"),
+    import("./output/search-index.js"),
+  ]);
   const site = await loadSite({ ...options, renderBodies: true });
   const { config, timings } = site;
   if (deltaMissed) timings.unshift(deltaMissed);
