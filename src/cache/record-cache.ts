@@ -1,6 +1,6 @@
 import { createHash, hash } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
@@ -21,7 +21,7 @@ import { checksum, decodeAsciiJson, encodeAsciiJson, joinAsciiJsonArray } from "
  * can make a build faster, never different.
  */
 export const CACHE_DIR = ".gazette-cache";
-const FORMAT = "gazette-records-5";
+const FORMAT = "gazette-records-6";
 
 export interface CachedRecord {
   /** Content hash of the file the record was made from, and its stat key then (see `statKey`). */
@@ -165,19 +165,121 @@ export async function openRecordCache(root: string, key: string): Promise<Opened
   };
 }
 
-/** The cached records of `files` only (a delta build's few edited files): just the shards that hold them are read. */
+/** The cached records of `files` only (a delta build's few edited files): just those records of the shards that hold them are read. */
 export async function readCachedRecords(root: string, key: string, files: Iterable<string>): Promise<RecordCache> {
   const dir = path.join(root, CACHE_DIR, RECORDS_DIR);
   const wanted = new Set(files);
   const records: RecordCache = new Map();
-  for (const shard of new Set([...wanted].map(shardOf))) {
-    try {
-      openShard(await readFile(path.join(dir, `${shard}.bin`)), key)?.readSome(wanted, records);
-    } catch {
-      // not there, or made by another engine: as if not cached
-    }
-  }
+  for (const shard of new Set([...wanted].map(shardOf))) readShardRecords(path.join(dir, `${shard}.bin`), key, wanted, records);
   return records;
+}
+
+/**
+ * Framing: three length-prefixed frames. A header (format, key, files, hashes, stats, each
+ * record's length in the JSON, CRC-32s of each record with its body, of the JSON after the
+ * records, and of the other two frames; v8-serialized); the records as JSON text (`ShardText`:
+ * each article's `packedBody` left out and its length listed, its tags as numbers into the
+ * shard's table); then those bodies, concatenated. JSON (see util/ascii-json.ts) because records
+ * are plain data apart from the bodies' bytes, and V8 parses it much faster than it deserializes
+ * them. The lengths and checksums let a delta build (see src/delta/) read the one record it needs
+ * of a shard's 300, and nothing else of it but the header and the tag table.
+ */
+interface ShardHeader {
+  entries: [file: string, hash: string, stat: string][];
+  lengths: number[];
+  recordChecksums: number[];
+  tailChecksum: number;
+  checksum: number;
+}
+
+/** The header frame's content, or null when it is not this format and key's. */
+function parseHeader(bytes: Uint8Array, key: string): ShardHeader | null {
+  let header: { format?: unknown; key?: unknown; files?: unknown; hashes?: unknown; stats?: unknown; lengths?: unknown; recordChecksums?: unknown; tailChecksum?: unknown; checksum?: unknown };
+  try {
+    header = deserialize(bytes) as typeof header;
+  } catch {
+    return null;
+  }
+  const { files, hashes, stats, lengths, recordChecksums, tailChecksum, checksum } = header;
+  if (header.format !== FORMAT || header.key !== key || typeof tailChecksum !== "number" || typeof checksum !== "number") return null;
+  const columns = [files, hashes, stats, lengths, recordChecksums];
+  if (!Array.isArray(files) || !columns.every((column) => Array.isArray(column) && column.length === files.length)) return null;
+  if (!(lengths as unknown[]).every((length) => Number.isInteger(length) && (length as number) > 0)) return null;
+  const entries = files.map((file, i): [string, string, string] => [String(file), String((hashes as unknown[])[i]), String((stats as unknown[])[i])]);
+  return { entries, lengths: lengths as number[], recordChecksums: recordChecksums as number[], tailChecksum, checksum };
+}
+
+/** A record parsed from JSON, with its tags taken from the table and its body viewed in `bodies`. */
+function revive([file, hash]: [string, string, string], record: CachedRecord, tags: readonly Tag[], bodies: Uint8Array, bodyOffset: number, bodyLength: number): [string, CachedRecord] {
+  if (record?.hash !== hash || typeof record.article !== "object" || record.article === null || typeof record.featuresKey !== "string") throw new Error("inconsistent");
+  const article = record.article as { tags: readonly (Tag | number)[] };
+  article.tags = article.tags.map((number) => tags[number as number] ?? fail("a tag out of range"));
+  if (bodyLength >= 0) {
+    if (bodyOffset + bodyLength > bodies.length) throw new Error("truncated");
+    (record.article as { packedBody?: Uint8Array }).packedBody = bodies.subarray(bodyOffset, bodyOffset + bodyLength);
+  }
+  return [file, record];
+}
+
+const tagObjects = (table: ShardText["tags"]): Tag[] => table.map(([id, name, slug]): Tag => Object.freeze({ id, name, slug }));
+
+/** Where the records' array ends in the JSON frame: '{"records":' '[' record ',' record ... ']'. */
+function recordsEnd(lengths: readonly number[]): number {
+  return RECORDS_KEY.length + lengths.reduce((sum, length) => sum + length, 0) + Math.max(0, lengths.length - 1) + 2;
+}
+
+/** The JSON after the records (',"bodyLengths":[…],"tags":[…]}'), parsed. */
+function parseTail(tail: Uint8Array): Omit<ShardText, "records"> {
+  return decodeAsciiJson(Buffer.concat([Buffer.from("{"), tail.subarray(1)])) as Omit<ShardText, "records">;
+}
+
+/**
+ * Adds the records of `wanted` that one shard file holds, read by position: the header, the JSON
+ * after the records, and each wanted record and its body, each checked against its CRC-32. A
+ * shard that is missing, another engine's, or does not read back adds none.
+ */
+function readShardRecords(file: string, key: string, wanted: ReadonlySet<string>, records: RecordCache): void {
+  const own: [string, CachedRecord][] = [];
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, "r");
+    const read = (position: number, length: number): Buffer => {
+      const bytes = Buffer.allocUnsafe(length);
+      if (length > 0 && readSync(fd!, bytes, 0, length, position) !== length) throw new Error("truncated");
+      return bytes;
+    };
+    const headerLength = read(0, 4).readUInt32LE(0);
+    const header = parseHeader(read(4, headerLength), key);
+    if (!header) return;
+    const textStart = 4 + headerLength + 4;
+    const textLength = read(textStart - 4, 4).readUInt32LE(0);
+    const end = recordsEnd(header.lengths);
+    if (end > textLength) throw new Error("truncated");
+    const tail = read(textStart + end, textLength - end);
+    if (checksum(tail) !== header.tailChecksum) throw new Error("corrupt");
+    const { bodyLengths, tags: tagTable } = parseTail(tail);
+    if (bodyLengths.length !== header.entries.length) throw new Error("inconsistent");
+    const tags = tagObjects(tagTable);
+    let recordOffset = textStart + RECORDS_KEY.length + 1;
+    let bodyOffset = textStart + textLength + 4;
+    header.entries.forEach((entry, i) => {
+      const length = header.lengths[i]!;
+      const bodyLength = bodyLengths[i]!;
+      if (wanted.has(entry[0])) {
+        const json = read(recordOffset, length);
+        const body = read(bodyOffset, Math.max(0, bodyLength));
+        // A record that does not read back is left out (its file is parsed again); the others stand on their own checksums.
+        if (checksum(json, body) === header.recordChecksums[i]) own.push(revive(entry, decodeAsciiJson(json) as CachedRecord, tags, new Uint8Array(body), 0, bodyLength));
+      }
+      recordOffset += length + 1;
+      if (bodyLength >= 0) bodyOffset += bodyLength;
+    });
+  } catch {
+    return; // not there, or corrupt: as if not cached
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  for (const [file, record] of own) records.set(file, record);
 }
 
 interface ShardReader {
@@ -185,19 +287,9 @@ interface ShardReader {
   entries: [string, string, string][];
   /** Adds the shard's records; a shard that turns out corrupt adds none and says false. */
   readInto(records: RecordCache): boolean;
-  /** Adds the records of `files` only, parsing no other (each record's bytes are known); a corrupt shard adds none. */
-  readSome(files: ReadonlySet<string>, records: RecordCache): void;
 }
 
-/**
- * Framing: three length-prefixed frames. A header (format, key, files, hashes, stats, each
- * record's length in the JSON and a CRC-32 of the other two frames; v8-serialized); the records
- * as JSON text (`ShardText`: each article's `packedBody` left out and its length listed, its tags
- * as numbers into the shard's table); then those bodies, concatenated. JSON (see
- * util/ascii-json.ts) because records are plain data apart from the bodies' bytes, and V8 parses
- * it much faster than it deserializes them. The records' lengths let a delta build (see
- * src/delta/) parse the one record it needs of a shard's 300.
- */
+/** A whole shard file's bytes (see `ShardHeader` for the framing); null when it is not this format and key's. */
 function openShard(bytes: Buffer, key: string): ShardReader | null {
   let offset = 0;
   const frame = (): Buffer => {
@@ -206,16 +298,14 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
     offset += 4 + length;
     return bytes.subarray(offset - length, offset);
   };
-  let header: { format?: unknown; key?: unknown; files?: unknown; hashes?: unknown; stats?: unknown; lengths?: unknown; checksum?: unknown };
+  let header: ShardHeader | null;
   try {
-    header = deserialize(frame()) as typeof header;
+    header = parseHeader(frame(), key);
   } catch {
     return null;
   }
-  const { files, hashes, stats, lengths } = header;
-  if (header.format !== FORMAT || header.key !== key || !Array.isArray(files) || !Array.isArray(hashes) || !Array.isArray(stats) || !Array.isArray(lengths)) return null;
-  if (files.length !== hashes.length || files.length !== stats.length || files.length !== lengths.length) return null;
-  const entries = files.map((file, i): [string, string, string] => [String(file), String(hashes[i]), String(stats[i])]);
+  if (!header) return null;
+  const { entries } = header;
   /** The JSON and bodies frames, checked against the header's CRC-32. */
   const frames = (): { text: Buffer; packed: Buffer } => {
     const text = frame();
@@ -224,19 +314,6 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
     if (offset !== bytes.length || header.checksum !== checksum(text, packed)) throw new Error("corrupt");
     return { text, packed };
   };
-  /** A record parsed from JSON, with its tags taken from the table and its body viewed in `bodies`. */
-  const revive = (i: number, record: CachedRecord, tags: readonly Tag[], bodies: Uint8Array, bodyOffset: number, bodyLength: number): [string, CachedRecord] => {
-    const [file, hash] = entries[i]!;
-    if (record?.hash !== hash || typeof record.article !== "object" || record.article === null || typeof record.featuresKey !== "string") throw new Error("inconsistent");
-    const article = record.article as { tags: readonly (Tag | number)[] };
-    article.tags = article.tags.map((number) => tags[number as number] ?? fail("a tag out of range"));
-    if (bodyLength >= 0) {
-      if (bodyOffset + bodyLength > bodies.length) throw new Error("truncated");
-      (record.article as { packedBody?: Uint8Array }).packedBody = bodies.subarray(bodyOffset, bodyOffset + bodyLength);
-    }
-    return [file, record];
-  };
-  const tagObjects = (table: ShardText["tags"]): Tag[] => table.map(([id, name, slug]): Tag => Object.freeze({ id, name, slug }));
   return {
     entries,
     readInto(records) {
@@ -250,8 +327,8 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
         const bodies = new Uint8Array(packed);
         if (list.length !== entries.length || bodyLengths.length !== entries.length) throw new Error("inconsistent");
         let bodyOffset = 0;
-        entries.forEach((_, i) => {
-          own.push(revive(i, list[i] as unknown as CachedRecord, tags, bodies, bodyOffset, bodyLengths[i]!));
+        entries.forEach((entry, i) => {
+          own.push(revive(entry, list[i] as unknown as CachedRecord, tags, bodies, bodyOffset, bodyLengths[i]!));
           if (bodyLengths[i]! >= 0) bodyOffset += bodyLengths[i]!;
         });
         if (bodyOffset !== bodies.length) throw new Error("trailing bytes");
@@ -262,38 +339,11 @@ function openShard(bytes: Buffer, key: string): ShardReader | null {
       bytes = Buffer.alloc(0);
       return true;
     },
-    readSome(wanted, records) {
-      const own: [string, CachedRecord][] = [];
-      try {
-        const { text, packed } = frames();
-        // '{"records":[' record ',' record ... ']' ',"bodyLengths":' ... '}'
-        let start = RECORDS_KEY.length + 1;
-        const starts = (lengths as number[]).map((length) => {
-          const at = start;
-          start += length + 1;
-          return at;
-        });
-        // `start` is past the array's "]" now: the rest, from its "," on, is the object's other keys.
-        const { bodyLengths, tags: tagTable } = decodeAsciiJson(Buffer.concat([Buffer.from("{"), text.subarray(start + 1)])) as Omit<ShardText, "records">;
-        if (bodyLengths.length !== entries.length) throw new Error("inconsistent");
-        const tags = tagObjects(tagTable);
-        let bodyOffset = 0;
-        entries.forEach(([file], i) => {
-          if (wanted.has(file)) {
-            const record = decodeAsciiJson(text.subarray(starts[i], starts[i]! + (lengths as number[])[i]!)) as CachedRecord;
-            own.push(revive(i, record, tags, new Uint8Array(packed.subarray(bodyOffset, bodyOffset + Math.max(0, bodyLengths[i]!))), 0, bodyLengths[i]!));
-          }
-          if (bodyLengths[i]! >= 0) bodyOffset += bodyLengths[i]!;
-        });
-      } catch {
-        return;
-      }
-      for (const [file, record] of own) records.set(file, record);
-    },
   };
 }
 
 const RECORDS_KEY = Buffer.from('{"records":');
+const EMPTY = new Uint8Array(0);
 
 /**
  * Writes `records` as the cache for `key`: each shard whose content changed since `previous` was
@@ -367,7 +417,22 @@ async function writeShard(target: string, key: string, entries: readonly [string
     Buffer.from("}"),
   ]);
   const body = Buffer.concat(bodies);
-  const header = serialize({ format: FORMAT, key, files: entries.map(([file]) => file), hashes: entries.map(([, record]) => record.hash), stats: entries.map(([, record]) => record.stat), lengths: encoded.map((record) => record.length), checksum: checksum(text, body) });
+  // Each record (its JSON, then its body) and the JSON after the records are checked on their own
+  // too: a delta build reads a record without the rest of its shard.
+  let bodyIndex = 0;
+  const recordChecksums = encoded.map((record, i) => checksum(record, bodyLengths[i]! >= 0 ? bodies[bodyIndex++]! : EMPTY));
+  const tail = text.subarray(recordsEnd(encoded.map((record) => record.length)));
+  const header = serialize({
+    format: FORMAT,
+    key,
+    files: entries.map(([file]) => file),
+    hashes: entries.map(([, record]) => record.hash),
+    stats: entries.map(([, record]) => record.stat),
+    lengths: encoded.map((record) => record.length),
+    recordChecksums,
+    tailChecksum: checksum(tail),
+    checksum: checksum(text, body),
+  });
   const frames: Uint8Array[] = [];
   for (const frame of [header, text, body]) {
     const length = Buffer.alloc(4);

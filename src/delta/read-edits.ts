@@ -2,15 +2,14 @@
  * A delta build's edited files (see apply-delta.ts): read, normalized and compared with their
  * records as last built. An edit applies when everything but what its own page alone shows is
  * as it was (its page fields, related-articles features and warnings); the records of the
- * articles its page shows are read too, one record of a shard each.
+ * articles its page shows are read too, each alone (a few KB of its shard).
  */
-import type { Article, EntityDefinition, SourceArticle } from "../types.js";
-import type { SiteConfig } from "../config/site-config.js";
+import type { Article, SourceArticle } from "../types.js";
 import { readCachedRecords, type RecordCache } from "../cache/record-cache.js";
 import type { ArticlePageInputs, SiteSnapshot } from "../cache/site-snapshot.js";
 import { readContentFiles, type ContentFile } from "../content/load-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
-import { compileEntityTable } from "../normalize/entities.js";
+import type { NormalizeContext } from "../normalize/index.js";
 import { normalizeArticle } from "../normalize/normalize-article.js";
 import { extractRelatedFeatures, featuresDigest } from "../related/index.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
@@ -26,8 +25,8 @@ export interface AppliedEdit {
 export interface EditsToRead {
   root: string;
   contentDir: string;
-  config: SiteConfig;
-  entityDefinitions: readonly EntityDefinition[];
+  /** The config and the compiled entity table. */
+  normalizeContext: NormalizeContext;
   /** The record cache's engine key. */
   engine: string;
   snapshot: SiteSnapshot;
@@ -41,7 +40,7 @@ export interface EditsToRead {
 
 /** The edits to apply with the records their pages show, or why they cannot be applied. */
 export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdit[]; records: RecordCache } | { miss: string }> {
-  const { root, contentDir, config, entityDefinitions, engine, snapshot, candidates, fileIndex } = input;
+  const { root, contentDir, normalizeContext, engine, snapshot, candidates, fileIndex } = input;
   const hashes = new Map(input.hashes);
   const { head } = snapshot;
   const readSink = new DiagnosticSink();
@@ -50,7 +49,6 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
   // Read again but as the snapshot has it (a `touch`, or an undone edit not applied yet): nothing to do.
   const reapply = new Set(input.reapply);
   const sourcesToApply = read.filter((source) => source.hash !== hashes.get(source.file) || reapply.has(source.file));
-  const normalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
   const normalized: { source: SourceArticle; raw: Article; number: number | undefined }[] = [];
   for (const source of sourcesToApply) {
     const outcome = normalizeArticle(source, normalizeContext);

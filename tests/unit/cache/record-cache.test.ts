@@ -86,7 +86,7 @@ describe("the record cache", () => {
     expect(opened!.shards.size).toBe(shards.length - 1); // rewritten by the next save
   });
 
-  it("reads single records (a delta build's few) the same as whole shards, and none of a corrupt shard", async () => {
+  it("reads single records (a delta build's few) the same as whole shards, each checked on its own", async () => {
     root = await makeTempSite({});
     // 300 records: every shard holds several, so each wanted one sits among others.
     const samples = [...(await sampleRecords()).values()];
@@ -105,21 +105,42 @@ describe("the record cache", () => {
       expect(some.get(file)).toEqual(all.get(file));
       expect(markdownOf(some.get(file)!.article)).toBe(markdownOf(records.get(file)!.article));
     }
-    // One changed byte in the bodies of the shard holding the first wanted record: none of its records is read.
+    expect(await readCachedRecords(root, "another-engine", wanted)).toEqual(new Map());
+
+    // The shard holding two wanted records, and where each of their JSON sits in it (the last
+    // mention of the file: the header lists it first).
     const dir = path.join(root, CACHE_DIR, "records-v1");
-    let broken = "";
-    for (const name of (await readdir(dir)).filter((each) => each.endsWith(".bin"))) {
-      const bytes = await readFile(path.join(dir, name));
-      if (!bytes.includes(Buffer.from(wanted[0]!))) continue;
-      bytes[bytes.length - 3]! ^= 1;
-      await writeFile(path.join(dir, name), bytes);
-      broken = name;
-      break;
-    }
-    expect(broken).not.toBe("");
-    const after = await readCachedRecords(root, KEY, wanted);
-    expect(after.has(wanted[0]!)).toBe(false);
+    const shards = await Promise.all((await readdir(dir)).filter((name) => name.endsWith(".bin")).map(async (name) => ({ name, bytes: await readFile(path.join(dir, name)) })));
+    const shard = shards.find(({ bytes }) => wanted.filter((file) => bytes.includes(Buffer.from(`"${file}"`))).length >= 2)!;
+    expect(shard).toBeDefined();
+    const [first, second] = wanted.filter((file) => shard.bytes.includes(Buffer.from(`"${file}"`)));
+    const flipped = async (at: number): Promise<void> => {
+      const bytes = Buffer.from(shard.bytes);
+      bytes[at]! ^= 1;
+      await writeFile(path.join(dir, shard.name), bytes);
+    };
+    // A changed byte in one record's JSON: that record is not read, the other of its shard is.
+    await flipped(shard.bytes.lastIndexOf(Buffer.from(`"${first}"`)) + 3);
+    let after = await readCachedRecords(root, KEY, wanted);
+    expect(after.has(first!)).toBe(false);
+    expect(after.get(second!)).toEqual(all.get(second!));
+    expect(after.size).toBe(wanted.length - 1);
+    // A changed byte in the bodies (the shard's last one's): the wanted records, whose bodies are intact, still read.
+    await flipped(shard.bytes.length - 3);
+    after = await readCachedRecords(root, KEY, wanted);
+    expect(after.size).toBe(wanted.length);
+    expect(await (await openRecordCache(root, KEY))!.records()).not.toEqual(all); // the whole shard's checksum still sees it
+    // A changed byte in the JSON after the records (inside the tag table's first string: it still
+    // parses): none of the shard's records is read.
+    await flipped(shard.bytes.lastIndexOf(Buffer.from('"tags":[["')) + 11);
+    after = await readCachedRecords(root, KEY, wanted);
+    expect(after.has(first!) || after.has(second!)).toBe(false);
     expect(after.size).toBeGreaterThan(0);
     for (const [file, record] of after) expect(record).toEqual(all.get(file));
+    // Cut inside its records' JSON: nothing of it.
+    const jsonStart = 4 + shard.bytes.readUInt32LE(0) + 4;
+    await writeFile(path.join(dir, shard.name), shard.bytes.subarray(0, jsonStart + 100));
+    after = await readCachedRecords(root, KEY, wanted);
+    expect(after.has(first!) || after.has(second!)).toBe(false);
   });
 });
