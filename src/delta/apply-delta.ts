@@ -58,11 +58,11 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   const marker = await readOutputMarker(outDir);
   if (marker === null || marker.build !== frame.buildId) return { miss: "the output is not the last full build's" };
   const patched = await readPatched(root, frame.buildId);
-  // The content and the output are looked at on threads of their own while this one prepares.
+  // The content is checked on a thread of its own while this one prepares (see check-snapshot.ts).
   const running = startChecks({ root, buildId: frame.buildId, contentDir, listedAt: frame.listedAt, include: patched.files }, { root, buildId: frame.buildId, outDir, committedAt: marker.committedAt });
   checks.push(running);
   // Reading, normalizing and rendering load meanwhile (most of the modules: the checks start first).
-  const stages = Promise.all([import("./read-edits.js"), import("./render-edits.js"), import("../render/render-pages.js")]);
+  const stages = Promise.all([import("./read-edits.js"), import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js")]);
   stages.catch(() => undefined);
   const snapshot = await readSiteSnapshot(root);
   if (!snapshot || snapshot.head.buildId !== frame.buildId) return { miss: "the site snapshot does not read back" };
@@ -76,10 +76,13 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // The checks' stages are times since the delta started (they overlap the others).
   timings.push({ stage: "delta:prepare", ms: performance.now() - started, detail: "config, snapshot, entities, theme" });
   if (pageCacheKey(engine, theme.hash, { outDir, drafts }) !== head.key) return { miss: "the code, config, entities, theme or options changed" };
-  const [{ readEdits }, { renderEdits }, { inNewsWindow }] = await stages;
+  const [{ readEdits }, { renderEdits }, { inNewsWindow }, { compileEntityTable }] = await stages;
   const date = buildDate();
   const dateMiss = buildDateMiss(snapshot, date, inNewsWindow);
   if (dateMiss) return { miss: dateMiss };
+  // Until the content check is in: what normalizing the edited files needs, then a share of the output check.
+  const normalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
+  running.shareOutputCheck();
 
   const checked = await running.content;
   const edited = checked === "list" ? await editedByListing(snapshot, { root, contentDir }, patched.files) : checked;
@@ -93,7 +96,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   timings.push({ stage: "delta:content", ms: performance.now() - started, detail: `${candidates.length} files to read (${checked === "list" ? "content listed" : "story folders as listed"})` });
 
   let stageStarted = performance.now();
-  const read = await readEdits({ root, contentDir, config, entityDefinitions, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.edited.map(([index, file]) => [file, index])) });
+  const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.edited.map(([index, file]) => [file, index])) });
   if ("miss" in read) return read;
   const { edits, records } = read;
   timings.push({ stage: "load+normalize", ms: performance.now() - stageStarted, detail: `${edits.length} edited files` });

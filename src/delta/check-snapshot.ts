@@ -1,8 +1,10 @@
 /**
  * What a delta build checks before it trusts the site snapshot: which content files changed
  * since (without listing 10,000 story folders), and whether every output file is still as the
- * last build wrote it. Tens of thousands of stat calls: each check on a thread of its own, which
- * reads its section of the snapshot itself (the main thread neither parses nor copies them).
+ * last build wrote it. Tens of thousands of stat calls on two cores: one worker thread checks the
+ * content, then joins this thread, which takes its share of the output files between its own
+ * tasks; the two claim the output files in slices from a shared counter, so that neither waits
+ * for the other (a second worker would cost its start-up, and three threads share two cores).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -11,9 +13,20 @@ import { readSnapshotSection, type SnapshotFiles } from "../cache/site-snapshot.
 import { changedContent } from "../content/scan-content.js";
 import { firstChangedFile } from "../output/scan-output.js";
 
-export type CheckTask =
-  | { kind: "content"; root: string; buildId: string; contentDir: string; listedAt: number; include: string[] }
-  | { kind: "output"; root: string; buildId: string; outDir: string; committedAt: number };
+export interface ContentTask {
+  root: string;
+  buildId: string;
+  contentDir: string;
+  listedAt: number;
+  include: string[];
+}
+
+export interface OutputTask {
+  root: string;
+  buildId: string;
+  outDir: string;
+  committedAt: number;
+}
 
 /**
  * The content files to read again (changed since, or in `include`), with their number, path and
@@ -21,55 +34,140 @@ export type CheckTask =
  * the snapshot's section is gone or corrupt (or the thread was stopped).
  */
 export type ContentResult = { edited: [index: number, file: string, hash: string][] } | "list" | "unreadable";
-/** The first output file changed since the commit, or null. */
+/** The first output file found changed since the commit, or null. */
 export type OutputResult = { changed: string | null } | "unreadable";
 
-/** One check (the worker's side: see check-worker.ts). */
-export function runCheck(task: CheckTask): ContentResult | OutputResult {
-  if (task.kind === "output") {
-    const outputs = readSnapshotSection(task.root, task.buildId, "outputs") as string[] | null;
-    return outputs ? { changed: firstChangedFile(task.outDir, outputs, task.committedAt) } : "unreadable";
-  }
+/** The worker's task (see check-worker.ts): the content, then its share of the output. */
+export interface CheckTask {
+  content: ContentTask;
+  output: OutputTask;
+  /** `SLOTS` Int32s shared by both threads (see `OutputShare`). */
+  shared: SharedArrayBuffer;
+}
+
+/** Messages from the worker, in this order. */
+export type CheckMessage = { content: ContentResult } | { output: OutputResult };
+
+/** The content check (the worker's first task). */
+export function checkContent(task: ContentTask): ContentResult {
   const files = readSnapshotSection(task.root, task.buildId, "files") as SnapshotFiles | null;
   if (!files) return "unreadable";
   const changed = changedContent({ root: task.root, contentDir: task.contentDir, files, listedAt: task.listedAt });
   if (changed === null) return "list";
-  const include = new Set(task.include);
-  const indexes = new Set([...changed.map(([index]) => index), ...files.flatMap(([file], i) => (include.has(file) ? [i] : []))]);
+  const indexes = new Set(changed.map(([index]) => index));
+  if (task.include.length > 0) {
+    const include = new Set(task.include);
+    files.forEach(([file], i) => include.has(file) && indexes.add(i));
+  }
   return { edited: [...indexes].sort((a, b) => a - b).map((i) => [i, files[i]![0], files[i]![2]]) };
+}
+
+// The shared slots: the next output file to claim, and whether a changed one was found (then both stop).
+const NEXT = 0;
+const FOUND = 1;
+const SLOTS = 2;
+/** Output files claimed at a time: ~2 ms of lstat calls, between which this thread takes up its other work. */
+const SLICE = 256;
+
+/** One thread's part of the output check: slices claimed from the shared counter until none is left. */
+export class OutputShare {
+  private readonly slots: Int32Array;
+  private outputs: readonly string[] | null | undefined;
+
+  constructor(
+    private readonly task: OutputTask,
+    shared: SharedArrayBuffer,
+  ) {
+    this.slots = new Int32Array(shared);
+  }
+
+  /** Checks the next slice: its changed file, null when it had none, "done" when no slice is left (or the other thread found one), "unreadable". */
+  next(): string | null | "done" | "unreadable" {
+    this.outputs ??= readSnapshotSection(this.task.root, this.task.buildId, "outputs") as string[] | null;
+    if (!this.outputs) return "unreadable";
+    if (Atomics.load(this.slots, FOUND) !== 0) return "done";
+    const start = Atomics.add(this.slots, NEXT, SLICE);
+    if (start >= this.outputs.length) return "done";
+    const changed = firstChangedFile(this.task.outDir, this.outputs.slice(start, start + SLICE), this.task.committedAt);
+    if (changed !== null) Atomics.store(this.slots, FOUND, 1);
+    return changed;
+  }
+
+  /** Every slice left, at once (the worker's way). */
+  rest(): OutputResult {
+    for (;;) {
+      const slice = this.next();
+      if (slice === "unreadable") return slice;
+      if (slice === "done") return { changed: null };
+      if (slice !== null) return { changed: slice };
+    }
+  }
+
+  /** Stops both threads' shares. */
+  stop(): void {
+    Atomics.store(this.slots, FOUND, 1);
+  }
 }
 
 /** Both checks under way, and a way to stop them (a delta that misses need not wait for them, nor share the cores with them). */
 export interface RunningChecks {
   content: Promise<ContentResult>;
+  /** Every output file checked (by both threads, once `shareOutputCheck` was called, or by the worker alone). */
   output: Promise<OutputResult>;
+  /** This thread takes its share of the output check too, a slice per turn of the event loop. */
+  shareOutputCheck(): void;
   stop(): void;
-}
-
-export function startChecks(content: Omit<Extract<CheckTask, { kind: "content" }>, "kind">, output: Omit<Extract<CheckTask, { kind: "output" }>, "kind">): RunningChecks {
-  const threads = [runInThread({ ...content, kind: "content" }), runInThread({ ...output, kind: "output" })] as const;
-  return {
-    content: threads[0].result as Promise<ContentResult>,
-    output: threads[1].result as Promise<OutputResult>,
-    stop: () => threads.forEach((thread) => thread.stop()),
-  };
 }
 
 const WORKER_FILE = new URL("./check-worker.js", import.meta.url);
 
-/** A check on a worker thread (on this one where no compiled worker file exists: running from the TypeScript sources). */
-function runInThread(task: CheckTask): { result: Promise<ContentResult | OutputResult>; stop(): void } {
-  if (!existsSync(fileURLToPath(WORKER_FILE))) return { result: Promise.resolve(runCheck(task)), stop: () => undefined };
-  let worker: Worker | null = new Worker(WORKER_FILE, { workerData: task });
-  const result = new Promise<ContentResult | OutputResult>((resolve) => {
-    worker!.once("message", resolve);
-    // A thread that could not run, or was stopped: "unreadable", and the delta misses.
-    worker!.once("error", () => resolve("unreadable"));
-    worker!.once("exit", () => resolve("unreadable"));
-  });
+export function startChecks(content: ContentTask, output: OutputTask): RunningChecks {
+  const shared = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT);
+  const share = new OutputShare(output, shared);
+  // Without a compiled worker file (running from the TypeScript sources): both checks here, at once.
+  if (!existsSync(fileURLToPath(WORKER_FILE))) {
+    const results = { content: checkContent(content), output: share.rest() };
+    return { content: Promise.resolve(results.content), output: Promise.resolve(results.output), shareOutputCheck: () => undefined, stop: () => undefined };
+  }
+  let worker: Worker | null = new Worker(WORKER_FILE, { workerData: { content, output, shared } satisfies CheckTask });
+  let resolveContent!: (result: ContentResult) => void;
+  let resolveWorkerShare!: (result: OutputResult) => void;
+  const contentResult = new Promise<ContentResult>((resolve) => (resolveContent = resolve));
+  const workerShare = new Promise<OutputResult>((resolve) => (resolveWorkerShare = resolve));
+  worker.on("message", (message: CheckMessage) => ("content" in message ? resolveContent(message.content) : resolveWorkerShare(message.output)));
+  // A thread that could not run, or was stopped: "unreadable", and the delta misses (no-ops once resolved).
+  const failed = (): void => {
+    resolveContent("unreadable");
+    resolveWorkerShare("unreadable");
+  };
+  worker.once("error", failed);
+  worker.once("exit", failed);
+
+  // This thread's share: nothing, if the worker claimed every slice before it was started.
+  let resolveOwnShare!: (result: OutputResult) => void;
+  const ownShare = new Promise<OutputResult>((resolve) => (resolveOwnShare = resolve));
+  void workerShare.then(() => resolveOwnShare({ changed: null }));
+  let sharing = false;
   return {
-    result,
+    content: contentResult,
+    output: Promise.all([workerShare, ownShare]).then(([theirs, ours]): OutputResult => {
+      if (theirs === "unreadable" || ours === "unreadable") return "unreadable";
+      return { changed: theirs.changed ?? ours.changed };
+    }),
+    shareOutputCheck() {
+      if (sharing) return;
+      sharing = true;
+      const turn = (): void => {
+        const slice = share.next();
+        if (slice === "done") resolveOwnShare({ changed: null });
+        else if (slice === "unreadable") resolveOwnShare(slice);
+        else if (slice !== null) resolveOwnShare({ changed: slice });
+        else setImmediate(turn);
+      };
+      setImmediate(turn);
+    },
     stop() {
+      share.stop();
       void worker?.terminate();
       worker = null;
     },

@@ -1,5 +1,8 @@
-/** Worker entry of a delta build's checks (see check-snapshot.ts): runs the check it is given and posts the result. */
+/** Worker entry of a delta build's checks (see check-snapshot.ts): the content, then its share of the output, each result posted when known. */
 import { parentPort, workerData } from "node:worker_threads";
-import { runCheck, type CheckTask } from "./check-snapshot.js";
+import { checkContent, OutputShare, type CheckMessage, type CheckTask } from "./check-snapshot.js";
 
-parentPort!.postMessage(runCheck(workerData as CheckTask));
+const task = workerData as CheckTask;
+const post = (message: CheckMessage): void => parentPort!.postMessage(message);
+post({ content: checkContent(task.content) });
+post({ output: new OutputShare(task.output, task.shared).rest() });
