@@ -155,8 +155,21 @@ function timeGazette(site, corpus, warm = false) {
   return { ...result, files, stages };
 }
 
-/** Runs a command under /usr/bin/time -v; wall and CPU in seconds, peak RSS in MiB. */
+/**
+ * Before each timed run: the last run's output deleted (Gazette deletes the old public/ in a
+ * background process) and its writes on disk (`sync`). Else a run pays for the one before it: a
+ * warm build right after a cold one stalled ~5 s in its renames while the kernel wrote back the
+ * ~700 MB the cold one wrote, which a user editing an article after the last build never meets.
+ */
+function settleDisk(cwd) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && readdirSync(cwd).some((name) => name.startsWith(".gazette-old-"))) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  spawnSync("sync");
+}
+
+/** Runs a command under /usr/bin/time -v (the disk settled first); wall and CPU in seconds, peak RSS in MiB. */
 function timed(command, args, { cwd = ROOT, env = {} }) {
+  settleDisk(cwd);
   const result = spawnSync("/usr/bin/time", ["-v", command, ...args], { cwd, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const stderr = result.stderr ?? "";
   if (result.status !== 0) fail(`${path.basename(command)} ${args.join(" ")} failed (exit ${result.status}):\n${stderr.slice(-3000)}`);
