@@ -1,6 +1,6 @@
 import { createHash, hash } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
@@ -243,7 +243,10 @@ function readShardRecords(file: string, key: string, wanted: ReadonlySet<string>
   let fd: number | null = null;
   try {
     fd = openSync(file, "r");
+    const size = fstatSync(fd).size;
     const read = (position: number, length: number): Buffer => {
+      // Lengths come from the file: one past its end is corruption, not an allocation to make.
+      if (position + length > size) throw new Error("truncated");
       const bytes = Buffer.allocUnsafe(length);
       if (length > 0 && readSync(fd!, bytes, 0, length, position) !== length) throw new Error("truncated");
       return bytes;

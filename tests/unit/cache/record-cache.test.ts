@@ -142,5 +142,12 @@ describe("the record cache", () => {
     await writeFile(path.join(dir, shard.name), shard.bytes.subarray(0, jsonStart + 100));
     after = await readCachedRecords(root, KEY, wanted);
     expect(after.has(first!) || after.has(second!)).toBe(false);
+    // A header length far past the file's end: nothing of it.
+    const huge = Buffer.from(shard.bytes);
+    huge.writeUInt32LE(0xfffffff0, 0);
+    await writeFile(path.join(dir, shard.name), huge);
+    after = await readCachedRecords(root, KEY, wanted);
+    expect(after.has(first!) || after.has(second!)).toBe(false);
+    expect(after.size).toBeGreaterThan(0);
   });
 });
