@@ -24,9 +24,20 @@ import { loadEntities } from "../content/load-entities.js";
 import { scanContentSoon } from "../content/scan-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import { createDiskWriter } from "../output/write-output.js";
-import { startChecks, type RunningChecks } from "./check-snapshot.js";
+import { startChecks, type EditedFile, type RunningChecks } from "./check-snapshot.js";
+import type { AppliedEdit } from "./read-edits.js";
 
 export type DeltaOutcome = { result: BuildResult } | { miss: string };
+
+/** Edits read and their pages rendered, not written yet. */
+interface AppliedEdits {
+  edits: AppliedEdit[];
+  /** Pages rendered, and those of them whose bytes differ from the output's. */
+  rendered: number;
+  changed: RenderedPage[];
+  readMs: number;
+  renderMs: number;
+}
 
 /** Above this many files edited since the last full build, a full build is as quick and refreshes the snapshot. */
 const MAX_DELTA_FILES = 32;
@@ -80,35 +91,60 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   const date = buildDate();
   const dateMiss = buildDateMiss(snapshot, date, inNewsWindow);
   if (dateMiss) return { miss: dateMiss };
-  // Until the content check is in: what normalizing the edited files needs, then a share of the output check.
   const normalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
+
+  /** The edited files read, normalized and compared with their records; their pages rendered, and those whose bytes differ from the output's. */
+  const applyEdits = async (edited: EditedFile[]): Promise<AppliedEdits | { miss: string }> => {
+    const candidates = edited.map(([, file]): ContentFile => {
+      const absolute = path.resolve(root, file);
+      return { absolute, file, storyKey: path.basename(path.dirname(absolute)) };
+    });
+    let stageStarted = performance.now();
+    const hashes = new Map(edited.map(([, file, hash]) => [file, hash]));
+    const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])) });
+    if ("miss" in read) return read;
+    const readMs = performance.now() - stageStarted;
+    stageStarted = performance.now();
+    const rendered = renderEdits(read.edits, snapshot, read.records, config, theme, date);
+    const changed: RenderedPage[] = [];
+    for (const page of rendered) {
+      const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
+      if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);
+    }
+    return { edits: read.edits, rendered: rendered.length, changed, readMs, renderMs: performance.now() - stageStarted };
+  };
+
+  // The worker tells of the first changed file as soon as it finds it: that edit is applied (but
+  // not written) while the content check goes on, and its answer says whether it was the only
+  // one. A guess that misses is the delta's miss, whatever else changed: the full build starts sooner.
+  const guess: { files?: string; applied?: Promise<AppliedEdits | { miss: string }> } = {};
+  const guessMissed = new Promise<{ miss: string }>((resolve) => {
+    void running.guess.then((files) => {
+      if (files === null || files.length > MAX_DELTA_FILES) return;
+      const applied = applyEdits(files);
+      [guess.files, guess.applied] = [JSON.stringify(files), applied];
+      applied.then(
+        (outcome) => "miss" in outcome && resolve(outcome),
+        (error: unknown) => resolve({ miss: error instanceof Error ? error.message : String(error) }),
+      );
+    });
+  });
+  // Meanwhile, between its other tasks, this thread takes a share of the output check.
   running.shareOutputCheck();
 
-  const checked = await running.content;
+  const checked = await Promise.race([running.content, guessMissed]);
+  if (typeof checked === "object" && "miss" in checked) return checked;
   const edited = checked === "list" ? await editedByListing(snapshot, { root, contentDir }, patched.files) : checked;
   if (typeof edited === "string") return { miss: edited === "unreadable" ? "the site snapshot does not read back" : edited };
-  const hashes = new Map(edited.edited.map(([, file, hash]) => [file, hash]));
-  const candidates = edited.edited.map(([, file]): ContentFile => {
-    const absolute = path.resolve(root, file);
-    return { absolute, file, storyKey: path.basename(path.dirname(absolute)) };
-  });
-  if (candidates.length > MAX_DELTA_FILES) return { miss: `${candidates.length} files changed` };
-  timings.push({ stage: "delta:content", ms: performance.now() - started, detail: `${candidates.length} files to read (${checked === "list" ? "content listed" : "story folders as listed"})` });
+  if (edited.edited.length > MAX_DELTA_FILES) return { miss: `${edited.edited.length} files changed` };
+  timings.push({ stage: "delta:content", ms: performance.now() - started, detail: `${edited.edited.length} files to read (${checked === "list" ? "content listed" : "story folders as listed"})` });
 
-  let stageStarted = performance.now();
-  const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.edited.map(([index, file]) => [file, index])) });
-  if ("miss" in read) return read;
-  const { edits, records } = read;
-  timings.push({ stage: "load+normalize", ms: performance.now() - stageStarted, detail: `${edits.length} edited files` });
-
-  stageStarted = performance.now();
-  const rendered = renderEdits(edits, snapshot, records, config, theme, date);
-  const changed: RenderedPage[] = [];
-  for (const page of rendered) {
-    const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
-    if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);
-  }
-  timings.push({ stage: "render", ms: performance.now() - stageStarted, detail: `${rendered.length} pages, ${changed.length} changed` });
+  const guessed = guess.files === JSON.stringify(edited.edited) ? guess.applied : undefined;
+  const applied = await (guessed ?? applyEdits(edited.edited));
+  if ("miss" in applied) return applied;
+  const { edits, changed } = applied;
+  timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
+  timings.push({ stage: "render", ms: applied.renderMs, detail: `${applied.rendered} pages, ${changed.length} changed` });
 
   const outputs = await running.output;
   timings.push({ stage: "delta:output", ms: performance.now() - started, detail: "every file as written" });
@@ -118,7 +154,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   if (unsafe) return { miss: `a folder on the way to ${unsafe.outputPath} is not a plain folder` };
 
   if (changed.length > 0) {
-    stageStarted = performance.now();
+    const writeStarted = performance.now();
     // Written down first: a delta killed from here on leaves only pages the next full build renders again.
     await writePatched(root, { buildId: head.buildId, pages: [...patched.pages, ...changed.map((page) => page.outputPath)], files: [...patched.files, ...edits.map((edit) => edit.file)] });
     const writer = await createDiskWriter({
@@ -134,7 +170,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       await writer.abort();
       throw error;
     }
-    timings.push({ stage: "write+commit", ms: performance.now() - stageStarted, detail: `${changed.length} files` });
+    timings.push({ stage: "write+commit", ms: performance.now() - writeStarted, detail: `${changed.length} files` });
   }
   return { result: { config, pages: head.pages, languages: head.languages, warnings: head.warnings, timings, outDir } };
 }

@@ -33,7 +33,9 @@ export interface OutputTask {
  * hash then; "list" when the story folders cannot tell (the caller lists the content); "unreadable":
  * the snapshot's section is gone or corrupt (or the thread was stopped).
  */
-export type ContentResult = { edited: [index: number, file: string, hash: string][] } | "list" | "unreadable";
+export type ContentResult = { edited: EditedFile[] } | "list" | "unreadable";
+/** A content file to read again: its number in the snapshot, path and hash then. */
+export type EditedFile = [index: number, file: string, hash: string];
 /** The first output file found changed since the commit, or null. */
 export type OutputResult = { changed: string | null } | "unreadable";
 
@@ -45,21 +47,31 @@ export interface CheckTask {
   shared: SharedArrayBuffer;
 }
 
-/** Messages from the worker, in this order. */
-export type CheckMessage = { content: ContentResult } | { output: OutputResult };
+/** Messages from the worker, in this order (a guess only if a file changed). */
+export type CheckMessage = { guess: EditedFile[] } | { content: ContentResult } | { output: OutputResult };
 
-/** The content check (the worker's first task). */
-export function checkContent(task: ContentTask): ContentResult {
+/**
+ * The content check (the worker's first task). `onGuess` hears, as soon as the first changed
+ * file is found, the files to read again if it were the only one: it and those in `include`.
+ */
+export function checkContent(task: ContentTask, onGuess?: (edited: EditedFile[]) => void): ContentResult {
   const files = readSnapshotSection(task.root, task.buildId, "files") as SnapshotFiles | null;
   if (!files) return "unreadable";
-  const changed = changedContent({ root: task.root, contentDir: task.contentDir, files, listedAt: task.listedAt });
-  if (changed === null) return "list";
-  const indexes = new Set(changed.map(([index]) => index));
+  const indexes = new Set<number>();
   if (task.include.length > 0) {
     const include = new Set(task.include);
     files.forEach(([file], i) => include.has(file) && indexes.add(i));
   }
-  return { edited: [...indexes].sort((a, b) => a - b).map((i) => [i, files[i]![0], files[i]![2]]) };
+  const entries = (numbers: Iterable<number>): EditedFile[] => [...numbers].sort((a, b) => a - b).map((i) => [i, files[i]![0], files[i]![2]]);
+  let guessed = false;
+  const changed = changedContent({ root: task.root, contentDir: task.contentDir, files, listedAt: task.listedAt }, (index) => {
+    if (guessed) return;
+    guessed = true;
+    onGuess?.(entries(new Set([...indexes, index])));
+  });
+  if (changed === null) return "list";
+  for (const [index] of changed) indexes.add(index);
+  return { edited: entries(indexes) };
 }
 
 // The shared slots: the next output file to claim, and whether a changed one was found (then both stop).
@@ -111,6 +123,8 @@ export class OutputShare {
 
 /** Both checks under way, and a way to stop them (a delta that misses need not wait for them, nor share the cores with them). */
 export interface RunningChecks {
+  /** The files to read again if the first changed file were the only one, as soon as it is found; null when none changed (or the check could not tell). */
+  guess: Promise<EditedFile[] | null>;
   content: Promise<ContentResult>;
   /** Every output file checked (by both threads, once `shareOutputCheck` was called, or by the worker alone). */
   output: Promise<OutputResult>;
@@ -126,17 +140,27 @@ export function startChecks(content: ContentTask, output: OutputTask): RunningCh
   const share = new OutputShare(output, shared);
   // Without a compiled worker file (running from the TypeScript sources): both checks here, at once.
   if (!existsSync(fileURLToPath(WORKER_FILE))) {
-    const results = { content: checkContent(content), output: share.rest() };
-    return { content: Promise.resolve(results.content), output: Promise.resolve(results.output), shareOutputCheck: () => undefined, stop: () => undefined };
+    let guess: EditedFile[] | null = null;
+    const results = { content: checkContent(content, (edited) => (guess = edited)), output: share.rest() };
+    return { guess: Promise.resolve(guess), content: Promise.resolve(results.content), output: Promise.resolve(results.output), shareOutputCheck: () => undefined, stop: () => undefined };
   }
   let worker: Worker | null = new Worker(WORKER_FILE, { workerData: { content, output, shared } satisfies CheckTask });
+  let resolveGuess!: (guess: EditedFile[] | null) => void;
   let resolveContent!: (result: ContentResult) => void;
   let resolveWorkerShare!: (result: OutputResult) => void;
+  const guess = new Promise<EditedFile[] | null>((resolve) => (resolveGuess = resolve));
   const contentResult = new Promise<ContentResult>((resolve) => (resolveContent = resolve));
   const workerShare = new Promise<OutputResult>((resolve) => (resolveWorkerShare = resolve));
-  worker.on("message", (message: CheckMessage) => ("content" in message ? resolveContent(message.content) : resolveWorkerShare(message.output)));
+  worker.on("message", (message: CheckMessage) => {
+    if ("guess" in message) resolveGuess(message.guess);
+    else if ("content" in message) {
+      resolveGuess(null); // no file changed: no guess came (a no-op if one did)
+      resolveContent(message.content);
+    } else resolveWorkerShare(message.output);
+  });
   // A thread that could not run, or was stopped: "unreadable", and the delta misses (no-ops once resolved).
   const failed = (): void => {
+    resolveGuess(null);
     resolveContent("unreadable");
     resolveWorkerShare("unreadable");
   };
@@ -149,6 +173,7 @@ export function startChecks(content: ContentTask, output: OutputTask): RunningCh
   void workerShare.then(() => resolveOwnShare({ changed: null }));
   let sharing = false;
   return {
+    guess,
     content: contentResult,
     output: Promise.all([workerShare, ownShare]).then(([theirs, ours]): OutputResult => {
       if (theirs === "unreadable" || ours === "unreadable") return "unreadable";

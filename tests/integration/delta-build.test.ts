@@ -291,3 +291,42 @@ describe("delta builds", () => {
     expect(deltas).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe("delta builds of the compiled code (the checks on a worker thread, as `gazette build` runs them)", () => {
+  /** The compiled buildSite: the tests above run the sources, whose checks run on this thread. */
+  async function compiledBuild() {
+    const compiled = path.join(REPO_ROOT, "dist/build.js");
+    if (!existsSync(compiled)) throw new Error("dist/ is missing: `npm test` compiles it first (npm run compile)");
+    expect(existsSync(path.join(REPO_ROOT, "dist/delta/check-worker.js"))).toBe(true);
+    const { buildSite: build } = (await import(compiled)) as typeof import("../../src/build.js");
+    const result = await build({ root, cache: true });
+    const timing = (stage: string) => result.timings.find((each) => each.stage === stage);
+    return { result, delta: timing("delta:content") !== undefined, missed: timing("delta")?.detail ?? null, read: timing("load+normalize")?.detail ?? "" };
+  }
+
+  test("a body edit is applied from the worker's first guess; a title edit misses as soon as it is read", async () => {
+    for (const file of originals.keys()) await restore(file);
+    expect((await compiledBuild()).delta).toBe(false); // another code hash: a full build
+    await addSentence(oldGerman());
+    const body = await compiledBuild();
+    expect(body.missed).toBe(null);
+    expect(body.delta).toBe(true);
+    expect(body.read).toMatch(/read while the content was checked/);
+    await expectSameAsCold(body);
+    await writeFile(abs(newestGerman()), originals.get(newestGerman())!.replace(/^title: "?/m, (start) => `${start}Neu: `));
+    const title = await compiledBuild();
+    expect(title.missed).toMatch(/more than its body changed/);
+    expect(title.delta).toBe(false);
+    await expectSameAsCold(title);
+    // Two files edited: the guess (the first found) is not all there is; the answer is applied.
+    await restore(newestGerman());
+    await restore(oldGerman());
+    await compiledBuild();
+    await addSentence(oldGerman());
+    await addSentence(newestGerman());
+    const two = await compiledBuild();
+    expect(two.missed).toBe(null);
+    expect(two.read).toMatch(/^2 edited files$/);
+    await expectSameAsCold(two);
+  }, 120_000);
+});

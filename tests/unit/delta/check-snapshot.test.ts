@@ -50,7 +50,7 @@ async function check(module: CheckModule, site: { root: string; committedAt: num
   if (options.share === "at once") running.shareOutputCheck();
   const content = await running.content;
   if (options.share === "after the content") running.shareOutputCheck();
-  return { content, output: await running.output };
+  return { guess: await running.guess, content, output: await running.output };
 }
 
 const compiled = async (): Promise<CheckModule> => {
@@ -69,7 +69,7 @@ describe.each([
   it("find nothing changed in an untouched site", async () => {
     const site = await siteWithSnapshot();
     root = site.root;
-    expect(await check(await load(), site, { share })).toEqual({ content: { edited: [] }, output: { changed: null } });
+    expect(await check(await load(), site, { share })).toEqual({ guess: null, content: { edited: [] }, output: { changed: null } });
   });
 
   it.each([0, 255, 256, 300, OUTPUTS - 1])("find an output file modified since the commit, wherever it is in the list (number %i)", async (number) => {
@@ -84,14 +84,24 @@ describe.each([
     const site = await siteWithSnapshot();
     root = site.root;
     appendFileSync(path.join(site.root, "articles/story-7/de.md"), "More.\n");
-    const { content } = await check(await load(), site, { share, include: ["articles/story-3/de.md"] });
+    const { guess, content } = await check(await load(), site, { share, include: ["articles/story-3/de.md"] });
     const number = (file: string): number => site.files.findIndex(([each]) => each === file);
-    expect(content).toEqual({
-      edited: [
-        [number("articles/story-3/de.md"), "articles/story-3/de.md", "hash-articles/story-3/de.md"],
-        [number("articles/story-7/de.md"), "articles/story-7/de.md", "hash-articles/story-7/de.md"],
-      ].sort((a, b) => (a[0] as number) - (b[0] as number)),
-    });
+    const edited = [
+      [number("articles/story-3/de.md"), "articles/story-3/de.md", "hash-articles/story-3/de.md"],
+      [number("articles/story-7/de.md"), "articles/story-7/de.md", "hash-articles/story-7/de.md"],
+    ].sort((a, b) => (a[0] as number) - (b[0] as number));
+    expect(content).toEqual({ edited });
+    expect(guess).toEqual(edited); // one file changed: the first guess is the answer
+  });
+
+  it("guess from the first changed file found, before the others", async () => {
+    const site = await siteWithSnapshot();
+    root = site.root;
+    for (const story of [4, 12]) appendFileSync(path.join(site.root, `articles/story-${story}/de.md`), "More.\n");
+    const { guess, content } = await check(await load(), site, { share });
+    const first = site.files.findIndex(([file]) => file === "articles/story-4/de.md" || file === "articles/story-12/de.md");
+    expect(guess).toEqual([[first, site.files[first]![0], site.files[first]![2]]]);
+    expect(content !== "list" && content !== "unreadable" && content.edited.map(([, file]) => file).sort()).toEqual(["articles/story-12/de.md", "articles/story-4/de.md"]);
   });
 });
 
