@@ -495,7 +495,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       });
   const reuseSearch = searchKey !== null && previous?.search?.key === searchKey && previous.search.files.every((file) => writer.unchanged?.(file, previous.committedAt)) ? previous.search.files : null;
   const byKind: Record<string, number> = {};
-  const search = config.search && !reuseSearch ? createSearchIndexer() : null;
+  const search = config.search && !reuseSearch ? createSearchIndexer(config.languages.map((language) => language.code), plan.index.articles.size) : null;
   let reused = 0;
   try {
     // With the search index: the feeds, then the article pages (in route order: Pagefind takes

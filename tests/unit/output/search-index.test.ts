@@ -4,8 +4,15 @@
  * not surface as unhandled rejections (the CLI would end with a stack trace instead of the
  * build's own error).
  */
+import { execFile as execFileCallback } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { createSearchIndexer } from "../../../src/output/search-index.js";
+import { createSearchIndexer, SPLIT_MIN_PAGES } from "../../../src/output/search-index.js";
+import { REPO_ROOT } from "../../helpers/temp-site.js";
+
+const execFile = promisify(execFileCallback);
 
 const unhandled: unknown[] = [];
 const record = (reason: unknown) => void unhandled.push(reason);
@@ -16,6 +23,22 @@ afterEach(() => {
 
 const page = (n: number) => `<!doctype html><html lang="de"><head><title>Seite ${n}</title></head><body><main><h1>Seite ${n}</h1><p>${"Die Verhandlungen in Berlin gingen weiter. ".repeat(200)}</p></main></body></html>`;
 
+const TEXTS: Record<string, string> = {
+  de: "Die Verhandlungen in Berlin gingen am Abend weiter, sagte die Sprecherin der Regierung.",
+  en: "The talks in Berlin went on into the evening, the government spokeswoman said.",
+  fr: "Les négociations à Berlin se sont poursuivies dans la soirée, a déclaré la porte-parole.",
+  pt: "As negociações em Berlim continuaram à noite, disse a porta-voz do governo.",
+  "pt-BR": "As negociações em Berlim seguiram à noite, disse a porta-voz do governo.",
+};
+
+/** Article pages in several languages (a regional variant among them), in route order. */
+const multilingual = Object.keys(TEXTS).flatMap((lang) =>
+  [1, 2, 3].map((n) => ({
+    url: `/${lang.toLowerCase()}/artikel-${n}/`,
+    html: `<!doctype html><html lang="${lang}"><head><title>${lang} ${n}</title></head><body><nav>Menü</nav><article data-pagefind-body><h1>${lang} ${n}</h1><p>${TEXTS[lang]!.repeat(n * 3)}</p></article></body></html>`,
+  })),
+);
+
 describe("the search indexer", () => {
   test("closed with pages still being indexed (a build that failed): no unhandled rejection", async () => {
     process.on("unhandledRejection", record);
@@ -25,6 +48,31 @@ describe("the search indexer", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(unhandled).toEqual([]);
   });
+
+  test.each([
+    { site: "a large site: a service (a process) per language", articlePages: SPLIT_MIN_PAGES, services: 4 },
+    { site: "a small site: one service", articlePages: 12, services: 1 },
+  ])("$site gives the bytes one service gives for all the pages", async ({ articlePages, services: expected }) => {
+    const compiled = path.join(REPO_ROOT, "dist/output/search-index.js");
+    if (!existsSync(compiled)) throw new Error("dist/ is missing: `npm test` compiles it first (npm run compile)");
+    // A plain Node process: vitest's module runner gives a module one instance whatever its query.
+    const child = execFile(process.execPath, [path.join(REPO_ROOT, "tests/helpers/search-index-child.mjs"), compiled], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    // One language's service started up front, the others on their first page.
+    child.child.stdin!.end(JSON.stringify({ pages: multilingual, languages: ["de"], articlePages }));
+    const { services, ours, reference } = JSON.parse((await child).stdout) as { services: number; ours: [string, string][]; reference: [string, string][] };
+    expect(services).toBe(expected); // split: de, en, fr, pt (with pt-BR)
+    const entry = (base64: string) => JSON.parse(Buffer.from(base64, "base64").toString("utf8")) as { languages: Record<string, unknown> };
+    const theirs = new Map(reference);
+    expect(ours.map(([file]) => file)).toEqual([...theirs.keys()].sort());
+    for (const [file, bytes] of ours) {
+      if (file !== "pagefind/pagefind-entry.json") expect(bytes === theirs.get(file), file).toBe(true);
+    }
+    // The entry file: the same, its languages in order (Pagefind's own order changes from run to run).
+    const [mine, one] = [entry(ours.find(([file]) => file === "pagefind/pagefind-entry.json")![1]), entry(theirs.get("pagefind/pagefind-entry.json")!)];
+    expect(mine).toEqual(one);
+    expect(Object.keys(mine.languages)).toEqual(Object.keys(one.languages).sort());
+    expect(Object.keys(mine.languages).length).toBeGreaterThanOrEqual(4);
+  }, 30_000);
 
   test("pages added, then finish: the index files, sorted, with the entry file's languages in order", async () => {
     const search = createSearchIndexer();
