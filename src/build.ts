@@ -494,7 +494,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         ...(scan ? { scan } : {}),
       });
   const reuseSearch = searchKey !== null && previous?.search?.key === searchKey && previous.search.files.every((file) => writer.unchanged?.(file, previous.committedAt)) ? previous.search.files : null;
+  // Kinds in route order (the report lists them so, however the routes are rendered).
   const byKind: Record<string, number> = {};
+  for (const route of routes) byKind[route.params.kind] ??= 0;
   const search = config.search && !reuseSearch ? createSearchIndexer(config.languages.map((language) => language.code), plan.index.articles.size) : null;
   let reused = 0;
   try {

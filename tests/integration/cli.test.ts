@@ -139,6 +139,9 @@ describe("gazette CLI", () => {
       const result = await gazette(["build", "--content", path.join(REPO_ROOT, "articles"), "--out", "site"], root);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(/build ok: \d+ files in site\/ .* languages de, en, fr; 0 warnings/);
+      // The kinds of file in the order of the site's routes (with search on, the article pages render first).
+      const kinds = /files in site\/ \(([^)]*)\)/.exec(result.stderr)![1]!.split(", ").map((kind) => kind.replace(/^\d+ /, ""));
+      expect(kinds).toEqual(["chooser", "not-found", "robots", "sitemap", "asset", "front", "feed", "search", "group-index", "group", "article"]);
       expect((await stat(path.join(root, "site/de/index.html"))).isFile()).toBe(true);
     } finally {
       await removeTempSite(root);
