@@ -13,6 +13,7 @@ import type { EncodedSitemapEntry } from "./render/sitemaps.js";
 import type { MemoryWriter, OutputWriter } from "./output/write-output.js";
 import type { PageState, PreviousPages } from "./cache/page-cache.js";
 import type { StoredRelatedLists } from "./cache/related-cache.js";
+import type { SearchGroup } from "./output/search-reuse.js";
 import type { ParsedSources } from "./cache/parsed-sources.js";
 import { hasSiteSnapshot } from "./cache/site-snapshot.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
@@ -497,7 +498,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Kinds in route order (the report lists them so, however the routes are rendered).
   const byKind: Record<string, number> = {};
   for (const route of routes) byKind[route.params.kind] ??= 0;
+  const searchReuse = config.search && !reuseSearch ? await import("./output/search-reuse.js") : null;
   const search = config.search && !reuseSearch ? createSearchIndexer(config.languages.map((language) => language.code), plan.index.articles.size) : null;
+  // With the page cache, each language's pages are held back while they are the last index's (see output/search-reuse.ts).
+  const feeder = search && searchReuse ? new searchReuse.SearchFeeder(search, pages && previous?.search?.groups ? previous.search.groups : null, outDir) : null;
   let reused = 0;
   try {
     // With the search index: the feeds, then the article pages (in route order: Pagefind takes
@@ -516,7 +520,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const rendered = renderer.render(route);
       byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + rendered.length;
       for (const page of rendered) {
-        if (search && route.params.kind === "article") await search.add(urls.href(route.url), page.body as string);
+        if (feeder && route.params.kind === "article") await feeder.page(urls.href(route.url), route.outputPath, page.body as string, true);
         await queue.push(page);
       }
       for (const part of renderer.takeSitemapParts()) {
@@ -541,6 +545,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     /** Routes whose file could not be reused after all (deleted or edited by hand): rendered after the others. */
     const missing: number[] = [];
     let indexing: Promise<RenderedPage[]> | null = null;
+    let reusedGroups = new Map<string, SearchGroup>();
     for (const [at, i] of order.entries()) {
       const route = routes[i]!;
       const signature = signatures[i]!;
@@ -551,7 +556,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         if (!(await writer.reuse(route.outputPath, previous.committedAt))) await render(route, signature);
         else {
           reusedRoute(route, signature);
-          await search.add(urls.href(route.url), await readFile(path.join(outDir, route.outputPath), "utf8"));
+          await feeder!.page(urls.href(route.url), route.outputPath, await readFile(path.join(outDir, route.outputPath), "utf8"), false);
         }
       } else {
         // Linking is a file system call per page: many in flight, like writes.
@@ -562,8 +567,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           else missing.push(i);
         });
       }
-      if (at === lastArticle && search) {
-        indexing = search.finish();
+      if (at === lastArticle && search && feeder) {
+        reusedGroups = await feeder.finishArticles((file) => previous !== null && (writer.unchanged?.(file, previous.committedAt) ?? false));
+        indexing = search.finish(searchReuse!.reusedEntries(reusedGroups));
         indexing.catch(() => undefined); // awaited below
       }
     }
@@ -579,7 +585,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const indexFiles = await (indexing ?? search.finish());
       byKind.search = (byKind.search ?? 0) + indexFiles.length;
       for (const page of indexFiles) await queue.push(page);
-      if (pages && searchKey !== null) pages.search = { key: searchKey, files: indexFiles.map((page) => page.outputPath) };
+      // The languages whose pages were the last index's: their files as the last build wrote them.
+      const reusedFiles = [...reusedGroups.values()].flatMap((group) => group.files);
+      for (const file of reusedFiles) {
+        if (!(await writer.reuse!(file, previous!.committedAt))) throw new OutputError(`the search index file ${file} was changed or deleted in ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
+      }
+      byKind.search += reusedFiles.length;
+      if (pages && searchKey !== null) pages.search = { key: searchKey, files: [...indexFiles.map((page) => page.outputPath), ...reusedFiles].sort(), groups: feeder!.state(indexFiles, reusedGroups) };
     } else if (reuseSearch && pages) {
       for (const file of reuseSearch) {
         if (!(await writer.reuse!(file, previous!.committedAt))) throw new OutputError(`the search index file ${file} was changed or deleted in ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });

@@ -3,6 +3,7 @@ import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { EncodedSitemapEntry } from "../render/sitemaps.js";
+import type { SearchGroups } from "../output/search-reuse.js";
 import { OUTPUT_MARKER } from "../output/write-output.js";
 import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
@@ -26,8 +27,8 @@ export interface PageState {
   signatures: Map<string, string>;
   /** Route output path -> its sitemap entry as written (one string each: 34,000 of them read back fast), for the routes that have one. */
   entries: Map<string, EncodedSitemapEntry>;
-  /** The search index's files, and a hash of the article pages it was built from (URL and signature each). */
-  search: { key: string; files: string[] } | null;
+  /** The search index's files, a hash of the article pages it was built from (URL and signature each), and its language groups (see output/search-reuse.ts). */
+  search: { key: string; files: string[]; groups?: SearchGroups } | null;
 }
 
 export function pageCacheKey(engine: string, themeHash: string, options: { outDir: string; drafts: boolean }): string {

@@ -17,8 +17,8 @@ import { wellFormed } from "../util/text.js";
  */
 export interface SearchIndexer {
   add(url: string, html: string): Promise<void>;
-  /** The index files (under pagefind/), after every page was added. */
-  finish(): Promise<RenderedPage[]>;
+  /** The index files (under pagefind/), after every page was added; `reused`: the entry parts of languages whose files the last build made (see search-reuse.ts). */
+  finish(reused?: Record<string, unknown>): Promise<RenderedPage[]>;
   close(): Promise<void>;
 }
 
@@ -70,7 +70,7 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
       // Bounded: Pagefind answers over a pipe; thousands of unanswered requests only cost memory.
       if (service.pending.length >= 256) await Promise.all(service.pending.splice(0));
     },
-    async finish() {
+    async finish(reused = {}) {
       const each = await Promise.all(
         [...services.values()].map(async (service) => {
           const index = await service.index;
@@ -84,7 +84,7 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
         }),
       );
       if (problems.length > 0) throw new OutputError(`the search indexer rejected ${problems.length} page(s): ${problems.slice(0, 3).join(" | ")}.`);
-      return mergeIndexFiles(each);
+      return mergeIndexFiles(each, reused);
     },
     async close() {
       await Promise.all(
@@ -117,12 +117,12 @@ function startService(lang: string): Service {
 }
 
 /** The page's `<html lang>`, as Pagefind reads it ("" without one). */
-function pageLanguage(html: string): string {
+export function pageLanguage(html: string): string {
   return /<html\b[^>]*?\slang="([^"]*)"/i.exec(html.slice(0, 2000))?.[1] ?? "";
 }
 
 /** Which service indexes a language: one per language, its regional variants with it (whatever Pagefind makes of "pt-BR" beside "pt", one service decides it). */
-function primaryLanguage(lang: string): string {
+export function primaryLanguage(lang: string): string {
   return lang.split("-")[0]!.toLowerCase();
 }
 
@@ -132,7 +132,7 @@ function primaryLanguage(lang: string): string {
  * every language, in order, so that the same site gives the same bytes. A file two services made
  * differently is an error rather than a guess.
  */
-function mergeIndexFiles(each: readonly { path: string; content: Uint8Array }[][]): RenderedPage[] {
+function mergeIndexFiles(each: readonly { path: string; content: Uint8Array }[][], reused: Record<string, unknown>): RenderedPage[] {
   const merged = new Map<string, Uint8Array>();
   let entry = null as { languages?: Record<string, unknown> } | null;
   for (const files of each) {
@@ -150,7 +150,8 @@ function mergeIndexFiles(each: readonly { path: string; content: Uint8Array }[][
     }
   }
   const pages: RenderedPage[] = [...merged].map(([outputPath, body]) => ({ outputPath, body }));
-  if (entry) pages.push({ outputPath: "pagefind/pagefind-entry.json", body: sortEntryLanguages(entry) });
+  // Languages not indexed now (their files are the last build's) are listed as it listed them.
+  if (entry) pages.push({ outputPath: "pagefind/pagefind-entry.json", body: sortEntryLanguages({ ...entry, languages: { ...entry.languages, ...reused } }) });
   return pages.sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
 }
 

@@ -1,0 +1,124 @@
+/**
+ * The search index language by language (see search-index.ts): Pagefind indexes each language on
+ * its own (~250 pages a second), so a build whose pages of a language are, byte for byte, those
+ * the last index was made of takes that language's files from the last output instead of
+ * indexing it again (an English edit at 10,000 stories: German and French are ~50 s of Pagefind).
+ *
+ * The key is what Pagefind reads, each article page's bytes, known only as the pages come: each
+ * language group's pages are held back while they match the last build's, page for page; the
+ * first that differs sends the held-back ones (their bytes are the last output's files) and the
+ * rest to Pagefind. The page state keeps, per group, its pages' hashes, its files and its part of
+ * pagefind-entry.json.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { RenderedPage } from "../types.js";
+import { hashText } from "../util/hash.js";
+import { pageLanguage, primaryLanguage, type SearchIndexer } from "./search-index.js";
+
+/** One language group of the index (a language and its regional variants), as the last build made it. */
+export interface SearchGroup {
+  /** Its article pages in order: URL and a hash of the page's bytes. */
+  pages: [href: string, hash: string][];
+  /** Its files (under pagefind/): those named by its languages. */
+  files: string[];
+  /** Its languages' part of pagefind-entry.json. */
+  entry: Record<string, unknown>;
+}
+
+export type SearchGroups = Record<string, SearchGroup>;
+
+interface Held {
+  href: string;
+  outputPath: string;
+  /** The page's HTML when this build rendered it; else it is the last output's file, read when needed. */
+  html: string | null;
+}
+
+interface GroupProgress {
+  pages: [string, string][];
+  /** Pages held back while they match the last build's, in order; null once the group is indexed again. */
+  held: Held[] | null;
+}
+
+/** Feeds the article pages to the indexer, holding back each group's while they are the last build's. */
+export class SearchFeeder {
+  private readonly groups = new Map<string, GroupProgress>();
+
+  private readonly previous: SearchGroups;
+
+  /** `previous`: the last index's groups (from the page state: only well-formed ones are taken). */
+  constructor(
+    private readonly indexer: SearchIndexer,
+    previous: SearchGroups | null,
+    private readonly outDir: string,
+  ) {
+    const wellFormed = (group: SearchGroup | undefined): boolean => Array.isArray(group?.pages) && Array.isArray(group.files) && typeof group.entry === "object" && group.entry !== null;
+    this.previous = Object.fromEntries(Object.entries(previous ?? {}).filter(([, group]) => wellFormed(group)));
+  }
+
+  /** An article page, in route order; `rendered`: this build made the HTML (else it is the last output's file). */
+  async page(href: string, outputPath: string, html: string, rendered: boolean): Promise<void> {
+    const name = primaryLanguage(pageLanguage(html));
+    let group = this.groups.get(name);
+    if (!group) this.groups.set(name, (group = { pages: [], held: Object.hasOwn(this.previous, name) ? [] : null }));
+    const pageHash = hashText(html);
+    group.pages.push([href, pageHash]);
+    if (group.held !== null) {
+      const last = this.previous[name]!.pages[group.pages.length - 1];
+      if (last && last[0] === href && last[1] === pageHash) {
+        group.held.push({ href, outputPath, html: rendered ? html : null });
+        return;
+      }
+      await this.release(group);
+    }
+    await this.indexer.add(href, html);
+  }
+
+  /**
+   * After the last article page: the groups whose pages were all the last build's, in the same
+   * order, and whose files are still as it wrote them (`unchanged`), keep their files; the others
+   * send what they held back.
+   */
+  async finishArticles(unchanged: (file: string) => boolean): Promise<Map<string, SearchGroup>> {
+    const reused = new Map<string, SearchGroup>();
+    for (const [name, group] of this.groups) {
+      if (group.held === null) continue;
+      const last = this.previous[name]!;
+      if (last.pages.length === group.pages.length && last.files.every(unchanged)) reused.set(name, last);
+      else await this.release(group);
+    }
+    return reused;
+  }
+
+  /** The groups of the index made now (`made`: the indexed groups' files and the shared ones) and of the reused ones. */
+  state(made: readonly RenderedPage[], reused: ReadonlyMap<string, SearchGroup>): SearchGroups {
+    const entryFile = made.find((page) => page.outputPath === "pagefind/pagefind-entry.json");
+    const entry = entryFile ? (JSON.parse(Buffer.from(entryFile.body).toString("utf8")) as { languages?: Record<string, unknown> }) : {};
+    const groups: SearchGroups = {};
+    for (const lang of Object.keys(entry.languages ?? {})) {
+      const name = primaryLanguage(lang);
+      const progress = this.groups.get(name);
+      if (reused.has(name) || !progress) continue;
+      const group = (groups[name] ??= { pages: progress.pages, files: [], entry: {} });
+      group.entry[lang] = entry.languages![lang];
+      // Pagefind names a language's files by its code: fragment/de_…, index/de_…, pagefind.de_….pf_meta, wasm.de.pagefind.
+      const named = [`pagefind/fragment/${lang}_`, `pagefind/index/${lang}_`, `pagefind/pagefind.${lang}_`];
+      group.files.push(...made.map((page) => page.outputPath).filter((file) => named.some((prefix) => file.startsWith(prefix)) || file === `pagefind/wasm.${lang}.pagefind`));
+    }
+    for (const [name, group] of reused) groups[name] = group;
+    return groups;
+  }
+
+  /** Sends a group's held-back pages (the last output's files, or this build's HTML) and indexes the rest as it comes. */
+  private async release(group: GroupProgress): Promise<void> {
+    const held = group.held ?? [];
+    group.held = null;
+    for (const page of held) await this.indexer.add(page.href, page.html ?? (await readFile(path.join(this.outDir, page.outputPath), "utf8")));
+  }
+}
+
+/** The reused groups' parts of pagefind-entry.json, as one languages map. */
+export function reusedEntries(reused: ReadonlyMap<string, SearchGroup>): Record<string, unknown> {
+  return Object.assign({}, ...[...reused.values()].map((group) => group.entry)) as Record<string, unknown>;
+}

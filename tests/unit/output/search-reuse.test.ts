@@ -1,0 +1,107 @@
+/**
+ * The search index language by language (src/output/search-reuse.ts): a language group whose
+ * article pages are, byte for byte and in order, those the last index was made of keeps its
+ * files; any other sends Pagefind every one of its pages, in order, the held-back ones included.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { SearchFeeder, reusedEntries, type SearchGroups } from "../../../src/output/search-reuse.js";
+import type { SearchIndexer } from "../../../src/output/search-index.js";
+import { hashText } from "../../../src/util/hash.js";
+import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
+
+let root: string | null = null;
+afterEach(async () => {
+  if (root) await removeTempSite(root);
+  root = null;
+});
+
+const page = (lang: string, n: number, text = "Text") => `<!doctype html><html lang="${lang}"><head><title>${n}</title></head><body><article data-pagefind-body>${text} ${n}</article></body></html>`;
+const href = (lang: string, n: number) => `/${lang}/a-${n}/`;
+const output = (lang: string, n: number) => `${lang}/a-${n}/index.html`;
+
+/** An indexer that records what it was given. */
+function recorder(): SearchIndexer & { added: [string, string][] } {
+  const added: [string, string][] = [];
+  return { added, add: async (url, html) => void added.push([url, html]), finish: async () => [], close: async () => undefined };
+}
+
+/** The last build's groups: German pages 0-2 and English 0-1, with their files and entry parts. */
+function lastGroups(): SearchGroups {
+  return {
+    de: { pages: [0, 1, 2].map((n) => [href("de", n), hashText(page("de", n))]), files: ["pagefind/index/de_1.pf_index", "pagefind/wasm.de.pagefind"], entry: { de: { page_count: 3 } } },
+    en: { pages: [0, 1].map((n) => [href("en", n), hashText(page("en", n))]), files: ["pagefind/index/en_1.pf_index"], entry: { en: { page_count: 2 } } },
+  };
+}
+
+/** The last output: each page's file, as the last build wrote it. */
+async function lastOutput(): Promise<string> {
+  root = await makeTempSite({});
+  for (const lang of ["de", "en"]) {
+    for (const n of [0, 1, 2]) {
+      await mkdir(path.join(root, path.dirname(output(lang, n))), { recursive: true });
+      await writeFile(path.join(root, output(lang, n)), page(lang, n));
+    }
+  }
+  return root;
+}
+
+describe("SearchFeeder", () => {
+  test("languages whose pages are all the last index's, in order, keep their files and send nothing", async () => {
+    const indexer = recorder();
+    const feeder = new SearchFeeder(indexer, lastGroups(), await lastOutput());
+    for (const n of [0, 1, 2]) await feeder.page(href("de", n), output("de", n), page("de", n), false);
+    // English: its second page changed (rendered now): its first, held back, is read from the last output.
+    await feeder.page(href("en", 0), output("en", 0), page("en", 0), false);
+    await feeder.page(href("en", 1), output("en", 1), page("en", 1, "Edited"), true);
+    const reused = await feeder.finishArticles(() => true);
+    expect([...reused.keys()]).toEqual(["de"]);
+    expect(indexer.added).toEqual([
+      [href("en", 0), page("en", 0)],
+      [href("en", 1), page("en", 1, "Edited")],
+    ]);
+    expect(reusedEntries(reused)).toEqual({ de: { page_count: 3 } });
+  });
+
+  test("a language with a page fewer, a file changed on disk, or new, is indexed in full, in order", async () => {
+    const indexer = recorder();
+    const feeder = new SearchFeeder(indexer, lastGroups(), await lastOutput());
+    // German: the last page gone (the others as they were: held back until the end).
+    for (const n of [0, 1]) await feeder.page(href("de", n), output("de", n), page("de", n), n === 1);
+    // English as it was, but one of its files changed on disk.
+    for (const n of [0, 1]) await feeder.page(href("en", n), output("en", n), page("en", n), false);
+    // French: not in the last index.
+    await feeder.page(href("fr", 0), output("fr", 0), page("fr", 0), true);
+    const reused = await feeder.finishArticles((file) => file !== "pagefind/index/en_1.pf_index");
+    expect(reused.size).toBe(0);
+    expect(indexer.added.map(([url]) => url)).toEqual([href("fr", 0), href("de", 0), href("de", 1), href("en", 0), href("en", 1)]);
+    expect(indexer.added.every(([url, html]) => html === page(url.split("/")[1]!, Number(url.split("-")[1]!.replace("/", ""))))).toBe(true);
+  });
+
+  test("the state: each language's pages, the files named by its code, its entry part; kept groups as they were", async () => {
+    const indexer = recorder();
+    const feeder = new SearchFeeder(indexer, lastGroups(), await lastOutput());
+    for (const n of [0, 1, 2]) await feeder.page(href("de", n), output("de", n), page("de", n), false);
+    await feeder.page(href("en", 0), output("en", 0), page("en", 0, "New"), true);
+    const reused = await feeder.finishArticles(() => true);
+    const made = ["pagefind/index/en_2.pf_index", "pagefind/fragment/en_3.pf_fragment", "pagefind/pagefind.en_4.pf_meta", "pagefind/wasm.en.pagefind", "pagefind/pagefind.js", "pagefind/wasm.unknown.pagefind"].map((outputPath) => ({ outputPath, body: "x" }));
+    made.push({ outputPath: "pagefind/pagefind-entry.json", body: JSON.stringify({ version: "1", languages: { en: { page_count: 1 } } }) });
+    const state = feeder.state(made, reused);
+    expect(state.de).toEqual(lastGroups().de);
+    expect(state.en).toEqual({
+      pages: [[href("en", 0), hashText(page("en", 0, "New"))]],
+      files: ["pagefind/index/en_2.pf_index", "pagefind/fragment/en_3.pf_fragment", "pagefind/pagefind.en_4.pf_meta", "pagefind/wasm.en.pagefind"],
+      entry: { en: { page_count: 1 } },
+    });
+  });
+
+  test("groups of a malformed page state are not trusted", async () => {
+    const indexer = recorder();
+    const broken = { de: { pages: "nope", files: [], entry: {} } } as unknown as SearchGroups;
+    const feeder = new SearchFeeder(indexer, broken, await lastOutput());
+    await feeder.page(href("de", 0), output("de", 0), page("de", 0), false);
+    expect(indexer.added).toHaveLength(1);
+    expect((await feeder.finishArticles(() => true)).size).toBe(0);
+  });
+});
