@@ -501,7 +501,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const searchReuse = config.search && !reuseSearch ? await import("./output/search-reuse.js") : null;
   const search = config.search && !reuseSearch ? createSearchIndexer(config.languages.map((language) => language.code), plan.index.articles.size) : null;
   // With the page cache, each language's pages are held back while they are the last index's (see output/search-reuse.ts).
-  const feeder = search && searchReuse ? new searchReuse.SearchFeeder(search, pages && previous?.search?.groups ? previous.search.groups : null, outDir) : null;
+  const feeder = search && searchReuse && pages ? new searchReuse.SearchFeeder(search, previous?.search?.groups ?? null, outDir) : null;
   let reused = 0;
   try {
     // With the search index: the feeds, then the article pages (in route order: Pagefind takes
@@ -520,7 +520,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const rendered = renderer.render(route);
       byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + rendered.length;
       for (const page of rendered) {
-        if (feeder && route.params.kind === "article") await feeder.page(urls.href(route.url), route.outputPath, page.body as string, true);
+        if (search && route.params.kind === "article") await (feeder ? feeder.page(urls.href(route.url), route.outputPath, page.body as string, true) : search.add(urls.href(route.url), page.body as string));
         await queue.push(page);
       }
       for (const part of renderer.takeSitemapParts()) {
@@ -567,9 +567,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           else missing.push(i);
         });
       }
-      if (at === lastArticle && search && feeder) {
-        reusedGroups = await feeder.finishArticles((file) => previous !== null && (writer.unchanged?.(file, previous.committedAt) ?? false));
-        indexing = search.finish(searchReuse!.reusedEntries(reusedGroups));
+      if (at === lastArticle && search) {
+        if (feeder) reusedGroups = await feeder.finishArticles((file) => previous !== null && (writer.unchanged?.(file, previous.committedAt) ?? false));
+        indexing = search.finish(searchReuse?.reusedEntries(reusedGroups));
         indexing.catch(() => undefined); // awaited below
       }
     }
@@ -591,7 +591,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         if (!(await writer.reuse!(file, previous!.committedAt))) throw new OutputError(`the search index file ${file} was changed or deleted in ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
       }
       byKind.search += reusedFiles.length;
-      if (pages && searchKey !== null) pages.search = { key: searchKey, files: [...indexFiles.map((page) => page.outputPath), ...reusedFiles].sort(), groups: feeder!.state(indexFiles, reusedGroups) };
+      if (pages && searchKey !== null) pages.search = { key: searchKey, files: [...indexFiles.map((page) => page.outputPath), ...reusedFiles].sort(), ...(feeder ? { groups: feeder.state(indexFiles, reusedGroups) } : {}) };
     } else if (reuseSearch && pages) {
       for (const file of reuseSearch) {
         if (!(await writer.reuse!(file, previous!.committedAt))) throw new OutputError(`the search index file ${file} was changed or deleted in ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
