@@ -542,6 +542,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const entry = previous!.entries.get(route.outputPath);
       if (entry) entries.set(route.outputPath, entry);
     };
+    /** Search index files the last build wrote, taken as they are (checked unchanged before the build chose to). */
+    const reuseSearchFiles = async (files: readonly string[]): Promise<void> => {
+      for (const file of files) {
+        if (!(await writer.reuse!(file, previous!.committedAt))) throw new OutputError(`the search index file ${file} was changed or deleted in ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
+      }
+      byKind.search = (byKind.search ?? 0) + files.length;
+    };
     /** Routes whose file could not be reused after all (deleted or edited by hand): rendered after the others. */
     const missing: number[] = [];
     let indexing: Promise<RenderedPage[]> | null = null;
@@ -587,16 +594,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       for (const page of indexFiles) await queue.push(page);
       // The languages whose pages were the last index's: their files as the last build wrote them.
       const reusedFiles = [...reusedGroups.values()].flatMap((group) => group.files);
-      for (const file of reusedFiles) {
-        if (!(await writer.reuse!(file, previous!.committedAt))) throw new OutputError(`the search index file ${file} was changed or deleted in ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
-      }
-      byKind.search += reusedFiles.length;
+      await reuseSearchFiles(reusedFiles);
       if (pages && searchKey !== null) pages.search = { key: searchKey, files: [...indexFiles.map((page) => page.outputPath), ...reusedFiles].sort(), ...(feeder ? { groups: feeder.state(indexFiles, reusedGroups) } : {}) };
     } else if (reuseSearch && pages) {
-      for (const file of reuseSearch) {
-        if (!(await writer.reuse!(file, previous!.committedAt))) throw new OutputError(`the search index file ${file} was changed or deleted in ${path.relative(config.root, outDir) || "."}/ during the build.`, { hint: "Build again." });
-      }
-      byKind.search = (byKind.search ?? 0) + reuseSearch.length;
+      await reuseSearchFiles(reuseSearch);
       pages.search = previous!.search;
     }
     await queue.drain();

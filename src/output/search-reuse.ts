@@ -53,7 +53,9 @@ export class SearchFeeder {
     previous: SearchGroups | null,
     private readonly outDir: string,
   ) {
-    const wellFormed = (group: SearchGroup | undefined): boolean => Array.isArray(group?.pages) && Array.isArray(group.files) && typeof group.entry === "object" && group.entry !== null;
+    const strings = (list: unknown): boolean => Array.isArray(list) && list.every((each) => typeof each === "string");
+    const wellFormed = (group: SearchGroup | undefined): boolean =>
+      Array.isArray(group?.pages) && group.pages.every((page) => Array.isArray(page) && page.length === 2 && strings(page)) && strings(group.files) && typeof group.entry === "object" && group.entry !== null;
     this.previous = Object.fromEntries(Object.entries(previous ?? {}).filter(([, group]) => wellFormed(group)));
   }
 

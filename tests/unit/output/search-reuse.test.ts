@@ -98,10 +98,12 @@ describe("SearchFeeder", () => {
 
   test("groups of a malformed page state are not trusted", async () => {
     const indexer = recorder();
-    const broken = { de: { pages: "nope", files: [], entry: {} } } as unknown as SearchGroups;
+    // Pages not a list; a file not a path (it would reach path.join).
+    const broken = { de: { pages: "nope", files: [], entry: {} }, en: { pages: [[href("en", 0), hashText(page("en", 0))]], files: [42], entry: {} } } as unknown as SearchGroups;
     const feeder = new SearchFeeder(indexer, broken, await lastOutput());
     await feeder.page(href("de", 0), output("de", 0), page("de", 0), false);
-    expect(indexer.added).toHaveLength(1);
+    await feeder.page(href("en", 0), output("en", 0), page("en", 0), false);
+    expect(indexer.added).toHaveLength(2);
     expect((await feeder.finishArticles(() => true)).size).toBe(0);
   });
 });
