@@ -95,10 +95,11 @@ export function codeHash(): string {
  * Records are kept in SHARDS files by a hash of their path, so that editing one article rewrites
  * one small file, not the whole cache (at 10,000 stories the records are ~200 MB).
  */
-const SHARDS = 64;
+export const SHARDS = 64;
 const RECORDS_DIR = "records-v1";
 
-function shardOf(file: string): number {
+/** Which shard holds a file's record. */
+export function shardOf(file: string): number {
   // One-shot: every save places all 20,000 records of a 10,000-story site (createHash cost ~50 ms of it).
   return hash("sha1", file, "buffer")[0]! % SHARDS;
 }
@@ -354,21 +355,38 @@ const EMPTY = new Uint8Array(0);
  * second copy of all records is held in memory. Errors are returned, not thrown: a cache that
  * cannot be written only makes the next build slower.
  */
-export async function writeRecordCache(root: string, key: string, records: ReadonlyMap<string, CachedRecord>, previous: OpenedCache | null): Promise<Error | null> {
+export async function writeRecordCache(root: string, key: string, records: ReadonlyMap<string, CachedRecord>, previous: OpenedCache | null, written: ReadonlyMap<number, string> = new Map()): Promise<Error | null> {
   try {
-    const dir = path.join(await cacheDir(root), RECORDS_DIR);
-    await mkdir(dir, { recursive: true });
+    const dir = await recordsDir(root);
     const byShard = Array.from({ length: SHARDS }, () => [] as [string, CachedRecord][]);
     for (const entry of records) byShard[shardOf(entry[0])]!.push(entry);
     for (const [shard, entries] of byShard.entries()) {
       const identity = shardIdentity(key, entries.map(([file, record]) => [file, record.hash, record.stat] as const));
-      if (previous?.shards.get(shard) === identity) continue;
+      if (previous?.shards.get(shard) === identity || written.get(shard) === identity) continue;
       await writeShard(path.join(dir, `${shard}.bin`), key, entries);
     }
     return null;
   } catch (error) {
     return error as Error;
   }
+}
+
+/** The records folder, made (see `cacheDir`: never through a link) before anything is written into it. */
+export async function recordsDir(root: string): Promise<string> {
+  const dir = path.join(await cacheDir(root), RECORDS_DIR);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Writes one whole shard: a loading thread that parsed every file of a shard writes it as soon
+ * as they are done (see workers/load-shard.ts), so that a build filling the cache neither keeps
+ * every record's Markdown on the main thread nor serializes all records at its end. Returns the
+ * shard's identity, which `writeRecordCache` then skips. `entries` in listing order.
+ */
+export async function writeWholeShard(dir: string, key: string, shard: number, entries: readonly [string, CachedRecord][]): Promise<string> {
+  await writeShard(path.join(dir, `${shard}.bin`), key, entries);
+  return shardIdentity(key, entries.map(([file, record]) => [file, record.hash, record.stat] as const));
 }
 
 /**
@@ -402,8 +420,10 @@ async function writeShard(target: string, key: string, entries: readonly [string
     }
     return number;
   };
-  const records = entries.map(([, record]) => {
+  const records = entries.map(([file, record]) => {
     const { packedBody, ...article } = record.article;
+    // A record must bring its Markdown: a page rendered from it later needs it (see util/article-markdown.ts).
+    if (packedBody === undefined && article.body === undefined) throw new Error(`Internal: the record of ${file} has no Markdown`);
     bodyLengths.push(packedBody === undefined ? -1 : packedBody.length);
     if (packedBody !== undefined) bodies.push(packedBody);
     return { ...record, article: { ...article, tags: article.tags.map(tagNumber) } };

@@ -19,7 +19,7 @@ export interface LoadedRecords {
   featureKeys: Map<string, string>;
   /** With `renderBodies`: the body HTML of each file parsed now (not of cached records), by file. */
   bodies: Map<string, Uint8Array>;
-  /** "20025 files, 2 threads, 20000 from the cache (1900 ms to read it)" */
+  /** "20025 files, 2 threads, 20000 from the cache (1900 ms to read it)"; "…, 64 record shards written" when the loading threads wrote them */
   detail: string;
   /** Writes the records into the persistent cache; null when it is off or nothing changed. */
   saveRecords: (() => Promise<Error | null>) | null;
@@ -56,6 +56,8 @@ export async function loadRecords(
   const key = recordCache && options.cache ? recordCache.engineKey(options.cache.config, options.cache.entityDefinitions) : null;
   const opened = recordCache && key !== null ? await recordCache.openRecordCache(root, key) : null;
   const markdown = recordCache ? "pack" : "drop";
+  // The loading threads write the shards whose files they parse all of (see cache/record-cache.ts).
+  const writable = recordCache && key !== null && task.renderBodies ? await recordCache.recordsDir(root).then((dir) => ({ dir, key }), () => null) : null;
   // The changed files start loading (in workers) as soon as the listing is in, while this thread
   // deserializes the cached records, which in turn overlaps the listing on its own thread.
   const started = options.listing.then((scan) => {
@@ -64,7 +66,8 @@ export async function loadRecords(
     const unchanged = opened ? unchangedFiles(scan, opened.stats) : new Set<string>();
     const toLoad = unchanged.size > 0 ? scan.files.filter((file) => !unchanged.has(file.file)) : scan.files;
     const threads = toLoad.length === 0 ? 1 : loadThreads(toLoad.length);
-    const loading = loadInParallel({ ...task, files: toLoad, markdown, ...(opened ? { known: opened.hashes } : {}) }, threads, normalizeContext);
+    const writeShards = writable && recordCache ? { ...writable, shards: shardsToWrite(unchanged, recordCache) } : undefined;
+    const loading = loadInParallel({ ...task, files: toLoad, markdown, ...(opened ? { known: opened.hashes } : {}), ...(writeShards ? { writeShards } : {}) }, threads, normalizeContext);
     loading.catch(() => undefined); // awaited below, after the cache is read
     return { files: scan.files, unchanged, threads, loading, listedAt: scan.listedAt };
   });
@@ -75,6 +78,7 @@ export async function loadRecords(
   const { files, unchanged, threads, loading, listedAt } = await started;
   const shares = await loading;
   for (const file of unchanged) shares[0]!.reused.push([file, opened!.stats.get(file)!]);
+  const written = new Map(shares.flatMap((share) => share.writtenShards));
   const lost = new Set(shares.flatMap((share) => share.reused.map(([file]) => file)).filter((file) => !cached.has(file)));
   if (lost.size > 0) shares.push(await loadShard({ ...task, markdown, files: files.filter((file) => lost.has(file.file)) }, normalizeContext));
 
@@ -130,8 +134,8 @@ export async function loadRecords(
     features,
     featureKeys,
     bodies,
-    detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${recordCache ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}`,
-    saveRecords: recordCache && key !== null && changed ? () => recordCache.writeRecordCache(root, key, sortedRecords(records, order), opened) : null,
+    detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${recordCache ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}${written.size > 0 ? `, ${written.size} record shards written` : ""}`,
+    saveRecords: recordCache && key !== null && changed ? () => recordCache.writeRecordCache(root, key, sortedRecords(records, order), opened, written) : null,
     engineKey: key,
     fileStates,
     listedAt,
@@ -146,6 +150,12 @@ function unchangedFiles(scan: ContentScan, cachedStats: ReadonlyMap<string, stri
     if (stat !== null && stat !== undefined && cachedStats.get(file.file) === stat) unchanged.add(file.file);
   });
   return unchanged;
+}
+
+/** Every shard none of whose files is unchanged since the last build: the loading threads parse all their files, and may write them. */
+function shardsToWrite(unchanged: ReadonlySet<string>, recordCache: typeof import("../cache/record-cache.js")): number[] {
+  const kept = new Set([...unchanged].map(recordCache.shardOf));
+  return Array.from({ length: recordCache.SHARDS }, (_, shard) => shard).filter((shard) => !kept.has(shard));
 }
 
 /** The records in content-file order, so that the cache file's bytes do not depend on thread timing. */

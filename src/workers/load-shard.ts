@@ -9,6 +9,7 @@ import { normalizeEach, type NormalizeContext } from "../normalize/index.js";
 import { extractRelatedFeatures, featuresDigest, type RelatedDoc } from "../related/index.js";
 import { renderArticleBody } from "../render/article-body.js";
 import { withoutMarkdown, withPackedMarkdown } from "../util/article-markdown.js";
+import { shardOf, writeWholeShard, type CachedRecord } from "../cache/record-cache.js";
 
 const utf8 = new TextEncoder();
 
@@ -28,6 +29,13 @@ export interface LoadTask {
    * persistent cache's records.
    */
   markdown?: "drop" | "pack";
+  /**
+   * With `markdown: "pack"`: the persistent cache's records folder and engine key, and the record
+   * shards this share holds every listed file of (`files` grouped by shard, see parallel-load.ts).
+   * Each such shard is written here as soon as its files are parsed (see cache/record-cache.ts),
+   * and its articles handed on without their Markdown, which nothing else after loading needs.
+   */
+  writeShards?: { dir: string; key: string; shards: number[] };
 }
 
 /** What loading a share gives; plain data, so that it survives structured cloning. */
@@ -50,6 +58,8 @@ export interface ShardResult {
   bodies: Uint8Array[];
   errors: SerializedError[];
   warnings: Diagnostic[];
+  /** The record shards written here (see `LoadTask.writeShards`), with their identities. */
+  writtenShards: [shard: number, identity: string][];
 }
 
 /** The per-article part of a ShardResult: what a worker sends as it goes (see `loadShard`). */
@@ -80,9 +90,12 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
   const sink = new DiagnosticSink();
   const reuse = task.known ? { hashes: task.known, reused: [] as [string, string][] } : undefined;
   const kept: ShardChunk = { articles: [], features: [], featureKeys: [], readWarnings: [], stats: [], bodies: [] };
-  for (let start = 0; start < task.files.length; start += BATCH_FILES) {
+  const writer = task.writeShards && task.markdown === "pack" && task.renderBodies ? shardWriter(task.writeShards) : null;
+  const writtenShards: [number, string][] = [];
+  for (const batch of batchesOf(task.files, writer !== null)) {
     const readSink = new DiagnosticSink();
-    const sources = await readContentFiles(task.files.slice(start, start + BATCH_FILES), { root: task.root, contentDir: task.contentDir, syncReads: true, ...(reuse ? { reuse } : {}) }, readSink);
+    const reusedBefore = reuse?.reused.length ?? 0;
+    const sources = await readContentFiles(batch.files, { root: task.root, contentDir: task.contentDir, syncReads: true, ...(reuse ? { reuse } : {}) }, readSink);
     for (const error of readSink.errors) sink.error(error);
     sink.warnings.push(...readSink.warnings);
     const readWarnings = new Map<string, Diagnostic[]>();
@@ -93,22 +106,64 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
       else readWarnings.set(file, [warning]);
     }
     const chunk: ShardChunk = emit ? { articles: [], features: [], featureKeys: [], readWarnings: [], stats: [], bodies: [] } : kept;
+    const normalized: [article: Article, packed: Article | null][] = [];
+    const records: [string, CachedRecord][] = [];
     for (const source of sources) {
       // Features and HTML right after each article is normalized: its body's blocks are still at hand (see splitBlocks).
       for (const article of normalizeEach([source], context, sink)) {
-        chunk.articles.push(handedOn(article, task, emit !== undefined));
         const features = extractRelatedFeatures(article);
         chunk.features.push(features);
         // Made here, on the loading threads, for the cache's records (see cache/related-cache.ts).
-        if (task.markdown === "pack") chunk.featureKeys.push(featuresDigest(features));
-        chunk.readWarnings.push(readWarnings.get(article.file) ?? []);
+        const featuresKey = task.markdown === "pack" ? featuresDigest(features) : "";
+        if (task.markdown === "pack") chunk.featureKeys.push(featuresKey);
+        const warnings = readWarnings.get(article.file) ?? [];
+        chunk.readWarnings.push(warnings);
         chunk.stats.push(source.stat);
+        const packed = writer && batch.shard !== null ? withPackedMarkdown(article) : null;
+        if (packed) records.push([article.file, { hash: article.hash, stat: source.stat, article: packed, features, featuresKey, readWarnings: warnings }]);
+        normalized.push([article, packed]);
         if (task.renderBodies) chunk.bodies.push(utf8.encode(renderArticleBody(article, origin)));
       }
     }
+    // A shard whose every file was parsed here (none reused from the cache) is this thread's to write.
+    const whole = writer !== null && batch.shard !== null && (reuse?.reused.length ?? 0) === reusedBefore;
+    const identity = whole ? await writer.write(batch.shard!, records) : null;
+    if (identity !== null) writtenShards.push([batch.shard!, identity]);
+    for (const [article, packed] of normalized) chunk.articles.push(handedOn(article, task, emit !== undefined, identity !== null ? "written" : packed));
     if (emit && chunk.articles.length > 0) emit(chunk);
   }
-  return { ...kept, reused: reuse?.reused ?? [], errors: sink.errors.map(serializeError), warnings: sink.warnings };
+  return { ...kept, reused: reuse?.reused ?? [], errors: sink.errors.map(serializeError), warnings: sink.warnings, writtenShards };
+}
+
+/**
+ * The files in batches: 256 at a time, or, when this thread writes record shards, one shard's
+ * files at a time (`files` come grouped by shard then), each with its shard when it is one to
+ * write. At 30,000 stories a shard is ~940 files (~10 MB of Markdown).
+ */
+function* batchesOf(files: readonly ContentFile[], byShard: boolean): Generator<{ files: ContentFile[]; shard: number | null }> {
+  if (!byShard) {
+    for (let start = 0; start < files.length; start += BATCH_FILES) yield { files: files.slice(start, start + BATCH_FILES), shard: null };
+    return;
+  }
+  let start = 0;
+  while (start < files.length) {
+    const shard = shardOf(files[start]!.file);
+    let end = start + 1;
+    while (end < files.length && shardOf(files[end]!.file) === shard) end++;
+    yield { files: files.slice(start, end), shard };
+    start = end;
+  }
+}
+
+/** Writes the shards of `target.shards`; a shard that could not be written is left to the main thread (null), whose write reports the error. */
+function shardWriter(target: NonNullable<LoadTask["writeShards"]>): { write(shard: number, records: [string, CachedRecord][]): Promise<string | null> } {
+  const shards = new Set(target.shards);
+  return {
+    async write(shard, records) {
+      if (!shards.has(shard)) return null;
+      return writeWholeShard(target.dir, target.key, shard, records).catch(() => null);
+    },
+  };
 }
 
 /**
@@ -116,8 +171,9 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
  * summary and names are slices of the file's text and would keep every whole file alive (~100 MB
  * per 10,000 files); posting copies a worker's articles anyway.
  */
-function handedOn(article: Article, task: LoadTask, posted: boolean): Article {
+function handedOn(article: Article, task: LoadTask, posted: boolean, record: "written" | Article | null): Article {
   if (!task.renderBodies) return article;
-  const kept = task.markdown === "drop" ? withoutMarkdown(article) : task.markdown === "pack" ? withPackedMarkdown(article) : article;
+  // Its record written by this thread, or packed for it already (see `LoadTask.writeShards`).
+  const kept = task.markdown === "drop" || record === "written" ? withoutMarkdown(article) : record ?? (task.markdown === "pack" ? withPackedMarkdown(article) : article);
   return posted ? kept : structuredClone(kept);
 }

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { NormalizeContext } from "../normalize/index.js";
+import { shardOf } from "../cache/record-cache.js";
 import { loadShard, type LoadTask, type ShardChunk, type ShardResult } from "./load-shard.js";
 
 /** Below this many files a worker's start-up (~50-100 ms) costs more than it saves. */
@@ -28,12 +29,13 @@ export function loadThreads(files: number, env: NodeJS.ProcessEnv = process.env)
 
 /**
  * Splits the files into `threads` shares (interleaved, so that every share gets old and new,
- * short and long stories), loads one on this thread and the others in workers, all at once.
+ * short and long stories; by record shard when the threads write the cache's shards), loads one
+ * on this thread and the others in workers, all at once.
  * Results come back in share order; the caller restores file order.
  */
 export async function loadInParallel(task: LoadTask, threads: number, prepared?: NormalizeContext): Promise<ShardResult[]> {
-  const shares: LoadTask[] = Array.from({ length: threads }, () => ({ ...task, files: [] }));
-  task.files.forEach((file, i) => shares[i % threads]!.files.push(file));
+  const shares: LoadTask[] = task.writeShards ? sharesByRecordShard(task, threads) : Array.from({ length: threads }, () => ({ ...task, files: [] }));
+  if (!task.writeShards) task.files.forEach((file, i) => shares[i % threads]!.files.push(file));
   if (task.known && threads > 1) {
     // Each worker gets the cached hashes of its own files only.
     for (const share of shares) {
@@ -46,6 +48,31 @@ export async function loadInParallel(task: LoadTask, threads: number, prepared?:
     }
   }
   return Promise.all(shares.map((share, i) => (i === 0 ? loadShard(share, prepared) : runWorker(share))));
+}
+
+/**
+ * Shares of whole record shards (see `LoadTask.writeShards`): each thread gets every file of the
+ * shards it is given, grouped by shard, in listing order within each, and writes those shards
+ * itself. Shards go to the thread with the fewest files so far, largest first. A shard's files
+ * are a hash's pick of the listing: old and new, short and long stories alike.
+ */
+function sharesByRecordShard(task: LoadTask, threads: number): LoadTask[] {
+  const byShard = new Map<number, LoadTask["files"]>();
+  for (const file of task.files) {
+    const shard = shardOf(file.file);
+    const files = byShard.get(shard);
+    if (files) files.push(file);
+    else byShard.set(shard, [file]);
+  }
+  const shares = Array.from({ length: threads }, () => ({ ...task, files: [] as LoadTask["files"], writeShards: { ...task.writeShards!, shards: [] as number[] } }));
+  const writable = new Set(task.writeShards!.shards);
+  const largestFirst = [...byShard].sort(([a, x], [b, y]) => y.length - x.length || a - b);
+  for (const [shard, files] of largestFirst) {
+    const share = shares.reduce((least, each) => (each.files.length < least.files.length ? each : least));
+    share.files.push(...files);
+    if (writable.has(shard)) share.writeShards.shards.push(shard);
+  }
+  return shares;
 }
 
 function runWorker(task: LoadTask): Promise<ShardResult> {

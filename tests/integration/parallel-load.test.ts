@@ -99,6 +99,8 @@ describe("loading in worker threads", () => {
     const first = await gazette(["build", "--out", "cached", "--verbose"], 3);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/load\+normalize .* 3 threads, 0 from the cache/);
+    // Each loading thread wrote the record shards of its files (every one of the 64 holds some).
+    expect(first.stderr).toMatch(/load\+normalize .*, 64 record shards written/);
     const serial = await tree(path.join(root, "serial"));
     const sameAsSerial = async () => {
       const cached = await tree(path.join(root, "cached"));
@@ -118,6 +120,14 @@ describe("loading in worker threads", () => {
     expect(files).toBeGreaterThan(500);
     expect(second.stderr).toContain(`${files} files, 1 thread, ${files} from the cache`);
     expect(second.stderr).toMatch(/pages unchanged/);
+    await sameAsSerial();
+    // Without the page cache every page is rendered again, from the records' Markdown.
+    await rm(path.join(root, CACHE_DIR, SNAPSHOT_FILE));
+    await rm(path.join(root, CACHE_DIR, "pages-v1.bin"));
+    const third = await gazette(["build", "--out", "cached", "--verbose"], 3);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toContain(`${files} files, 1 thread, ${files} from the cache`);
+    expect(third.stderr).toMatch(/render\+write .* files, 0 pages unchanged/);
     await sameAsSerial();
   }, 120_000);
 

@@ -1,7 +1,7 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CACHE_DIR, openRecordCache, readCachedRecords, writeRecordCache, type CachedRecord, type RecordCache } from "../../../src/cache/record-cache.js";
+import { CACHE_DIR, openRecordCache, readCachedRecords, recordsDir, shardOf, writeRecordCache, writeWholeShard, type CachedRecord, type RecordCache } from "../../../src/cache/record-cache.js";
 import { extractRelatedFeatures } from "../../../src/related/extract-features.js";
 import { markdownOf, withPackedMarkdown } from "../../../src/util/article-markdown.js";
 import { article, loadFiles, makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
@@ -149,5 +149,35 @@ describe("the record cache", () => {
     after = await readCachedRecords(root, KEY, wanted);
     expect(after.has(first!) || after.has(second!)).toBe(false);
     expect(after.size).toBeGreaterThan(0);
+  });
+
+  it("refuses a record without its Markdown (a page rendered from it would need it), and writes nothing of its shard", async () => {
+    root = await makeTempSite({});
+    const records = await sampleRecords();
+    const [file, record] = [...records][0]!;
+    const { packedBody: _dropped, body: _body, ...article } = record.article;
+    records.set(file, { ...record, article });
+    const error = await writeRecordCache(root, KEY, records, null);
+    expect(error?.message).toContain(`the record of ${file} has no Markdown`);
+    expect(await readCachedRecords(root, KEY, [file])).toEqual(new Map());
+  });
+
+  it("a shard written whole (by a loading thread) reads back as the same records, and is not written again", async () => {
+    root = await makeTempSite({});
+    const records = await sampleRecords();
+    const entries = [...records];
+    const shard = shardOf(entries[0]![0]);
+    const own = entries.filter(([file]) => shardOf(file) === shard);
+    const dir = await recordsDir(root);
+    const identity = await writeWholeShard(dir, KEY, shard, own);
+    const file = path.join(dir, `${shard}.bin`);
+    const { ino } = await stat(file);
+    expect(await writeRecordCache(root, KEY, records, null, new Map([[shard, identity]]))).toBeNull();
+    expect((await stat(file)).ino).toBe(ino);
+    const back = await (await openRecordCache(root, KEY))!.records();
+    for (const [name, record] of records) expect(back.get(name)).toEqual(record);
+    // Another identity (other files, or other contents, than the shard holds): written again.
+    expect(await writeRecordCache(root, KEY, records, null, new Map([[shard, "another"]]))).toBeNull();
+    expect((await stat(file)).ino).not.toBe(ino);
   });
 });
