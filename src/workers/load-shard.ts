@@ -106,7 +106,8 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
       else readWarnings.set(file, [warning]);
     }
     const chunk: ShardChunk = emit ? { articles: [], features: [], featureKeys: [], readWarnings: [], stats: [], bodies: [] } : kept;
-    const normalized: [article: Article, packed: Article | null][] = [];
+    // Articles whose shard this thread may write: packed for their records, handed on once the shard is written or not.
+    const held: Article[] = [];
     const records: [string, CachedRecord][] = [];
     for (const source of sources) {
       // Features and HTML right after each article is normalized: its body's blocks are still at hand (see splitBlocks).
@@ -119,9 +120,12 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
         const warnings = readWarnings.get(article.file) ?? [];
         chunk.readWarnings.push(warnings);
         chunk.stats.push(source.stat);
-        const packed = writer && batch.shard !== null ? withPackedMarkdown(article) : null;
-        if (packed) records.push([article.file, { hash: article.hash, stat: source.stat, article: packed, features, featuresKey, readWarnings: warnings }]);
-        normalized.push([article, packed]);
+        if (writer && batch.shard !== null) {
+          const packed = withPackedMarkdown(article);
+          records.push([article.file, { hash: article.hash, stat: source.stat, article: packed, features, featuresKey, readWarnings: warnings }]);
+          // Not the article itself: what normalizing left with it (its blocks) would be held for the whole shard.
+          held.push(article.passages.length > 0 ? article : packed);
+        } else chunk.articles.push(handedOn(article, task, emit !== undefined));
         if (task.renderBodies) chunk.bodies.push(utf8.encode(renderArticleBody(article, origin)));
       }
     }
@@ -129,7 +133,7 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
     const whole = writer !== null && batch.shard !== null && (reuse?.reused.length ?? 0) === reusedBefore;
     const identity = whole ? await writer.write(batch.shard!, records) : null;
     if (identity !== null) writtenShards.push([batch.shard!, identity]);
-    for (const [article, packed] of normalized) chunk.articles.push(handedOn(article, task, emit !== undefined, identity !== null ? "written" : packed));
+    for (const [i, article] of held.entries()) chunk.articles.push(identity === null ? handedOn(records[i]![1].article, task, emit !== undefined) : handedOn(withoutPackedBody(article), task, emit !== undefined, true));
     if (emit && chunk.articles.length > 0) emit(chunk);
   }
   return { ...kept, reused: reuse?.reused ?? [], errors: sink.errors.map(serializeError), warnings: sink.warnings, writtenShards };
@@ -171,9 +175,16 @@ function shardWriter(target: NonNullable<LoadTask["writeShards"]>): { write(shar
  * summary and names are slices of the file's text and would keep every whole file alive (~100 MB
  * per 10,000 files); posting copies a worker's articles anyway.
  */
-function handedOn(article: Article, task: LoadTask, posted: boolean, record: "written" | Article | null): Article {
+function handedOn(article: Article, task: LoadTask, posted: boolean, recordWritten = false): Article {
   if (!task.renderBodies) return article;
-  // Its record written by this thread, or packed for it already (see `LoadTask.writeShards`).
-  const kept = task.markdown === "drop" || record === "written" ? withoutMarkdown(article) : record ?? (task.markdown === "pack" ? withPackedMarkdown(article) : article);
+  // Packed already when it was made for its record (see `LoadTask.writeShards`).
+  const kept = task.markdown === "drop" || recordWritten ? withoutMarkdown(article) : task.markdown === "pack" && article.packedBody === undefined ? withPackedMarkdown(article) : article;
   return posted ? kept : structuredClone(kept);
+}
+
+/** An article packed for its record, as it is handed on once the record is written: its Markdown is in the cache. */
+function withoutPackedBody(article: Article): Article {
+  if (article.packedBody === undefined) return article;
+  const { packedBody: _written, ...rest } = article;
+  return rest;
 }
