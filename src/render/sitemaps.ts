@@ -5,6 +5,7 @@
  * that search engines would reject.
  */
 import { escapeXml, escapeXmlAttribute, formatW3cDatetime, toEpochMilliseconds } from "./xml.js";
+import { compactLatin1 } from "../util/text.js";
 
 export interface SitemapEntry {
   loc: string;
@@ -339,7 +340,8 @@ export function sitemapEntryEncoder(baseUrl: string): (entry: SitemapEntry) => E
     const pieces: string[] = [];
     const lastmods: string[] = [];
     writeSitemapEntry(entry, base, pieces, lastmods);
-    return `${lastmods[0] ?? ""}\n${pieces.join("")}`;
+    // Kept for every page until the build's end, and in the cache: one byte per character (see compactLatin1).
+    return compactLatin1(`${lastmods[0] ?? ""}\n${pieces.join("")}`);
   };
 }
 

@@ -4,8 +4,10 @@
  * a clone has its own copy of every string: "politics", "Hamburg", "place", each language code and
  * tag slug thousands of times over. At 10,000 stories those copies were 30 MB of the 72 MB of
  * strings held while pages render (heap snapshot). Only fields whose values repeat across
- * articles go through the pool; titles, bodies and URLs are unique and left as they are.
+ * articles go through the pool; titles, bodies and URLs are unique and left as they are (but
+ * compacted: see compactLatin1).
  */
+import { compactLatin1 } from "./text.js";
 import type { Article, EntityMention, SourceRef, Tag } from "../types.js";
 import type { RelatedDoc } from "../related/extract-features.js";
 
@@ -16,10 +18,13 @@ export class StringPool {
   private readonly tags = new Map<string, Tag>();
 
   of(text: string): string {
-    const pooled = this.strings.get(text);
-    if (pooled !== undefined) return pooled;
-    this.strings.set(text, text);
-    return text;
+    let pooled = this.strings.get(text);
+    if (pooled === undefined) {
+      // Keyed by the compact copy too (keys compare by content): `text` is not kept.
+      pooled = compactLatin1(text);
+      this.strings.set(pooled, pooled);
+    }
+    return pooled;
   }
 
   nullable(text: string | null): string | null {
@@ -49,6 +54,12 @@ export class StringPool {
  */
 export function internArticle(article: Article, features: RelatedDoc | undefined, pool: StringPool): void {
   const target = article as Mutable<Article>;
+  // The article's own identifiers, one byte per character (see compactLatin1): pages, routes and caches repeat them.
+  target.id = compactLatin1(article.id);
+  target.file = compactLatin1(article.file);
+  target.url = compactLatin1(article.url);
+  target.slug = compactLatin1(article.slug);
+  target.hash = compactLatin1(article.hash);
   target.lang = pool.of(article.lang);
   target.storyKey = pool.of(article.storyKey);
   target.datePrecision = pool.of(article.datePrecision) as Article["datePrecision"];

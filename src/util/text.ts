@@ -32,3 +32,17 @@ export function wellFormed(text: string): string {
   const native = text as unknown as WellFormedString;
   return native.isWellFormed() ? text : native.toWellFormed();
 }
+
+const LATIN1 = /^[\u0000-\u00ff]*$/;
+
+/**
+ * The same text, one byte per character where it can be. V8 keeps a string two bytes per
+ * character when it was cut from or joined with a two-byte one (any text with „“ or ’ in it: a
+ * German article's frontmatter, the config file), even when every character is ASCII: a
+ * 30,000-story site's URLs, output paths and sitemap entries were ~100 MB of memory, half of it
+ * for nothing, and twice as large in the cache. A Latin-1 copy is one byte per character.
+ * Input/Output: "de/gespraeche-in-berlin/" (two-byte) -> the same, one-byte; "„Zitat“" -> itself.
+ */
+export function compactLatin1(text: string): string {
+  return LATIN1.test(text) ? Buffer.from(text, "latin1").toString("latin1") : text;
+}

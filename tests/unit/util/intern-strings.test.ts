@@ -1,7 +1,9 @@
+import { serialize } from "node:v8";
 import { describe, expect, test } from "vitest";
 import { extractRelatedFeatures } from "../../../src/related/index.js";
 import type { Article } from "../../../src/types.js";
 import { internArticle, StringPool } from "../../../src/util/intern-strings.js";
+import { compactLatin1 } from "../../../src/util/text.js";
 import { makeArticle, type ArticleSpec } from "../related/make-article.js";
 
 /** An article as it reaches the main thread: a structured clone, with its own copy of everything. */
@@ -66,5 +68,44 @@ describe("internArticle: one copy of each repeated string among loaded articles"
     expect(pool.nullable(null)).toBeNull();
     expect(pool.nullable("de")).toBe("de");
     expect(pool.all(["y", "x", "y"])).toEqual(["y", "x", "y"]);
+  });
+});
+
+/** Bytes V8 stores per character of a flat string (its serialized form says: one-byte or two-byte). */
+const bytesPerChar = (text: string): number => Math.round((serialize(text).length - 4) / text.length);
+
+/** An ASCII string V8 keeps two bytes per character: cut from a text with a typographic quote in it. */
+const twoByteAscii = (ascii: string): string => `„${ascii}`.slice(1);
+
+describe("compactLatin1: one byte per character where the text allows it", () => {
+  test("an ASCII or Latin-1 string cut from two-byte text becomes one-byte, with the same value", () => {
+    for (const text of ["de/gespraeche-in-berlin/index.html", "Gespräche in Köln über Straßen"]) {
+      const wide = twoByteAscii(text);
+      expect(wide).toBe(text);
+      expect(bytesPerChar(wide)).toBe(2);
+      const compact = compactLatin1(wide);
+      expect(compact).toBe(text);
+      expect(bytesPerChar(compact)).toBe(1);
+    }
+  });
+
+  test("text beyond Latin-1 is returned as it is", () => {
+    const quoted = "„Zitat“ – 😀";
+    expect(compactLatin1(quoted)).toBe(quoted);
+    expect(compactLatin1("")).toBe("");
+  });
+
+  test("the pool and internArticle keep compact copies: URLs, files and pooled names", () => {
+    const pool = new StringPool();
+    const spec = SPECS[0]!;
+    const original = makeArticle(spec);
+    const { article, features } = cloned({ ...original, url: twoByteAscii(original.url), file: twoByteAscii(original.file), lang: twoByteAscii(original.lang) });
+    expect(bytesPerChar(article.url)).toBe(2);
+    internArticle(article, features, pool);
+    expect(article.url).toBe(original.url);
+    for (const text of [article.url, article.file, article.id, article.lang]) expect(bytesPerChar(text)).toBe(1);
+    // The pool hands out its compact copy for any equal string, and keeps no other.
+    expect(pool.of(twoByteAscii(original.lang))).toBe(article.lang);
+    expect(bytesPerChar(pool.of(twoByteAscii("politics")))).toBe(1);
   });
 });
