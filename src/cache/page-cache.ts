@@ -17,7 +17,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * rendered again, as a cold build would).
  */
 const PAGES_FILE = "pages-v1.bin";
-const FORMAT = "gazette-pages-3";
+const FORMAT = "gazette-pages-4";
 
 export interface PageState {
   key: string;
@@ -61,20 +61,93 @@ export interface PreviousPages extends PageState {
 
 /** The last build's pages, if that build had the same key and its output is still in `outDir`. */
 export async function readPageState(root: string, key: string, outDir: string): Promise<PreviousPages | null> {
-  let state: (PageState & { format?: unknown }) | null;
+  let state: PageState;
   try {
-    state = deserialize(await readFile(path.join(root, CACHE_DIR, PAGES_FILE))) as typeof state;
+    const read = parseStateFrames(await readFile(path.join(root, CACHE_DIR, PAGES_FILE)), key);
+    if (!read) return null;
+    state = read;
   } catch {
     return null;
   }
-  if (typeof state !== "object" || state === null || state.format !== FORMAT || state.key !== key) return null;
-  if (typeof state.buildId !== "string" || !(state.signatures instanceof Map) || !(state.entries instanceof Map)) return null;
-  if (state.search !== null && (typeof state.search?.key !== "string" || !Array.isArray(state.search.files))) return null;
   const marker = await readOutputMarker(outDir);
   if (marker?.build !== state.buildId) return null;
   // Pages a delta build rewrote since (under the same id): their signatures no longer say what they show.
   for (const page of (await readPatched(root, state.buildId)).pages) state.signatures.delete(page);
   return { ...state, committedAt: marker.committedAt };
+}
+
+/**
+ * The state file: length-prefixed frames, each v8-serialized: a head (format, key, build id,
+ * search), then the signatures and the sitemap entries, up to FRAME_PAIRS pairs a frame. In
+ * frames, so that writing it never makes one copy of it all: at 30,000 stories it is ~60 MB,
+ * and serialized in one piece it grew the build's peak memory by ~250 MB.
+ */
+const FRAME_PAIRS = 4096;
+
+interface StateHead {
+  format: string;
+  key: string;
+  buildId: string;
+  search: PageState["search"];
+  signatures: number;
+  entries: number;
+}
+
+/** The state, or null when it is another format's or key's; throws when it does not read back. */
+function parseStateFrames(bytes: Buffer, key: string): PageState | null {
+  let offset = 0;
+  const frame = (): unknown => {
+    if (offset + 4 > bytes.length) throw new Error("truncated");
+    const length = bytes.readUInt32LE(offset);
+    if (offset + 4 + length > bytes.length) throw new Error("truncated");
+    offset += 4 + length;
+    return deserialize(bytes.subarray(offset - length, offset));
+  };
+  const head = frame() as Partial<StateHead> | null;
+  if (typeof head !== "object" || head === null || head.format !== FORMAT || head.key !== key) return null;
+  const { buildId, search, signatures: signatureCount, entries: entryCount } = head;
+  if (typeof buildId !== "string" || !Number.isInteger(signatureCount) || !Number.isInteger(entryCount)) return null;
+  if (search !== null && (typeof search?.key !== "string" || !Array.isArray(search.files))) return null;
+  const pairs = (count: number): Map<string, string> => {
+    const map = new Map<string, string>();
+    while (map.size < count) {
+      const chunk = frame();
+      if (!Array.isArray(chunk) || chunk.length === 0 || chunk.length % 2 !== 0) throw new Error("inconsistent");
+      for (let i = 0; i < chunk.length; i += 2) {
+        if (typeof chunk[i] !== "string" || typeof chunk[i + 1] !== "string") throw new Error("inconsistent");
+        map.set(chunk[i] as string, chunk[i + 1] as string);
+      }
+    }
+    if (map.size !== count) throw new Error("inconsistent");
+    return map;
+  };
+  const signatures = pairs(signatureCount!);
+  const entries = pairs(entryCount!);
+  if (offset !== bytes.length) throw new Error("trailing bytes");
+  return { key, buildId, signatures, entries, search: search ?? null };
+}
+
+/** The state as frames (see `parseStateFrames`), made one at a time. */
+function* stateFrames(state: PageState): Generator<Uint8Array> {
+  const framed = (value: unknown): Uint8Array[] => {
+    const body = serialize(value);
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(body.length);
+    return [length, body];
+  };
+  const head: StateHead = { format: FORMAT, key: state.key, buildId: state.buildId, search: state.search, signatures: state.signatures.size, entries: state.entries.size };
+  yield* framed(head);
+  for (const map of [state.signatures, state.entries]) {
+    let chunk: string[] = [];
+    for (const [name, value] of map) {
+      chunk.push(name, value);
+      if (chunk.length === 2 * FRAME_PAIRS) {
+        yield* framed(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield* framed(chunk);
+  }
 }
 
 /** The output's marker: the id of the build that wrote the output, and when it committed (the marker's modification time, ms); null when there is none. */
@@ -93,7 +166,7 @@ export async function writePageState(root: string, state: PageState): Promise<Er
   const temporary = path.join(root, CACHE_DIR, `${PAGES_FILE}.${process.pid}.tmp`);
   try {
     const dir = await cacheDir(root);
-    await writeFile(temporary, serialize({ format: FORMAT, ...state }));
+    await writeFile(temporary, stateFrames(state));
     await rename(temporary, path.join(dir, PAGES_FILE));
     // This build rendered the pages a delta had patched, or took them as they now are.
     await rm(path.join(dir, PATCHED_FILE), { force: true });
