@@ -65,6 +65,10 @@ export function startWriteThread(): WriteThread | null {
           // a copy of the string in the message and another in the thread were the build's peak.
           const bytes = utf8.encode(body);
           worker.postMessage({ id, target, body: bytes } satisfies WriteRequest, [bytes.buffer as ArrayBuffer]);
+        } else if (typeof body !== "string" && body.byteLength >= ENCODE_HERE_FROM && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) {
+          // Bytes of a file that large (a sitemap part) are moved too: a page is written once, and
+          // nothing else holds a view of a buffer that is all its own.
+          worker.postMessage({ id, target, body } satisfies WriteRequest, [body.buffer as ArrayBuffer]);
         } else worker.postMessage({ id, target, body } satisfies WriteRequest);
       });
     },

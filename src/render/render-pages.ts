@@ -6,7 +6,7 @@ import { renderAtom, renderJsonFeed, renderRss, type FeedInput } from "./feeds.j
 import { renderMarkdown } from "./markdown.js";
 import { markdownOf } from "../util/article-markdown.js";
 import { chooserPage, frontPage, groupIndexPage, groupPage, notFoundPage, searchPage } from "./page-views.js";
-import { renderNewsSitemaps, renderRobotsTxt, renderSitemaps, sitemapWriter, type EncodedSitemapEntry, type SitemapEntry } from "./sitemaps.js";
+import { renderNewsSitemaps, renderRobotsTxt, sitemapWriter, type EncodedSitemapEntry, type SitemapEntry } from "./sitemaps.js";
 
 export type { EncodedSitemapEntry, SitemapEntry } from "./sitemaps.js";
 import type { TemplateSet } from "./templates.js";
@@ -22,9 +22,11 @@ export interface PageRenderer {
   takeSitemapEntry(outputPath: string): SitemapEntry | undefined;
   /**
    * The sitemaps, once every page has been rendered: over the entries of the rendered routes, in
-   * route order, or over `entries` (`gazette dev` renders only the routes that changed).
+   * route order, or over `entries` (`gazette dev` renders only the routes that changed). Each
+   * sitemap part comes as soon as it is full (50,000 URLs, UTF-8 bytes): a caller that writes it
+   * before taking the next never holds all of a large site's sitemap files at once.
    */
-  finish(entries?: readonly (SitemapEntry | EncodedSitemapEntry)[], only?: "news-sitemap"): RenderedPage[];
+  finish(entries?: Iterable<SitemapEntry | EncodedSitemapEntry>, only?: "news-sitemap"): Iterable<RenderedPage>;
   /** With `streamSitemap`: sitemap files already full, to be written now (each returned once). */
   takeSitemapParts(): RenderedPage[];
   /** The body HTML of each article in the feeds rendered so far, by id (kept for the next delta build: see cache/site-snapshot.ts). */
@@ -151,18 +153,21 @@ export function createPageRenderer(
       sitemapEntries.delete(outputPath);
       return entry;
     },
-    finish(entries, only) {
-      const pages: RenderedPage[] = [];
+    *finish(entries, only) {
+      const pagesOf = (files: readonly { path: string; content: string | Uint8Array }[]): RenderedPage[] => files.map((file) => ({ outputPath: file.path, body: file.content }));
       for (const route of deferred) {
         if (only !== undefined && route.params.kind !== only) continue;
-        let files;
-        if (route.params.kind === "news-sitemap") files = renderNewsSitemaps(newsEntries(context, buildDate), config.baseUrl);
-        else if (!sitemapStream) files = renderSitemaps(entries ?? [...sitemapEntries.values()], config.baseUrl);
-        else if (entries === undefined) files = sitemapStream.end();
+        if (route.params.kind === "news-sitemap") yield* pagesOf(renderNewsSitemaps(newsEntries(context, buildDate), config.baseUrl));
+        else if (!sitemapStream) {
+          const writer = sitemapWriter(config.baseUrl);
+          for (const entry of entries ?? sitemapEntries.values()) {
+            writer.add(entry);
+            yield* pagesOf(writer.takeFull());
+          }
+          yield* pagesOf(writer.end());
+        } else if (entries === undefined) yield* pagesOf(sitemapStream.end());
         else throw new Error("Internal: a streamed sitemap takes no entries at finish.");
-        for (const file of files) pages.push({ outputPath: file.path, body: file.content });
       }
-      return pages;
     },
     feedBodies() {
       return feedBodies;
