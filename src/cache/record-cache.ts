@@ -124,6 +124,8 @@ export interface OpenedCache {
   records(): Promise<RecordCache>;
   /** Identity of each shard read (see `shardIdentity`). */
   shards: ReadonlyMap<number, string>;
+  /** The shards that hold any of `files` (from what was read: no file's path hashed again). */
+  shardsHolding(files: ReadonlySet<string>): Set<number>;
 }
 
 /** The cache of the last build with this engine key; null when there is none. Shards made by another engine, or that do not read back, are skipped. */
@@ -154,6 +156,11 @@ export async function openRecordCache(root: string, key: string): Promise<Opened
     hashes,
     stats,
     shards,
+    shardsHolding(files) {
+      const holding = new Set<number>();
+      for (const { shard, reader } of readers) if (reader.entries.some(([file]) => files.has(file))) holding.add(shard);
+      return holding;
+    },
     async records() {
       const records: RecordCache = new Map();
       for (const { shard, reader } of readers) {

@@ -66,7 +66,7 @@ export async function loadRecords(
     const unchanged = opened ? unchangedFiles(scan, opened.stats) : new Set<string>();
     const toLoad = unchanged.size > 0 ? scan.files.filter((file) => !unchanged.has(file.file)) : scan.files;
     const threads = toLoad.length === 0 ? 1 : loadThreads(toLoad.length);
-    const writeShards = writable && recordCache ? { ...writable, shards: shardsToWrite(unchanged, recordCache) } : undefined;
+    const writeShards = writable && recordCache ? { ...writable, shards: shardsToWrite(opened?.shardsHolding(unchanged) ?? new Set(), recordCache.SHARDS) } : undefined;
     const loading = loadInParallel({ ...task, files: toLoad, markdown, ...(opened ? { known: opened.hashes } : {}), ...(writeShards ? { writeShards } : {}) }, threads, normalizeContext);
     loading.catch(() => undefined); // awaited below, after the cache is read
     return { files: scan.files, unchanged, threads, loading, listedAt: scan.listedAt };
@@ -152,10 +152,9 @@ function unchangedFiles(scan: ContentScan, cachedStats: ReadonlyMap<string, stri
   return unchanged;
 }
 
-/** Every shard none of whose files is unchanged since the last build: the loading threads parse all their files, and may write them. */
-function shardsToWrite(unchanged: ReadonlySet<string>, recordCache: typeof import("../cache/record-cache.js")): number[] {
-  const kept = new Set([...unchanged].map(recordCache.shardOf));
-  return Array.from({ length: recordCache.SHARDS }, (_, shard) => shard).filter((shard) => !kept.has(shard));
+/** Every shard but those holding files unchanged since the last build: the loading threads parse all their files, and may write them. */
+function shardsToWrite(kept: ReadonlySet<number>, shards: number): number[] {
+  return Array.from({ length: shards }, (_, shard) => shard).filter((shard) => !kept.has(shard));
 }
 
 /** The records in content-file order, so that the cache file's bytes do not depend on thread timing. */
