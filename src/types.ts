@@ -207,4 +207,6 @@ export interface Route {
 export interface RenderedPage {
   outputPath: string;
   body: string | Uint8Array;
+  /** The body's bytes were made for this file alone (a sitemap part): the writer may move them to its thread, leaving them empty here. */
+  movable?: boolean;
 }

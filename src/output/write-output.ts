@@ -141,7 +141,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
         throw new PathEscapeError(`refusing to write "${page.outputPath}": it is outside the output folder.`);
       }
       try {
-        if (thread) await thread.write(target, page.body);
+        if (thread) await thread.write(target, page.body, page.movable);
         else {
           ensureDirSync(path.dirname(target));
           await writeFile(target, page.body);

@@ -24,7 +24,8 @@ export interface WriteReply {
 
 export interface WriteThread {
   /** Resolves once the file is written; rejects with an error carrying the system's code. */
-  write(target: string, body: string | Uint8Array): Promise<void>;
+  /** `movable`: the bytes are the caller's to give away (see `RenderedPage.movable`). */
+  write(target: string, body: string | Uint8Array, movable?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ export function startWriteThread(): WriteThread | null {
   worker.once("error", failAll);
   worker.once("exit", (code) => failAll(new Error(`Internal: the write thread exited (code ${code})`)));
   return {
-    write(target, body) {
+    write(target, body, movable = false) {
       if (broken) return Promise.reject(broken);
       return new Promise<void>((resolve, reject) => {
         const id = nextId++;
@@ -65,9 +66,9 @@ export function startWriteThread(): WriteThread | null {
           // a copy of the string in the message and another in the thread were the build's peak.
           const bytes = utf8.encode(body);
           worker.postMessage({ id, target, body: bytes } satisfies WriteRequest, [bytes.buffer as ArrayBuffer]);
-        } else if (typeof body !== "string" && body.byteLength >= ENCODE_HERE_FROM && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) {
-          // Bytes of a file that large (a sitemap part) are moved too: a page is written once, and
-          // nothing else holds a view of a buffer that is all its own.
+        } else if (movable && typeof body !== "string" && body.byteLength >= ENCODE_HERE_FROM && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) {
+          // Bytes that large and the caller's to give away (a sitemap part) are moved too; others
+          // (a theme asset the theme still holds, a view into a larger buffer) are copied.
           worker.postMessage({ id, target, body } satisfies WriteRequest, [body.buffer as ArrayBuffer]);
         } else worker.postMessage({ id, target, body } satisfies WriteRequest);
       });

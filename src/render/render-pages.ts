@@ -154,7 +154,7 @@ export function createPageRenderer(
       return entry;
     },
     *finish(entries, only) {
-      const pagesOf = (files: readonly { path: string; content: string | Uint8Array }[]): RenderedPage[] => files.map((file) => ({ outputPath: file.path, body: file.content }));
+      const pagesOf = (files: readonly { path: string; content: string | Uint8Array }[]): RenderedPage[] => files.map(sitemapPage);
       for (const route of deferred) {
         if (only !== undefined && route.params.kind !== only) continue;
         if (route.params.kind === "news-sitemap") yield* pagesOf(renderNewsSitemaps(newsEntries(context, buildDate), config.baseUrl));
@@ -173,9 +173,14 @@ export function createPageRenderer(
       return feedBodies;
     },
     takeSitemapParts() {
-      return (sitemapStream?.takeFull() ?? []).map((file) => ({ outputPath: file.path, body: file.content }));
+      return (sitemapStream?.takeFull() ?? []).map(sitemapPage);
     },
   };
+}
+
+/** A sitemap file as a page: its bytes, when it is bytes, are its own (see `RenderedPage.movable`). */
+function sitemapPage(file: { path: string; content: string | Uint8Array }): RenderedPage {
+  return typeof file.content === "string" ? { outputPath: file.path, body: file.content } : { outputPath: file.path, body: file.content, movable: true };
 }
 
 function newsEntries(context: RenderContext, buildDate: string) {

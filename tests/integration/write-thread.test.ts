@@ -45,7 +45,7 @@ describe("the write thread", () => {
     expect([...bytes]).toEqual([0, 1, 2, 250, 251, 252]); // the caller's bytes are not moved away
   });
 
-  test("moves the bytes of a large file that are all their own (a sitemap part), and writes them exactly", async () => {
+  test("moves the bytes of a large file that are the caller's to give away (a sitemap part), and writes them exactly", async () => {
     const thread = startWriteThread()!;
     const text = `<urlset>${"<url><loc>https://news.example/fr/été-😀/</loc></url>\n".repeat(30_000)}</urlset>\n`;
     const part = new TextEncoder().encode(text);
@@ -54,10 +54,18 @@ describe("the write thread", () => {
     // A view into a larger buffer is copied: the rest of that buffer is not the page's to give away.
     const shared = new Uint8Array(new ArrayBuffer(part.byteLength + 16), 8, part.byteLength);
     shared.set(part);
-    await Promise.all([thread.write(path.join(dir, "sitemaps/sitemap-1.xml"), part), thread.write(path.join(dir, "sitemaps/sitemap-2.xml"), shared)]);
+    // Bytes not marked movable are copied: a theme asset's, which the theme still holds.
+    const asset = new TextEncoder().encode(text);
+    await Promise.all([
+      thread.write(path.join(dir, "sitemaps/sitemap-1.xml"), part, true),
+      thread.write(path.join(dir, "sitemaps/sitemap-2.xml"), shared, true),
+      thread.write(path.join(dir, "assets/big.bin"), asset),
+    ]);
     await thread.close();
     expect(part.byteLength).toBe(0); // moved to the thread, not copied
-    expect(shared.byteLength).toBe(new TextEncoder().encode(text).byteLength);
+    expect(shared.byteLength).toBe(asset.byteLength);
+    expect(new TextDecoder().decode(asset)).toBe(text);
+    expect(await readFile(path.join(dir, "assets/big.bin"), "utf8")).toBe(text);
     expect(await readFile(path.join(dir, "sitemaps/sitemap-1.xml"), "utf8")).toBe(text);
     expect(await readFile(path.join(dir, "sitemaps/sitemap-2.xml"), "utf8")).toBe(text);
   });
