@@ -361,6 +361,10 @@ const EMPTY = new Uint8Array(0);
  * read, atomically (a temporary file renamed over the old one), a shard at a time so that no
  * second copy of all records is held in memory. Errors are returned, not thrown: a cache that
  * cannot be written only makes the next build slower.
+ *
+ * `written`: shards a loading thread wrote whole (see `writeWholeShard`), by identity. Their
+ * records may be left out of `records`; when they are there, a shard is skipped only if it is
+ * the one the thread wrote.
  */
 export async function writeRecordCache(root: string, key: string, records: ReadonlyMap<string, CachedRecord>, previous: OpenedCache | null, written: ReadonlyMap<number, string> = new Map()): Promise<Error | null> {
   try {
@@ -369,7 +373,7 @@ export async function writeRecordCache(root: string, key: string, records: Reado
     for (const entry of records) byShard[shardOf(entry[0])]!.push(entry);
     for (const [shard, entries] of byShard.entries()) {
       const identity = shardIdentity(key, entries.map(([file, record]) => [file, record.hash, record.stat] as const));
-      if (previous?.shards.get(shard) === identity || written.get(shard) === identity) continue;
+      if (previous?.shards.get(shard) === identity || written.get(shard) === identity || (entries.length === 0 && written.has(shard))) continue;
       await writeShard(path.join(dir, `${shard}.bin`), key, entries);
     }
     return null;

@@ -87,7 +87,11 @@ export async function loadRecords(
   const features = new Map<string, RelatedDoc>();
   const featureKeys = new Map<string, string>();
   const bodies = new Map<string, Uint8Array>();
+  // Records of the shards the loading threads wrote are not kept: they are on disk already, and
+  // their features (~60 MB at 30,000 stories) would otherwise live to the end of the build.
   const records = new Map<string, CachedRecord>();
+  const states = new Map<string, [stat: string, hash: string]>();
+  const everyShardWritten = recordCache !== null && written.size === recordCache.SHARDS; // a first build's: no path hashed again
   let parsed = 0;
   let restated = 0;
   const pool = new StringPool();
@@ -103,7 +107,8 @@ export async function loadRecords(
         const featuresKey = share.featureKeys[i]; // made by the loading threads (markdown: "pack")
         if (featuresKey === undefined) throw new Error(`Internal: no features digest for ${article.file}.`);
         featureKeys.set(article.id, featuresKey);
-        records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, featuresKey, readWarnings: share.readWarnings[i]! });
+        states.set(article.file, [share.stats[i]!, article.hash]);
+        if (!everyShardWritten && !written.has(recordCache.shardOf(article.file))) records.set(article.file, { hash: article.hash, stat: share.stats[i]!, article, features: share.features[i]!, featuresKey, readWarnings: share.readWarnings[i]! });
       }
       parsed++;
     });
@@ -118,17 +123,18 @@ export async function loadRecords(
       articles.push(record.article);
       features.set(record.article.id, record.features);
       featureKeys.set(record.article.id, record.featuresKey);
+      states.set(file, [record.stat, record.hash]);
       records.set(file, record);
     }
   }
   articles.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
   const reused = articles.length - parsed;
   const fileStates = recordCache ? files.flatMap((file): [string, string, string][] => {
-    const record = records.get(file.file);
-    return record ? [[file.file, record.stat, record.hash]] : [];
+    const state = states.get(file.file);
+    return state ? [[file.file, ...state]] : [];
   }) : [];
   // Rewritten only when something changed (a file parsed or touched, or one gone since).
-  const changed = parsed > 0 || restated > 0 || records.size !== cached.size;
+  const changed = parsed > 0 || restated > 0 || states.size !== cached.size;
   return {
     articles,
     features,

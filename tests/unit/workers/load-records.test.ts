@@ -6,6 +6,8 @@
  */
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/load-config.js";
 import { loadEntities } from "../../../src/content/load-entities.js";
@@ -61,6 +63,27 @@ async function load(at: string) {
   return { loaded, key: engineKey(config, entityDefinitions) };
 }
 
+/** A full garbage collection (V8's `gc`, enabled here for this test file). */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
+
+/**
+ * Which articles' related features outlive the build's own map of them: `gazette build` clears it
+ * once the related lists are made, so only what the loader still holds for the end of the build
+ * keeps them. WeakRefs are read after a turn of the event loop (a target is kept to the end of the
+ * job that made or read it).
+ */
+async function featuresKeptAfterClearing(loaded: Awaited<ReturnType<typeof load>>["loaded"]): Promise<Set<string>> {
+  const refs = [...loaded.articles].map((each) => [each.file, new WeakRef(loaded.features.get(each.id)!)] as const);
+  loaded.features.clear();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return new Set(refs.filter(([, ref]) => ref.deref() !== undefined).map(([file]) => file));
+}
+
 const shardFile = (at: string, shard: number) => path.join(at, CACHE_DIR, "records-v1", `${shard}.bin`);
 
 describe("loading with the persistent cache", () => {
@@ -83,6 +106,8 @@ describe("loading with the persistent cache", () => {
       expect(each.packedBody).toBeUndefined();
       expect(each.body === undefined).toBe(!each.file.includes("zitat"));
     }
+    // Their records are not held for the end: nothing keeps their features once the build lets them go.
+    expect(await featuresKeptAfterClearing(loaded)).toEqual(new Set());
     // The end of the build leaves those shards as they are.
     const inodes = await Promise.all([...shards].map(async (shard) => (await stat(shardFile(root!, shard))).ino));
     expect(await loaded.saveRecords!()).toBeNull();
@@ -107,6 +132,10 @@ describe("loading with the persistent cache", () => {
     expect(loaded.articles.find((each) => each.file === edited)!.packedBody).toBeDefined();
     expect(loaded.articles.find((each) => each.file === alone)!.packedBody).toBeUndefined();
     expect((await stat(shardFile(root, shardOf(edited)))).ino).toBe(before);
+    // The records of the shard left to the end are held for it, the lone file's (written) not.
+    const kept = await featuresKeptAfterClearing(loaded);
+    expect(kept.has(edited)).toBe(true);
+    expect(kept.has(alone)).toBe(false);
     expect(await loaded.saveRecords!()).toBeNull();
     expect((await stat(shardFile(root, shardOf(edited)))).ino).not.toBe(before);
     const records = await (await openRecordCache(root, key))!.records();
