@@ -79,6 +79,8 @@ interface Lookups {
 }
 
 let lookups: Lookups | undefined;
+/** folded language name -> canonical tag: English and own names only (see `getCommonNames`) */
+let commonNames: Map<string, string> | undefined;
 /** folded language name -> canonical tag */
 let languageTable: Map<string, string> | undefined;
 /** folded region name or lower-case code -> region code (`BR`, `419`) */
@@ -102,9 +104,23 @@ const UMLAUTS: Readonly<Record<string, string>> = { ä: "ae", ö: "oe", ü: "ue"
 const UMLAUT = /[äöüßÄÖÜ]/g;
 const transliterateGerman = (name: string): string => name.replace(UMLAUT, (c) => UMLAUTS[c] ?? c);
 
-// Built once, on the first label that is not a code (~35 ms: 23 locales × 183 codes, plus own names).
+/**
+ * The first entries of the full table (`getLanguageTable`): English names and each language's own
+ * ("German", "Deutsch", "Français"), which name most labels sources write. Built on the first label
+ * that is not a code (~25 ms, most of it ICU loading its data); the full table (~40 ms more) only
+ * when a label is not found here. Entries are never replaced, so a name found here is what the
+ * full table holds for it too.
+ */
+function getCommonNames(): Map<string, string> {
+  return (commonNames ??= buildLanguageTable(false));
+}
+
 function getLanguageTable(): Map<string, string> {
-  if (languageTable) return languageTable;
+  return (languageTable ??= buildLanguageTable(true));
+}
+
+// 23 locales × 183 codes, plus own names and variants, when `full`.
+function buildLanguageTable(full: boolean): Map<string, string> {
   const table = new Map<string, string>();
   const canonical = new Map<string, string | null>();
   const add = (name: string | undefined, code: string): void => {
@@ -124,6 +140,7 @@ function getLanguageTable(): Map<string, string> {
   for (const code of ISO_639_1) add(english.of(code), code);
   // Each language's own name ("Deutsch", "Русский", "日本語"), where ICU has data for that locale.
   for (const code of Intl.DisplayNames.supportedLocalesOf(ISO_639_1)) add(named(code, "dialect").of(code), code);
+  if (!full) return table;
   for (const locale of DISPLAY_LOCALES) {
     const dialect = named(locale, "dialect");
     const standard = named(locale, "standard");
@@ -138,7 +155,6 @@ function getLanguageTable(): Map<string, string> {
     add(named(own, "dialect").of(tag), tag); // "português (Brasil)", "Schweizer Hochdeutsch"
   }
   for (const [key, tag] of Object.entries(NAME_VARIANTS)) add(key, tag);
-  languageTable = table;
   return table;
 }
 
@@ -250,7 +266,7 @@ function lookUpName(folded: string): string | null {
 function normalizeName(label: string): string | null {
   const folded = foldName(label);
   if (!folded) return null;
-  const direct = getLanguageTable().get(folded);
+  const direct = getCommonNames().get(folded) ?? getLanguageTable().get(folded);
   if (direct) return direct; // includes "chinese simplified" from "Chinese (Simplified)"
   const paren = PARENTHESIZED.exec(label);
   if (paren) {
