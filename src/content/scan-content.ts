@@ -67,7 +67,9 @@ const LISTING_CLOCK_MARGIN_MS = 2000;
  * time of a scan, which reads 10,000 folders at 10,000 stories). null when that cannot tell: a
  * story added or removed, a file added, removed or renamed in a story folder, a linked folder.
  * `onChanged` hears of each changed file as soon as it is found (the files are stat'ed before the
- * folders, so that a caller can start on an edit early: the answer may still be null).
+ * folders, so that a caller can start on an edit early: the answer may still be null), the files
+ * last modified before `known` was taken first: an editor mostly goes back to what was written
+ * or edited last (the newest stories), wherever it comes in the listing. The answer is in listing order.
  */
 export function changedContent(known: KnownContent, onChanged?: (index: number) => void): [index: number, stat: string | null][] | null {
   const contentDir = path.resolve(known.contentDir);
@@ -95,7 +97,8 @@ export function changedContent(known: KnownContent, onChanged?: (index: number) 
     return null;
   }
   const changed: [number, string | null][] = [];
-  known.files.forEach(([, stat], i) => {
+  for (const i of newestFirst(known.files)) {
+    const stat = known.files[i]![1];
     let now: string | null;
     try {
       const info = statSync(absolutes[i]!, { bigint: true, throwIfNoEntry: false });
@@ -107,7 +110,8 @@ export function changedContent(known: KnownContent, onChanged?: (index: number) 
       changed.push([i, now]);
       onChanged?.(i);
     }
-  });
+  }
+  changed.sort(([a], [b]) => a - b);
   try {
     for (const [story, listed] of stories) {
       const folder = `${contentDir}${path.sep}${story}`;
@@ -121,6 +125,31 @@ export function changedContent(known: KnownContent, onChanged?: (index: number) 
     return null;
   }
   return changed;
+}
+
+/** Files stat'ed first, newest first (see `changedContent`): enough for an editor's last few stories, few enough to find in one pass. */
+const RECENT_FIRST = 32;
+
+/**
+ * The files' numbers in the order to stat them: the RECENT_FIRST last modified (by the stat keys'
+ * times, see `statKey`), newest first, then the others in listing order, folder after folder as
+ * they lie on disk. One pass and no sort: a sort of 20,000 keys delayed a delta's content check.
+ */
+function newestFirst(files: KnownContent["files"]): number[] {
+  const recent: { index: number; mtime: string }[] = [];
+  // Nanoseconds as decimal digits: compared as numbers by length, then digit by digit.
+  const newer = (x: string, y: string): boolean => x.length > y.length || (x.length === y.length && x > y);
+  files.forEach(([, stat], index) => {
+    const from = stat.indexOf(":") + 1;
+    const mtime = stat.slice(from, stat.indexOf(":", from));
+    if (recent.length === RECENT_FIRST && !newer(mtime, recent[RECENT_FIRST - 1]!.mtime)) return;
+    let at = recent.length;
+    while (at > 0 && newer(mtime, recent[at - 1]!.mtime)) at--;
+    recent.splice(at, 0, { index, mtime });
+    if (recent.length > RECENT_FIRST) recent.pop();
+  });
+  const first = new Set(recent.map((entry) => entry.index));
+  return [...first, ...files.map((_, i) => i).filter((i) => !first.has(i))];
 }
 
 /** Whether a story folder's entries (but hidden ones) are plain files with exactly these names, as `listContent` would list them without a warning. */

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { scanContent } from "../../../src/content/scan-content.js";
+import { changedContent, scanContent } from "../../../src/content/scan-content.js";
 import { ContentError } from "../../../src/errors/site-error.js";
 import { REPO_ROOT, makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
@@ -72,5 +72,29 @@ describe("scanContentSoon (compiled, on a worker thread)", () => {
     expect(threaded.warnings).toEqual(here.warnings);
     expect(threaded.errors.map((error) => [error.constructor.name, error.message, error.location, error.hint])).toEqual(here.errors.map((error) => [error.constructor.name, error.message, error.location, error.hint]));
     expect(threaded.errors.every((error) => error instanceof compiledErrors.ContentError)).toBe(true);
+  });
+});
+
+describe("changedContent", () => {
+  test("hears first of the file modified last before the listing, wherever it comes; answers in listing order", async () => {
+    root = await makeTempSite({});
+    const contentDir = path.join(root, "articles");
+    const stories = ["alpha", "beta", "gamma", "delta"];
+    for (const [i, story] of stories.entries()) {
+      await mkdir(path.join(contentDir, story), { recursive: true });
+      await writeFile(path.join(contentDir, story, "de.md"), `---\ntitle: ${story}\n---\nText.\n`);
+      // "beta" was written last, "alpha" first.
+      const at = new Date(Date.UTC(2025, 0, i === 1 ? 9 : 1 + i));
+      await utimes(path.join(contentDir, story, "de.md"), at, at);
+    }
+    const scan = await scanContent({ root, contentDir });
+    expect(scan.files.map((file) => file.file)).toEqual(stories.map((story) => `articles/${story}/de.md`).sort());
+    const known = { root, contentDir, files: scan.files.map((file, i) => [file.file, scan.stats[i]!] as const), listedAt: scan.listedAt };
+    // Every file edited since: the one written last comes first, then the others newest first.
+    for (const story of stories) await writeFile(path.join(contentDir, story, "de.md"), `---\ntitle: ${story}\n---\nText, edited.\n`);
+    const heard: string[] = [];
+    const changed = changedContent(known, (index) => heard.push(scan.files[index]!.file));
+    expect(heard).toEqual(["beta", "delta", "gamma", "alpha"].map((story) => `articles/${story}/de.md`));
+    expect(changed?.map(([index]) => index)).toEqual([0, 1, 2, 3]);
   });
 });
