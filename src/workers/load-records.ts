@@ -88,7 +88,7 @@ export async function loadRecords(
   const featureKeys = new Map<string, string>();
   const bodies = new Map<string, Uint8Array>();
   // Records of the shards the loading threads wrote are not kept: they are on disk already, and
-  // their features (~60 MB at 30,000 stories) would otherwise live to the end of the build.
+  // their features (~75 MB at 30,000 stories) would otherwise live to the end of the build.
   const records = new Map<string, CachedRecord>();
   const states = new Map<string, [stat: string, hash: string]>();
   const everyShardWritten = recordCache !== null && written.size === recordCache.SHARDS; // a first build's: no path hashed again
