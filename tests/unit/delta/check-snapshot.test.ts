@@ -20,11 +20,13 @@ const OUTPUTS = 700;
 const outputPath = (i: number): string => `de/story-${i}/index.html`;
 
 /** A site with content, output and a snapshot of both, "committed" a minute from now (every file is older). */
-async function siteWithSnapshot(): Promise<{ root: string; committedAt: number; files: SnapshotContent["files"] }> {
+async function siteWithSnapshot(options: { modified?: (story: number) => Date } = {}): Promise<{ root: string; committedAt: number; files: SnapshotContent["files"] }> {
   const files: Record<string, string> = {};
   for (let i = 0; i < STORIES; i++) files[`articles/story-${i}/de.md`] = `---\ntitle: Story ${i}\n---\nText ${i}.\n`;
   for (let i = 0; i < OUTPUTS; i++) files[`public/${outputPath(i)}`] = `<p>${i}</p>`;
   const site = await makeTempSite(files);
+  const { modified } = options;
+  if (modified) for (let i = 0; i < STORIES; i++) utimesSync(path.join(site, `articles/story-${i}/de.md`), modified(i), modified(i));
   const contentFiles = Object.keys(files)
     .filter((file) => file.startsWith("articles/"))
     .map((file): [string, string, string] => [file, statKey(statSync(path.join(site, file), { bigint: true })), `hash-${file}`]);
@@ -94,13 +96,15 @@ describe.each([
     expect(guess).toEqual(edited); // one file changed: the first guess is the answer
   });
 
-  it("guess from the first changed file found, before the others", async () => {
-    const site = await siteWithSnapshot();
+  it("guess from the first changed file found, the one modified last before the snapshot first, before the others", async () => {
+    // Modified in listing order, a day apart, but story 12 last of all: an editor's latest story.
+    const site = await siteWithSnapshot({ modified: (story) => new Date(Date.UTC(2025, 0, story === 12 ? 28 : 1 + story)) });
     root = site.root;
     for (const story of [4, 12]) appendFileSync(path.join(site.root, `articles/story-${story}/de.md`), "More.\n");
     const { guess, content } = await check(await load(), site, { share });
-    const first = site.files.findIndex(([file]) => file === "articles/story-4/de.md" || file === "articles/story-12/de.md");
-    expect(guess).toEqual([[first, site.files[first]![0], site.files[first]![2]]]);
+    const latest = site.files.findIndex(([file]) => file === "articles/story-12/de.md");
+    expect(site.files.findIndex(([file]) => file === "articles/story-4/de.md")).toBeLessThan(latest);
+    expect(guess).toEqual([[latest, site.files[latest]![0], site.files[latest]![2]]]);
     expect(content !== "list" && content !== "unreadable" && content.edited.map(([, file]) => file).sort()).toEqual(["articles/story-12/de.md", "articles/story-4/de.md"]);
   });
 });
