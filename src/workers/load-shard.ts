@@ -9,7 +9,7 @@ import { normalizeEach, type NormalizeContext } from "../normalize/index.js";
 import { extractRelatedFeatures, featuresDigest, type RelatedDoc } from "../related/index.js";
 import { renderArticleBody } from "../render/article-body.js";
 import { withoutMarkdown, withPackedMarkdown } from "../util/article-markdown.js";
-import { shardOf, writeWholeShard, type CachedRecord } from "../cache/record-cache.js";
+import { writeWholeShard, type CachedRecord } from "../cache/record-cache.js";
 
 const utf8 = new TextEncoder();
 
@@ -36,6 +36,11 @@ export interface LoadTask {
    * and its articles handed on without their Markdown, which nothing else after loading needs.
    */
   writeShards?: { dir: string; key: string; shards: number[] };
+  /**
+   * With `writeShards`: how `files` are grouped by record shard, in order (each group's shard and
+   * number of files), as parallel-load.ts made the shares: this thread does not hash every path again.
+   */
+  shardGroups?: [shard: number, files: number][];
 }
 
 /** What loading a share gives; plain data, so that it survives structured cloning. */
@@ -90,9 +95,9 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
   const sink = new DiagnosticSink();
   const reuse = task.known ? { hashes: task.known, reused: [] as [string, string][] } : undefined;
   const kept: ShardChunk = { articles: [], features: [], featureKeys: [], readWarnings: [], stats: [], bodies: [] };
-  const writer = task.writeShards && task.markdown === "pack" && task.renderBodies ? shardWriter(task.writeShards) : null;
+  const writer = task.writeShards && task.shardGroups && task.markdown === "pack" && task.renderBodies ? shardWriter(task.writeShards) : null;
   const writtenShards: [number, string][] = [];
-  for (const batch of batchesOf(task.files, writer !== null)) {
+  for (const batch of batchesOf(task.files, writer ? task.shardGroups! : null)) {
     const readSink = new DiagnosticSink();
     const reusedBefore = reuse?.reused.length ?? 0;
     const sources = await readContentFiles(batch.files, { root: task.root, contentDir: task.contentDir, syncReads: true, ...(reuse ? { reuse } : {}) }, readSink);
@@ -141,22 +146,20 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
 
 /**
  * The files in batches: 256 at a time, or, when this thread writes record shards, one shard's
- * files at a time (`files` come grouped by shard then), each with its shard when it is one to
- * write. At 30,000 stories a shard is ~940 files (~10 MB of Markdown).
+ * files at a time (`groups`, see `LoadTask.shardGroups`), each with its shard. At 30,000 stories
+ * a shard is ~940 files (~10 MB of Markdown).
  */
-function* batchesOf(files: readonly ContentFile[], byShard: boolean): Generator<{ files: ContentFile[]; shard: number | null }> {
-  if (!byShard) {
+function* batchesOf(files: readonly ContentFile[], groups: readonly [number, number][] | null): Generator<{ files: ContentFile[]; shard: number | null }> {
+  if (!groups) {
     for (let start = 0; start < files.length; start += BATCH_FILES) yield { files: files.slice(start, start + BATCH_FILES), shard: null };
     return;
   }
   let start = 0;
-  while (start < files.length) {
-    const shard = shardOf(files[start]!.file);
-    let end = start + 1;
-    while (end < files.length && shardOf(files[end]!.file) === shard) end++;
-    yield { files: files.slice(start, end), shard };
-    start = end;
+  for (const [shard, count] of groups) {
+    yield { files: files.slice(start, start + count), shard };
+    start += count;
   }
+  if (start !== files.length) throw new Error(`Internal: shard groups cover ${start} of ${files.length} files`);
 }
 
 /** Writes the shards of `target.shards`; a shard that could not be written is left to the main thread (null), whose write reports the error. */

@@ -64,12 +64,13 @@ function sharesByRecordShard(task: LoadTask, threads: number): LoadTask[] {
     if (files) files.push(file);
     else byShard.set(shard, [file]);
   }
-  const shares = Array.from({ length: threads }, () => ({ ...task, files: [] as LoadTask["files"], writeShards: { ...task.writeShards!, shards: [] as number[] } }));
+  const shares = Array.from({ length: threads }, () => ({ ...task, files: [] as LoadTask["files"], writeShards: { ...task.writeShards!, shards: [] as number[] }, shardGroups: [] as [number, number][] }));
   const writable = new Set(task.writeShards!.shards);
   const largestFirst = [...byShard].sort(([a, x], [b, y]) => y.length - x.length || a - b);
   for (const [shard, files] of largestFirst) {
     const share = shares.reduce((least, each) => (each.files.length < least.files.length ? each : least));
     share.files.push(...files);
+    share.shardGroups.push([shard, files.length]);
     if (writable.has(shard)) share.writeShards.shards.push(shard);
   }
   return shares;
