@@ -23,6 +23,7 @@ import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
 import { BuildFailedError, ConfigError, OutputError, type SiteError } from "./errors/site-error.js";
 import type { NormalizeContext, NormalizeOutcome } from "./normalize/index.js";
+import { WriteQueue } from "./output/write-queue.js";
 
 export interface PipelineOptions {
   /** Project root (holds gazette.config.yml); default: the working directory. */
@@ -681,40 +682,4 @@ function useWriteThread(routes: number, env: NodeJS.ProcessEnv = process.env): b
   const configured = env.GAZETTE_WRITE_THREAD;
   if (configured === "1" || configured === "0") return configured === "1";
   return routes >= WRITE_THREAD_MIN_ROUTES;
-}
-
-/** Keeps at most `limit` writes (or links) in flight: rendering never races ahead of the disk by more. */
-class WriteQueue {
-  private readonly pending = new Set<Promise<void>>();
-  private failure: unknown = null;
-  constructor(
-    private readonly writer: OutputWriter,
-    private readonly limit: number,
-  ) {}
-
-  async push(page: RenderedPage): Promise<void> {
-    await this.run(() => this.writer.write(page));
-  }
-
-  /** Runs an output task (a write, a link) with at most `limit` in flight. */
-  async run(task: () => Promise<void>): Promise<void> {
-    if (this.failure) throw this.failure;
-    const promise = task().then(
-      () => {
-        this.pending.delete(promise);
-      },
-      (error: unknown) => {
-        this.pending.delete(promise);
-        this.failure ??= error;
-      },
-    );
-    this.pending.add(promise);
-    if (this.pending.size >= this.limit) await Promise.race(this.pending);
-    if (this.failure) throw this.failure;
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.pending);
-    if (this.failure) throw this.failure;
-  }
 }
