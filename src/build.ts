@@ -23,6 +23,7 @@ import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
 import { BuildFailedError, ConfigError, OutputError, type SiteError } from "./errors/site-error.js";
 import type { NormalizeContext, NormalizeOutcome } from "./normalize/index.js";
+import { planSearchSlices } from "./output/search-slices.js";
 import { WriteQueue } from "./output/write-queue.js";
 
 export interface PipelineOptions {
@@ -373,6 +374,10 @@ function finishPlan(
     groupsBySlug: stages.indexGroupSlugs(index),
     year: newestYear(index) ?? options.buildDate.slice(0, 4),
   };
+  if (config.search) {
+    const articlePages = routes.flatMap((route) => (route.params.kind === "article" ? [{ lang: index.articles.get(route.params.id)!.lang, href: theme.urls.href(route.url) }] : []));
+    context.searchSlices = planSearchSlices(articlePages);
+  }
   timings.push({ stage: "plan", ms: performance.now() - started, detail: `${routes.length} routes` });
   return {
     index,
@@ -502,9 +507,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const byKind: Record<string, number> = {};
   for (const route of routes) byKind[route.params.kind] ??= 0;
   const searchReuse = config.search && !reuseSearch ? await import("./output/search-reuse.js") : null;
-  const search = config.search && !reuseSearch ? createSearchIndexer(config.languages.map((language) => language.code), plan.index.articles.size) : null;
+  const search = config.search && !reuseSearch ? createSearchIndexer(config.languages.map((language) => language.code), plan.index.articles.size, context.searchSlices ?? null) : null;
   // With the page cache, each language's pages are held back while they are the last index's (see output/search-reuse.ts).
-  const feeder = search && searchReuse && pages ? new searchReuse.SearchFeeder(search, previous?.search?.groups ?? null, outDir) : null;
+  const feeder = search && searchReuse && pages ? new searchReuse.SearchFeeder(search, previous?.search?.groups ?? null, outDir, context.searchSlices ?? null) : null;
   let reused = 0;
   try {
     // With the search index: the feeds, then the article pages (in route order: Pagefind takes

@@ -1,6 +1,7 @@
 import type { RenderedPage } from "../types.js";
 import { OutputError } from "../errors/site-error.js";
 import { wellFormed } from "../util/text.js";
+import { MAIN_BUNDLE, primaryLanguage, type SearchSlices } from "./search-slices.js";
 
 /**
  * Pagefind search index built from the rendered article pages, handed over in memory as they are
@@ -14,6 +15,9 @@ import { wellFormed } from "../util/text.js";
  * merged (the same bytes as one service indexing every page: a test compares). A small site
  * keeps one service: each costs its start and sends its own copy of Pagefind's ~700 KB of
  * scripts (five stories: ~0.05 s more with three).
+ *
+ * A language with many pages is indexed in slices (see search-slices.ts): an index per slice in
+ * its language's service, whose files go to the slice's own bundle folder.
  */
 export interface SearchIndexer {
   add(url: string, html: string): Promise<void>;
@@ -25,10 +29,13 @@ export interface SearchIndexer {
 type PagefindModule = typeof import("pagefind");
 type PagefindIndex = NonNullable<Awaited<ReturnType<PagefindModule["createIndex"]>>["index"]>;
 
-/** One language's Pagefind service, starting in the background. */
+/** One language's Pagefind service (a process), starting in the background. */
 interface Service {
   module: Promise<PagefindModule>;
-  index: Promise<PagefindIndex>;
+  /** Its indexes by bundle (MAIN_BUNDLE, or a slice's folder), from each one's first page on. */
+  indexes: Map<string, Promise<PagefindIndex>>;
+  /** An index started with the service, for its first bundle (null once taken). */
+  spare: Promise<PagefindIndex> | null;
   /** Pages added, not answered yet. */
   pending: Promise<unknown>[];
 }
@@ -41,7 +48,7 @@ export const SPLIT_MIN_PAGES = 500;
  * for a site of `pages` article pages) start while the pages before the articles render; another
  * language's on its first page. A failure to start surfaces at the first `add` (or `finish`).
  */
-export function createSearchIndexer(languages: readonly string[] = [], pages = 0): SearchIndexer {
+export function createSearchIndexer(languages: readonly string[] = [], pages = 0, slices: SearchSlices | null = null): SearchIndexer {
   const split = pages >= SPLIT_MIN_PAGES;
   const services = new Map<string, Service>();
   const problems: string[] = [];
@@ -52,10 +59,14 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
     return service;
   };
   for (const lang of split ? languages : languages.slice(0, 1)) serviceFor(lang);
+  // The main bundle is made whenever a language's search page loads it, even with none of its
+  // pages indexed now (the languages kept from the last build take their files as they were).
+  const mainNeeded = !slices || languages.length === 0 || languages.some((lang) => slices.bundlesFor(lang).primary === MAIN_BUNDLE);
   return {
     async add(url, html) {
-      const service = serviceFor(pageLanguage(html));
-      const index = await service.index;
+      const lang = pageLanguage(html);
+      const service = serviceFor(lang);
+      const index = await indexOf(service, slices ? slices.bundleOf(slices.groupOf(lang, url)) : MAIN_BUNDLE);
       // Pagefind's service dies (an uncaught exception, not a rejection) on a lone UTF-16 surrogate;
       // the page is written as UTF-8, where one becomes U+FFFD anyway.
       const content = wellFormed(html);
@@ -71,30 +82,51 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
       if (service.pending.length >= 256) await Promise.all(service.pending.splice(0));
     },
     async finish(reused = {}) {
-      const each = await Promise.all(
+      const first = services.values().next();
+      if (mainNeeded && !first.done && ![...services.values()].some((service) => service.indexes.has(MAIN_BUNDLE))) void indexOf(first.value, MAIN_BUNDLE);
+      const made = await Promise.all(
         [...services.values()].map(async (service) => {
-          const index = await service.index;
+          const indexes = await Promise.all([...service.indexes].map(async ([bundle, index]) => [bundle, await index] as const));
           await Promise.all(service.pending.splice(0));
           if (problems.length > 0) return [];
-          // getFiles, not writeFiles: Pagefind answers a writeFiles before its files are all on disk
-          // (read back at once, pagefind-entry.json was sometimes empty).
-          const { errors, files } = await index.getFiles();
-          if (errors.length > 0) throw new OutputError(`the search index could not be written: ${errors.join("; ")}.`);
-          return files;
+          return Promise.all(
+            indexes.map(async ([bundle, index]) => {
+              // getFiles, not writeFiles: Pagefind answers a writeFiles before its files are all on disk
+              // (read back at once, pagefind-entry.json was sometimes empty).
+              const { errors, files } = await index.getFiles();
+              if (errors.length > 0) throw new OutputError(`the search index could not be written: ${errors.join("; ")}.`);
+              return { bundle, files };
+            }),
+          );
         }),
       );
       if (problems.length > 0) throw new OutputError(`the search indexer rejected ${problems.length} page(s): ${problems.slice(0, 3).join(" | ")}.`);
-      return mergeIndexFiles(each, reused);
+      const bundles = new Map<string, { path: string; content: Uint8Array }[][]>();
+      for (const { bundle, files } of made.flat()) bundles.set(bundle, [...(bundles.get(bundle) ?? []), files]);
+      // The main bundle takes the entry parts of the languages kept from the last build; a slice's bundle is all its own.
+      const pages = [...bundles].flatMap(([bundle, each]) => mergeIndexFiles(bundle, each, bundle === MAIN_BUNDLE ? reused : {}));
+      return pages.sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
     },
     async close() {
       await Promise.all(
         [...services.values()].map(async (service) => {
-          await service.index.catch(() => {});
+          await Promise.all([...service.indexes.values(), service.spare].map((index) => index?.catch(() => {})));
           await (await service.module.catch(() => null))?.close();
         }),
       );
     },
   };
+}
+
+/** The service's index for a bundle: the one started with the service for its first bundle, a new one for each other. */
+function indexOf(service: Service, bundle: string): Promise<PagefindIndex> {
+  let index = service.indexes.get(bundle);
+  if (!index) {
+    index = service.spare ?? newIndex(service.module);
+    service.spare = null;
+    service.indexes.set(bundle, index);
+  }
+  return index;
 }
 
 function startService(lang: string): Service {
@@ -106,14 +138,19 @@ function startService(lang: string): Service {
       throw new OutputError("the search indexer (Pagefind) is not installed.", { hint: "Run npm ci, or set `search: false` in gazette.config.yml.", cause });
     }
   })();
+  module.catch(() => {}); // reported where it is awaited, not as an unhandled rejection
+  // The process and a first index start now, while the pages before the articles render.
+  return { module, indexes: new Map(), spare: newIndex(module), pending: [] };
+}
+
+function newIndex(module: Promise<PagefindModule>): Promise<PagefindIndex> {
   const index = module.then(async (pagefind) => {
     const created = await pagefind.createIndex({ keepIndexUrl: false });
     if (!created.index) throw new OutputError(`the search indexer (Pagefind) did not start: ${created.errors.join("; ")}.`, { hint: "Set `search: false` in gazette.config.yml to build without search." });
     return created.index;
   });
-  module.catch(() => {}); // reported where they are awaited, not as unhandled rejections
-  index.catch(() => {});
-  return { module, index, pending: [] };
+  index.catch(() => {}); // reported where it is awaited, not as an unhandled rejection
+  return index;
 }
 
 /** The page's `<html lang>`, as Pagefind reads it ("" without one). */
@@ -121,10 +158,6 @@ export function pageLanguage(html: string): string {
   return /<html\b[^>]*?\slang="([^"]*)"/i.exec(html.slice(0, 2000))?.[1] ?? "";
 }
 
-/** Which service indexes a language: one per language, its regional variants with it (whatever Pagefind makes of "pt-BR" beside "pt", one service decides it). */
-export function primaryLanguage(lang: string): string {
-  return lang.split("-")[0]!.toLowerCase();
-}
 
 /**
  * The services' files as one index: each language's files are its own; the shared ones (the
@@ -132,13 +165,13 @@ export function primaryLanguage(lang: string): string {
  * every language, in order, so that the same site gives the same bytes. A file two services made
  * differently is an error rather than a guess.
  */
-function mergeIndexFiles(each: readonly { path: string; content: Uint8Array }[][], reused: Record<string, unknown>): RenderedPage[] {
+function mergeIndexFiles(bundle: string, each: readonly { path: string; content: Uint8Array }[][], reused: Record<string, unknown>): RenderedPage[] {
   const merged = new Map<string, Uint8Array>();
   let entry = null as { languages?: Record<string, unknown> } | null;
   for (const files of each) {
     for (const file of files) {
-      const outputPath = `pagefind/${file.path.replace(/^\/+/, "")}`;
-      if (outputPath === "pagefind/pagefind-entry.json") {
+      const outputPath = `${bundle}${file.path.replace(/^\/+/, "")}`;
+      if (outputPath === `${bundle}pagefind-entry.json`) {
         const part = JSON.parse(Buffer.from(file.content).toString("utf8")) as { languages?: Record<string, unknown> };
         if (entry && JSON.stringify({ ...entry, languages: null }) !== JSON.stringify({ ...part, languages: null })) throw new OutputError("the search index's services disagree on pagefind-entry.json.");
         entry = { ...part, languages: { ...entry?.languages, ...part.languages } };
@@ -151,8 +184,8 @@ function mergeIndexFiles(each: readonly { path: string; content: Uint8Array }[][
   }
   const pages: RenderedPage[] = [...merged].map(([outputPath, body]) => ({ outputPath, body }));
   // Languages not indexed now (their files are the last build's) are listed as it listed them.
-  if (entry) pages.push({ outputPath: "pagefind/pagefind-entry.json", body: sortEntryLanguages({ ...entry, languages: { ...entry.languages, ...reused } }) });
-  return pages.sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
+  if (entry) pages.push({ outputPath: `${bundle}pagefind-entry.json`, body: sortEntryLanguages({ ...entry, languages: { ...entry.languages, ...reused } }) });
+  return pages;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * The search index language by language (see search-index.ts): Pagefind indexes each language on
- * its own (~250 pages a second), so a build whose pages of a language are, byte for byte, those
- * the last index was made of takes that language's files from the last output instead of
- * indexing it again (an English edit at 10,000 stories: German and French are ~50 s of Pagefind).
+ * The search index language by language (see search-index.ts), or slice by slice for a language
+ * indexed in slices (see search-slices.ts): Pagefind indexes each on its own (~250 pages a
+ * second), so a build whose pages of a group are, byte for byte, those the last index was made of
+ * takes that group's files from the last output instead of indexing it again (an English edit at
+ * 10,000 stories: German and French are ~50 s of Pagefind).
  *
  * The key is what Pagefind reads, each article page's bytes, known only as the pages come: each
  * language group's pages are held back while they match the last build's, page for page; the
@@ -14,7 +15,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
 import { hashText } from "../util/hash.js";
-import { pageLanguage, primaryLanguage, type SearchIndexer } from "./search-index.js";
+import { pageLanguage, type SearchIndexer } from "./search-index.js";
+import { isSliceGroup, primaryLanguage, type SearchSlices } from "./search-slices.js";
 
 /** One language group of the index (a language and its regional variants), as the last build made it. */
 export interface SearchGroup {
@@ -47,11 +49,12 @@ export class SearchFeeder {
 
   private readonly previous: SearchGroups;
 
-  /** `previous`: the last index's groups (from the page state: only well-formed ones are taken). */
+  /** `previous`: the last index's groups (from the page state: only well-formed ones are taken); `slices`: the index's slices (see search-slices.ts). */
   constructor(
     private readonly indexer: SearchIndexer,
     previous: SearchGroups | null,
     private readonly outDir: string,
+    private readonly slices: SearchSlices | null = null,
   ) {
     const strings = (list: unknown): boolean => Array.isArray(list) && list.every((each) => typeof each === "string");
     const wellFormed = (group: SearchGroup | undefined): boolean =>
@@ -61,7 +64,8 @@ export class SearchFeeder {
 
   /** An article page, in route order; `rendered`: this build made the HTML (else it is the last output's file). */
   async page(href: string, outputPath: string, html: string, rendered: boolean): Promise<void> {
-    const name = primaryLanguage(pageLanguage(html));
+    const lang = pageLanguage(html);
+    const name = this.slices ? this.slices.groupOf(lang, href) : primaryLanguage(lang);
     let group = this.groups.get(name);
     if (!group) this.groups.set(name, (group = { pages: [], held: Object.hasOwn(this.previous, name) ? [] : null }));
     const pageHash = hashText(html);
@@ -107,6 +111,12 @@ export class SearchFeeder {
       // Pagefind names a language's files by its code: fragment/de_…, index/de_…, pagefind.de_….pf_meta, wasm.de.pagefind.
       const named = [`pagefind/fragment/${lang}_`, `pagefind/index/${lang}_`, `pagefind/pagefind.${lang}_`];
       group.files.push(...made.map((page) => page.outputPath).filter((file) => named.some((prefix) => file.startsWith(prefix)) || file === `pagefind/wasm.${lang}.pagefind`));
+    }
+    // A slice's files are its bundle's, all of them.
+    for (const [name, progress] of this.groups) {
+      if (!isSliceGroup(name) || reused.has(name) || !this.slices) continue;
+      const bundle = this.slices.bundleOf(name);
+      groups[name] = { pages: progress.pages, files: made.map((page) => page.outputPath).filter((file) => file.startsWith(bundle)), entry: {} };
     }
     for (const [name, group] of reused) groups[name] = group;
     return groups;

@@ -134,7 +134,10 @@ export function searchPage(lang: string, context: RenderContext): PageView {
     { hreflang: "x-default", href: urls.absolute(urls.search(config.defaultLanguage)) },
   ];
   const base = baseView(context, lang, { title: t("search"), description: t("searchPlaceholder"), canonical: urls.search(lang), alternates }, languageOptions(context, lang, (code) => urls.search(code)));
-  return { ...base, kind: "search", search: { heading: t("search"), bundlePath: urls.href("/pagefind/"), initScript: context.assetHrefs.get("search.js") ?? urls.href("/assets/search.js") } };
+  // A language indexed in slices merges the other slices' bundles into its first one's (see output/search-slices.ts).
+  const bundles = context.searchSlices?.bundlesFor(lang) ?? { primary: "pagefind/", merged: [] };
+  const search = { heading: t("search"), bundlePath: urls.href(`/${bundles.primary}`), mergePaths: bundles.merged.map((bundle) => urls.href(`/${bundle}`)), initScript: context.assetHrefs.get("search.js") ?? urls.href("/assets/search.js") };
+  return { ...base, kind: "search", search };
 }
 
 /** `/404.html`: served by static hosts for any missing URL, so every link is root-relative. */

@@ -137,6 +137,8 @@ export class RouteSignatures {
         entries(index.listings.get(params.lang) ?? [], 0, config.feedSize, true);
         return sig;
       case "search":
+        // The bundles its search merges (see output/search-slices.ts).
+        return `${sig}${route.outputPath}|${plan.context.searchSlices ? JSON.stringify(plan.context.searchSlices.bundlesFor(params.lang)) : ""}`;
       case "not-found":
       case "robots":
       case "asset":

@@ -5,6 +5,7 @@ import type { Group, GroupKind, ListingEntry, SiteIndex } from "../i18n/site-ind
 import type { Translate } from "../i18n/ui-strings.js";
 import type { SiteUrls } from "../i18n/urls.js";
 import type { AlternateLink, BaseView, CardView, HeadView, LanguageOption, TimeView } from "./view-models.js";
+import type { SearchSlices } from "../output/search-slices.js";
 
 /** Everything a page view is built from. Made once per build; read-only while rendering. */
 export interface RenderContext {
@@ -21,6 +22,8 @@ export interface RenderContext {
   groupsBySlug: ReadonlyMap<string, Group>;
   /** Year of the newest article: stable across builds, unlike the clock. */
   year: string;
+  /** The search index's slices (see output/search-slices.ts), when the site has search. */
+  searchSlices?: SearchSlices;
 }
 
 export function groupKey(lang: string, kind: GroupKind, id: string): string {

@@ -145,7 +145,7 @@ export type PageView =
   | (BaseView & { kind: "listing"; listing: ListingView })
   | (BaseView & { kind: "group-index"; index: GroupIndexView })
   | (BaseView & { kind: "chooser"; chooser: ChooserView })
-  | (BaseView & { kind: "search"; search: { heading: string; bundlePath: string; initScript: string } })
+  | (BaseView & { kind: "search"; search: { heading: string; bundlePath: string; /** Bundles merged into it: the other slices of a language indexed in slices (see output/search-slices.ts). */ mergePaths: string[]; initScript: string } })
   | (BaseView & { kind: "not-found"; notFound: { heading: string; text: string; links: (LinkView & { lang: string })[] } });
 
 export type PageKind = PageView["kind"];

@@ -1,11 +1,16 @@
 // Starts Pagefind's search UI on the search page. Pagefind picks the index of the page's
-// <html lang>, so each language searches only its own articles.
+// <html lang>, so each language searches only its own articles. A language indexed in slices
+// lists the other slices' bundles in data-merge: their results are merged into one list.
 (function () {
   var element = document.getElementById("search");
   if (!element || typeof PagefindUI === "undefined") return;
+  var merged = (element.getAttribute("data-merge") || "").split(" ").filter(Boolean);
   new PagefindUI({
     element: "#search",
     bundlePath: element.getAttribute("data-bundle-path"),
+    mergeIndex: merged.map(function (path) {
+      return { bundlePath: path };
+    }),
     showImages: false,
     showSubResults: true,
   });

@@ -1,0 +1,96 @@
+/**
+ * The search index in slices. Pagefind indexes ~250 pages a second and has no incremental mode:
+ * a language's index is made again whole when one of its pages changes (10,000 German pages:
+ * ~40 s). A language with more article pages than SEARCH_SLICE_PAGES is therefore indexed in
+ * slices, each a Pagefind bundle of its own (`pagefind/de-3/`), which its search page merges
+ * (Pagefind's `mergeIndex`): an edit indexes one slice again. A page's slice is a hash of its
+ * URL, so it stays in its slice from build to build; the number of slices is a power of two, so
+ * a language that grows past a limit splits each slice in two. Smaller languages share the one
+ * bundle at `pagefind/`, as they always did.
+ */
+/** Article pages of one language above which it is indexed in slices (~6-8 s of Pagefind each). */
+export const SEARCH_SLICE_PAGES = 2000;
+
+/** The bundle shared by the languages that are not sliced. */
+export const MAIN_BUNDLE = "pagefind/";
+
+export interface SearchSlices {
+  /**
+   * Which part of the index an article page of `lang` at `href` belongs to: its language group
+   * ("de", in the main bundle) or its slice ("de-3", in `pagefind/de-3/`).
+   */
+  groupOf(lang: string, href: string): string;
+  /** The bundle (a folder of the output, ending in "/") of a group. */
+  bundleOf(group: string): string;
+  /** What the search page of `lang` loads: its bundle, and the bundles it merges into it. */
+  bundlesFor(lang: string): { primary: string; merged: string[] };
+}
+
+/**
+ * The slices for the site's article pages (`lang`: the page's language, `href`: its URL).
+ * `slicePages` comes from GAZETTE_SEARCH_SLICE_PAGES when set (tests slice small sites).
+ */
+export function planSearchSlices(pages: Iterable<{ lang: string; href: string }>, slicePages = configuredSlicePages()): SearchSlices {
+  const hrefs = new Map<string, string[]>();
+  for (const { lang, href } of pages) {
+    const name = primaryLanguage(lang);
+    let list = hrefs.get(name);
+    if (!list) hrefs.set(name, (list = []));
+    list.push(href);
+  }
+  const counts = new Map<string, number>();
+  /** The slices used by each sliced language, in order (a slice no page falls in has no bundle). */
+  const used = new Map<string, number[]>();
+  for (const [name, list] of hrefs) {
+    const count = sliceCount(list.length, slicePages);
+    if (count === 1) continue;
+    counts.set(name, count);
+    used.set(name, [...new Set(list.map((href) => sliceOf(href, count)))].sort((a, b) => a - b));
+  }
+  const groupOf = (lang: string, href: string): string => {
+    const name = primaryLanguage(lang);
+    const count = counts.get(name);
+    return count === undefined ? name : `${name}-${sliceOf(href, count)}`;
+  };
+  const bundleOf = (group: string): string => (isSliceGroup(group) ? `pagefind/${group}/` : MAIN_BUNDLE);
+  return {
+    groupOf,
+    bundleOf,
+    bundlesFor(lang) {
+      const name = primaryLanguage(lang);
+      const slices = used.get(name);
+      if (!slices) return { primary: MAIN_BUNDLE, merged: [] };
+      const [first, ...rest] = slices.map((slice) => bundleOf(`${name}-${slice}`));
+      return { primary: first!, merged: rest };
+    },
+  };
+}
+
+/** Whether a group is a slice of a language (with a bundle of its own) rather than a language of the main bundle. */
+export function isSliceGroup(group: string): boolean {
+  return /-\d+$/.test(group);
+}
+
+/** The smallest power of two that cuts `pages` into slices of at most `slicePages` (1 when they fit in one). */
+export function sliceCount(pages: number, slicePages: number): number {
+  let count = 1;
+  while (pages > count * slicePages) count *= 2;
+  return count;
+}
+
+/** A page's slice: FNV-1a of its URL, so that it is the same in every build and process. */
+export function sliceOf(href: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < href.length; i++) hash = Math.imul(hash ^ href.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % count;
+}
+
+/** Which part of the index a language's pages go to: one per language, its regional variants with it (whatever Pagefind makes of "pt-BR" beside "pt", one service and one set of slices decide it). */
+export function primaryLanguage(lang: string): string {
+  return lang.split("-")[0]!.toLowerCase();
+}
+
+function configuredSlicePages(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = Number(env.GAZETTE_SEARCH_SLICE_PAGES);
+  return Number.isInteger(configured) && configured > 0 ? configured : SEARCH_SLICE_PAGES;
+}
