@@ -520,6 +520,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     // Without the page cache every route renders once, in route order: the sitemap can be
     // written as pages render, rather than every entry kept for the end.
     const streamSitemap = !pages && !search && routes.some((route) => route.params.kind === "sitemap");
+    const articleLang = (route: Route): string => plan.index.articles.get((route.params as { id: string }).id)!.lang;
     const renderer = createPageRenderer(context, plan.templates, plan.assets, date, { ...(site.bodies ? { bodies: site.bodies } : {}), streamSitemap });
     const queue = new WriteQueue(writer, 64);
     const entries = new Map<string, EncodedSitemapEntry>();
@@ -528,7 +529,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const rendered = renderer.render(route);
       byKind[route.params.kind] = (byKind[route.params.kind] ?? 0) + rendered.length;
       for (const page of rendered) {
-        if (search && route.params.kind === "article") await (feeder ? feeder.page(urls.href(route.url), route.outputPath, page.body as string, true) : search.add(urls.href(route.url), page.body as string));
+        if (search && route.params.kind === "article") await (feeder ? feeder.page(urls.href(route.url), route.outputPath, articleLang(route), page.body as string) : search.add(urls.href(route.url), page.body as string));
         await queue.push(page);
       }
       for (const part of renderer.takeSitemapParts()) {
@@ -571,7 +572,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         if (!(await writer.reuse(route.outputPath, previous.committedAt))) await render(route, signature);
         else {
           reusedRoute(route, signature);
-          await feeder!.page(urls.href(route.url), route.outputPath, await readFile(path.join(outDir, route.outputPath), "utf8"), false);
+          await feeder!.page(urls.href(route.url), route.outputPath, articleLang(route), null);
         }
       } else {
         // Linking is a file system call per page: many in flight, like writes.

@@ -33,7 +33,7 @@ export type SearchGroups = Record<string, SearchGroup>;
 interface Held {
   href: string;
   outputPath: string;
-  /** The page's HTML when this build rendered it; else it is the last output's file, read when needed. */
+  /** The page's HTML when this build rendered it; else it is the last output's file, read if the group is indexed again. */
   html: string | null;
 }
 
@@ -49,6 +49,9 @@ export class SearchFeeder {
 
   private readonly previous: SearchGroups;
 
+  /** The last index's page hashes by URL. */
+  private readonly lastHashes = new Map<string, string>();
+
   /** `previous`: the last index's groups (from the page state: only well-formed ones are taken); `slices`: the index's slices (see search-slices.ts). */
   constructor(
     private readonly indexer: SearchIndexer,
@@ -60,25 +63,31 @@ export class SearchFeeder {
     const wellFormed = (group: SearchGroup | undefined): boolean =>
       Array.isArray(group?.pages) && group.pages.every((page) => Array.isArray(page) && page.length === 2 && strings(page)) && strings(group.files) && typeof group.entry === "object" && group.entry !== null;
     this.previous = Object.fromEntries(Object.entries(previous ?? {}).filter(([, group]) => wellFormed(group)));
+    for (const group of Object.values(this.previous)) for (const [href, hash] of group.pages) this.lastHashes.set(href, hash);
   }
 
-  /** An article page, in route order; `rendered`: this build made the HTML (else it is the last output's file). */
-  async page(href: string, outputPath: string, html: string, rendered: boolean): Promise<void> {
-    const lang = pageLanguage(html);
+  /**
+   * An article page of `lang`, in route order: `html` as this build rendered it, or null for the
+   * last output's file, kept as it was. A kept page has the bytes the last build hashed: its hash
+   * comes from the state, and the file is read only if its group is indexed again.
+   */
+  async page(href: string, outputPath: string, lang: string, html: string | null): Promise<void> {
     const name = this.slices ? this.slices.groupOf(lang, href) : primaryLanguage(lang);
     let group = this.groups.get(name);
     if (!group) this.groups.set(name, (group = { pages: [], held: Object.hasOwn(this.previous, name) ? [] : null }));
-    const pageHash = hashText(html);
+    const known = html === null ? this.lastHashes.get(href) : undefined;
+    const read = html === null && known === undefined ? await this.read(outputPath) : null;
+    const pageHash = known ?? hashText((html ?? read)!);
     group.pages.push([href, pageHash]);
     if (group.held !== null) {
       const last = this.previous[name]!.pages[group.pages.length - 1];
       if (last && last[0] === href && last[1] === pageHash) {
-        group.held.push({ href, outputPath, html: rendered ? html : null });
+        group.held.push({ href, outputPath, html });
         return;
       }
       await this.release(group);
     }
-    await this.indexer.add(href, html);
+    await this.indexer.add(href, html ?? read ?? (await this.read(outputPath)));
   }
 
   /**
@@ -126,7 +135,11 @@ export class SearchFeeder {
   private async release(group: GroupProgress): Promise<void> {
     const held = group.held ?? [];
     group.held = null;
-    for (const page of held) await this.indexer.add(page.href, page.html ?? (await readFile(path.join(this.outDir, page.outputPath), "utf8")));
+    for (const page of held) await this.indexer.add(page.href, page.html ?? (await this.read(page.outputPath)));
+  }
+
+  private read(outputPath: string): Promise<string> {
+    return readFile(path.join(this.outDir, outputPath), "utf8");
   }
 }
 

@@ -51,10 +51,10 @@ describe("SearchFeeder", () => {
   test("languages whose pages are all the last index's, in order, keep their files and send nothing", async () => {
     const indexer = recorder();
     const feeder = new SearchFeeder(indexer, lastGroups(), await lastOutput());
-    for (const n of [0, 1, 2]) await feeder.page(href("de", n), output("de", n), page("de", n), false);
+    for (const n of [0, 1, 2]) await feeder.page(href("de", n), output("de", n), "de", null);
     // English: its second page changed (rendered now): its first, held back, is read from the last output.
-    await feeder.page(href("en", 0), output("en", 0), page("en", 0), false);
-    await feeder.page(href("en", 1), output("en", 1), page("en", 1, "Edited"), true);
+    await feeder.page(href("en", 0), output("en", 0), "en", null);
+    await feeder.page(href("en", 1), output("en", 1), "en", page("en", 1, "Edited"));
     const reused = await feeder.finishArticles(() => true);
     expect([...reused.keys()]).toEqual(["de"]);
     expect(indexer.added).toEqual([
@@ -68,11 +68,11 @@ describe("SearchFeeder", () => {
     const indexer = recorder();
     const feeder = new SearchFeeder(indexer, lastGroups(), await lastOutput());
     // German: the last page gone (the others as they were: held back until the end).
-    for (const n of [0, 1]) await feeder.page(href("de", n), output("de", n), page("de", n), n === 1);
+    for (const n of [0, 1]) await feeder.page(href("de", n), output("de", n), "de", n === 1 ? page("de", n) : null);
     // English as it was, but one of its files changed on disk.
-    for (const n of [0, 1]) await feeder.page(href("en", n), output("en", n), page("en", n), false);
+    for (const n of [0, 1]) await feeder.page(href("en", n), output("en", n), "en", null);
     // French: not in the last index.
-    await feeder.page(href("fr", 0), output("fr", 0), page("fr", 0), true);
+    await feeder.page(href("fr", 0), output("fr", 0), "fr", page("fr", 0));
     const reused = await feeder.finishArticles((file) => file !== "pagefind/index/en_1.pf_index");
     expect(reused.size).toBe(0);
     expect(indexer.added.map(([url]) => url)).toEqual([href("fr", 0), href("de", 0), href("de", 1), href("en", 0), href("en", 1)]);
@@ -82,8 +82,8 @@ describe("SearchFeeder", () => {
   test("the state: each language's pages, the files named by its code, its entry part; kept groups as they were", async () => {
     const indexer = recorder();
     const feeder = new SearchFeeder(indexer, lastGroups(), await lastOutput());
-    for (const n of [0, 1, 2]) await feeder.page(href("de", n), output("de", n), page("de", n), false);
-    await feeder.page(href("en", 0), output("en", 0), page("en", 0, "New"), true);
+    for (const n of [0, 1, 2]) await feeder.page(href("de", n), output("de", n), "de", null);
+    await feeder.page(href("en", 0), output("en", 0), "en", page("en", 0, "New"));
     const reused = await feeder.finishArticles(() => true);
     const made = ["pagefind/index/en_2.pf_index", "pagefind/fragment/en_3.pf_fragment", "pagefind/pagefind.en_4.pf_meta", "pagefind/wasm.en.pagefind", "pagefind/pagefind.js", "pagefind/wasm.unknown.pagefind"].map((outputPath) => ({ outputPath, body: "x" }));
     made.push({ outputPath: "pagefind/pagefind-entry.json", body: JSON.stringify({ version: "1", languages: { en: { page_count: 1 } } }) });
@@ -96,13 +96,28 @@ describe("SearchFeeder", () => {
     });
   });
 
+  test("kept pages are not read while their group keeps its files: their hashes are the last index's", async () => {
+    const indexer = recorder();
+    const dir = await lastOutput();
+    // German's files deleted behind the feeder's back: had it read them, it would fail.
+    for (const n of [0, 1, 2]) await writeFile(path.join(dir, output("de", n)), "changed");
+    const feeder = new SearchFeeder(indexer, lastGroups(), dir);
+    for (const n of [0, 1, 2]) await feeder.page(href("de", n), output("de", n), "de", null);
+    expect([...(await feeder.finishArticles(() => true)).keys()]).toEqual(["de"]);
+    expect(indexer.added).toEqual([]);
+    // A kept page the last index did not have is read, hashed and indexed.
+    const other = new SearchFeeder(indexer, lastGroups(), dir);
+    await other.page(href("en", 2), output("en", 2), "en", null);
+    expect(indexer.added).toEqual([[href("en", 2), page("en", 2)]]);
+  });
+
   test("groups of a malformed page state are not trusted", async () => {
     const indexer = recorder();
     // Pages not a list; a file not a path (it would reach path.join).
     const broken = { de: { pages: "nope", files: [], entry: {} }, en: { pages: [[href("en", 0), hashText(page("en", 0))]], files: [42], entry: {} } } as unknown as SearchGroups;
     const feeder = new SearchFeeder(indexer, broken, await lastOutput());
-    await feeder.page(href("de", 0), output("de", 0), page("de", 0), false);
-    await feeder.page(href("en", 0), output("en", 0), page("en", 0), false);
+    await feeder.page(href("de", 0), output("de", 0), "de", null);
+    await feeder.page(href("en", 0), output("en", 0), "en", null);
     expect(indexer.added).toHaveLength(2);
     expect((await feeder.finishArticles(() => true)).size).toBe(0);
   });
