@@ -125,16 +125,25 @@ describe("the search index in slices", () => {
 
     await mkdir(abs("articles/neue-geschichte"), { recursive: true });
     await writeFile(abs("articles/neue-geschichte/de.md"), "---\ntitle: Neue Gespräche über die Ukraine in Berlin\ndate: 2025-08-20\nauthor: Erika Muster\ntags: [Ukraine, Berlin]\n---\n\nDie Gespräche über die Ukraine gingen am Mittwoch in Berlin weiter, sagten Teilnehmer.\n");
+    await writeFile(abs("articles/neue-geschichte/fr.md"), "---\ntitle: Nouvelles discussions sur l’Ukraine à Berlin\ndate: 2025-08-20\nauthor: Erika Muster\nlanguage: fr\ntags: [Ukraine, Berlin]\n---\n\nLes discussions sur l’Ukraine ont repris mercredi à Berlin, selon les participants.\n");
     await buildSite({ root, cache: true });
     await expectSameAsUncached();
-    // Six German pages: still four slices (the new page in one of them).
-    expect(articleHrefs(await siteFiles(abs("public")), "de")).toHaveLength(6);
+    // Six German pages: still four slices (the new page in one of them). Three French pages:
+    // French is sliced too, and with no language left in it, the main bundle is gone.
+    const grown = await siteFiles(abs("public"));
+    expect(articleHrefs(grown, "de")).toHaveLength(6);
+    expect([...sliceBundles(grown).keys()].some((bundle) => bundle.startsWith("pagefind/fr-"))).toBe(true);
+    expect(grown.has("pagefind/pagefind-entry.json")).toBe(false);
+    expect(grown.get("fr/recherche/index.html")!.toString()).toContain('data-bundle-path="/pagefind/fr-');
     await rm(abs("articles/trump-offen-fuer-treffen-mit-putin"), { recursive: true });
     await rm(abs("articles/neue-geschichte"), { recursive: true });
     await buildSite({ root, cache: true });
     await expectSameAsUncached();
-    // Four German pages: two slices; the French bundle as it was.
-    const bundles = sliceBundles(await siteFiles(abs("public")));
+    // Four German pages: two slices; French back in the main bundle.
+    const shrunk = await siteFiles(abs("public"));
+    const bundles = sliceBundles(shrunk);
     expect([...bundles.keys()].filter((bundle) => bundle.startsWith("pagefind/de-")).every((bundle) => /de-[01]\/$/.test(bundle))).toBe(true);
+    expect([...bundles.keys()].some((bundle) => bundle.startsWith("pagefind/fr-"))).toBe(false);
+    expect(Object.keys((JSON.parse(shrunk.get("pagefind/pagefind-entry.json")!.toString()) as { languages: object }).languages)).toEqual(["fr"]);
   }, 120_000);
 });
