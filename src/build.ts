@@ -23,7 +23,7 @@ import { loadEntities } from "./content/load-entities.js";
 import { DiagnosticSink, sortByLocation } from "./errors/diagnostics.js";
 import { BuildFailedError, ConfigError, OutputError, type SiteError } from "./errors/site-error.js";
 import type { NormalizeContext, NormalizeOutcome } from "./normalize/index.js";
-import { planSearchSlices } from "./output/search-slices.js";
+import { planSearchSlices, searchSlicePages } from "./output/search-slices.js";
 import { WriteQueue } from "./output/write-queue.js";
 
 export interface PipelineOptions {
@@ -374,9 +374,10 @@ function finishPlan(
     groupsBySlug: stages.indexGroupSlugs(index),
     year: newestYear(index) ?? options.buildDate.slice(0, 4),
   };
-  if (config.search) {
+  const slicePages = config.search ? searchSlicePages(config.searchSlicePages) : 0;
+  if (slicePages > 0) {
     const articlePages = routes.flatMap((route) => (route.params.kind === "article" ? [{ lang: index.articles.get(route.params.id)!.lang, href: theme.urls.href(route.url) }] : []));
-    context.searchSlices = planSearchSlices(articlePages);
+    context.searchSlices = planSearchSlices(articlePages, slicePages);
   }
   timings.push({ stage: "plan", ms: performance.now() - started, detail: `${routes.length} routes` });
   return {

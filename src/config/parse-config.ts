@@ -28,6 +28,7 @@ const KNOWN_KEYS = new Set([
   "listUntranslated",
   "publisher",
   "search",
+  "searchSlicePages",
   "paths",
 ]);
 
@@ -100,6 +101,7 @@ export function parseConfig(text: string, root: string, overrides: ConfigOverrid
     listUntranslated: raw.listUntranslated === undefined ? defaults.listUntranslated : reader.boolean(["listUntranslated"], raw.listUntranslated),
     publisher,
     search: raw.search === undefined ? defaults.search : reader.boolean(["search"], raw.search),
+    searchSlicePages: raw.searchSlicePages === undefined ? defaults.searchSlicePages : reader.integer(["searchSlicePages"], raw.searchSlicePages, 0, 1_000_000),
     paths,
   };
 }

@@ -59,6 +59,12 @@ export interface SiteConfig {
   publisher: { name: string; url: string };
   /** Build a Pagefind search index and per-language search pages. */
   search: boolean;
+  /**
+   * Article pages per slice of a language's search index (see output/search-slices.ts); 0: one
+   * index per language. Slices make an edit re-index one slice, but Pagefind answers a word a
+   * slice lacks with looser matches, so rare words find more, and less exact, results.
+   */
+  searchSlicePages: number;
   /** Project-relative folders. */
   paths: { content: string; templates: string; data: string; out: string };
 }
@@ -80,6 +86,7 @@ export const defaults = {
   seo: "self",
   listUntranslated: true,
   search: true,
+  searchSlicePages: 0,
   related: {
     limit: 5,
     threshold: 0.15,

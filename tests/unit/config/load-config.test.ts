@@ -13,6 +13,8 @@ describe("parseConfig", () => {
     expect(config.baseUrl).toBe("http://localhost:4321/");
     expect(config.paths).toEqual({ content: "articles", templates: "templates", data: "data", out: "public" });
     expect(config.related.limit).toBe(5);
+    expect([config.search, config.searchSlicePages]).toEqual([true, 0]);
+    expect(parseConfig("searchSlicePages: 2000\n", "/site").searchSlicePages).toBe(2000);
   });
 
   test("the repository's own gazette.config.yml is valid", async () => {
@@ -42,6 +44,7 @@ describe("parseConfig", () => {
     ["non-canonical language code", "languages:\n  DE: {}\n", 2, /as "de"/],
     ["perPage not a number", "perPage: many\n", 1, /whole number|number from/],
     ["bad seo policy", "seo: maybe\n", 1, /one of self, source, noindex/],
+    ["negative search slices", "search: true\nsearchSlicePages: -5\n", 2, /searchSlicePages/],
     ["unknown related weight", "related:\n  weights:\n    vibes: 1\n", 3, /unknown related signal/],
     ["broken YAML", "languages: [de\n", 2, /not valid YAML/],
   ])("%s is a ConfigError with the line", (_name, text, line, message) => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { MAIN_BUNDLE, SEARCH_SLICE_PAGES, isSliceGroup, planSearchSlices, primaryLanguage, sliceCount, sliceOf } from "../../../src/output/search-slices.js";
+import { MAIN_BUNDLE, isSliceGroup, planSearchSlices, primaryLanguage, searchSlicePages, sliceCount, sliceOf } from "../../../src/output/search-slices.js";
 
 const pages = (lang: string, count: number) => Array.from({ length: count }, (_, i) => ({ lang, href: `/${lang}/story-${i}/` }));
 
@@ -46,6 +46,13 @@ describe("search slices", () => {
     expect(isSliceGroup("de-3")).toBe(true);
     expect(isSliceGroup("de")).toBe(false);
     expect(primaryLanguage("pt-BR")).toBe("pt");
-    expect(SEARCH_SLICE_PAGES).toBeGreaterThan(500);
+  });
+
+  test("the slice size: the config's, unless GAZETTE_SEARCH_SLICE_PAGES sets one", () => {
+    expect(searchSlicePages(0, {})).toBe(0);
+    expect(searchSlicePages(2000, {})).toBe(2000);
+    expect(searchSlicePages(0, { GAZETTE_SEARCH_SLICE_PAGES: "2" })).toBe(2);
+    expect(searchSlicePages(2000, { GAZETTE_SEARCH_SLICE_PAGES: "0" })).toBe(0);
+    expect(searchSlicePages(2000, { GAZETTE_SEARCH_SLICE_PAGES: "many" })).toBe(2000);
   });
 });
