@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";

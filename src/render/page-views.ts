@@ -1,5 +1,6 @@
 import { languageName } from "../i18n/format.js";
 import type { Group, GroupKind } from "../i18n/site-index.js";
+import { MAIN_BUNDLE } from "../output/search-slices.js";
 import { baseView, entryCards, groupKey, language, languageOptions, translator, type RenderContext } from "./view-context.js";
 import type { AlternateLink, PageView, PaginationView } from "./view-models.js";
 
@@ -135,7 +136,7 @@ export function searchPage(lang: string, context: RenderContext): PageView {
   ];
   const base = baseView(context, lang, { title: t("search"), description: t("searchPlaceholder"), canonical: urls.search(lang), alternates }, languageOptions(context, lang, (code) => urls.search(code)));
   // A language indexed in slices merges the other slices' bundles into its first one's (see output/search-slices.ts).
-  const bundles = context.searchSlices?.bundlesFor(lang) ?? { primary: "pagefind/", merged: [] };
+  const bundles = context.searchSlices?.bundlesFor(lang) ?? { primary: MAIN_BUNDLE, merged: [] };
   const search = { heading: t("search"), bundlePath: urls.href(`/${bundles.primary}`), mergePaths: bundles.merged.map((bundle) => urls.href(`/${bundle}`)), initScript: context.assetHrefs.get("search.js") ?? urls.href("/assets/search.js") };
   return { ...base, kind: "search", search };
 }

@@ -5,51 +5,29 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildTestSite, type BuiltSite } from "../quality/support/sites.js";
-import { BROWSER_TIMEOUT, launchBrowser, serve, type Browser, type Served } from "./support/browser.js";
+import { openSearchSession, searchFor, type SearchSession } from "./support/search.js";
 
-let site: BuiltSite;
-let server: Served;
-let browser: Browser;
+let session: SearchSession;
 let page: Page;
-const requests: string[] = [];
 
 beforeAll(async () => {
-  process.env.GAZETTE_SEARCH_SLICE_PAGES = "2";
-  try {
-    site = await buildTestSite("real");
-  } finally {
-    delete process.env.GAZETTE_SEARCH_SLICE_PAGES;
-  }
-  server = await serve(site.out);
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("request", (request) => void requests.push(request.url()));
+  session = await openSearchSession({ GAZETTE_SEARCH_SLICE_PAGES: "2" });
+  ({ page } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.remove();
+  await session?.close();
 });
 
-/** Types a query and returns the result links once the message line counts them. */
-async function search(path: string, query: string): Promise<string[]> {
-  await page.goto(`${server.origin}${path}`);
-  const input = page.locator(".pagefind-ui__search-input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(query);
-  await page.locator(".pagefind-ui__result-link").first().waitFor({ state: "visible", timeout: BROWSER_TIMEOUT });
-  await page.waitForFunction(`document.querySelectorAll(".pagefind-ui__result-link").length > 0 && /\\d/.test(document.querySelector(".pagefind-ui__message")?.textContent ?? "")`);
-  return page.locator(".pagefind-ui__result-link").evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
-}
+/** The result links' URLs for a query on the search page at `path`. */
+const search = async (path: string, query: string) => (await searchFor(page, `${session.server.origin}${path}`, query)).map((result) => result.href);
 
 describe("search over an index in slices", () => {
   test.each([
     ["de", "/de/suche/", "/de/trump-und-putin-scheitern-mit-waffenstillstandsabkommen-bei-treffen-in-alaska/"],
     ["en", "/en/search/", "/en/trump-and-putin-fail-to-reach-a-ceasefire-agreement-at-alaska-meeting/"],
   ])("%s: the search page merges every slice: “Putin” finds all five articles, “Alaska” the Alaska article first", async (lang, path, alaska) => {
-    const merged = (await page.goto(`${server.origin}${path}`).then(() => page.getAttribute("#search", "data-merge"))) ?? "";
+    const merged = (await page.goto(`${session.server.origin}${path}`).then(() => page.getAttribute("#search", "data-merge"))) ?? "";
     expect(merged.split(" ").filter(Boolean).length).toBeGreaterThan(0);
     const all = await search(path, "Putin");
     // Results and their sections (links with a #fragment): five articles.
@@ -57,6 +35,6 @@ describe("search over an index in slices", () => {
     for (const href of all) expect(href).toMatch(new RegExp(`^/${lang}/`));
     expect((await search(path, "Alaska"))[0]).toBe(alaska);
     // Every merged bundle was loaded.
-    for (const bundle of merged.split(" ")) expect(requests.some((url) => url.startsWith(`${server.origin}${bundle}`)), bundle).toBe(true);
+    for (const bundle of merged.split(" ")) expect(session.requests.some((url) => url.startsWith(`${session.server.origin}${bundle}`)), bundle).toBe(true);
   }, 60_000);
 });

@@ -4,46 +4,23 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildTestSite, type BuiltSite } from "../quality/support/sites.js";
-import { BROWSER_TIMEOUT, launchBrowser, serve, type Browser, type Served } from "./support/browser.js";
+import { openSearchSession, searchFor, type SearchSession } from "./support/search.js";
 
-let site: BuiltSite;
-let server: Served;
-let browser: Browser;
+let session: SearchSession;
 let page: Page;
 /** Requests the pages made, to show search works from the site's own files. */
-const requests: string[] = [];
+let requests: string[];
 
 beforeAll(async () => {
-  site = await buildTestSite("real");
-  server = await serve(site.out);
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("request", (request) => void requests.push(request.url()));
+  session = await openSearchSession();
+  ({ page, requests } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.remove();
+  await session?.close();
 });
 
-interface Result {
-  href: string;
-  title: string;
-}
-
-/** Types a query into the search page and returns the result links once they are shown. */
-async function search(path: string, query: string): Promise<Result[]> {
-  await page.goto(`${server.origin}${path}`);
-  const input = page.locator(".pagefind-ui__search-input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(query);
-  await page.locator(".pagefind-ui__result-link").first().waitFor({ state: "visible", timeout: BROWSER_TIMEOUT });
-  // Results arrive in one render, but wait until the message line agrees with the list.
-  await page.waitForFunction(`document.querySelectorAll(".pagefind-ui__result-link").length > 0 && /\\d/.test(document.querySelector(".pagefind-ui__message")?.textContent ?? "")`);
-  return page.locator(".pagefind-ui__result-link").evaluateAll((links) => links.map((link) => ({ href: link.getAttribute("href") ?? "", title: link.textContent?.trim() ?? "" })));
-}
+const search = (path: string, query: string) => searchFor(page, `${session.server.origin}${path}`, query);
 
 describe("search (Pagefind) on the built site", () => {
   test.each([
@@ -60,7 +37,7 @@ describe("search (Pagefind) on the built site", () => {
   }, 60_000);
 
   test("a word only the German articles use finds nothing on the English page", async () => {
-    await page.goto(`${server.origin}/en/search/`);
+    await page.goto(`${session.server.origin}/en/search/`);
     const input = page.locator(".pagefind-ui__search-input");
     await input.waitFor({ state: "visible" });
     await input.fill("Waffenstillstandsabkommen");
@@ -72,7 +49,7 @@ describe("search (Pagefind) on the built site", () => {
   }, 60_000);
 
   test("search needs nothing but the site's own files", () => {
-    const foreign = requests.filter((url) => !url.startsWith(`${server.origin}/`) && !url.startsWith("data:") && !url.startsWith("blob:"));
+    const foreign = requests.filter((url) => !url.startsWith(`${session.server.origin}/`) && !url.startsWith("data:") && !url.startsWith("blob:"));
     expect(requests.some((url) => url.includes("/pagefind/"))).toBe(true);
     expect(foreign).toEqual([]);
   });
