@@ -7,12 +7,20 @@ export interface SerializedError {
   message: string;
   location?: SourceLocation;
   hint?: string;
+  /** The messages of its causes, outermost first (an I/O error's own text, a parser's detail). */
+  causes?: string[];
 }
 
 export function serializeError(error: errors.SiteError): SerializedError {
   const data: SerializedError = { name: error.name, message: error.message };
   if (error.location) data.location = error.location;
   if (error.hint) data.hint = error.hint;
+  const causes: string[] = [];
+  for (let cause = error.cause, depth = 0; cause !== undefined && depth < 5; depth++) {
+    causes.push(cause instanceof Error ? cause.message : String(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  if (causes.length > 0) data.causes = causes;
   return data;
 }
 
@@ -28,5 +36,7 @@ for (const value of Object.values(errors) as unknown[]) {
 
 export function reviveError(data: SerializedError): errors.SiteError {
   const Class = CLASSES.get(data.name) ?? errors.SiteError;
-  return new Class(data.message, { ...(data.location ? { location: data.location } : {}), ...(data.hint ? { hint: data.hint } : {}) });
+  // The causes come back as a chain of plain errors with their messages: what the report prints of them.
+  const cause = (data.causes ?? []).reduceRight<Error | undefined>((inner, message) => new Error(message, inner ? { cause: inner } : undefined), undefined);
+  return new Class(data.message, { ...(data.location ? { location: data.location } : {}), ...(data.hint ? { hint: data.hint } : {}), ...(cause ? { cause } : {}) });
 }
