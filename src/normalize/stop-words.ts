@@ -5,6 +5,8 @@
 //   profileText("Die Regierung hat am Montag …") -> { letters: 180, words: 32, script: "latin",
 //     stops: Float64Array [de 11.5, en 0.5, fr 0, …], … }
 
+import { FNV_OFFSET, FNV_PRIME } from "../util/fnv.js";
+
 /** Languages with a function-word list, in the order of `TextProfile.stops`. */
 export const STOP_WORD_LANGS = ["de", "en", "fr", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "tr", "ru", "uk"] as const;
 export type StopWordLang = (typeof STOP_WORD_LANGS)[number];
@@ -91,8 +93,6 @@ function lowerCode(c: number): number {
 // scanning: no substring, no lower-cased copy of the text. A non-function word shares a hash with
 // one of the ~1,000 listed words with probability ~2e-7: harmless for a prefilter whose verdicts
 // the n-gram detector confirms.
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 function hashWord(word: string): number {
   let h = FNV_OFFSET;

@@ -16,6 +16,8 @@
  * loose ones first, in 8 slices).
  */
 
+import { fnv1a } from "../util/fnv.js";
+
 /** The bundle shared by the languages that are not sliced. */
 export const MAIN_BUNDLE = "pagefind/";
 
@@ -82,9 +84,7 @@ export function sliceCount(pages: number, slicePages: number): number {
 
 /** A page's slice: FNV-1a of its URL, so that it is the same in every build and process. */
 export function sliceOf(href: string, count: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < href.length; i++) hash = Math.imul(hash ^ href.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % count;
+  return fnv1a(href) % count;
 }
 
 /** Which part of the index a language's pages go to: one per language, its regional variants with it (whatever Pagefind makes of "pt-BR" beside "pt", one service and one set of slices decide it). */

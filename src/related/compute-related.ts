@@ -1,6 +1,7 @@
 import type { RelatedConfig } from "../config/site-config.js";
 import type { RelatedEntry, RelatedMap, RelatedReason } from "../types.js";
 import { compareStrings, type RelatedDoc } from "./extract-features.js";
+import { FNV_OFFSET, FNV_PRIME } from "../util/fnv.js";
 
 /**
  * Related articles for every version, explained.
@@ -847,8 +848,8 @@ class TermTable {
 
 /** FNV-1a over the language and the characters text[start..end). */
 function hashRange(lang: number, text: string, start: number, end: number): number {
-  let hash = Math.imul(0x811c9dc5 ^ lang, 0x01000193);
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  let hash = Math.imul(FNV_OFFSET ^ lang, FNV_PRIME);
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash & 0x7fffffff;
 }
 

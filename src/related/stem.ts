@@ -4,6 +4,7 @@ import { stemmer as stemGerman } from "@orama/stemmers/german";
 import { stemmer as stemSpanish } from "@orama/stemmers/spanish";
 import { foldText } from "../util/text.js";
 import { stopWordsFor } from "./stop-words.js";
+import { FNV_OFFSET, FNV_PRIME } from "../util/fnv.js";
 
 /**
  * Word -> index term: a word as written in, its folded stem out, or "" for words that say nothing
@@ -105,8 +106,7 @@ export class Vocabulary {
   }
 }
 
-export const FNV_OFFSET = 0x811c9dc5;
-export const FNV_PRIME = 0x01000193;
+export { FNV_OFFSET, FNV_PRIME };
 
 function sameRange(word: string, text: string, start: number, end: number): boolean {
   if (word.length !== end - start) return false;
