@@ -101,10 +101,21 @@ export function parseConfig(text: string, root: string, overrides: ConfigOverrid
     listUntranslated: raw.listUntranslated === undefined ? defaults.listUntranslated : reader.boolean(["listUntranslated"], raw.listUntranslated),
     publisher,
     search: raw.search === undefined ? defaults.search : reader.boolean(["search"], raw.search),
-    searchSlicePages: raw.searchSlicePages === undefined ? defaults.searchSlicePages : reader.integer(["searchSlicePages"], raw.searchSlicePages, 0, 1_000_000),
+    searchSlicePages: raw.searchSlicePages === undefined ? defaults.searchSlicePages : readSlicePages(raw.searchSlicePages, reader),
     paths,
   };
 }
+
+/** 0 (one index per language) or at least MIN_SLICE_PAGES: each slice is a bundle with its own ~650 KB of Pagefind's scripts. */
+function readSlicePages(value: unknown, reader: ConfigReader): number {
+  const pages = reader.integer(["searchSlicePages"], value, 0, 1_000_000);
+  if (pages > 0 && pages < MIN_SLICE_PAGES) {
+    throw reader.error(["searchSlicePages"], `"searchSlicePages" is ${pages}: each slice is a search bundle of its own (~650 KB of scripts), so slices need at least ${MIN_SLICE_PAGES} pages.`, "Use 0 (no slices) or a size such as 2000.");
+  }
+  return pages;
+}
+
+const MIN_SLICE_PAGES = 100;
 
 function readLanguages(value: unknown, reader: ConfigReader): LanguageConfig[] {
   if (value === undefined) {

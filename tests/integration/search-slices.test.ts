@@ -2,8 +2,9 @@
  * A language with more article pages than the slice size is indexed in slices, each a Pagefind
  * bundle of its own that the search page merges; an edit indexes its page's slice again and
  * keeps the other slices' files (and the main bundle's) as they were. The five-story site is
- * sliced here with `searchSlicePages: 2` in its config: German and English (5 pages each) get
- * four slices, French (2 pages) stays in the main bundle. Every output equals a build without the cache.
+ * sliced here with GAZETTE_SEARCH_SLICE_PAGES=2 (the config allows no slices that small): German
+ * and English (5 pages each) get four slices, French (2 pages) stays in the main bundle. Every
+ * output equals a build without the cache.
  */
 import { cp, readFile, stat, writeFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -20,11 +21,11 @@ beforeAll(async () => {
   process.env.SOURCE_DATE_EPOCH = "1755734400";
   root = await makeTempSite({});
   for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
-  const config = await readFile(abs("gazette.config.yml"), "utf8");
-  await writeFile(abs("gazette.config.yml"), `${config.replace(/^searchSlicePages: .*$/m, "")}\nsearchSlicePages: 2\n`);
+  process.env.GAZETTE_SEARCH_SLICE_PAGES = "2";
 });
 
 afterAll(async () => {
+  delete process.env.GAZETTE_SEARCH_SLICE_PAGES;
   delete process.env.SOURCE_DATE_EPOCH;
   await removeTempSite(root);
 });

@@ -45,6 +45,7 @@ describe("parseConfig", () => {
     ["perPage not a number", "perPage: many\n", 1, /whole number|number from/],
     ["bad seo policy", "seo: maybe\n", 1, /one of self, source, noindex/],
     ["negative search slices", "search: true\nsearchSlicePages: -5\n", 2, /searchSlicePages/],
+    ["search slices too small to pay for their bundles", "search: true\nsearchSlicePages: 3\n", 2, /at least 100 pages/],
     ["unknown related weight", "related:\n  weights:\n    vibes: 1\n", 3, /unknown related signal/],
     ["broken YAML", "languages: [de\n", 2, /not valid YAML/],
   ])("%s is a ConfigError with the line", (_name, text, line, message) => {
