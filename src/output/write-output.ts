@@ -397,7 +397,9 @@ async function recoverInterruptedSwap(parent: string, name: string, outDir: stri
       if (!isAlive(pid)) await rm(full, { recursive: true, force: true }).catch(() => undefined);
     } else if (sibling.startsWith(`.gazette-old-${name}-`)) {
       if (!outExists) changed = (await rename(full, outDir).then(() => true, () => false)) || changed;
-      else await rm(full, { recursive: true, force: true }).catch(() => undefined);
+      // Usually the last build's old site, its detached deletion still at work when a build follows
+      // soon after a large one: deleted the same way, not waited for (10,000 stories: ~3 s).
+      else await removeOldSite(full).catch(() => undefined);
     }
   }
   return changed;

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -46,6 +47,24 @@ describe("the disk writer's swap", () => {
     await eventually(async () => !(await readdir(root!)).some((name) => name.startsWith(".gazette-old-")), "the old site to be deleted");
     expect((await readdir(root)).sort()).toEqual(["keep.txt", "public"]);
     expect(await readFile(path.join(root, "keep.txt"), "utf8")).toBe("mine");
+  }, 60_000);
+
+  test("a large old site left beside the output (its deletion still running) is deleted without the next build waiting for it", async () => {
+    root = await makeTempSite({});
+    const out = path.join(root, "public");
+    await mkdir(out);
+    await writeFile(path.join(out, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }));
+    // What a build right after a large one finds: the last swap's old site, not deleted yet.
+    const leftover = path.join(root, ".gazette-old-public-999999999");
+    await mkdir(leftover);
+    for (let i = 0; i < 6000; i++) await mkdir(path.join(leftover, `page-${i}`));
+    const writer = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(root, "project"), others: [] } });
+    // Handed to a detached process (Node's start alone outlasts the rest of this call), not awaited.
+    expect(existsSync(leftover)).toBe(true);
+    await writer.write({ outputPath: "index.html", body: "<p>new</p>" });
+    await writer.commit();
+    await eventually(async () => !existsSync(leftover), "the leftover old site to be deleted");
+    expect(await readFile(path.join(out, "index.html"), "utf8")).toBe("<p>new</p>");
   }, 60_000);
 
   test("a small previous site is deleted before commit returns", async () => {
