@@ -268,9 +268,10 @@ const DISK_FULL = "The disk is full: free some space and build again.";
 const BACKGROUND_DELETE_MIN_ENTRIES = 5000;
 
 /**
- * The previous site, moved aside by the swap. A large one (a 10,000-story site has 30,000+ files:
- * seconds of unlinking) is deleted by a detached process, so the build does not wait for it; if
- * that process is interrupted, the next build removes the leftover `.gazette-old-*` folder.
+ * The previous site, moved aside by the swap (or a folder a killed build left). A large one (a
+ * 10,000-story site has 30,000+ files: seconds of unlinking) is deleted by a detached process, so
+ * the build does not wait for it; if that process is interrupted, the next build removes the
+ * leftover `.gazette-old-*` folder.
  */
 async function removeOldSite(old: string): Promise<void> {
   if (await hasManyEntries(old)) {
@@ -394,7 +395,8 @@ async function recoverInterruptedSwap(parent: string, name: string, outDir: stri
     if (sibling.startsWith(`.gazette-tmp-${name}-`)) {
       // Another build of the same site may be running: only clear folders of dead processes.
       const pid = Number(sibling.slice(`.gazette-tmp-${name}-`.length).split("-")[0]);
-      if (!isAlive(pid)) await rm(full, { recursive: true, force: true }).catch(() => undefined);
+      // A killed cold build's staging can hold a whole site: deleted like an old one, not waited for.
+      if (!isAlive(pid)) await removeOldSite(full).catch(() => undefined);
     } else if (sibling.startsWith(`.gazette-old-${name}-`)) {
       if (!outExists) changed = (await rename(full, outDir).then(() => true, () => false)) || changed;
       // Usually the last build's old site, its detached deletion still at work when a build follows

@@ -49,13 +49,15 @@ describe("the disk writer's swap", () => {
     expect(await readFile(path.join(root, "keep.txt"), "utf8")).toBe("mine");
   }, 60_000);
 
-  test("a large old site left beside the output (its deletion still running) is deleted without the next build waiting for it", async () => {
+  test.each([
+    ["the last swap's old site, its deletion still running", ".gazette-old-public-999999999"],
+    ["the staging folder of a killed cold build", `.gazette-tmp-public-${spawnSync(process.execPath, ["-e", ""]).pid}-x`],
+  ])("a large leftover beside the output (%s) is deleted without the next build waiting for it", async (_, name) => {
     root = await makeTempSite({});
     const out = path.join(root, "public");
     await mkdir(out);
     await writeFile(path.join(out, OUTPUT_MARKER), JSON.stringify({ generator: "gazette" }));
-    // What a build right after a large one finds: the last swap's old site, not deleted yet.
-    const leftover = path.join(root, ".gazette-old-public-999999999");
+    const leftover = path.join(root, name);
     await mkdir(leftover);
     for (let i = 0; i < 6000; i++) await mkdir(path.join(leftover, `page-${i}`));
     const writer = await createDiskWriter({ outDir: out, protectedDirs: { root: path.join(root, "project"), others: [] } });
@@ -63,7 +65,7 @@ describe("the disk writer's swap", () => {
     expect(existsSync(leftover)).toBe(true);
     await writer.write({ outputPath: "index.html", body: "<p>new</p>" });
     await writer.commit();
-    await eventually(async () => !existsSync(leftover), "the leftover old site to be deleted");
+    await eventually(async () => !existsSync(leftover), "the leftover folder to be deleted");
     expect(await readFile(path.join(out, "index.html"), "utf8")).toBe("<p>new</p>");
   }, 60_000);
 
