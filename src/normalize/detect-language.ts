@@ -5,8 +5,8 @@
 //   detectLanguage("Der Präsident der Vereinigten Staaten …") -> { lang: "de", confidence: 0.99 }
 //   detectLanguage("12:30")                                    -> null (too few letters)
 //
-// Loading: eld's smallest database still takes ~0.12 s as JSON (~0.44 s as eld's own module:
-// eld-table.ts) and ~80 MB, so it is loaded on the first call that needs it, not when this module
+// Loading: eld's smallest database still takes ~0.12 s and ~30 MB as JSON (~0.44 s and ~60 MB as
+// eld's own module: eld-table.ts), so it is loaded on the first call that needs it, not when this module
 // is imported (the CLI must start fast). It is loaded synchronously (readFileSync, or require(esm):
 // Node >= 20.19, no top-level await in eld), keeping detectLanguage synchronous; eld's `exports`
 // have no `require` condition, so its entry is found with import.meta.resolve. The loaded detector

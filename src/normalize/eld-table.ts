@@ -43,11 +43,16 @@ export async function writeEldTable(file = ELD_TABLE_FILE): Promise<void> {
 export function readEldTable(file = ELD_TABLE_FILE): EldTable | null {
   try {
     const saved = JSON.parse(readFileSync(file, "utf8")) as { eld?: unknown; table?: EldTable };
-    if (saved.eld !== eldVersion() || typeof saved.table?.ngrams !== "object" || typeof saved.table.languages !== "object") return null;
-    return saved.table;
+    const table = saved.table;
+    if (saved.eld !== eldVersion() || !table || !isObject(table.ngrams) || !isObject(table.languages)) return null;
+    return table;
   } catch {
     return null;
   }
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 /** A new eld instance holding `table` (what eld's own `newInstance` does with its imported table). */

@@ -53,6 +53,9 @@ describe("eld's table as JSON", () => {
     const other = path.join(dir, "other.json");
     await writeFile(other, JSON.stringify({ ...saved, eld: "0.0.1" }));
     expect(readEldTable(other)).toBeNull();
+    const empty = path.join(dir, "empty.json");
+    await writeFile(empty, JSON.stringify({ ...saved, table: { type: "XS60", languages: {}, ngrams: null } }));
+    expect(readEldTable(empty)).toBeNull();
     const damaged = path.join(dir, "damaged.json");
     await writeFile(damaged, (await readFile(file, "utf8")).slice(0, 1000));
     expect(readEldTable(damaged)).toBeNull();
