@@ -28,6 +28,13 @@ export function withoutMarkdown(article: Article): Article {
   return rest;
 }
 
+/** Without its Markdown in any form, for callers that only report on records (`gazette check`, `list`). */
+export function withoutAnyMarkdown(article: Article): Article {
+  if (article.body === undefined && article.packedBody === undefined) return article;
+  const { body: _markdown, packedBody: _packed, ...rest } = article;
+  return rest;
+}
+
 /** With its Markdown deflated (level 1: a fraction of the time of parsing it, most of the gain). */
 export function withPackedMarkdown(article: Article): Article {
   if (article.body === undefined) return article;

@@ -8,7 +8,7 @@ import { compileEntityTable } from "../normalize/entities.js";
 import { normalizeEach, type NormalizeContext } from "../normalize/index.js";
 import { extractRelatedFeatures, featuresDigest, type RelatedDoc } from "../related/index.js";
 import { renderArticleBody } from "../render/article-body.js";
-import { withoutMarkdown, withPackedMarkdown } from "../util/article-markdown.js";
+import { withoutAnyMarkdown, withoutMarkdown, withPackedMarkdown } from "../util/article-markdown.js";
 import { writeWholeShard, type CachedRecord } from "../cache/record-cache.js";
 
 const utf8 = new TextEncoder();
@@ -29,6 +29,8 @@ export interface LoadTask {
    * persistent cache's records.
    */
   markdown?: "drop" | "pack";
+  /** Nothing after loading reads the Markdown (`gazette check`, `list`): articles are handed on without it. */
+  dropMarkdown?: boolean;
   /**
    * With `markdown: "pack"`: the persistent cache's records folder and engine key, and the record
    * shards this share holds every listed file of (`files` grouped by shard, see parallel-load.ts).
@@ -179,6 +181,7 @@ function shardWriter(target: NonNullable<LoadTask["writeShards"]>): { write(shar
  * per 10,000 files); posting copies a worker's articles anyway.
  */
 function handedOn(article: Article, task: LoadTask, posted: boolean, recordWritten = false): Article {
+  if (task.dropMarkdown) return withoutAnyMarkdown(article);
   if (!task.renderBodies) return article;
   // Packed already when it was made for its record (see `LoadTask.writeShards`).
   const kept = task.markdown === "drop" || recordWritten ? withoutMarkdown(article) : task.markdown === "pack" && article.packedBody === undefined ? withPackedMarkdown(article) : article;

@@ -131,6 +131,15 @@ describe("loading in worker threads", () => {
     await sameAsSerial();
   }, 120_000);
 
+  test("`list --json` prints the same records with workers (which let the Markdown go as they load) as on one thread", async () => {
+    const serial = await gazette(["list", "--json"], 1);
+    const parallel = await gazette(["list", "--json"], 2);
+    expect(serial.code).toBe(0);
+    expect(parallel.code).toBe(0);
+    expect((JSON.parse(serial.stdout) as unknown[]).length).toBeGreaterThan(600);
+    expect(parallel.stdout).toBe(serial.stdout);
+  }, 120_000);
+
   test("reports the same errors and warnings, in the same order, with files and lines", async () => {
     const stories = (await readdir(path.join(root, "articles"))).sort();
     // A broken file in one share, an unknown key in another, a clash across shares.

@@ -143,3 +143,27 @@ describe("loading with the persistent cache", () => {
     for (const file of [edited, alone]) expect(markdownOf(records.get(file)!.article)).toContain(`Die Gespräche in ${file} gingen am Morgen weiter`);
   });
 });
+
+describe("loading for `gazette check` and `list` (dropMarkdown)", () => {
+  it("hands every article on without its Markdown, the one with a foreign passage too, and otherwise as a load that keeps it", async () => {
+    root = await site();
+    const config = await loadConfig(root);
+    const entityDefinitions = await loadEntities(root, config.paths.data, new DiagnosticSink());
+    const contentDir = path.join(root, config.paths.content);
+    const loadWith = async (dropMarkdown: boolean) => {
+      const sink = new DiagnosticSink();
+      const loaded = await loadRecords(
+        { root: root!, overrides: {}, contentDir, renderBodies: false, ...(dropMarkdown ? { dropMarkdown } : {}) },
+        { listing: scanContent({ root: root!, contentDir }), normalizeContext: { config, entities: compileEntityTable(entityDefinitions) }, sink, cache: null },
+      );
+      expect(sink.errors).toEqual([]);
+      return loaded.articles;
+    };
+    const kept = await loadWith(false);
+    const dropped = await loadWith(true);
+    expect(kept.every((each) => typeof each.body === "string")).toBe(true);
+    expect(dropped.some((each) => each.passages.length > 0)).toBe(true);
+    expect(dropped.filter((each) => each.body !== undefined || each.packedBody !== undefined)).toEqual([]);
+    expect(dropped).toEqual(kept.map(({ body: _markdown, ...rest }) => rest));
+  });
+});
