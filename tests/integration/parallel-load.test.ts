@@ -131,13 +131,20 @@ describe("loading in worker threads", () => {
     await sameAsSerial();
   }, 120_000);
 
-  test("`list --json` prints the same records with workers (which let the Markdown go as they load) as on one thread", async () => {
+  test("`list --json` and `related` print the same with workers (which let the Markdown go as they load) as on one thread", async () => {
     const serial = await gazette(["list", "--json"], 1);
     const parallel = await gazette(["list", "--json"], 2);
     expect(serial.code).toBe(0);
     expect(parallel.code).toBe(0);
     expect((JSON.parse(serial.stdout) as unknown[]).length).toBeGreaterThan(600);
     expect(parallel.stdout).toBe(serial.stdout);
+    // `related` takes the features the workers made (a thread alone makes them from the Markdown): the same list.
+    const key = (JSON.parse(serial.stdout) as { key: string }[])[100]!.key;
+    const serialRelated = await gazette(["related", key, "--json"], 1);
+    const parallelRelated = await gazette(["related", key, "--json"], 2);
+    expect(serialRelated.code).toBe(0);
+    expect((JSON.parse(serialRelated.stdout) as unknown[]).length).toBeGreaterThan(0);
+    expect(parallelRelated.stdout).toBe(serialRelated.stdout);
   }, 120_000);
 
   test("reports the same errors and warnings, in the same order, with files and lines", async () => {

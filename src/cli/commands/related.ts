@@ -33,7 +33,8 @@ export interface RelatedRecord {
 export async function run(args: ParsedCommand): Promise<number> {
   const key = args.positionals[0];
   if (key === undefined) throw new UsageError("related needs a story key.", { hint: `Usage: ${spec.usage}` });
-  const site = await loadSite({ root: process.cwd(), ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
+  // The related features come from loading (as in a build), so nothing reads the Markdown after it.
+  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
   printDiagnostics(site.errors, []);
   const failed = site.errors.length > 0 ? 1 : 0;
 
@@ -57,7 +58,7 @@ export async function run(args: ParsedCommand): Promise<number> {
   // What the build would publish, plus the story itself so that a draft can be previewed.
   const publishable = selectPublishable(site.articles, { drafts: false, buildTime: Date.now() }).filter((candidate) => candidate.storyKey !== key);
   const articles = [...publishable, ...versions];
-  const related = computeRelated(articles.map((each) => extractRelatedFeatures(each)), { ...site.config.related, only: [article.id] });
+  const related = computeRelated(articles.map((each) => site.features?.get(each.id) ?? extractRelatedFeatures(each)), { ...site.config.related, only: [article.id] });
   const byId = new Map(articles.map((each) => [each.id, each]));
   const entries = related.get(article.id) ?? [];
 
