@@ -38,8 +38,10 @@ export interface PipelineOptions {
   cache?: boolean;
   /** Render article bodies to HTML while loading (`gazette build`: the loading threads hold the Markdown then). */
   renderBodies?: boolean;
-  /** Nothing after loading reads the articles' Markdown (`gazette check`, `list`): a large site's is let go as it loads. */
+  /** Nothing after loading reads the articles' Markdown (`gazette check`, `list`, `related`): a large site's is let go as it loads. */
   dropMarkdown?: boolean;
+  /** False: no related-articles features are made while loading (`gazette check`, `list`); a build's cache needs them. */
+  features?: boolean;
 }
 
 /**
@@ -132,7 +134,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   if (scan || threads > 1) {
     const { loadRecords } = await import("./workers/load-records.js");
     const loaded = await loadRecords(
-      { root: options.root, overrides, contentDir: contentOptions.contentDir, renderBodies: options.renderBodies ?? false, ...(options.dropMarkdown ? { dropMarkdown: true } : {}) },
+      { root: options.root, overrides, contentDir: contentOptions.contentDir, renderBodies: options.renderBodies ?? false, ...(options.dropMarkdown ? { dropMarkdown: true } : {}), ...(options.features === false && !persistent ? { features: false } : {}) },
       { listing: scan ?? Promise.resolve({ files: files!, stats: [], errors: [], warnings: [], listedAt: Date.now() }), normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null },
     );
     articles = checkAcrossArticles(loaded.articles, sink);

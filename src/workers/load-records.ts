@@ -101,7 +101,7 @@ export async function loadRecords(
     share.articles.forEach((article, i) => {
       internArticle(article, share.features[i], pool);
       articles.push(article);
-      features.set(article.id, share.features[i]!);
+      if (share.features.length > 0) features.set(article.id, share.features[i]!);
       if (share.bodies.length > 0) bodies.set(article.file, share.bodies[i]!);
       if (recordCache) {
         const featuresKey = share.featureKeys[i]; // made by the loading threads (markdown: "pack")

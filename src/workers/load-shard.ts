@@ -29,8 +29,10 @@ export interface LoadTask {
    * persistent cache's records.
    */
   markdown?: "drop" | "pack";
-  /** Nothing after loading reads the Markdown (`gazette check`, `list`): articles are handed on without it. */
+  /** Nothing after loading reads the Markdown (`gazette check`, `list`, `related`): articles are handed on without it. */
   dropMarkdown?: boolean;
+  /** False: no related-articles features are wanted (`gazette check`, `list`); never with `markdown: "pack"`, whose records hold them. */
+  features?: boolean;
   /**
    * With `markdown: "pack"`: the persistent cache's records folder and engine key, and the record
    * shards this share holds every listed file of (`files` grouped by shard, see parallel-load.ts).
@@ -48,7 +50,7 @@ export interface LoadTask {
 /** What loading a share gives; plain data, so that it survives structured cloning. */
 export interface ShardResult {
   articles: Article[];
-  /** The related-articles features of each article, in the same order. */
+  /** The related-articles features of each article, in the same order (empty with `features: false`). */
   features: RelatedDoc[];
   /** With `markdown: "pack"` (the persistent cache): a digest of each article's features (see `featuresDigest`), in the same order; else empty. */
   featureKeys: string[];
@@ -119,17 +121,17 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
     for (const source of sources) {
       // Features and HTML right after each article is normalized: its body's blocks are still at hand (see splitBlocks).
       for (const article of normalizeEach([source], context, sink)) {
-        const features = extractRelatedFeatures(article);
-        chunk.features.push(features);
+        const features = task.features === false && task.markdown !== "pack" ? null : extractRelatedFeatures(article);
+        if (features) chunk.features.push(features);
         // Made here, on the loading threads, for the cache's records (see cache/related-cache.ts).
-        const featuresKey = task.markdown === "pack" ? featuresDigest(features) : "";
+        const featuresKey = task.markdown === "pack" ? featuresDigest(features!) : "";
         if (task.markdown === "pack") chunk.featureKeys.push(featuresKey);
         const warnings = readWarnings.get(article.file) ?? [];
         chunk.readWarnings.push(warnings);
         chunk.stats.push(source.stat);
         if (writer && batch.shard !== null) {
           const packed = withPackedMarkdown(article);
-          records.push([article.file, { hash: article.hash, stat: source.stat, article: packed, features, featuresKey, readWarnings: warnings }]);
+          records.push([article.file, { hash: article.hash, stat: source.stat, article: packed, features: features!, featuresKey, readWarnings: warnings }]);
           // Not the article itself: what normalizing left with it (its blocks) would be held for the whole shard.
           held.push(article.passages.length > 0 ? article : packed);
         } else chunk.articles.push(handedOn(article, task, emit !== undefined));

@@ -12,7 +12,7 @@ export const spec: CommandSpec = {
 
 export async function run(args: ParsedCommand): Promise<number> {
   const started = performance.now();
-  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
+  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, features: false, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
   printDiagnostics(site.errors, site.warnings);
   const stories = new Set(site.articles.map((article) => article.storyKey)).size;
   const languages = [...new Set(site.articles.map((article) => article.lang))].sort();

@@ -14,7 +14,7 @@ export const spec: CommandSpec = {
 
 export async function run(args: ParsedCommand): Promise<number> {
   if (!args.values.json) throw new UsageError("list prints JSON only: add --json.", { hint: "Usage: gazette list --json [--content DIR]" });
-  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
+  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, features: false, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
   printDiagnostics(site.errors, []);
   process.stdout.write(JSON.stringify(site.articles.map(toRecord), null, 2) + "\n");
   return site.errors.length === 0 ? 0 : 1;

@@ -144,19 +144,20 @@ describe("loading with the persistent cache", () => {
   });
 });
 
-describe("loading for `gazette check` and `list` (dropMarkdown)", () => {
-  it("hands every article on without its Markdown, the one with a foreign passage too, and otherwise as a load that keeps it", async () => {
+describe("loading for `gazette check` and `list` (dropMarkdown, no features)", () => {
+  it("hands every article on without its Markdown, the one with a foreign passage too, makes no features, and otherwise loads as a build does", async () => {
     root = await site();
     const config = await loadConfig(root);
     const entityDefinitions = await loadEntities(root, config.paths.data, new DiagnosticSink());
     const contentDir = path.join(root, config.paths.content);
-    const loadWith = async (dropMarkdown: boolean) => {
+    const loadWith = async (forCheck: boolean) => {
       const sink = new DiagnosticSink();
       const loaded = await loadRecords(
-        { root: root!, overrides: {}, contentDir, renderBodies: false, ...(dropMarkdown ? { dropMarkdown } : {}) },
+        { root: root!, overrides: {}, contentDir, renderBodies: false, ...(forCheck ? { dropMarkdown: true, features: false } : {}) },
         { listing: scanContent({ root: root!, contentDir }), normalizeContext: { config, entities: compileEntityTable(entityDefinitions) }, sink, cache: null },
       );
       expect(sink.errors).toEqual([]);
+      expect(loaded.features.size).toBe(forCheck ? 0 : loaded.articles.length);
       return loaded.articles;
     };
     const kept = await loadWith(false);
