@@ -11,5 +11,11 @@ if (!existsSync(entry)) {
   process.stderr.write("gazette: dist/ is missing. Run `npm ci` (or `npm run compile`) in the Gazette folder first.\n");
   process.exit(1);
 }
+// A reader that stops early (`gazette list --json | head`) closes the pipe: stop quietly, as Unix
+// tools do, instead of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

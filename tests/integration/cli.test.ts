@@ -60,6 +60,17 @@ describe("gazette CLI", () => {
     expect(result.stderr).toMatch(/check ok: 12 articles \(5 stories; de, en, fr\), 0 errors, 0 warnings/);
   });
 
+  test("list --json into a reader that stops early (`| head`) ends quietly, exit 0", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [BIN, "list", "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy(); // the reader is gone before the first record: every write meets a closed pipe
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once("close", (exit) => resolve(exit)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(code).toBe(0);
+  });
+
   test("list --json prints the 12 normalized records with the documented fields", async () => {
     const result = await gazette(["list", "--json"]);
     expect(result.code).toBe(0);

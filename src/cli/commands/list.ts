@@ -16,8 +16,26 @@ export async function run(args: ParsedCommand): Promise<number> {
   if (!args.values.json) throw new UsageError("list prints JSON only: add --json.", { hint: "Usage: gazette list --json [--content DIR]" });
   const site = await loadSite({ root: process.cwd(), dropMarkdown: true, features: false, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
   printDiagnostics(site.errors, []);
-  process.stdout.write(JSON.stringify(site.articles.map(toRecord), null, 2) + "\n");
+  writeJsonArray(site.articles.map(toRecord), (text) => process.stdout.write(text));
   return site.errors.length === 0 ? 0 : 1;
+}
+
+/**
+ * Writes `JSON.stringify(items, null, 2)` and a newline, the same bytes, ~1 MB at a time: at
+ * 30,000 stories the whole text (125 MB) made `list` peak ~0.6 GB above `check`. (JSON escapes
+ * line breaks inside strings, so indenting every line of an item indents only its structure.)
+ */
+export function writeJsonArray(items: readonly unknown[], write: (text: string) => void): void {
+  if (items.length === 0) return void write("[]\n");
+  let batch = "[\n";
+  items.forEach((item, i) => {
+    batch += `  ${JSON.stringify(item, null, 2).replaceAll("\n", "\n  ")}${i < items.length - 1 ? ",\n" : "\n]\n"}`;
+    if (batch.length >= 1 << 20) {
+      write(batch);
+      batch = "";
+    }
+  });
+  if (batch !== "") write(batch);
 }
 
 /** The public record shape (PRODUCT.md, `gazette list --json`): tools downstream rely on these names. */
