@@ -2,7 +2,8 @@ import type { Article } from "../types.js";
 import { markdownOf } from "../util/article-markdown.js";
 import { splitBlocks } from "../util/markdown-text.js";
 import { hashText } from "../util/hash.js";
-import { FNV_OFFSET, FNV_PRIME, vocabularyFor, type Vocabulary } from "./stem.js";
+import { FNV_OFFSET, FNV_PRIME } from "../util/fnv.js";
+import { vocabularyFor, type Vocabulary } from "./stem.js";
 
 /**
  * What `computeRelated` needs of one article version, and nothing else: no body, so that 200,000

@@ -106,8 +106,6 @@ export class Vocabulary {
   }
 }
 
-export { FNV_OFFSET, FNV_PRIME };
-
 function sameRange(word: string, text: string, start: number, end: number): boolean {
   if (word.length !== end - start) return false;
   for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
