@@ -134,7 +134,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   if (scan || threads > 1) {
     const { loadRecords } = await import("./workers/load-records.js");
     const loaded = await loadRecords(
-      { root: options.root, overrides, contentDir: contentOptions.contentDir, renderBodies: options.renderBodies ?? false, ...(options.dropMarkdown ? { dropMarkdown: true } : {}), ...(options.features === false && !persistent ? { features: false } : {}) },
+      { root: options.root, overrides, contentDir: contentOptions.contentDir, renderBodies: options.renderBodies ?? false, ...(options.dropMarkdown ? { markdown: "none" as const } : {}), ...(options.features === false ? { features: false } : {}) },
       { listing: scan ?? Promise.resolve({ files: files!, stats: [], errors: [], warnings: [], listedAt: Date.now() }), normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null },
     );
     articles = checkAcrossArticles(loaded.articles, sink);

@@ -55,7 +55,8 @@ export async function loadRecords(
   const recordCache = options.cache ? await import("../cache/record-cache.js") : null;
   const key = recordCache && options.cache ? recordCache.engineKey(options.cache.config, options.cache.entityDefinitions) : null;
   const opened = recordCache && key !== null ? await recordCache.openRecordCache(root, key) : null;
-  const markdown = recordCache ? "pack" : "drop";
+  // The cache's records hold the Markdown: "none" (nothing reads it after loading) only without it.
+  const markdown = recordCache ? "pack" : task.markdown === "none" ? "none" : "drop";
   // The loading threads write the shards whose files they parse all of (see cache/record-cache.ts).
   const writable = recordCache && key !== null && task.renderBodies ? await recordCache.recordsDir(root).then((dir) => ({ dir, key }), () => null) : null;
   // The changed files start loading (in workers) as soon as the listing is in, while this thread

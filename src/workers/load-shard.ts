@@ -24,13 +24,12 @@ export interface LoadTask {
   /** Render each article's body to its page's HTML too (`gazette build`: this thread holds the Markdown now). */
   renderBodies?: boolean;
   /**
-   * With `renderBodies`: what the articles handed on keep of their Markdown (see
-   * util/article-markdown.ts): "drop" it where nothing will need it, or "pack" it, for the
-   * persistent cache's records.
+   * What the articles handed on keep of their Markdown (see util/article-markdown.ts). With
+   * `renderBodies`: "drop" it where nothing will need it, or "pack" it, for the persistent
+   * cache's records. "none": nothing after loading reads it (`gazette check`, `list`,
+   * `related`), rendered or not.
    */
-  markdown?: "drop" | "pack";
-  /** Nothing after loading reads the Markdown (`gazette check`, `list`, `related`): articles are handed on without it. */
-  dropMarkdown?: boolean;
+  markdown?: "drop" | "pack" | "none";
   /** False: no related-articles features are wanted (`gazette check`, `list`); never with `markdown: "pack"`, whose records hold them. */
   features?: boolean;
   /**
@@ -183,7 +182,7 @@ function shardWriter(target: NonNullable<LoadTask["writeShards"]>): { write(shar
  * per 10,000 files); posting copies a worker's articles anyway.
  */
 function handedOn(article: Article, task: LoadTask, posted: boolean, recordWritten = false): Article {
-  if (task.dropMarkdown) return withoutAnyMarkdown(article);
+  if (task.markdown === "none") return withoutAnyMarkdown(article);
   if (!task.renderBodies) return article;
   // Packed already when it was made for its record (see `LoadTask.writeShards`).
   const kept = task.markdown === "drop" || recordWritten ? withoutMarkdown(article) : task.markdown === "pack" && article.packedBody === undefined ? withPackedMarkdown(article) : article;

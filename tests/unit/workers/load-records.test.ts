@@ -144,7 +144,7 @@ describe("loading with the persistent cache", () => {
   });
 });
 
-describe("loading for `gazette check` and `list` (dropMarkdown, no features)", () => {
+describe("loading for `gazette check` and `list` (no Markdown kept, no features)", () => {
   it("hands every article on without its Markdown, the one with a foreign passage too, makes no features, and otherwise loads as a build does", async () => {
     root = await site();
     const config = await loadConfig(root);
@@ -153,7 +153,7 @@ describe("loading for `gazette check` and `list` (dropMarkdown, no features)", (
     const loadWith = async (forCheck: boolean) => {
       const sink = new DiagnosticSink();
       const loaded = await loadRecords(
-        { root: root!, overrides: {}, contentDir, renderBodies: false, ...(forCheck ? { dropMarkdown: true, features: false } : {}) },
+        { root: root!, overrides: {}, contentDir, renderBodies: false, ...(forCheck ? { markdown: "none" as const, features: false } : {}) },
         { listing: scanContent({ root: root!, contentDir }), normalizeContext: { config, entities: compileEntityTable(entityDefinitions) }, sink, cache: null },
       );
       expect(sink.errors).toEqual([]);
