@@ -589,7 +589,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       }
       if (at === lastArticle && search) {
         if (feeder) reusedGroups = await feeder.finishArticles((file) => previous !== null && (writer.unchanged?.(file, previous.committedAt) ?? false));
-        indexing = search.finish(searchReuse?.reusedEntries(reusedGroups));
+        indexing = search.finish(searchReuse?.reusedEntries(reusedGroups), searchReuse?.reusedWords(reusedGroups));
         indexing.catch(() => undefined); // awaited below
       }
     }

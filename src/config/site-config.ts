@@ -61,8 +61,8 @@ export interface SiteConfig {
   search: boolean;
   /**
    * Article pages per slice of a language's search index (see output/search-slices.ts); 0: one
-   * index per language. Slices make an edit re-index one slice, but Pagefind answers a word a
-   * slice lacks with looser matches, so rare words find more, and less exact, results.
+   * index per language. Slices make an edit re-index one slice (all of its language's when the
+   * edit changes the language's words, which every slice holds: see output/search-vocabulary.ts).
    */
   searchSlicePages: number;
   /** Project-relative folders. */

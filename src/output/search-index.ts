@@ -1,7 +1,8 @@
 import type { RenderedPage } from "../types.js";
 import { OutputError } from "../errors/site-error.js";
 import { wellFormed } from "../util/text.js";
-import { MAIN_BUNDLE, primaryLanguage, type SearchSlices } from "./search-slices.js";
+import { MAIN_BUNDLE, primaryLanguage, sliceLanguage, type SearchSlices } from "./search-slices.js";
+import { indexedWords, vocabularyRecords, withArticleFilter, type WordsByLanguage } from "./search-vocabulary.js";
 
 /**
  * Pagefind search index built from the rendered article pages, handed over in memory as they are
@@ -17,12 +18,19 @@ import { MAIN_BUNDLE, primaryLanguage, type SearchSlices } from "./search-slices
  * scripts (five stories: ~0.05 s more with three).
  *
  * A language with many pages is indexed in slices (see search-slices.ts): an index per slice in
- * its language's service, whose files go to the slice's own bundle folder.
+ * its language's service, whose files go to the slice's own bundle folder, and each slice of a
+ * language in several gets the language's vocabulary (see search-vocabulary.ts).
  */
 export interface SearchIndexer {
   add(url: string, html: string): Promise<void>;
-  /** The index files (under pagefind/), after every page was added; `reused`: the entry parts of languages whose files the last build made (see search-reuse.ts). */
-  finish(reused?: Record<string, unknown>): Promise<RenderedPage[]>;
+  /** The words of the pages added to a slice of a language in several slices, by language code (undefined for other groups). */
+  wordsOf(group: string): WordsByLanguage | undefined;
+  /**
+   * The index files (under pagefind/), after every page was added; `reused`: the entry parts of
+   * languages whose files the last build made (see search-reuse.ts), and `reusedWords` the words
+   * of the reused slices (their language's vocabulary includes them).
+   */
+  finish(reused?: Record<string, unknown>, reusedWords?: ReadonlyMap<string, WordsByLanguage>): Promise<RenderedPage[]>;
   close(): Promise<void>;
 }
 
@@ -52,6 +60,8 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
   const split = pages >= SPLIT_MIN_PAGES;
   const services = new Map<string, Service>();
   const problems: string[] = [];
+  /** Words of the pages of each slice whose language is in several (see search-vocabulary.ts), and the slice's index. */
+  const sliceWords = new Map<string, { words: WordsByLanguage; index: Promise<PagefindIndex> }>();
   const serviceFor = (lang: string): Service => {
     const key = split ? primaryLanguage(lang) : "";
     let service = services.get(key);
@@ -66,10 +76,22 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
     async add(url, html) {
       const lang = pageLanguage(html);
       const service = serviceFor(lang);
-      const index = await indexOf(service, slices ? slices.bundleOf(slices.groupOf(lang, url)) : MAIN_BUNDLE);
+      const group = slices ? slices.groupOf(lang, url) : "";
+      const pending = indexOf(service, slices ? slices.bundleOf(group) : MAIN_BUNDLE);
       // Pagefind's service dies (an uncaught exception, not a rejection) on a lone UTF-16 surrogate;
       // the page is written as UTF-8, where one becomes U+FFFD anyway.
-      const content = wellFormed(html);
+      let content = wellFormed(html);
+      if (slices?.splits(lang)) {
+        let slice = sliceWords.get(group);
+        if (!slice) sliceWords.set(group, (slice = { words: new Map(), index: pending }));
+        // By the code as Pagefind keys its languages (lowercased), which the vocabulary record is given.
+        const code = lang.toLowerCase();
+        let words = slice.words.get(code);
+        if (!words) slice.words.set(code, (words = new Set()));
+        indexedWords(content, words);
+        content = withArticleFilter(content);
+      }
+      const index = await pending;
       const added = index.addHTMLFile({ url, content }).then((response) => {
         if (response.errors.length > 0) problems.push(`${url}: ${response.errors.join("; ")}`);
       });
@@ -81,13 +103,36 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
       // Bounded: Pagefind answers over a pipe; thousands of unanswered requests only cost memory.
       if (service.pending.length >= 256) await Promise.all(service.pending.splice(0));
     },
-    async finish(reused = {}) {
+    wordsOf(group) {
+      return sliceWords.get(group)?.words;
+    },
+    async finish(reused = {}, reusedWords = new Map()) {
       const first = services.values().next();
       if (mainNeeded && !first.done && ![...services.values()].some((service) => service.indexes.has(MAIN_BUNDLE))) void indexOf(first.value, MAIN_BUNDLE);
+      // Each slice indexed now gets its language's vocabulary, the reused slices' words included, after its pages.
+      const vocabularies = new Map<string, Map<string, string>>();
+      const recordsOf = (language: string): Map<string, string> => {
+        let records = vocabularies.get(language);
+        if (!records) {
+          const slicesOf = (groups: Iterable<[string, WordsByLanguage]>) => [...groups].filter(([group]) => sliceLanguage(group) === language).map(([, words]) => words);
+          records = vocabularyRecords([...slicesOf([...sliceWords].map(([group, slice]) => [group, slice.words])), ...slicesOf(reusedWords)]);
+          vocabularies.set(language, records);
+        }
+        return records;
+      };
+      const addVocabulary = async (group: string, index: PagefindIndex): Promise<void> => {
+        for (const [language, content] of recordsOf(sliceLanguage(group))) {
+          const response = await index.addCustomRecord({ url: `/${slices!.bundleOf(group)}vocabulary`, content, language });
+          if (response.errors.length > 0) problems.push(`the vocabulary of ${group}: ${response.errors.join("; ")}`);
+        }
+      };
       const made = await Promise.all(
         [...services.values()].map(async (service) => {
           const indexes = await Promise.all([...service.indexes].map(async ([bundle, index]) => [bundle, await index] as const));
           await Promise.all(service.pending.splice(0));
+          // After the slice's pages have been answered: the same place in its index in every build.
+          const own = new Set(service.indexes.values());
+          for (const [group, slice] of sliceWords) if (own.has(slice.index)) await addVocabulary(group, await slice.index);
           if (problems.length > 0) return [];
           return Promise.all(
             indexes.map(async ([bundle, index]) => {

@@ -9,14 +9,17 @@
  * language group's pages are held back while they match the last build's, page for page; the
  * first that differs sends the held-back ones (their bytes are the last output's files) and the
  * rest to Pagefind. The page state keeps, per group, its pages' hashes, its files and its part of
- * pagefind-entry.json.
+ * pagefind-entry.json, and for a slice of a language in several slices the words of its pages:
+ * a slice is reused only while its language's vocabulary is the last build's (see
+ * search-vocabulary.ts).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
 import { hashText } from "../util/hash.js";
 import { pageLanguage, type SearchIndexer } from "./search-index.js";
-import { isSliceGroup, primaryLanguage, type SearchSlices } from "./search-slices.js";
+import { isSliceGroup, primaryLanguage, sliceLanguage, type SearchSlices } from "./search-slices.js";
+import { sameRecords, vocabularyRecords, wordsForState, type WordsByLanguage } from "./search-vocabulary.js";
 
 /** One language group of the index (a language and its regional variants), as the last build made it. */
 export interface SearchGroup {
@@ -26,6 +29,8 @@ export interface SearchGroup {
   files: string[];
   /** Its languages' part of pagefind-entry.json. */
   entry: Record<string, unknown>;
+  /** A slice of a language in several slices: the words of its pages by language code, sorted. */
+  words?: Record<string, string[]>;
 }
 
 export type SearchGroups = Record<string, SearchGroup>;
@@ -61,7 +66,12 @@ export class SearchFeeder {
   ) {
     const strings = (list: unknown): boolean => Array.isArray(list) && list.every((each) => typeof each === "string");
     const wellFormed = (group: SearchGroup | undefined): boolean =>
-      Array.isArray(group?.pages) && group.pages.every((page) => Array.isArray(page) && page.length === 2 && strings(page)) && strings(group.files) && typeof group.entry === "object" && group.entry !== null;
+      Array.isArray(group?.pages) &&
+      group.pages.every((page) => Array.isArray(page) && page.length === 2 && strings(page)) &&
+      strings(group.files) &&
+      typeof group.entry === "object" &&
+      group.entry !== null &&
+      (group.words === undefined || (typeof group.words === "object" && group.words !== null && Object.values(group.words).every(strings)));
     this.previous = Object.fromEntries(Object.entries(previous ?? {}).filter(([, group]) => wellFormed(group)));
     for (const group of Object.values(this.previous)) for (const [href, hash] of group.pages) this.lastHashes.set(href, hash);
   }
@@ -103,7 +113,25 @@ export class SearchFeeder {
       if (last.pages.length === group.pages.length && last.files.every(unchanged)) reused.set(name, last);
       else await this.release(group);
     }
+    // A slice's files hold its language's vocabulary: kept only while that is the last build's.
+    for (const language of new Set([...reused.keys()].filter(isSliceGroup).map(sliceLanguage))) {
+      if (this.sameVocabulary(language, reused)) continue;
+      for (const name of [...reused.keys()].filter((name) => isSliceGroup(name) && sliceLanguage(name) === language)) {
+        reused.delete(name);
+        await this.release(this.groups.get(name)!);
+      }
+    }
     return reused;
+  }
+
+  /** Whether a sliced language's vocabulary, its reused slices' words and the indexed ones', is the one the last build's slices carry. */
+  private sameVocabulary(language: string, reused: ReadonlyMap<string, SearchGroup>): boolean {
+    if (!this.slices?.splits(language)) return true;
+    const ofLanguage = (name: string): boolean => isSliceGroup(name) && sliceLanguage(name) === language;
+    const last = Object.entries(this.previous).filter(([name]) => ofLanguage(name));
+    if (last.some(([, group]) => group.words === undefined)) return false;
+    const now = [...this.groups.keys()].filter(ofLanguage).map((name) => (reused.has(name) ? stateWords(reused.get(name)!) : (this.indexer.wordsOf(name) ?? new Map())));
+    return sameRecords(vocabularyRecords(last.map(([, group]) => stateWords(group))), vocabularyRecords(now));
   }
 
   /** The groups of the index made now (`made`: the indexed groups' files and the shared ones) and of the reused ones. */
@@ -125,7 +153,8 @@ export class SearchFeeder {
     for (const [name, progress] of this.groups) {
       if (!isSliceGroup(name) || reused.has(name) || !this.slices) continue;
       const bundle = this.slices.bundleOf(name);
-      groups[name] = { pages: progress.pages, files: made.map((page) => page.outputPath).filter((file) => file.startsWith(bundle)), entry: {} };
+      const words = this.indexer.wordsOf(name);
+      groups[name] = { pages: progress.pages, files: made.map((page) => page.outputPath).filter((file) => file.startsWith(bundle)), entry: {}, ...(words ? { words: wordsForState(words) } : {}) };
     }
     for (const [name, group] of reused) groups[name] = group;
     return groups;
@@ -141,6 +170,16 @@ export class SearchFeeder {
   private read(outputPath: string): Promise<string> {
     return readFile(path.join(this.outDir, outputPath), "utf8");
   }
+}
+
+/** The words of a slice as the state keeps them. */
+function stateWords(group: SearchGroup): WordsByLanguage {
+  return new Map(Object.entries(group.words ?? {}).map(([code, words]) => [code, new Set(words)]));
+}
+
+/** The reused slices' words, for their languages' vocabularies. */
+export function reusedWords(reused: ReadonlyMap<string, SearchGroup>): Map<string, WordsByLanguage> {
+  return new Map([...reused].filter(([, group]) => group.words !== undefined).map(([name, group]) => [name, stateWords(group)]));
 }
 
 /** The reused groups' parts of pagefind-entry.json, as one languages map. */

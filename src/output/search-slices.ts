@@ -9,11 +9,10 @@
  * a language that grows past a limit splits each slice in two. Smaller languages share the one
  * bundle at `pagefind/`, as every language does without slices.
  *
- * Not the default, because search differs: Pagefind answers a word an index lacks with looser
- * matches (a shorter word it starts with: "Anleihen" finds "an"), and each slice decides alone,
- * so a word that only some slices hold finds those slices' exact matches among the others'
- * loose ones (10,000 German pages: one exact result for "Anleihen" in one index, 7,930 results,
- * loose ones first, in 8 slices).
+ * Pagefind answers a word an index lacks with looser matches (a shorter word it starts with:
+ * "Anleihen" finds "an"), and each slice decides alone: so that a word only some slices hold
+ * does not find the others' loose matches, every slice of a language carries the language's
+ * vocabulary (search-vocabulary.ts).
  */
 
 import { fnv1a } from "../util/fnv.js";
@@ -31,6 +30,8 @@ export interface SearchSlices {
   bundleOf(group: string): string;
   /** What the search page of `lang` loads: its bundle, and the bundles it merges into it. */
   bundlesFor(lang: string): { primary: string; merged: string[] };
+  /** Whether `lang`'s pages are in more than one bundle (its slices then carry its vocabulary: see search-vocabulary.ts). */
+  splits(lang: string): boolean;
 }
 
 /** The slices for the site's article pages (`lang`: the page's language, `href`: its URL), at most `slicePages` each. */
@@ -67,12 +68,18 @@ export function planSearchSlices(pages: Iterable<{ lang: string; href: string }>
       const [first, ...rest] = slices.map((slice) => bundleOf(`${name}-${slice}`));
       return { primary: first!, merged: rest };
     },
+    splits: (lang) => (used.get(primaryLanguage(lang))?.length ?? 0) > 1,
   };
 }
 
 /** Whether a group is a slice of a language (with a bundle of its own) rather than a language of the main bundle. */
 export function isSliceGroup(group: string): boolean {
   return /-\d+$/.test(group);
+}
+
+/** The language of a slice group ("de-3" -> "de"). */
+export function sliceLanguage(group: string): string {
+  return group.replace(/-\d+$/, "");
 }
 
 /** The smallest power of two that cuts `pages` into slices of at most `slicePages` (1 when they fit in one). */

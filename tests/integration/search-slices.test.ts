@@ -3,8 +3,10 @@
  * bundle of its own that the search page merges; an edit indexes its page's slice again and
  * keeps the other slices' files (and the main bundle's) as they were. The five-story site is
  * sliced here with GAZETTE_SEARCH_SLICE_PAGES=2 (the config allows no slices that small): German
- * and English (5 pages each) get four slices, French (2 pages) stays in the main bundle. Every
- * output equals a build without the cache.
+ * and English (5 pages each) get four slices, French (2 pages) stays in the main bundle. Each
+ * slice of a language in several also holds a record of the language's words (see
+ * output/search-vocabulary.ts), so a slice is kept only while those words are. Every output
+ * equals a build without the cache.
  */
 import { cp, readFile, stat, writeFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -70,11 +72,11 @@ describe("the search index in slices", () => {
       expect(hrefs).toHaveLength(5);
       const count = sliceCount(hrefs.length, 2);
       expect(count).toBe(4);
-      // Every page in the bundle of its slice: each slice's bundle counts its pages.
+      // Every page in the bundle of its slice: each slice's bundle counts its pages, and its vocabulary record.
       const expected = new Map<string, number>();
       for (const href of hrefs) {
         const bundle = `pagefind/${lang}-${sliceOf(href, count)}/`;
-        expected.set(bundle, (expected.get(bundle) ?? 0) + 1);
+        expected.set(bundle, (expected.get(bundle) ?? 1) + 1);
       }
       const made = [...bundles].filter(([bundle]) => bundle.startsWith(`pagefind/${lang}-`));
       expect(new Map(made.map(([bundle, entry]) => [bundle, entry.languages[lang]?.page_count]))).toEqual(expected);
@@ -93,7 +95,7 @@ describe("the search index in slices", () => {
     await expectSameAsUncached();
   }, 60_000);
 
-  test("a German body edit indexes its slice again and keeps every other slice's files and French's", async () => {
+  test("a German body edit in the language's words indexes its slice again and keeps every other slice's files and French's", async () => {
     const before = await siteFiles(abs("public"));
     const story = "trump-putin-telefonat-ohne-fortschritte";
     const page = articleHrefs(before, "de").find((href) => href.includes("telefonat"))!;
@@ -105,12 +107,29 @@ describe("the search index in slices", () => {
     expect(kept.length).toBeGreaterThan(40);
     const inodes = new Map(await Promise.all(kept.map(async (file) => [file, (await stat(abs(`public/${file}`))).ino] as const)));
     const file = abs(`articles/${story}/de.md`);
-    await writeFile(file, `${(await readFile(file, "utf8")).trimEnd()}\n\nDas Gespräch wurde später als sachlich beschrieben.\n`);
+    // Words the German articles hold already: the language's vocabulary stays as it was.
+    await writeFile(file, `${(await readFile(file, "utf8")).trimEnd()}\n\nDas ist aber auch so.\n`);
     await buildSite({ root, cache: true });
     for (const [name, inode] of inodes) expect((await stat(abs(`public/${name}`))).ino, name).toBe(inode);
     const after = await siteFiles(abs("public"));
     // The edited slice was indexed again: its entry names a new index.
     expect(after.get(`${edited}pagefind-entry.json`)!.equals(before.get(`${edited}pagefind-entry.json`)!)).toBe(false);
+    await expectSameAsUncached();
+  }, 60_000);
+
+  test("a German edit that adds a word to the language indexes every German slice again, and keeps English's and French's", async () => {
+    const before = await siteFiles(abs("public"));
+    const german = [...before.keys()].filter((file) => /^pagefind\/de-\d+\/pagefind-entry\.json$/.test(file));
+    expect(german.length).toBeGreaterThan(1);
+    const kept = [...before.keys()].filter((file) => /^pagefind\/en-\d+\//.test(file) || /^pagefind\/(?:fragment\/|index\/|pagefind\.|wasm\.)fr[._]/.test(file));
+    const inodes = new Map(await Promise.all(kept.map(async (file) => [file, (await stat(abs(`public/${file}`))).ino] as const)));
+    const file = abs("articles/trump-putin-telefonat-ohne-fortschritte/de.md");
+    await writeFile(file, `${(await readFile(file, "utf8")).trimEnd()}\n\nBeobachter nannten das Gespräch zähflüssig.\n`);
+    await buildSite({ root, cache: true });
+    for (const [name, inode] of inodes) expect((await stat(abs(`public/${name}`))).ino, name).toBe(inode);
+    const after = await siteFiles(abs("public"));
+    // Every German slice was indexed again: each entry names a new index (its vocabulary grew).
+    for (const entry of german) expect(after.get(entry)!.equals(before.get(entry)!), entry).toBe(false);
     await expectSameAsUncached();
   }, 60_000);
 

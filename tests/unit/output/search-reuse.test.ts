@@ -24,7 +24,7 @@ const output = (lang: string, n: number) => `${lang}/a-${n}/index.html`;
 /** An indexer that records what it was given. */
 function recorder(): SearchIndexer & { added: [string, string][] } {
   const added: [string, string][] = [];
-  return { added, add: async (url, html) => void added.push([url, html]), finish: async () => [], close: async () => undefined };
+  return { added, add: async (url, html) => void added.push([url, html]), wordsOf: () => undefined, finish: async () => [], close: async () => undefined };
 }
 
 /** The last build's groups: German pages 0-2 and English 0-1, with their files and entry parts. */

@@ -1,0 +1,133 @@
+/**
+ * A language's vocabulary in every slice of its search index (see search-slices.ts), so that the
+ * slices answer a query as one index would.
+ *
+ * Pagefind matches a term against the indexed words that start with its stem, and when no word
+ * does, against the longest indexed word the stem starts with ("Anleihen" finds "an"). Each
+ * merged slice decides that alone: a word that only one slice holds found its pages there and
+ * loose matches in every other slice (10,000 German pages in 8 slices: 7,930 results for
+ * "Anleihen" instead of 1). With a record in every slice that holds every word of the language's
+ * indexed text, each slice has the words one index has, so no slice falls back unless one index
+ * would: results are one index's, slice by slice. The article pages carry the filter `gazette:
+ * article` and the search page searches only those (templates/assets/search.js), so the record,
+ * which has no filter, is never a result. (It has none rather than a value of its own: Pagefind
+ * writes a filter's values in hash-map order, so two values would give different bytes from
+ * build to build.)
+ *
+ * The record must be the same in a warm build as in a cold one: a slice is reused from the last
+ * build only while its language's vocabulary is unchanged (output/search-reuse.ts); an edit that
+ * adds or removes a word of the language indexes every slice of it again.
+ */
+import { decodeCharRefs } from "../render/sanitize-html.js";
+
+/** The filter that tells articles from the vocabulary records (search.js searches `gazette: article`). */
+export const SEARCH_FILTER = "gazette";
+export const ARTICLE_FILTER_VALUE = "article";
+
+/** Words by language code (a page's `<html lang>`, as Pagefind splits its index). */
+export type WordsByLanguage = Map<string, Set<string>>;
+
+/** Elements Pagefind leaves out of what it indexes (with their content). */
+const EXCLUDED = /<(footer|nav|form|label|svg|script|style|noscript|iframe|template)\b[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->/gi;
+/** Blocks Pagefind reads as sentences, and <br>: a space for their tags. The text on both sides of any other tag is joined ("<em>Bundes</em>regierung" is one word to it). */
+const SPACED_TAG = /<\/?(?:h[1-6]|p|td|div|ul|li|article|section|br)\b[^>]*>/gi;
+const ANY_TAG = /<[^>]*>/g;
+const WHITESPACE = /\s+/;
+/**
+ * Characters at a word's ends that Pagefind drops too: it removes every character but Rust's
+ * `\w` (letters, marks, digits, connectors) before stemming, so "Alaska." and "(Alaska" are
+ * "alaska" to it. Dropping them here keeps a sentence's punctuation from changing the
+ * vocabulary; inside a word they stay (Pagefind splits "Ukraine-Krieg" into parts itself).
+ */
+const EDGE_PUNCTUATION = /^[^\p{L}\p{M}\p{N}\p{Pc}\u200c\u200d]+|[^\p{L}\p{M}\p{N}\p{Pc}\u200c\u200d]+$/gu;
+
+/**
+ * The words of the text Pagefind indexes in a page, read as Pagefind reads it: the
+ * `data-pagefind-body` element (or the body) without the elements it leaves out, tags removed
+ * (a space for a block's, none for an inline element's), split at whitespace, lowercased,
+ * without punctuation at their ends. A word Pagefind indexes that is missing here would let a
+ * slice fall back to loose matches for it; one too many costs only size.
+ */
+export function indexedWords(html: string, into: Set<string> = new Set()): Set<string> {
+  const text = decodeCharRefs(indexedRegion(html).replace(EXCLUDED, " ").replace(SPACED_TAG, " ").replace(ANY_TAG, ""));
+  // Each distinct token once (a page repeats most of its words).
+  for (const token of new Set(text.split(WHITESPACE))) {
+    if (token === "") continue;
+    let word = token.toLowerCase();
+    if (!plainEnd(word.charCodeAt(0)) || !plainEnd(word.charCodeAt(word.length - 1))) word = word.replace(EDGE_PUNCTUATION, "");
+    if (word !== "") into.add(word);
+  }
+  return into;
+}
+
+/** A lowercase letter or digit of Latin-1, which no punctuation test needs to look at (the common case, checked quickly). */
+function plainEnd(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0xdf && code <= 0xff && code !== 0xf7);
+}
+
+/** The element marked `data-pagefind-body`, to its end tag (or to the end of the body: Pagefind indexes the body without one). */
+function indexedRegion(html: string): string {
+  const marker = html.indexOf("data-pagefind-body");
+  const bodyEnd = html.lastIndexOf("</body");
+  const end = bodyEnd >= 0 ? bodyEnd : html.length;
+  if (marker < 0) {
+    const body = html.search(/<body\b/i);
+    return html.slice(Math.max(body, 0), end);
+  }
+  const start = html.lastIndexOf("<", marker);
+  const name = /^<([a-zA-Z][a-zA-Z0-9-]*)/.exec(html.slice(start, start + 40))?.[1]?.toLowerCase();
+  if (!name) return html.slice(start, end);
+  // Its end tag: the first one that closes as many of its kind as were opened since.
+  const kind = new RegExp(`<(/?)${name}\\b`, "gi");
+  kind.lastIndex = start + 1;
+  let depth = 1;
+  for (let match = kind.exec(html); match !== null && match.index < end; match = kind.exec(html)) {
+    depth += match[1] === "/" ? -1 : 1;
+    if (depth === 0) return html.slice(start, match.index);
+  }
+  return html.slice(start, end);
+}
+
+/**
+ * The vocabulary record of each language code from the words of a language's slices: the words
+ * in code unit order, one space apart (the same words give the same bytes).
+ */
+export function vocabularyRecords(slices: Iterable<ReadonlyMap<string, Iterable<string>>>): Map<string, string> {
+  const union = new Map<string, Set<string>>();
+  for (const slice of slices) {
+    for (const [code, words] of slice) {
+      let set = union.get(code);
+      if (!set) union.set(code, (set = new Set()));
+      for (const word of words) set.add(word);
+    }
+  }
+  const records = new Map<string, string>();
+  for (const code of [...union.keys()].sort()) records.set(code, [...union.get(code)!].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(" "));
+  return records;
+}
+
+/** Whether two languages' vocabulary records are the same. */
+export function sameRecords(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [code, record] of a) if (b.get(code) !== record) return false;
+  return true;
+}
+
+/**
+ * The page as Pagefind is given it: with the filter that marks it an article, as an empty element
+ * at the start of what Pagefind indexes (the written page is not changed).
+ */
+export function withArticleFilter(html: string): string {
+  const marker = html.indexOf("data-pagefind-body");
+  const at = marker >= 0 ? marker : html.search(/<body\b/i);
+  const tagEnd = at >= 0 ? html.indexOf(">", at) : -1;
+  const element = `<span data-pagefind-filter="${SEARCH_FILTER}:${ARTICLE_FILTER_VALUE}"></span>`;
+  return tagEnd < 0 ? element + html : html.slice(0, tagEnd + 1) + element + html.slice(tagEnd + 1);
+}
+
+/** Sets of words as sorted lists, for the page state. */
+export function wordsForState(words: WordsByLanguage | undefined): Record<string, string[]> {
+  const state: Record<string, string[]> = {};
+  for (const code of [...(words?.keys() ?? [])].sort()) state[code] = [...words!.get(code)!].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return state;
+}
