@@ -6,6 +6,7 @@
  */
 import { execFile as execFileCallback } from "node:child_process";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -72,6 +73,24 @@ describe("the search indexer", () => {
     expect(mine).toEqual(one);
     expect(Object.keys(mine.languages)).toEqual(Object.keys(one.languages).sort());
     expect(Object.keys(mine.languages).length).toBeGreaterThanOrEqual(4);
+  }, 30_000);
+
+  test("a large site's language in slices, shared among a service per core: the bytes one service gives", async () => {
+    const compiled = path.join(REPO_ROOT, "dist/output/search-index.js");
+    // German in 8 slices (with their vocabulary records).
+    const german = Array.from({ length: 16 }, (_, n) => ({
+      url: `/de/artikel-${n}/`,
+      html: `<!doctype html><html lang="de"><head><title>de ${n}</title></head><body><article data-pagefind-body><h1>Artikel ${n}</h1><p>${TEXTS.de!} Wort${n} Sonderwort${n % 5}.</p></article></body></html>`,
+    }));
+    const child = execFile(process.execPath, [path.join(REPO_ROOT, "tests/helpers/search-index-child.mjs"), compiled], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    // The other languages with two pages each: within a slice, so in the main bundle.
+    const others = multilingual.filter((page) => /^\/(en|fr|pt)\/artikel-[12]\//.test(page.url));
+    child.child.stdin!.end(JSON.stringify({ pages: [...german, ...others], languages: ["de", "en"], articlePages: SPLIT_MIN_PAGES, slicePages: 2 }));
+    const { services, ours, reference } = JSON.parse((await child).stdout) as { services: number; ours: [string, string][]; reference: [string, string][] };
+    // German's slices over a service per core (at most 4, started up front with English's), then en, fr, pt.
+    expect(services).toBe(Math.min(4, availableParallelism()) + 3);
+    expect(ours.filter(([file]) => /^pagefind\/de-\d+\/pagefind-entry\.json$/.test(file)).length).toBe(8);
+    expect(new Map(ours)).toEqual(new Map(reference));
   }, 30_000);
 
   test("pages added, then finish: the index files, sorted, with the entry file's languages in order", async () => {
