@@ -86,7 +86,7 @@ export const defaults = {
   seo: "self",
   listUntranslated: true,
   search: true,
-  searchSlicePages: 0,
+  searchSlicePages: 2000,
   related: {
     limit: 5,
     threshold: 0.15,

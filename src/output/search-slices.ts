@@ -1,6 +1,6 @@
 /**
- * The search index in slices, for a large site that opts in (`searchSlicePages` in
- * gazette.config.yml). Pagefind indexes ~250 pages a second and has no incremental mode: a
+ * The search index in slices, for a large site (`searchSlicePages` in gazette.config.yml, 2,000
+ * article pages by default). Pagefind indexes ~250 pages a second and has no incremental mode: a
  * language's index is made again whole when one of its pages changes (10,000 German pages:
  * ~40 s). With slices, a language with more article pages than the setting is indexed in
  * slices, each a Pagefind bundle of its own (`pagefind/de-3/`), which its search page merges

@@ -13,8 +13,9 @@ describe("parseConfig", () => {
     expect(config.baseUrl).toBe("http://localhost:4321/");
     expect(config.paths).toEqual({ content: "articles", templates: "templates", data: "data", out: "public" });
     expect(config.related.limit).toBe(5);
-    expect([config.search, config.searchSlicePages]).toEqual([true, 0]);
-    expect(parseConfig("searchSlicePages: 2000\n", "/site").searchSlicePages).toBe(2000);
+    expect([config.search, config.searchSlicePages]).toEqual([true, 2000]);
+    expect(parseConfig("searchSlicePages: 0\n", "/site").searchSlicePages).toBe(0);
+    expect(parseConfig("searchSlicePages: 500\n", "/site").searchSlicePages).toBe(500);
   });
 
   test("the repository's own gazette.config.yml is valid", async () => {
