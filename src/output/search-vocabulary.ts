@@ -20,9 +20,8 @@
  */
 import { decodeCharRefs } from "../render/sanitize-html.js";
 
-/** The filter that tells articles from the vocabulary records (search.js searches `gazette: article`). */
-export const SEARCH_FILTER = "gazette";
-export const ARTICLE_FILTER_VALUE = "article";
+/** The filter that tells articles from the vocabulary records (templates/assets/search.js searches `gazette: article`). */
+const ARTICLE_FILTER = "gazette:article";
 
 /** Words by language code (a page's `<html lang>`, as Pagefind splits its index). */
 export type WordsByLanguage = Map<string, Set<string>>;
@@ -102,7 +101,8 @@ export function vocabularyRecords(slices: Iterable<ReadonlyMap<string, Iterable<
     }
   }
   const records = new Map<string, string>();
-  for (const code of [...union.keys()].sort()) records.set(code, [...union.get(code)!].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(" "));
+  // sort() without a comparer orders strings by UTF-16 code units, whatever the locale.
+  for (const code of [...union.keys()].sort()) records.set(code, [...union.get(code)!].sort().join(" "));
   return records;
 }
 
@@ -121,13 +121,13 @@ export function withArticleFilter(html: string): string {
   const marker = html.indexOf("data-pagefind-body");
   const at = marker >= 0 ? marker : html.search(/<body\b/i);
   const tagEnd = at >= 0 ? html.indexOf(">", at) : -1;
-  const element = `<span data-pagefind-filter="${SEARCH_FILTER}:${ARTICLE_FILTER_VALUE}"></span>`;
+  const element = `<span data-pagefind-filter="${ARTICLE_FILTER}"></span>`;
   return tagEnd < 0 ? element + html : html.slice(0, tagEnd + 1) + element + html.slice(tagEnd + 1);
 }
 
 /** Sets of words as sorted lists, for the page state. */
 export function wordsForState(words: WordsByLanguage | undefined): Record<string, string[]> {
   const state: Record<string, string[]> = {};
-  for (const code of [...(words?.keys() ?? [])].sort()) state[code] = [...words!.get(code)!].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const code of [...(words?.keys() ?? [])].sort()) state[code] = [...words!.get(code)!].sort();
   return state;
 }

@@ -6,8 +6,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { SearchFeeder, reusedEntries, type SearchGroups } from "../../../src/output/search-reuse.js";
+import { SearchFeeder, reusedEntries, reusedWords, type SearchGroups } from "../../../src/output/search-reuse.js";
 import type { SearchIndexer } from "../../../src/output/search-index.js";
+import { planSearchSlices } from "../../../src/output/search-slices.js";
+import { indexedWords, wordsForState, type WordsByLanguage } from "../../../src/output/search-vocabulary.js";
 import { hashText } from "../../../src/util/hash.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
@@ -120,5 +122,89 @@ describe("SearchFeeder", () => {
     await feeder.page(href("en", 0), output("en", 0), "en", null);
     expect(indexer.added).toHaveLength(2);
     expect((await feeder.finishArticles(() => true)).size).toBe(0);
+  });
+
+  describe("a language in slices (each slice holds the language's words)", () => {
+    const hrefs = [0, 1, 2, 3, 4, 5].map((n) => href("de", n));
+    const slices = planSearchSlices(hrefs.map((each) => ({ lang: "de", href: each })), 2);
+    const groupOf = (n: number) => slices.groupOf("de", href("de", n));
+
+    /** An indexer that keeps each slice's words, as the real one does. */
+    function slicedRecorder(): SearchIndexer & { added: [string, string][] } {
+      const added: [string, string][] = [];
+      const words = new Map<string, WordsByLanguage>();
+      return {
+        added,
+        add: async (url, html) => {
+          added.push([url, html]);
+          const group = slices.groupOf("de", url);
+          if (!words.has(group)) words.set(group, new Map([["de", new Set()]]));
+          indexedWords(html, words.get(group)!.get("de"));
+        },
+        wordsOf: (group) => words.get(group),
+        finish: async () => [],
+        close: async () => undefined,
+      };
+    }
+
+    /** The last build's slices of German pages 0-5, with their words (or without, as a cache from before the vocabulary). */
+    function lastSlices(withWords: boolean): SearchGroups {
+      const groups: SearchGroups = {};
+      for (const n of [0, 1, 2, 3, 4, 5]) {
+        const group = (groups[groupOf(n)] ??= { pages: [], files: [], entry: {}, ...(withWords ? { words: { de: [] } } : {}) });
+        group.pages.push([href("de", n), hashText(page("de", n))]);
+        if (withWords) group.words = wordsForState(new Map([["de", indexedWords(page("de", n), new Set(group.words!.de))]]));
+      }
+      return groups;
+    }
+
+    const file = (n: number) => output("de", n);
+
+    /** The last output: German pages 0-5 as the last build wrote them. */
+    async function slicedOutput(): Promise<string> {
+      root = await makeTempSite({});
+      for (const n of [0, 1, 2, 3, 4, 5]) {
+        await mkdir(path.join(root, path.dirname(file(n))), { recursive: true });
+        await writeFile(path.join(root, file(n)), page("de", n));
+      }
+      return root;
+    }
+
+    test("pages as they were: every slice keeps its files, its words go on to the language's vocabulary", async () => {
+      expect(new Set(hrefs.map((each) => slices.groupOf("de", each))).size).toBeGreaterThan(1);
+      const indexer = slicedRecorder();
+      const feeder = new SearchFeeder(indexer, lastSlices(true), await slicedOutput(), slices);
+      for (const n of [0, 1, 2, 3, 4, 5]) await feeder.page(href("de", n), file(n), "de", null);
+      const reused = await feeder.finishArticles(() => true);
+      expect([...reused.keys()].sort()).toEqual(Object.keys(lastSlices(true)).sort());
+      expect(indexer.added).toEqual([]);
+      expect(reusedWords(reused).get(groupOf(0))?.get("de")?.has("text")).toBe(true);
+    });
+
+    test("an edit in the language's words indexes its slice only; a new word indexes every slice", async () => {
+      const known = slicedRecorder();
+      const dir = await slicedOutput();
+      const feeder = new SearchFeeder(known, lastSlices(true), dir, slices);
+      for (const n of [0, 1, 2, 3, 4, 5]) await feeder.page(href("de", n), file(n), "de", n === 0 ? page("de", 0, "Text 1") : null);
+      const kept = await feeder.finishArticles(() => true);
+      expect([...kept.keys()].sort()).toEqual(Object.keys(lastSlices(true)).filter((group) => group !== groupOf(0)).sort());
+      const fresh = slicedRecorder();
+      const again = new SearchFeeder(fresh, lastSlices(true), dir, slices);
+      for (const n of [0, 1, 2, 3, 4, 5]) await again.page(href("de", n), file(n), "de", n === 0 ? page("de", 0, "Neuwort") : null);
+      expect((await again.finishArticles(() => true)).size).toBe(0);
+      expect(fresh.added.map(([url]) => url).sort()).toEqual([...hrefs].sort());
+    });
+
+    test("a last state without the slices' words (or with malformed ones) keeps no slice", async () => {
+      for (const last of [lastSlices(false), Object.fromEntries(Object.entries(lastSlices(true)).map(([name, group]) => [name, { ...group, words: { de: [7] } }])) as unknown as SearchGroups]) {
+        const indexer = slicedRecorder();
+        const feeder = new SearchFeeder(indexer, last, await slicedOutput(), slices);
+        for (const n of [0, 1, 2, 3, 4, 5]) await feeder.page(href("de", n), file(n), "de", null);
+        expect((await feeder.finishArticles(() => true)).size).toBe(0);
+        expect(indexer.added).toHaveLength(6);
+        await removeTempSite(root!);
+        root = null;
+      }
+    });
   });
 });
