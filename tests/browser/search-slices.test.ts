@@ -7,6 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { axeScript } from "./support/browser.js";
 import { openSearchSession, searchFor, type SearchSession } from "./support/search.js";
 
 let session: SearchSession;
@@ -52,6 +53,15 @@ describe("search over an index in slices", () => {
     expect([...new Set(results.map((href) => href.split("#")[0]))].sort()).toEqual(holding);
     expect(results.some((href) => href.includes("vocabulary"))).toBe(false);
     expect(await page.evaluate<string>(`getComputedStyle(document.querySelector(".pagefind-ui__filter-panel")).display`)).toBe("none");
+  }, 60_000);
+});
+
+describe("the search page of a language in slices, with results on screen", () => {
+  test("0 axe violations, every rule on (the hidden filter panel and the merged results included)", async () => {
+    await search("/de/suche/", "Putin");
+    await page.addScriptTag({ content: axeScript() });
+    const violations = await page.evaluate<string[]>(`axe.run(document, { resultTypes: ["violations"], rules: Object.fromEntries(axe.getRules().map((rule) => [rule.ruleId, { enabled: true }])) }).then((r) => r.violations.map((v) => v.id + ": " + v.help + " at " + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")))`);
+    expect(violations).toEqual([]);
   }, 60_000);
 });
 
