@@ -43,12 +43,13 @@ const EDGE_PUNCTUATION = /^[^\p{L}\p{M}\p{N}\p{Pc}\u200c\u200d]+|[^\p{L}\p{M}\p{
 /**
  * The words of the text Pagefind indexes in a page, read as Pagefind reads it: the
  * `data-pagefind-body` element (or the body) without the elements it leaves out, tags removed
- * (a space for a block's, none for an inline element's), split at whitespace, lowercased,
- * without punctuation at their ends. A word Pagefind indexes that is missing here would let a
+ * (a space for a block's, none for an inline element's), with the attributes a theme has it
+ * index, split at whitespace, lowercased, without punctuation at their ends. A word Pagefind indexes that is missing here would let a
  * slice fall back to loose matches for it; one too many costs only size.
  */
 export function indexedWords(html: string, into: Set<string> = new Set()): Set<string> {
-  const text = decodeCharRefs(indexedRegion(html).replace(EXCLUDED, " ").replace(SPACED_TAG, " ").replace(ANY_TAG, ""));
+  const region = indexedRegion(html).replace(EXCLUDED, " ");
+  const text = decodeCharRefs(`${region.replace(SPACED_TAG, " ").replace(ANY_TAG, "")} ${indexedAttributes(region)}`);
   // Each distinct token once (a page repeats most of its words).
   for (const token of new Set(text.split(WHITESPACE))) {
     if (token === "") continue;
@@ -57,6 +58,19 @@ export function indexedWords(html: string, into: Set<string> = new Set()): Set<s
     if (word !== "") into.add(word);
   }
   return into;
+}
+
+/** The values of the attributes a theme asks Pagefind to index (`data-pagefind-index-attrs="title,alt"`), one space apart. */
+function indexedAttributes(region: string): string {
+  if (!region.includes("data-pagefind-index-attrs")) return "";
+  const values: string[] = [];
+  for (const [tag, names] of region.matchAll(/<[^>]*\sdata-pagefind-index-attrs="([^"]*)"[^>]*>/gi)) {
+    for (const name of names!.split(",")) {
+      const value = new RegExp(`\\s${name.trim().replace(/[^\w-]/g, "")}="([^"]*)"`, "i").exec(tag)?.[1];
+      if (value) values.push(value);
+    }
+  }
+  return values.join(" ");
 }
 
 /** A lowercase letter or digit of Latin-1, which no punctuation test needs to look at (the common case, checked quickly). */

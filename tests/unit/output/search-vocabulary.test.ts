@@ -30,6 +30,10 @@ describe("the words Pagefind indexes in a page", () => {
     expect(words(page("<p>Straße ÄRZTE Ökonomie</p>"))).toEqual(["straße", "ärzte", "ökonomie"]);
   });
 
+  test("attributes the theme has Pagefind index (data-pagefind-index-attrs), and no others", () => {
+    expect(words(page('<p>Text</p><img src="a.jpg" alt="Luftbild Anchorage" title="Ein Titel" data-pagefind-index-attrs="alt, title"><img alt="Ungelesen">'))).toEqual(["anchorage", "ein", "luftbild", "text", "titel"]);
+  });
+
   test("a page without data-pagefind-body: its body", () => {
     const html = "<html lang=\"en\"><head><title>Head</title></head><body><p>Plain words here</p></body></html>";
     expect(words(html)).toEqual(["here", "plain", "words"]);
