@@ -2,8 +2,8 @@ import { availableParallelism } from "node:os";
 import type { RenderedPage } from "../types.js";
 import { OutputError } from "../errors/site-error.js";
 import { wellFormed } from "../util/text.js";
-import { isSliceGroup, MAIN_BUNDLE, primaryLanguage, sliceLanguage, type SearchSlices } from "./search-slices.js";
-import { indexedWords, vocabularyRecords, withArticleFilter, type WordsByLanguage } from "./search-vocabulary.js";
+import { isSliceGroup, MAIN_BUNDLE, primaryLanguage, sliceLanguage, sliceNumber, type SearchSlices } from "./search-slices.js";
+import { indexedWords, languageWords, vocabularyRecords, withArticleFilter, type SliceWords, type WordsByLanguage } from "./search-vocabulary.js";
 
 /**
  * Pagefind search index built from the rendered article pages, handed over in memory as they are
@@ -31,7 +31,7 @@ export interface SearchIndexer {
    * languages whose files the last build made (see search-reuse.ts), and `reusedWords` the words
    * of the reused slices (their language's vocabulary includes them).
    */
-  finish(reused?: Record<string, unknown>, reusedWords?: ReadonlyMap<string, WordsByLanguage>): Promise<RenderedPage[]>;
+  finish(reused?: Record<string, unknown>, reusedWords?: ReadonlyMap<string, SliceWords>): Promise<RenderedPage[]>;
   close(): Promise<void>;
 }
 
@@ -69,15 +69,14 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
   const serviceFor = (lang: string, group = ""): Service => {
     // A language in slices shares them among a few services, one per core: an edit that changes
     // its words indexes every slice again, which one process would do on one core.
-    const key = !split ? "" : isSliceGroup(group) ? `${primaryLanguage(lang)}/${Number(/\d+$/.exec(group)![0]) % SLICE_SERVICES}` : primaryLanguage(lang);
+    const key = !split ? "" : isSliceGroup(group) ? `${primaryLanguage(lang)}/${sliceNumber(group) % SLICE_SERVICES}` : primaryLanguage(lang);
     let service = services.get(key);
     if (!service) services.set(key, (service = startService(key)));
     return service;
   };
   for (const lang of split ? languages : languages.slice(0, 1)) {
-    // A language in slices: the services of its slices (a bundle "pagefind/de-3/" is the slice "de-3").
-    const bundles = slices && split ? slices.bundlesFor(lang) : null;
-    if (bundles && bundles.merged.length > 0) for (const bundle of [bundles.primary, ...bundles.merged]) serviceFor(lang, bundle.slice("pagefind/".length, -1));
+    const groups = split ? (slices?.groupsOf(lang) ?? []) : [];
+    if (groups.length > 0) for (const group of groups) serviceFor(lang, group);
     else serviceFor(lang);
   }
   // The main bundle is made whenever a language's search page loads it, even with none of its
@@ -125,8 +124,8 @@ export function createSearchIndexer(languages: readonly string[] = [], pages = 0
       const recordsOf = (language: string): Map<string, string> => {
         let records = vocabularies.get(language);
         if (!records) {
-          const slicesOf = (groups: Iterable<[string, WordsByLanguage]>) => [...groups].filter(([group]) => sliceLanguage(group) === language).map(([, words]) => words);
-          records = vocabularyRecords([...slicesOf([...sliceWords].map(([group, slice]) => [group, slice.words])), ...slicesOf(reusedWords)]);
+          const slicesOf = (groups: Iterable<[string, SliceWords]>) => [...groups].filter(([group]) => sliceLanguage(group) === language).map(([, words]) => words);
+          records = vocabularyRecords(languageWords([...slicesOf([...sliceWords].map(([group, slice]) => [group, slice.words])), ...slicesOf(reusedWords)]));
           vocabularies.set(language, records);
         }
         return records;

@@ -19,7 +19,7 @@ import type { RenderedPage } from "../types.js";
 import { hashText } from "../util/hash.js";
 import { pageLanguage, type SearchIndexer } from "./search-index.js";
 import { isSliceGroup, primaryLanguage, sliceLanguage, type SearchSlices } from "./search-slices.js";
-import { sameRecords, vocabularyRecords, wordsForState, type WordsByLanguage } from "./search-vocabulary.js";
+import { languageWords, sameWords, wordsForState, type SliceWords } from "./search-vocabulary.js";
 
 /** One language group of the index (a language and its regional variants), as the last build made it. */
 export interface SearchGroup {
@@ -131,7 +131,7 @@ export class SearchFeeder {
     const last = Object.entries(this.previous).filter(([name]) => ofLanguage(name));
     if (last.some(([, group]) => group.words === undefined)) return false;
     const now = [...this.groups.keys()].filter(ofLanguage).map((name) => (reused.has(name) ? stateWords(reused.get(name)!) : (this.indexer.wordsOf(name) ?? new Map())));
-    return sameRecords(vocabularyRecords(last.map(([, group]) => stateWords(group))), vocabularyRecords(now));
+    return sameWords(languageWords(last.map(([, group]) => stateWords(group))), languageWords(now));
   }
 
   /** The groups of the index made now (`made`: the indexed groups' files and the shared ones) and of the reused ones. */
@@ -173,12 +173,12 @@ export class SearchFeeder {
 }
 
 /** The words of a slice as the state keeps them. */
-function stateWords(group: SearchGroup): WordsByLanguage {
-  return new Map(Object.entries(group.words ?? {}).map(([code, words]) => [code, new Set(words)]));
+function stateWords(group: SearchGroup): SliceWords {
+  return new Map(Object.entries(group.words ?? {}));
 }
 
 /** The reused slices' words, for their languages' vocabularies. */
-export function reusedWords(reused: ReadonlyMap<string, SearchGroup>): Map<string, WordsByLanguage> {
+export function reusedWords(reused: ReadonlyMap<string, SearchGroup>): Map<string, SliceWords> {
   return new Map([...reused].filter(([, group]) => group.words !== undefined).map(([name, group]) => [name, stateWords(group)]));
 }
 

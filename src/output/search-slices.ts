@@ -30,6 +30,8 @@ export interface SearchSlices {
   bundleOf(group: string): string;
   /** What the search page of `lang` loads: its bundle, and the bundles it merges into it. */
   bundlesFor(lang: string): { primary: string; merged: string[] };
+  /** The slice groups of `lang` ("de-0", "de-3": those its pages fall in), none when it is not sliced. */
+  groupsOf(lang: string): string[];
   /** Whether `lang`'s pages are in more than one bundle (its slices then carry its vocabulary: see search-vocabulary.ts). */
   splits(lang: string): boolean;
 }
@@ -58,16 +60,18 @@ export function planSearchSlices(pages: Iterable<{ lang: string; href: string }>
     return count === undefined ? name : `${name}-${sliceOf(href, count)}`;
   };
   const bundleOf = (group: string): string => (isSliceGroup(group) ? `pagefind/${group}/` : MAIN_BUNDLE);
+  const groupsOf = (lang: string): string[] => {
+    const name = primaryLanguage(lang);
+    return (used.get(name) ?? []).map((slice) => `${name}-${slice}`);
+  };
   return {
     groupOf,
     bundleOf,
     bundlesFor(lang) {
-      const name = primaryLanguage(lang);
-      const slices = used.get(name);
-      if (!slices) return { primary: MAIN_BUNDLE, merged: [] };
-      const [first, ...rest] = slices.map((slice) => bundleOf(`${name}-${slice}`));
-      return { primary: first!, merged: rest };
+      const [first, ...rest] = groupsOf(lang).map(bundleOf);
+      return first === undefined ? { primary: MAIN_BUNDLE, merged: [] } : { primary: first, merged: rest };
     },
+    groupsOf,
     splits: (lang) => (used.get(primaryLanguage(lang))?.length ?? 0) > 1,
   };
 }
@@ -80,6 +84,11 @@ export function isSliceGroup(group: string): boolean {
 /** The language of a slice group ("de-3" -> "de"). */
 export function sliceLanguage(group: string): string {
   return group.replace(/-\d+$/, "");
+}
+
+/** The number of a slice group ("de-3" -> 3). */
+export function sliceNumber(group: string): number {
+  return Number(/\d+$/.exec(group)?.[0] ?? 0);
 }
 
 /** The smallest power of two that cuts `pages` into slices of at most `slicePages` (1 when they fit in one). */

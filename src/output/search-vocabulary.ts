@@ -25,6 +25,8 @@ const ARTICLE_FILTER = "gazette:article";
 
 /** Words by language code (a page's `<html lang>`, as Pagefind splits its index). */
 export type WordsByLanguage = Map<string, Set<string>>;
+/** A slice's words by language code, as collected or as the page state keeps them (sorted lists). */
+export type SliceWords = ReadonlyMap<string, Iterable<string>>;
 
 /** Elements Pagefind leaves out of what it indexes (with their content). */
 const EXCLUDED = /<(footer|nav|form|label|svg|script|style|noscript|iframe|template)\b[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->/gi;
@@ -65,8 +67,8 @@ function indexedAttributes(region: string): string {
   if (!region.includes("data-pagefind-index-attrs")) return "";
   const values: string[] = [];
   for (const [tag, names] of region.matchAll(/<[^>]*\sdata-pagefind-index-attrs="([^"]*)"[^>]*>/gi)) {
-    for (const name of names!.split(",")) {
-      const value = new RegExp(`\\s${name.trim().replace(/[^\w-]/g, "")}="([^"]*)"`, "i").exec(tag)?.[1];
+    for (const name of names!.split(",").map((each) => each.trim().replace(/[^\w-]/g, ""))) {
+      const value = name === "" ? undefined : new RegExp(`\\s${name}="([^"]*)"`, "i").exec(tag)?.[1];
       if (value) values.push(value);
     }
   }
@@ -101,12 +103,9 @@ function indexedRegion(html: string): string {
   return html.slice(start, end);
 }
 
-/**
- * The vocabulary record of each language code from the words of a language's slices: the words
- * in code unit order, one space apart (the same words give the same bytes).
- */
-export function vocabularyRecords(slices: Iterable<ReadonlyMap<string, Iterable<string>>>): Map<string, string> {
-  const union = new Map<string, Set<string>>();
+/** A language's words by code: the union of its slices' words. */
+export function languageWords(slices: Iterable<SliceWords>): WordsByLanguage {
+  const union: WordsByLanguage = new Map();
   for (const slice of slices) {
     for (const [code, words] of slice) {
       let set = union.get(code);
@@ -114,17 +113,26 @@ export function vocabularyRecords(slices: Iterable<ReadonlyMap<string, Iterable<
       for (const word of words) set.add(word);
     }
   }
-  const records = new Map<string, string>();
-  // sort() without a comparer orders strings by UTF-16 code units, whatever the locale.
-  for (const code of [...union.keys()].sort()) records.set(code, [...union.get(code)!].sort().join(" "));
-  return records;
+  return union;
 }
 
-/** Whether two languages' vocabulary records are the same. */
-export function sameRecords(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+/** Whether two languages' words are the same, code by code. */
+export function sameWords(a: WordsByLanguage, b: WordsByLanguage): boolean {
   if (a.size !== b.size) return false;
-  for (const [code, record] of a) if (b.get(code) !== record) return false;
+  for (const [code, words] of a) {
+    const other = b.get(code);
+    if (other?.size !== words.size) return false;
+    for (const word of words) if (!other.has(word)) return false;
+  }
   return true;
+}
+
+/** The vocabulary record of each language code: its words in code unit order, one space apart (the same words give the same bytes). */
+export function vocabularyRecords(words: WordsByLanguage): Map<string, string> {
+  const records = new Map<string, string>();
+  // sort() without a comparer orders strings by UTF-16 code units, whatever the locale.
+  for (const code of [...words.keys()].sort()) records.set(code, [...words.get(code)!].sort().join(" "));
+  return records;
 }
 
 /**

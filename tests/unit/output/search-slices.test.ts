@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { MAIN_BUNDLE, isSliceGroup, planSearchSlices, primaryLanguage, searchSlicePages, sliceCount, sliceOf } from "../../../src/output/search-slices.js";
+import { MAIN_BUNDLE, isSliceGroup, planSearchSlices, primaryLanguage, searchSlicePages, sliceCount, sliceLanguage, sliceNumber, sliceOf } from "../../../src/output/search-slices.js";
 
 const pages = (lang: string, count: number) => Array.from({ length: count }, (_, i) => ({ lang, href: `/${lang}/story-${i}/` }));
 
@@ -33,6 +33,9 @@ describe("search slices", () => {
     const used = [...new Set(groups)].sort();
     const { primary, merged } = slices.bundlesFor("de-AT");
     expect([primary, ...merged]).toEqual(used.map((group) => `pagefind/${group}/`));
+    expect(slices.groupsOf("de")).toEqual(used);
+    expect(slices.groupsOf("fr")).toEqual([]);
+    expect([slices.splits("de-AT"), slices.splits("fr")]).toEqual([used.length > 1, false]);
     expect(slices.bundleOf("de-2")).toBe("pagefind/de-2/");
   });
 
@@ -45,6 +48,7 @@ describe("search slices", () => {
   test("group names: a slice ends in its number, a language does not", () => {
     expect(isSliceGroup("de-3")).toBe(true);
     expect(isSliceGroup("de")).toBe(false);
+    expect([sliceLanguage("de-3"), sliceNumber("de-3"), sliceNumber("pt-12")]).toEqual(["de", 3, 12]);
     expect(primaryLanguage("pt-BR")).toBe("pt");
   });
 
