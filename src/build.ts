@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";
@@ -14,6 +15,7 @@ import type { PageState, PreviousPages } from "./cache/page-cache.js";
 import type { StoredRelatedLists } from "./cache/related-cache.js";
 import type { SearchGroup } from "./output/search-reuse.js";
 import type { ParsedSources } from "./cache/parsed-sources.js";
+import { CACHE_DIR } from "./cache/record-cache.js";
 import { hasSiteSnapshot } from "./cache/site-snapshot.js";
 import { loadConfig, type ConfigOverrides } from "./config/load-config.js";
 import type { SiteConfig } from "./config/site-config.js";
@@ -34,8 +36,12 @@ export interface PipelineOptions {
   baseUrl?: string;
   /** Include drafts (and future-dated articles) in the site. */
   drafts?: boolean;
-  /** Reuse and update the persistent build cache (`.gazette-cache/`): files whose bytes did not change are not parsed again. */
-  cache?: boolean;
+  /**
+   * Reuse and update the persistent build cache (`.gazette-cache/`): files whose bytes did not
+   * change are not parsed again. "read": reuse what it holds, never write it (`gazette check`,
+   * `list`, `related`: a 10,000-story check in ~3 s instead of ~7 s after a build).
+   */
+  cache?: boolean | "read";
   /** Render article bodies to HTML while loading (`gazette build`: the loading threads hold the Markdown then). */
   renderBodies?: boolean;
   /** Nothing after loading reads the articles' Markdown (`gazette check`, `list`, `related`): a large site's is let go as it loads. */
@@ -110,7 +116,9 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
 
   let started = performance.now();
   // gazette dev keeps caches keyed by in-memory objects (and loads on this thread); a build may keep them on disk.
-  const persistent = options.cache === true && !caches;
+  // Read-only, a project without a cache loads as with none (no threads wait on a cache to read).
+  const readOnly = options.cache === "read";
+  const persistent = (options.cache === true || (readOnly && existsSync(path.join(options.root, CACHE_DIR)))) && !caches;
   const parsedSources = persistent ? await (await import("./cache/parsed-sources.js")).ParsedSources.open(options.root) : undefined;
   const config = await loadConfig(options.root, overrides, parsedSources);
   const sink = new DiagnosticSink();
@@ -135,12 +143,12 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     const { loadRecords } = await import("./workers/load-records.js");
     const loaded = await loadRecords(
       { root: options.root, overrides, contentDir: contentOptions.contentDir, renderBodies: options.renderBodies ?? false, ...(options.dropMarkdown ? { markdown: "none" as const } : {}), ...(options.features === false ? { features: false } : {}) },
-      { listing: scan ?? Promise.resolve({ files: files!, stats: [], errors: [], warnings: [], listedAt: Date.now() }), normalizeContext, sink, cache: persistent ? { config, entityDefinitions } : null },
+      { listing: scan ?? Promise.resolve({ files: files!, stats: [], errors: [], warnings: [], listedAt: Date.now() }), normalizeContext, sink, cache: persistent ? { config, entityDefinitions, readOnly } : null },
     );
     articles = checkAcrossArticles(loaded.articles, sink);
     timings.push({ stage: "load+normalize", ms: performance.now() - started, detail: loaded.detail });
-    extra = { features: loaded.features, bodies: loaded.bodies, ...(persistent ? { featureKeys: loaded.featureKeys, fileStates: loaded.fileStates, listedAt: loaded.listedAt, checked: checkedChanges(loaded.articles, articles) } : {}) };
-    if (parsedSources) {
+    extra = { features: loaded.features, bodies: loaded.bodies, ...(persistent && !readOnly ? { featureKeys: loaded.featureKeys, fileStates: loaded.fileStates, listedAt: loaded.listedAt, checked: checkedChanges(loaded.articles, articles) } : {}) };
+    if (parsedSources && !readOnly) {
       const { saveRecords } = loaded;
       extra.sources = parsedSources;
       extra.saveCache = async (): Promise<CacheSave> => {

@@ -26,6 +26,18 @@ export const COMMON_OPTIONS: OptionSpec = {
 };
 
 /**
+ * `--no-cache` of the commands that read what the last build cached (`.gazette-cache/`) but never
+ * write it: `gazette check`, `list` and `related` reuse the records of unchanged files.
+ */
+export const READ_CACHE_OPTION: OptionSpec = { "no-cache": { type: "boolean" } };
+export const READ_CACHE_HELP = "--no-cache        parse every article again instead of reusing .gazette-cache/ (read, never written here)";
+
+/** The pipeline's cache mode for such a command: read-only unless `--no-cache`. */
+export function readCache(args: ParsedCommand): "read" | false {
+  return args.values["no-cache"] === true ? false : "read";
+}
+
+/**
  * Strict parsing: an unknown flag or a missing value is a UsageError (exit 2) that names the flag
  * and points to --help, never a silently ignored option.
  */

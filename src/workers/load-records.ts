@@ -47,14 +47,18 @@ export async function loadRecords(
     listing: Promise<ContentScan>;
     normalizeContext: NormalizeContext;
     sink: DiagnosticSink;
-    cache: { config: SiteConfig; entityDefinitions: readonly EntityDefinition[] } | null;
+    /** `readOnly`: the cached records are reused, nothing is made for the cache nor written to it. */
+    cache: { config: SiteConfig; entityDefinitions: readonly EntityDefinition[]; readOnly?: boolean } | null;
   },
 ): Promise<LoadedRecords> {
   const { root } = task;
   const { sink, normalizeContext } = options;
-  const recordCache = options.cache ? await import("../cache/record-cache.js") : null;
-  const key = recordCache && options.cache ? recordCache.engineKey(options.cache.config, options.cache.entityDefinitions) : null;
-  const opened = recordCache && key !== null ? await recordCache.openRecordCache(root, key) : null;
+  const cacheModule = options.cache ? await import("../cache/record-cache.js") : null;
+  const key = cacheModule && options.cache ? cacheModule.engineKey(options.cache.config, options.cache.entityDefinitions) : null;
+  const opened = cacheModule && key !== null ? await cacheModule.openRecordCache(root, key) : null;
+  // Records are made for the cache (and it is written) unless it is only read: then the files
+  // parsed now load as they would without a cache (no Markdown packed, no features digested).
+  const recordCache = options.cache?.readOnly ? null : cacheModule;
   // The cache's records hold the Markdown: "none" (nothing reads it after loading) only without it.
   const markdown = recordCache ? "pack" : task.markdown === "none" ? "none" : "drop";
   // The loading threads write the shards whose files they parse all of (see cache/record-cache.ts).
@@ -141,7 +145,7 @@ export async function loadRecords(
     features,
     featureKeys,
     bodies,
-    detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${recordCache ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}${written.size > 0 ? `, ${written.size} record shards written` : ""}`,
+    detail: `${files.length} files, ${threads} thread${threads === 1 ? "" : "s"}${cacheModule ? `, ${reused} from the cache (${Math.round(readMs)} ms to read it)` : ""}${written.size > 0 ? `, ${written.size} record shards written` : ""}`,
     saveRecords: recordCache && key !== null && changed ? () => recordCache.writeRecordCache(root, key, sortedRecords(records, order), opened, written) : null,
     engineKey: key,
     fileStates,

@@ -1,18 +1,18 @@
 import { loadSite } from "../../build.js";
-import type { CommandSpec, ParsedCommand } from "../args.js";
+import { READ_CACHE_HELP, READ_CACHE_OPTION, readCache, type CommandSpec, type ParsedCommand } from "../args.js";
 import { formatMs, plural, printDiagnostics } from "../report.js";
 
 export const spec: CommandSpec = {
   name: "check",
   summary: "Load and normalize every article, write nothing, and report every error and warning.",
-  usage: "gazette check [--content DIR]",
-  options: {},
-  help: [],
+  usage: "gazette check [--content DIR] [--no-cache]",
+  options: READ_CACHE_OPTION,
+  help: [READ_CACHE_HELP],
 };
 
 export async function run(args: ParsedCommand): Promise<number> {
   const started = performance.now();
-  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, features: false, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
+  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, features: false, cache: readCache(args), ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
   printDiagnostics(site.errors, site.warnings);
   const stories = new Set(site.articles.map((article) => article.storyKey)).size;
   const languages = [...new Set(site.articles.map((article) => article.lang))].sort();

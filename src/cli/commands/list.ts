@@ -1,20 +1,20 @@
 import type { Article } from "../../types.js";
 import { loadSite } from "../../build.js";
 import { UsageError } from "../../errors/site-error.js";
-import type { CommandSpec, ParsedCommand } from "../args.js";
+import { READ_CACHE_HELP, READ_CACHE_OPTION, readCache, type CommandSpec, type ParsedCommand } from "../args.js";
 import { printDiagnostics } from "../report.js";
 
 export const spec: CommandSpec = {
   name: "list",
   summary: "Print the normalized article records, one per language version.",
-  usage: "gazette list --json [--content DIR]",
-  options: { json: { type: "boolean" } },
-  help: ["--json            print a JSON array (the only format so far)"],
+  usage: "gazette list --json [--content DIR] [--no-cache]",
+  options: { json: { type: "boolean" }, ...READ_CACHE_OPTION },
+  help: ["--json            print a JSON array (the only format so far)", READ_CACHE_HELP],
 };
 
 export async function run(args: ParsedCommand): Promise<number> {
-  if (!args.values.json) throw new UsageError("list prints JSON only: add --json.", { hint: "Usage: gazette list --json [--content DIR]" });
-  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, features: false, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
+  if (!args.values.json) throw new UsageError("list prints JSON only: add --json.", { hint: `Usage: ${spec.usage}` });
+  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, features: false, cache: readCache(args), ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
   printDiagnostics(site.errors, []);
   writeJsonArray(site.articles.map(toRecord), (text) => process.stdout.write(text));
   return site.errors.length === 0 ? 0 : 1;

@@ -4,18 +4,19 @@ import { loadSite } from "../../build.js";
 import type { SiteConfig } from "../../config/site-config.js";
 import { UsageError } from "../../errors/site-error.js";
 import { computeRelated, extractRelatedFeatures, selectPublishable } from "../../related/index.js";
-import type { CommandSpec, ParsedCommand } from "../args.js";
+import { READ_CACHE_HELP, READ_CACHE_OPTION, readCache, type CommandSpec, type ParsedCommand } from "../args.js";
 import { printDiagnostics } from "../report.js";
 
 export const spec: CommandSpec = {
   name: "related",
   summary: "Print the related list of one story, with each signal's share of every score.",
-  usage: "gazette related KEY [--lang L] [--json] [--content DIR]",
-  options: { lang: { type: "string" }, json: { type: "boolean" } },
+  usage: "gazette related KEY [--lang L] [--json] [--content DIR] [--no-cache]",
+  options: { lang: { type: "string" }, json: { type: "boolean" }, ...READ_CACHE_OPTION },
   help: [
     "KEY               the story key: the folder name under articles/",
     "--lang L          which language version (default: the site's default language, if the story has it)",
     "--json            print [{key, lang, url, title, score, reasons}] instead of a table",
+    READ_CACHE_HELP,
   ],
   positionals: { min: 0, max: 1 },
 };
@@ -34,7 +35,7 @@ export async function run(args: ParsedCommand): Promise<number> {
   const key = args.positionals[0];
   if (key === undefined) throw new UsageError("related needs a story key.", { hint: `Usage: ${spec.usage}` });
   // The related features come from loading (as in a build), so nothing reads the Markdown after it.
-  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
+  const site = await loadSite({ root: process.cwd(), dropMarkdown: true, cache: readCache(args), ...(typeof args.values.content === "string" ? { content: args.values.content } : {}) });
   printDiagnostics(site.errors, []);
   const failed = site.errors.length > 0 ? 1 : 0;
 
