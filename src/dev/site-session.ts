@@ -243,6 +243,8 @@ export class SiteSession {
       buildDate: this.date,
       timings,
       featureCache: this.featureCache,
+      // From the first load's threads (see workers/dev-prewarm.ts); kept in featureCache from then on.
+      ...(site.features ? { featuresById: site.features } : {}),
       ...(relatedFrom ? { relatedFrom } : {}),
     });
     const started = performance.now();

@@ -1,0 +1,109 @@
+/**
+ * A `gazette dev` session's first load on several threads (workers/dev-prewarm.ts) must change
+ * nothing but the time: the same pages, errors and warnings as loading on one thread, and edits
+ * afterwards still re-read one file (the quick path) with the same result. Runs the compiled
+ * session, whose worker file exists (GAZETTE_WORKERS sets the threads).
+ */
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Change, summarizeChanges as Summarize } from "../../src/dev/classify-change.js";
+import type { RebuildReport, SiteSession as Session } from "../../src/dev/site-session.js";
+import { REPO_ROOT, article, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+
+const DIST = path.join(REPO_ROOT, "dist");
+let root: string;
+let SiteSession: typeof Session;
+let summarizeChanges: typeof Summarize;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(DIST, "workers/dev-prewarm-worker.js"))) throw new Error("dist/ is missing: `npm test` compiles it first (npm run compile)");
+  ({ SiteSession } = (await import(path.join(DIST, "dev/site-session.js"))) as { SiteSession: typeof Session });
+  ({ summarizeChanges } = (await import(path.join(DIST, "dev/classify-change.js"))) as { summarizeChanges: typeof Summarize });
+  // The real articles, and a story with a warning (a slug taken).
+  root = await makeTempSite({
+    "articles/gleicher-titel-eins/de.md": article({ title: "Gleicher Titel", date: "2025-02-13" }),
+    "articles/gleicher-titel-zwei/de.md": article({ title: "Gleicher Titel", date: "2025-02-14" }),
+  });
+  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  process.env.SOURCE_DATE_EPOCH = "1755734400";
+});
+
+afterAll(async () => {
+  delete process.env.SOURCE_DATE_EPOCH;
+  delete process.env.GAZETTE_WORKERS;
+  await removeTempSite(root);
+});
+
+/** `run` with `workers` loading threads. */
+async function withWorkers<T>(workers: number, run: () => Promise<T>): Promise<T> {
+  process.env.GAZETTE_WORKERS = String(workers);
+  try {
+    return await run();
+  } finally {
+    delete process.env.GAZETTE_WORKERS;
+  }
+}
+
+interface Run {
+  session: Session;
+  report: RebuildReport;
+}
+
+function expectSameSession(actual: Run, expected: Run): void {
+  const describe = (report: RebuildReport) => ({ ok: report.ok, errors: report.errors.map((error) => [error.name, error.message, error.location, error.hint]), warnings: report.warnings });
+  expect(describe(actual.report)).toEqual(describe(expected.report));
+  expect([...actual.session.files.keys()].sort()).toEqual([...expected.session.files.keys()].sort());
+  for (const [file, body] of expected.session.files) expect(text(actual.session.files.get(file)!), file).toBe(text(body));
+}
+
+const change = (file: string, kind: Change["kind"] = "content", event: Change["event"] = "change"): Change => ({ kind, path: path.join(root, file), event });
+
+describe("a dev session's first load on several threads", () => {
+  test("gives the pages, errors and warnings of one thread; edits then re-read one file, to the same pages", async () => {
+    const sessions = [new SiteSession({ root }), new SiteSession({ root })] as const;
+    /** The same rebuild of both sessions, the second with two loading threads. */
+    const both = async (changes: Change[] | null): Promise<[Run, Run]> => {
+      const summary = changes === null ? null : summarizeChanges(changes);
+      const one = await withWorkers(1, () => sessions[0].rebuild(summary));
+      const two = await withWorkers(2, () => sessions[1].rebuild(summary));
+      return [{ session: sessions[0], report: one }, { session: sessions[1], report: two }];
+    };
+    const loadDetail = (run: Run) => run.report.timings.find((timing) => timing.stage === "load")?.detail;
+
+    const [one, two] = await both(null);
+    expect([loadDetail(one), loadDetail(two)]).toEqual(["14 files", "14 files, 2 threads"]);
+    expect(one.report.warnings.some((warning) => /already used/.test(warning.message))).toBe(true);
+    expectSameSession(two, one);
+
+    const broken = "articles/kaputtes-datum/de.md";
+    const edited = path.join(root, "articles/trump-putin-telefonat-ohne-fortschritte/de.md");
+    const editedText = await readFile(edited, "utf8");
+    try {
+      // A file with an error, added; then a config edit loads everything again (on two threads), the error included.
+      await mkdir(path.join(root, "articles/kaputtes-datum"));
+      await writeFile(path.join(root, broken), article({ title: "Ein kaputtes Datum", date: "31/02/2025" }));
+      let [a, b] = await both([change(broken, "content", "add")]);
+      expect(a.report.errors.map((error) => error.location?.file)).toEqual([broken]);
+      expectSameSession(b, a);
+      [a, b] = await both([change("gazette.config.yml", "config")]);
+      expect(b.report.errors.map((error) => error.location?.file)).toEqual([broken]);
+      expectSameSession(b, a);
+
+      // Fixed (an article appears: the full path), then a body edit: the quick path in both.
+      await writeFile(path.join(root, broken), article({ title: "Ein kaputtes Datum", date: "28/02/2025" }));
+      [a, b] = await both([change(broken)]);
+      expect([a.report.ok, b.report.ok]).toEqual([true, true]);
+      expectSameSession(b, a);
+      await writeFile(edited, `${editedText}\nEin Absatz, erst in der Sitzung geschrieben.\n`);
+      [a, b] = await both([change("articles/trump-putin-telefonat-ohne-fortschritte/de.md")]);
+      expect([a.report.quick, b.report.quick]).toEqual([true, true]);
+      expect(b.report.written.some((file) => text(b.session.files.get(file)!).includes("erst in der Sitzung geschrieben"))).toBe(true);
+      expectSameSession(b, a);
+    } finally {
+      await rm(path.join(root, "articles/kaputtes-datum"), { recursive: true, force: true });
+      await writeFile(edited, editedText);
+    }
+  });
+});
