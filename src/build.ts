@@ -161,7 +161,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   } else {
     // A dev session's first load: its caches filled on every core, then read here (see workers/dev-prewarm.ts).
     const prewarm = caches && caches.content.size === 0 ? loadThreads(files!.length) : 1;
-    if (prewarm > 1) extra.features = await (await import("./workers/dev-prewarm.js")).prewarmDevCaches({ root: options.root, overrides, contentDir: contentOptions.contentDir, files: files! }, prewarm, normalizeContext, caches!);
+    if (prewarm > 1) extra = await (await import("./workers/dev-prewarm.js")).prewarmDevCaches({ root: options.root, overrides, contentDir: contentOptions.contentDir, files: files! }, prewarm, normalizeContext, caches!);
     const sources = await readContentFiles(files!, contentOptions, sink); // listed above: no scan without the cache
     timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files${prewarm > 1 ? `, ${prewarm} threads` : ""}` });
     started = performance.now();

@@ -259,7 +259,7 @@ export class SiteSession {
       siteWarnings: site.warnings,
       planWarnings: plan.warnings,
     };
-    const report = this.renderChanged(state, [...site.warnings, ...plan.warnings]);
+    const report = this.renderChanged(state, [...site.warnings, ...plan.warnings], site.bodies);
     this.state = state;
     this.relatedStale = relatedFrom !== undefined;
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
@@ -282,9 +282,10 @@ export class SiteSession {
    * Renders the routes whose signature changed into a staging map, then applies it at once; notes
    * for each article which routes show it (the quick path's reverse index).
    */
-  private renderChanged(state: SiteState, warnings: Diagnostic[]): Report {
+  private renderChanged(state: SiteState, warnings: Diagnostic[], bodies?: Map<string, Uint8Array>): Report {
     const { plan } = state;
-    const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
+    // `bodies`: those the first load's threads rendered (see workers/dev-prewarm.ts), taken out as their pages render.
+    const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date, bodies ? { bodies } : {});
     const staged = new Map<string, string | Uint8Array>();
     const signatures = new Map<string, string>();
     const entries = new Map<string, SitemapEntry | undefined>();

@@ -2,5 +2,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadDevShare, type DevShareTask } from "./dev-prewarm.js";
 
-await loadDevShare(workerData as DevShareTask, undefined, (entries) => parentPort?.postMessage({ entries }));
+// The bodies' bytes are moved, not copied.
+await loadDevShare(workerData as DevShareTask, undefined, (entries) => parentPort?.postMessage({ entries }, entries.flatMap((entry) => (entry.body ? [entry.body.buffer as ArrayBuffer] : []))));
 parentPort?.postMessage({ done: true });

@@ -2,7 +2,8 @@
  * The first load of a `gazette dev` session, on every core: each thread reads and normalizes a
  * share of the content files and hands back, per file, what the session keeps between rebuilds
  * (the parsed source with its read errors and warnings, the normalize outcome, the related-articles
- * features). The session's own load then finds every file in its caches. It stays on one thread
+ * features) and the article's body HTML for the first render. The session's own load then finds
+ * every file in its caches. It stays on one thread
  * because those caches, keyed by the source objects, are what lets an edit re-read and
  * re-normalize one file; filling them on one thread took ~13 s of a 10,000-story session's ~33 s
  * start.
@@ -20,6 +21,9 @@ import { reviveError, serializeError, type SerializedError } from "../errors/ser
 import { compileEntityTable } from "../normalize/entities.js";
 import { normalizeEach, type NormalizeContext, type NormalizeOutcome } from "../normalize/index.js";
 import { extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
+import { renderArticleBody } from "../render/article-body.js";
+
+const utf8 = new TextEncoder();
 
 /** One thread's share of the files. Plain data: it is sent to a worker. */
 export interface DevShareTask {
@@ -39,6 +43,14 @@ export interface DevEntry {
   /** Normalizing the source (null when the file could not be read or parsed). */
   outcome: { article: Article | null; errors: SerializedError[]; skipped?: Diagnostic } | null;
   features: RelatedDoc | null;
+  /** The article's body HTML (`renderArticleBody`), UTF-8. */
+  body: Uint8Array | null;
+}
+
+/** What the first load's threads made besides the caches: by article id and by source file. */
+export interface Prewarmed {
+  features: Map<string, RelatedDoc>;
+  bodies: Map<string, Uint8Array>;
 }
 
 /** Files per message from a worker: its results are posted as they come, never all held twice. */
@@ -53,6 +65,7 @@ export async function loadDevShare(task: DevShareTask, prepared?: NormalizeConte
     const config = await loadConfig(task.root, task.overrides);
     context = { config, entities: compileEntityTable(await loadEntities(task.root, config.paths.data, new DiagnosticSink())) };
   }
+  const origin = new URL(context.config.baseUrl).origin;
   const kept: DevEntry[] = [];
   for (let start = 0; start < task.files.length; start += BATCH_FILES) {
     const files = task.files.slice(start, start + BATCH_FILES);
@@ -73,6 +86,7 @@ export async function loadDevShare(task: DevShareTask, prepared?: NormalizeConte
           warnings: cached.warnings,
           outcome: outcome ? { article: outcome.article, errors: outcome.errors.map(serializeError), ...("skipped" in outcome && outcome.skipped ? { skipped: outcome.skipped } : {}) } : null,
           features: outcome?.article ? extractRelatedFeatures(outcome.article) : null,
+          body: outcome?.article ? utf8.encode(renderArticleBody(outcome.article, origin)) : null,
         },
       ];
     });
@@ -84,11 +98,12 @@ export async function loadDevShare(task: DevShareTask, prepared?: NormalizeConte
 
 /**
  * Fills an empty session's caches from `threads` threads (this one and workers) and returns the
- * related-articles features by article id; does nothing (an empty map) on one thread.
+ * features and bodies they made; does nothing (empty maps) on one thread.
  */
-export async function prewarmDevCaches(task: DevShareTask, threads: number, context: NormalizeContext, caches: LoadCaches): Promise<Map<string, RelatedDoc>> {
+export async function prewarmDevCaches(task: DevShareTask, threads: number, context: NormalizeContext, caches: LoadCaches): Promise<Prewarmed> {
   const features = new Map<string, RelatedDoc>();
-  if (threads <= 1 || !existsSync(fileURLToPath(WORKER_FILE))) return features;
+  const bodies = new Map<string, Uint8Array>();
+  if (threads <= 1 || !existsSync(fileURLToPath(WORKER_FILE))) return { features, bodies };
   const shares = Array.from({ length: threads }, (): DevShareTask => ({ ...task, files: [] }));
   task.files.forEach((file, i) => shares[i % threads]!.files.push(file));
   const results = await Promise.all(shares.map((share, i) => (i === 0 ? loadDevShare(share, context) : runWorker(share))));
@@ -98,8 +113,9 @@ export async function prewarmDevCaches(task: DevShareTask, threads: number, cont
     const { article, errors, skipped } = entry.outcome;
     caches.normalized.set(entry.source, article ? { article, errors: errors.map(reviveError) } : { article: null, errors: errors.map(reviveError), ...(skipped ? { skipped } : {}) });
     if (article && entry.features) features.set(article.id, entry.features);
+    if (article && entry.body) bodies.set(article.file, entry.body);
   }
-  return features;
+  return { features, bodies };
 }
 
 function runWorker(task: DevShareTask): Promise<DevEntry[]> {
