@@ -8,7 +8,7 @@ import { createServer, get, type IncomingMessage } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startDevServer, type DevServer } from "../../src/dev/dev-server.js";
-import { REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { REPO_ROOT, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
 
 let root: string;
 let dev: DevServer;
@@ -81,7 +81,8 @@ describe("gazette dev", () => {
     expect(missing.status).toBe(404);
     expect(missing.body).toContain("<h1");
     // The files themselves stay production-identical: the script is added as they are served.
-    expect(String(dev.session.files.get("de/index.html"))).not.toContain("__gazette");
+    expect(text(dev.session.files.get("de/index.html")!)).toContain("</body>");
+    expect(text(dev.session.files.get("de/index.html")!)).not.toContain("__gazette");
     expect((await fetch(`${origin()}/de/`, { method: "POST" })).status).toBe(405);
   });
 
@@ -116,8 +117,8 @@ describe("gazette dev", () => {
     const source = await readFile(file, "utf8");
     events.length = 0;
     await writeFile(file, `${source.trimEnd()}\n\nThe officials gave no further details on Tuesday.\n`);
-    await eventually(() => dev.last.quick && dev.last.written.some((written) => written.startsWith("en/") && String(dev.session.files.get(written)).includes("no further details on Tuesday")), "a quick rebuild");
-    const page = dev.last.written.find((written) => written.startsWith("en/") && written.endsWith("/index.html") && String(dev.session.files.get(written)).includes("no further details on Tuesday"))!;
+    await eventually(() => dev.last.quick && dev.last.written.some((written) => written.startsWith("en/") && text(dev.session.files.get(written)!).includes("no further details on Tuesday")), "a quick rebuild");
+    const page = dev.last.written.find((written) => written.startsWith("en/") && written.endsWith("/index.html") && text(dev.session.files.get(written)!).includes("no further details on Tuesday"))!;
     expect((await fetchText("/" + page.replace(/index\.html$/, ""))).body).toContain("no further details on Tuesday");
     await eventually(() => events.some((event) => event.type === "reload"), "a reload event");
     await dev.idle();
