@@ -159,11 +159,17 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     }
     if (loaded.engineKey !== null) extra.engineKey = loaded.engineKey;
   } else {
-    // A dev session's first load: its caches filled on every core, then read here (see workers/dev-prewarm.ts).
-    const prewarm = caches && caches.content.size === 0 ? loadThreads(files!.length) : 1;
-    if (prewarm > 1) extra = await (await import("./workers/dev-prewarm.js")).prewarmDevCaches({ root: options.root, overrides, contentDir: contentOptions.contentDir, files: files! }, prewarm, normalizeContext, caches!);
+    // A dev session's first load fills its caches, then reads them here: from the last build's
+    // record cache (see dev/seed-from-cache.ts), the other files on every core (workers/dev-prewarm.ts).
+    const firstDevLoad = caches !== undefined && caches.content.size === 0;
+    const seeded = firstDevLoad && existsSync(path.join(options.root, CACHE_DIR)) ? await (await import("./dev/seed-from-cache.js")).seedFromRecordCache(options.root, files!, { config, entityDefinitions }, caches) : null;
+    const unseeded = seeded ? files!.filter((file) => !seeded.files.has(file.absolute)) : files!;
+    const prewarm = firstDevLoad ? loadThreads(unseeded.length) : 1;
+    const warmed = prewarm > 1 ? await (await import("./workers/dev-prewarm.js")).prewarmDevCaches({ root: options.root, overrides, contentDir: contentOptions.contentDir, files: unseeded }, prewarm, normalizeContext, caches!) : null;
+    if (seeded || warmed) extra = { features: new Map([...(seeded?.features ?? []), ...(warmed?.features ?? [])]), ...(warmed ? { bodies: warmed.bodies } : {}) };
     const sources = await readContentFiles(files!, contentOptions, sink); // listed above: no scan without the cache
-    timings.push({ stage: "load", ms: performance.now() - started, detail: `${sources.length} files${prewarm > 1 ? `, ${prewarm} threads` : ""}` });
+    const from = [seeded ? `${seeded.files.size} from the cache` : "", prewarm > 1 ? `${prewarm} threads` : ""].filter(Boolean);
+    timings.push({ stage: "load", ms: performance.now() - started, detail: [`${sources.length} files`, ...from].join(", ") });
     started = performance.now();
     articles = normalizeArticles(sources, normalizeContext, sink, caches?.normalized);
     timings.push({ stage: "normalize", ms: performance.now() - started, detail: `${articles.length} articles` });

@@ -4,7 +4,8 @@
  * afterwards still re-read one file (the quick path) with the same result. Runs the compiled
  * session, whose worker file exists (GAZETTE_WORKERS sets the threads).
  */
-import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { appendFile, cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -104,6 +105,56 @@ describe("a dev session's first load on several threads", () => {
     } finally {
       await rm(path.join(root, "articles/kaputtes-datum"), { recursive: true, force: true });
       await writeFile(edited, editedText);
+    }
+  });
+});
+
+describe("a dev session's first load from the last build's cache", () => {
+  test("takes every unchanged file's record, gives the pages of a session without a cache, and edits re-read their files only", async () => {
+    // Two copies of one site: `cached` after a `gazette build` (the compiled CLI's cache), `plain` without one.
+    const [cached, plain] = [await makeTempSite({}), await makeTempSite({})];
+    try {
+      for (const site of [cached, plain]) {
+        for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(root, entry), path.join(site, entry), { recursive: true });
+      }
+      const built = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin/gazette.js"), "build"], { cwd: cached, encoding: "utf8" });
+      expect(built.status, built.stderr).toBe(0);
+      const sessions = [new SiteSession({ root: cached }), new SiteSession({ root: plain })] as const;
+      /** The same edit in both copies, then the same rebuild of both sessions (on one thread: the cache is what differs). */
+      const both = async (edit: ((site: string) => Promise<void>) | null, changes: ((site: string) => Change[]) | null): Promise<[Run, Run]> => {
+        for (const site of [cached, plain]) await edit?.(site);
+        const reports = await withWorkers(1, async () => [await sessions[0].rebuild(changes ? summarizeChanges(changes(cached)) : null), await sessions[1].rebuild(changes ? summarizeChanges(changes(plain)) : null)]);
+        return [{ session: sessions[0], report: reports[0]! }, { session: sessions[1], report: reports[1]! }];
+      };
+      const at = (site: string, file: string, kind: Change["kind"] = "content"): Change => ({ kind, path: path.join(site, file), event: "change" });
+      const loadDetail = (run: Run) => run.report.timings.find((timing) => timing.stage === "load")?.detail;
+
+      // A file edited between the build and the session is read, not taken from the cache.
+      const before = "articles/diplomatische-bemuehungen-trump-putin-stagnieren/de.md";
+      let [a, b] = await both((site) => appendFile(path.join(site, before), "\nEin Absatz, nach dem Bau geschrieben.\n"), null);
+      expect([loadDetail(a), loadDetail(b)]).toEqual(["14 files, 13 from the cache", "14 files"]);
+      expect([...a.session.files.values()].some((page) => text(page).includes("nach dem Bau geschrieben"))).toBe(true);
+      expectSameSession(a, b);
+
+      // A body edit (the quick path), a title edit (the full path: one file normalized, the others still the records').
+      const body = "articles/trump-putin-telefonat-ohne-fortschritte/de.md";
+      const title = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/en.md";
+      [a, b] = await both((site) => appendFile(path.join(site, body), "\nEin Absatz, erst in der Sitzung geschrieben.\n"), (site) => [at(site, body)]);
+      expect([a.report.quick, b.report.quick]).toEqual([true, true]);
+      expectSameSession(a, b);
+      [a, b] = await both(async (site) => writeFile(path.join(site, title), (await readFile(path.join(site, title), "utf8")).replace(/^title: .*$/m, "title: A summit in Alaska without a ceasefire")), (site) => [at(site, title)]);
+      expect([a.report.quick, a.report.ok]).toEqual([false, true]);
+      expect(loadDetail(a)).toBe("14 files");
+      expectSameSession(a, b);
+
+      // A config edit empties the caches: the build's records no longer fit (another time zone, another engine key), everything is read.
+      const config = async (site: string) => writeFile(path.join(site, "gazette.config.yml"), (await readFile(path.join(site, "gazette.config.yml"), "utf8")).replace("timeZone: Europe/Berlin", "timeZone: America/New_York"));
+      [a, b] = await both(config, (site) => [at(site, "gazette.config.yml", "config")]);
+      expect(loadDetail(a)).toBe("14 files, 0 from the cache");
+      expectSameSession(a, b);
+    } finally {
+      await removeTempSite(cached);
+      await removeTempSite(plain);
     }
   });
 });
