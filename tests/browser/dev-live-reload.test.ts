@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startDevServer, type DevServer } from "../../src/dev/dev-server.js";
-import { REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { REPO_ROOT, copyProject, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
 import { launchBrowser, type Browser } from "./support/browser.js";
 
 const FILE = "articles/trump-offen-fuer-treffen-mit-putin/de.md";
@@ -18,7 +18,7 @@ let page: Page;
 
 beforeAll(async () => {
   root = await makeTempSite({});
-  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  await copyProject(root);
   await mkdir(path.join(root, "templates/assets"), { recursive: true });
   await cp(path.join(REPO_ROOT, "templates/assets/style.css"), path.join(root, "templates/assets/style.css"));
   dev = await startDevServer({ root, host: "127.0.0.1", port: 0, strictPort: true, debounceMs: 30, log: () => undefined });

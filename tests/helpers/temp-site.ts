@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,11 @@ export async function makeTempSite(files: Record<string, string | Uint8Array>): 
     await writeFile(absolute, content);
   }
   return root;
+}
+
+/** Copies a project's articles, entity table and config (the repository's, by default) into `root`. */
+export async function copyProject(root: string, from = REPO_ROOT): Promise<void> {
+  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(from, entry), path.join(root, entry), { recursive: true });
 }
 
 export async function removeTempSite(root: string): Promise<void> {

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CACHE_DIR } from "../../src/cache/record-cache.js";
-import { REPO_ROOT, buildToMemory, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import { REPO_ROOT, buildToMemory, copyProject, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
 
 let root: string;
 
 beforeAll(async () => {
   root = await makeTempSite({});
-  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  await copyProject(root);
 });
 
 afterAll(async () => {

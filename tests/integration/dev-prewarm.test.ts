@@ -5,13 +5,13 @@
  * session, whose worker file exists (GAZETTE_WORKERS sets the threads).
  */
 import { spawnSync } from "node:child_process";
-import { appendFile, cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Change, summarizeChanges as Summarize } from "../../src/dev/classify-change.js";
 import type { RebuildReport, SiteSession as Session } from "../../src/dev/site-session.js";
-import { REPO_ROOT, article, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import { REPO_ROOT, article, copyProject, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
 
 const DIST = path.join(REPO_ROOT, "dist");
 let root: string;
@@ -27,7 +27,7 @@ beforeAll(async () => {
     "articles/gleicher-titel-eins/de.md": article({ title: "Gleicher Titel", date: "2025-02-13" }),
     "articles/gleicher-titel-zwei/de.md": article({ title: "Gleicher Titel", date: "2025-02-14" }),
   });
-  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  await copyProject(root);
   process.env.SOURCE_DATE_EPOCH = "1755734400";
 });
 
@@ -114,9 +114,7 @@ describe("a dev session's first load from the last build's cache", () => {
     // Two copies of one site: `cached` after a `gazette build` (the compiled CLI's cache), `plain` without one.
     const [cached, plain] = [await makeTempSite({}), await makeTempSite({})];
     try {
-      for (const site of [cached, plain]) {
-        for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(root, entry), path.join(site, entry), { recursive: true });
-      }
+      for (const site of [cached, plain]) await copyProject(site, root);
       const built = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin/gazette.js"), "build"], { cwd: cached, encoding: "utf8" });
       expect(built.status, built.stderr).toBe(0);
       const sessions = [new SiteSession({ root: cached }), new SiteSession({ root: plain })] as const;

@@ -8,7 +8,7 @@ import { createServer, get, type IncomingMessage } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startDevServer, type DevServer } from "../../src/dev/dev-server.js";
-import { REPO_ROOT, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import { REPO_ROOT, copyProject, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
 
 let root: string;
 let dev: DevServer;
@@ -20,7 +20,7 @@ const STORY = "articles/trump-offen-fuer-treffen-mit-putin";
 
 beforeAll(async () => {
   root = await makeTempSite({});
-  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  await copyProject(root);
   await mkdir(path.join(root, "templates/assets"), { recursive: true });
   await cp(path.join(REPO_ROOT, "templates/assets/style.css"), path.join(root, "templates/assets/style.css"));
   dev = await startDevServer({ root, host: "127.0.0.1", port: 0, strictPort: true, debounceMs: 30, log: (line) => log.push(line) });

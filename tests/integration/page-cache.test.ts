@@ -3,12 +3,12 @@
  * signature did not change (hard links) and the last search index when no article page changed.
  * After every kind of edit its output must be byte-identical to a build without the cache.
  */
-import { appendFile, cp, link, lstat, mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { appendFile, link, lstat, mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite } from "../../src/build.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
-import { OUTPUT_SCAN_MODES, REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { REPO_ROOT, copyProject, makeTempSite, OUTPUT_SCAN_MODES, removeTempSite } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
 
 let root: string;
@@ -18,7 +18,7 @@ describe.each(OUTPUT_SCAN_MODES)("$mode", ({ scan }) => {
   beforeAll(async () => {
     process.env.GAZETTE_SCAN_THREAD = scan;
     root = await makeTempSite({});
-    for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+    await copyProject(root);
     process.env.SOURCE_DATE_EPOCH = EPOCH;
   });
 

@@ -5,13 +5,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadSite } from "../../src/build.js";
 import { CACHE_DIR } from "../../src/cache/record-cache.js";
-import { REPO_ROOT, article, buildToMemory, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { REPO_ROOT, article, buildToMemory, copyProject, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
 
 let root: string;
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
     "articles/gleicher-titel-eins/de.md": article({ title: "Gleicher Titel", date: "2025-02-13" }),
     "articles/gleicher-titel-zwei/de.md": article({ title: "Gleicher Titel", date: "2025-02-14" }),
   });
-  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  await copyProject(root);
 });
 
 afterAll(async () => {
@@ -98,7 +98,7 @@ describe("commands that read the build cache", () => {
   test("without a cache, check, list and related make none", async () => {
     const fresh = await makeTempSite({});
     try {
-      for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(fresh, entry), { recursive: true });
+      await copyProject(fresh);
       for (const command of COMMANDS) expect(gazette(fresh, ...command).status, command.join(" ")).toBe(0);
       expect(existsSync(path.join(fresh, CACHE_DIR))).toBe(false);
     } finally {

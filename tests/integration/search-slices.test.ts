@@ -8,13 +8,13 @@
  * output/search-vocabulary.ts), so a slice is kept only while those words are. Every output
  * equals a build without the cache.
  */
-import { cp, readFile, stat, writeFile, mkdir, rm } from "node:fs/promises";
+import { readFile, stat, writeFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite } from "../../src/build.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
 import { sliceCount, sliceOf } from "../../src/output/search-slices.js";
-import { REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { copyProject, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
 
 let root: string;
@@ -22,7 +22,7 @@ let root: string;
 beforeAll(async () => {
   process.env.SOURCE_DATE_EPOCH = "1755734400";
   root = await makeTempSite({});
-  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  await copyProject(root);
   process.env.GAZETTE_SEARCH_SLICE_PAGES = "2";
 });
 

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { REPO_ROOT } from "../helpers/temp-site.js";
+import { REPO_ROOT, copyProject } from "../helpers/temp-site.js";
 import { killRunning, runGazette, userFacingProblems, type CliRun } from "./support/cli.js";
 import { diffTrees, exists, snapshotTree } from "./support/tree.js";
 import { seededRandom } from "../helpers/random.js";
@@ -46,7 +46,7 @@ async function sandbox(prefix: string): Promise<string> {
 async function makeProject(dir: string, extra: number): Promise<string> {
   const project = path.join(dir, "project");
   await mkdir(project, { recursive: true });
-  for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(REPO_ROOT, entry), path.join(project, entry), { recursive: true });
+  await copyProject(project);
   const words = "Verhandlungen Regierung Wirtschaft Hafen Berlin Gespräche Haushalt Kommission Wahl Parlament Energie Verkehr Gericht Urteil Bericht".split(" ");
   for (let i = 0; i < extra; i++) {
     const topic = words[i % words.length]!;
