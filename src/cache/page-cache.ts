@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { EncodedSitemapEntry } from "../render/sitemaps.js";
@@ -148,6 +149,11 @@ function* stateFrames(state: PageState): Generator<Uint8Array> {
     }
     if (chunk.length > 0) yield* framed(chunk);
   }
+}
+
+/** The size of the last build's page state file, in bytes (0 when there is none): ~550 bytes a page. */
+export function pageStateBytes(root: string): number {
+  return statSync(path.join(root, CACHE_DIR, PAGES_FILE), { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /** The output's marker: the id of the build that wrote the output, and when it committed (the marker's modification time, ms); null when there is none. */

@@ -55,14 +55,31 @@ const WORKER_FILE = new URL("./scan-worker.js", import.meta.url);
  */
 export function scanOutputInBackground(outDir: string): Promise<OutputScan | null> {
   if (!existsSync(fileURLToPath(WORKER_FILE))) return Promise.resolve(scanOutput(outDir));
-  return new Promise((resolve) => {
-    // Not unref'd: while the build awaits the scan, the thread may be all that keeps Node running.
-    const worker = new Worker(WORKER_FILE, { workerData: outDir });
+  return startOutputScan(outDir)!.take();
+}
+
+/** A scan started on a thread that does not keep Node running until it is taken. */
+export interface StartedScan {
+  /** The scan; from now on its thread keeps Node running until it is done. */
+  take(): Promise<OutputScan | null>;
+}
+
+/**
+ * Starts scanning `outDir` on a worker thread before the caller knows whether it will need the
+ * scan (a build, before it reads its cache): if it never takes it, the thread does not hold up
+ * the process's exit (a build that fails on its content exits at once). Null without a compiled
+ * worker file.
+ */
+export function startOutputScan(outDir: string): StartedScan | null {
+  if (!existsSync(fileURLToPath(WORKER_FILE))) return null;
+  const worker = new Worker(WORKER_FILE, { workerData: outDir });
+  worker.unref();
+  const scan = new Promise<OutputScan | null>((resolve) => {
     let settled = false;
-    const settle = (scan: OutputScan | null): void => {
+    const settle = (result: OutputScan | null): void => {
       if (settled) return;
       settled = true;
-      resolve(scan);
+      resolve(result);
     };
     worker.once("message", settle);
     // A thread that could not run: the scan is made on this thread after all.
@@ -72,6 +89,13 @@ export function scanOutputInBackground(outDir: string): Promise<OutputScan | nul
     worker.once("error", fallBack);
     worker.once("exit", fallBack);
   });
+  return {
+    take() {
+      // Awaited now: the thread may be all that keeps Node running.
+      worker.ref();
+      return scan;
+    },
+  };
 }
 
 /**
