@@ -5,10 +5,11 @@
  * session, whose worker file exists (GAZETTE_WORKERS sets the threads).
  */
 import { spawnSync } from "node:child_process";
-import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { CACHE_DIR } from "../../src/cache/record-cache.js";
 import type { Change, summarizeChanges as Summarize } from "../../src/dev/classify-change.js";
 import type { RebuildReport, SiteSession as Session } from "../../src/dev/site-session.js";
 import { REPO_ROOT, article, copyProject, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
@@ -109,14 +110,47 @@ describe("a dev session's first load on several threads", () => {
   });
 });
 
+/** A copy of the test site built by the compiled CLI (with its cache), and one without a cache; `remove` deletes both. */
+async function builtAndPlainCopies(): Promise<{ cached: string; plain: string; remove(): Promise<void> }> {
+  const [cached, plain] = [await makeTempSite({}), await makeTempSite({})];
+  const remove = async () => {
+    await removeTempSite(cached);
+    await removeTempSite(plain);
+  };
+  for (const site of [cached, plain]) await copyProject(site, root);
+  const built = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin/gazette.js"), "build"], { cwd: cached, encoding: "utf8" });
+  if (built.status !== 0) {
+    await remove();
+    throw new Error(`gazette build failed: ${built.stderr}`);
+  }
+  return { cached, plain, remove };
+}
+
 describe("a dev session's first load from the last build's cache", () => {
+  test("a record shard that does not read back is left out: its files are read, the pages are the same", async () => {
+    const { cached, plain, remove } = await builtAndPlainCopies();
+    try {
+      // A flipped byte in the records of the largest shard: its header reads, its checksum fails.
+      const dir = path.join(cached, CACHE_DIR, "records-v1");
+      const shards = await Promise.all((await readdir(dir)).filter((name) => name.endsWith(".bin")).map(async (name) => ({ file: path.join(dir, name), bytes: await readFile(path.join(dir, name)) })));
+      const largest = shards.sort((a, b) => b.bytes.length - a.bytes.length)[0]!;
+      largest.bytes[largest.bytes.length - 1]! ^= 0xff;
+      await writeFile(largest.file, largest.bytes);
+      const [a, b] = [new SiteSession({ root: cached }), new SiteSession({ root: plain })];
+      const reports = await withWorkers(1, async () => [await a.rebuild(null), await b.rebuild(null)]);
+      const taken = Number(/(\d+) from the cache/.exec(reports[0]!.timings.find((timing) => timing.stage === "load")?.detail ?? "")?.[1]);
+      expect(taken).toBeGreaterThan(0);
+      expect(taken).toBeLessThan(14);
+      expectSameSession({ session: a, report: reports[0]! }, { session: b, report: reports[1]! });
+    } finally {
+      await remove();
+    }
+  });
+
   test("takes every unchanged file's record, gives the pages of a session without a cache, and edits re-read their files only", async () => {
     // Two copies of one site: `cached` after a `gazette build` (the compiled CLI's cache), `plain` without one.
-    const [cached, plain] = [await makeTempSite({}), await makeTempSite({})];
+    const { cached, plain, remove } = await builtAndPlainCopies();
     try {
-      for (const site of [cached, plain]) await copyProject(site, root);
-      const built = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin/gazette.js"), "build"], { cwd: cached, encoding: "utf8" });
-      expect(built.status, built.stderr).toBe(0);
       const sessions = [new SiteSession({ root: cached }), new SiteSession({ root: plain })] as const;
       /** The same edit in both copies, then the same rebuild of both sessions (on one thread: the cache is what differs). */
       const both = async (edit: ((site: string) => Promise<void>) | null, changes: ((site: string) => Change[]) | null): Promise<[Run, Run]> => {
@@ -151,8 +185,7 @@ describe("a dev session's first load from the last build's cache", () => {
       expect(loadDetail(a)).toBe("14 files, 0 from the cache");
       expectSameSession(a, b);
     } finally {
-      await removeTempSite(cached);
-      await removeTempSite(plain);
+      await remove();
     }
   });
 });
