@@ -131,11 +131,12 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   // cache is read meanwhile, and a large content folder is listed on a thread of its own.
   const scan = persistent ? (await import("./content/scan-content.js")).scanContentSoon(contentOptions) : null;
   // Loaded here, not with this module: a delta build (src/delta/) starts its checks before it needs them, if at all.
-  const [files, entityDefinitions, { compileEntityTable }, { checkAcrossArticles, normalizeArticles }, { loadThreads }] = await Promise.all([
+  // The normalizer itself loads where a file is parsed: a build whose records all come from the cache never loads it.
+  const [files, entityDefinitions, { compileEntityTable }, { checkAcrossArticles }, { loadThreads }] = await Promise.all([
     scan ? null : listOrReuse(contentOptions, sink, caches),
     loadEntities(options.root, config.paths.data, sink, parsedSources),
     import("./normalize/entities.js"),
-    import("./normalize/index.js"),
+    import("./normalize/check-across.js"),
     import("./workers/parallel-load.js"),
   ]);
   const normalizeContext: NormalizeContext = { config, entities: compileEntityTable(entityDefinitions) };
@@ -175,6 +176,7 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     const from = [seeded ? `${seeded.files.size} from the cache` : "", prewarm > 1 ? `${prewarm} threads` : ""].filter(Boolean);
     timings.push({ stage: "load", ms: performance.now() - started, detail: [`${sources.length} files`, ...from].join(", ") });
     started = performance.now();
+    const { normalizeArticles } = await import("./normalize/index.js");
     articles = normalizeArticles(sources, normalizeContext, sink, caches?.normalized);
     timings.push({ stage: "normalize", ms: performance.now() - started, detail: `${articles.length} articles` });
   }
@@ -329,9 +331,8 @@ export async function planSite(
     relatedCache?: { engineKey: string; featureKeys: ReadonlyMap<string, string>; stored: Promise<StoredRelatedLists> };
   },
 ): Promise<PlannedSite> {
-  const [{ buildSiteIndex }, { computeRelated, extractRelatedFeatures }, { indexGroups, indexGroupSlugs }, { planRoutes }] = await Promise.all([
+  const [{ buildSiteIndex }, { indexGroups, indexGroupSlugs }, { planRoutes }] = await Promise.all([
     import("./i18n/site-index.js"),
-    import("./related/index.js"),
     import("./render/view-context.js"),
     import("./output/plan-routes.js"),
   ]);
@@ -358,6 +359,8 @@ export async function planSite(
     }
     freshKey = key;
   }
+  // Loaded only now: lists from the cache, or deferred, need neither the stemmers nor the scoring.
+  const { computeRelated, extractRelatedFeatures } = await import("./related/index.js");
   // Pages show no reasons (`gazette related` does): explaining would double the time and memory.
   const features = [...index.articles.values()].map((article) => {
     let doc = options.featureCache?.get(article) ?? options.featuresById?.get(article.id);

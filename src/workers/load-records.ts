@@ -6,7 +6,7 @@ import { reviveError } from "../errors/serialize.js";
 import type { NormalizeContext } from "../normalize/index.js";
 import type { RelatedDoc } from "../related/index.js";
 import type { CachedRecord } from "../cache/record-cache.js";
-import { loadShard, type LoadTask } from "./load-shard.js";
+import type { LoadTask } from "./load-shard.js";
 import { loadInParallel, loadThreads } from "./parallel-load.js";
 import { internArticle, StringPool } from "../util/intern-strings.js";
 
@@ -85,7 +85,7 @@ export async function loadRecords(
   for (const file of unchanged) shares[0]!.reused.push([file, opened!.stats.get(file)!]);
   const written = new Map(shares.flatMap((share) => share.writtenShards));
   const lost = new Set(shares.flatMap((share) => share.reused.map(([file]) => file)).filter((file) => !cached.has(file)));
-  if (lost.size > 0) shares.push(await loadShard({ ...task, markdown, files: files.filter((file) => lost.has(file.file)) }, normalizeContext));
+  if (lost.size > 0) shares.push(await (await import("./load-shard.js")).loadShard({ ...task, markdown, files: files.filter((file) => lost.has(file.file)) }, normalizeContext));
 
   const order = new Map(files.map((file, i) => [file.file, i]));
   const articles: Article[] = [];

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { NormalizeContext } from "../normalize/index.js";
 import { shardOf } from "../cache/record-cache.js";
-import { loadShard, type LoadTask, type ShardChunk, type ShardResult } from "./load-shard.js";
+import type { LoadTask, ShardChunk, ShardResult } from "./load-shard.js";
 
 /** Below this many files a worker's start-up (~50-100 ms) costs more than it saves. */
 const MIN_FILES_PER_WORKER = 250;
@@ -47,6 +47,9 @@ export async function loadInParallel(task: LoadTask, threads: number, prepared?:
       share.known = known;
     }
   }
+  // Nothing to parse (every record from the cache): the parser and normalizer are never loaded.
+  if (task.files.length === 0) return [{ articles: [], features: [], featureKeys: [], readWarnings: [], stats: [], reused: [], bodies: [], errors: [], warnings: [], writtenShards: [] }];
+  const { loadShard } = await import("./load-shard.js");
   return Promise.all(shares.map((share, i) => (i === 0 ? loadShard(share, prepared) : runWorker(share))));
 }
 

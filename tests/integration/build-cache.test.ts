@@ -307,6 +307,27 @@ describe("the persistent build cache", () => {
     }
   });
 
+  test("a build whose records all come from the cache loads neither the normalizer nor the related-articles scoring (fresh CLI process)", async () => {
+    // ~25 ms of a five-story build; a file parsed again needs them, and so do lists computed again.
+    const hooks = `export async function resolve(specifier, context, next) { const result = await next(specifier, context); if (/\\/dist\\/(normalize\\/normalize-article|related\\/compute-related|workers\\/load-shard)\\.js$/.test(result.url)) process.stderr.write("LOADED " + result.url.split("/dist/")[1] + "\\n"); return result; }`;
+    const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+    const loaded = (): string[] => {
+      const run = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(register)}`, path.join(REPO_ROOT, "bin/gazette.js"), "build", "--out", "out-lazy"], { cwd: root, encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      return [...new Set(run.stderr.split("\n").filter((line) => line.startsWith("LOADED ")).map((line) => line.slice("LOADED ".length)))].sort();
+    };
+    expect(loaded()).toEqual(["normalize/normalize-article.js", "related/compute-related.js", "workers/load-shard.js"]); // fills the cache
+    expect(loaded()).toEqual([]);
+    const article = path.join(root, "articles/trump-offen-fuer-treffen-mit-putin/de.md");
+    const original = await readFile(article, "utf8");
+    try {
+      await writeFile(article, `${original}\nEin neuer Absatz.\n`);
+      expect(loaded()).toContain("normalize/normalize-article.js");
+    } finally {
+      await writeFile(article, original);
+    }
+  });
+
   test("a build whose config, entities, UI strings and articles come from the cache never loads the YAML parser (fresh CLI process)", async () => {
     // Loading `yaml` costs ~40 ms of every build; only a source that is parsed again needs it.
     const yamlLoaded = (...args: string[]): boolean => {
