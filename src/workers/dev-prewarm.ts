@@ -13,13 +13,13 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Article, Diagnostic, SourceArticle } from "../types.js";
 import type { LoadCaches } from "../build.js";
-import { loadConfig, type ConfigOverrides } from "../config/load-config.js";
+import type { ConfigOverrides } from "../config/load-config.js";
 import { readContentFiles, type ContentCache, type ContentFile } from "../content/load-content.js";
-import { loadEntities } from "../content/load-entities.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import { reviveError, serializeError, type SerializedError } from "../errors/serialize.js";
-import { compileEntityTable } from "../normalize/entities.js";
-import { normalizeEach, type NormalizeContext, type NormalizeOutcome } from "../normalize/index.js";
+import { normalizeArticle } from "../normalize/normalize-article.js";
+import type { NormalizeContext } from "../normalize/index.js";
+import { threadContext } from "./load-shard.js";
 import { extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
 import { renderArticleBody } from "../render/article-body.js";
 
@@ -60,24 +60,18 @@ const WORKER_FILE = new URL("./dev-prewarm-worker.js", import.meta.url);
 
 /** Reads and normalizes a share of the files (`prepared`: this thread's context; a worker loads its own). */
 export async function loadDevShare(task: DevShareTask, prepared?: NormalizeContext, emit?: (entries: DevEntry[]) => void): Promise<DevEntry[]> {
-  let context = prepared;
-  if (context === undefined) {
-    const config = await loadConfig(task.root, task.overrides);
-    context = { config, entities: compileEntityTable(await loadEntities(task.root, config.paths.data, new DiagnosticSink())) };
-  }
+  const context = prepared ?? (await threadContext(task));
   const origin = new URL(context.config.baseUrl).origin;
   const kept: DevEntry[] = [];
   for (let start = 0; start < task.files.length; start += BATCH_FILES) {
     const files = task.files.slice(start, start + BATCH_FILES);
     const read: ContentCache = new Map();
     await readContentFiles(files, { root: task.root, contentDir: task.contentDir, syncReads: true, cache: read }, new DiagnosticSink());
-    const outcomes = new WeakMap<SourceArticle, NormalizeOutcome>();
     const entries = files.flatMap((file): DevEntry[] => {
       const cached = read.get(file.absolute);
       if (!cached) return [];
       const { source } = cached;
-      if (source) normalizeEach([source], context, new DiagnosticSink(), outcomes);
-      const outcome = source ? outcomes.get(source) : undefined;
+      const outcome = source ? normalizeArticle(source, context) : undefined;
       return [
         {
           absolute: file.absolute,

@@ -79,8 +79,7 @@ const BATCH_FILES = 256;
 /**
  * Read, parse, normalize and extract related features for a share of the files: the per-file
  * part of the pipeline, which is most of a cold build's CPU time. Cross-file checks stay with the
- * caller. The config and entity table are loaded again here (cheap; the main thread has checked
- * them already, and reports their diagnostics once).
+ * caller. Without `prepared`, the thread makes its own context (`threadContext`).
  *
  * Files go through in batches. With `emit`, each batch's articles are handed to it and not kept
  * (a worker posts them to the main thread at once): the raw files, the worker's results and
@@ -89,11 +88,7 @@ const BATCH_FILES = 256;
  * then holds the rest: files reused, errors, warnings.
  */
 export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emit?: (chunk: ShardChunk) => void): Promise<ShardResult> {
-  let context = prepared;
-  if (context === undefined) {
-    const config = await loadConfig(task.root, task.overrides);
-    context = { config, entities: compileEntityTable(await loadEntities(task.root, config.paths.data, new DiagnosticSink())) };
-  }
+  const context = prepared ?? (await threadContext(task));
   const origin = new URL(context.config.baseUrl).origin;
   const sink = new DiagnosticSink();
   const reuse = task.known ? { hashes: task.known, reused: [] as [string, string][] } : undefined;
@@ -145,6 +140,15 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
     if (emit && chunk.articles.length > 0) emit(chunk);
   }
   return { ...kept, reused: reuse?.reused ?? [], errors: sink.errors.map(serializeError), warnings: sink.warnings, writtenShards };
+}
+
+/**
+ * What a loading thread normalizes with: the config and entity table loaded again (cheap; the main
+ * thread has checked them already, and reports their diagnostics once).
+ */
+export async function threadContext(task: Pick<LoadTask, "root" | "overrides">): Promise<NormalizeContext> {
+  const config = await loadConfig(task.root, task.overrides);
+  return { config, entities: compileEntityTable(await loadEntities(task.root, config.paths.data, new DiagnosticSink())) };
 }
 
 /**
