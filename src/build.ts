@@ -265,6 +265,10 @@ export interface PlannedSite {
   warnings: Diagnostic[];
   /** With `relatedCache`: lists computed now, to be saved with the cache (absent when reused). */
   freshRelated?: { key: string; lists: RelatedMap };
+  /** With `relatedCache`: the key of the lists' input (see cache/related-cache.ts), whether they were computed or reused. */
+  relatedKey?: string;
+  /** With `freshRelated`: the features the lists were computed from (the caller lets them go before pages render). */
+  relatedDocs?: RelatedDoc[];
 }
 
 /** The compiled theme: templates, UI strings, assets; loaded once per config (and per template change in dev). */
@@ -355,7 +359,7 @@ export async function planSite(
     const stored = key === null ? null : (await options.relatedCache.stored).lists(key);
     if (stored) {
       timings.push({ stage: "related", ms: performance.now() - started, detail: `${stored.size} lists, from the cache` });
-      return finishPlan(index, stored, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
+      return { ...finishPlan(index, stored, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs }), relatedKey: key! };
     }
     freshKey = key;
   }
@@ -373,7 +377,7 @@ export async function planSite(
   const related: RelatedMap = computeRelated(features, { ...config.related, explain: false });
   timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
   const plan = finishPlan(index, related, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
-  return freshKey !== null ? { ...plan, freshRelated: { key: freshKey, lists: related } } : plan;
+  return freshKey !== null ? { ...plan, freshRelated: { key: freshKey, lists: related }, relatedKey: freshKey, relatedDocs: features } : plan;
 }
 
 /** Routes (checked for collisions) and the render context, once index and related lists are made. */
@@ -509,6 +513,22 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     ...(site.features ? { featuresById: site.features } : {}),
     ...(relatedCache ? { relatedCache } : {}),
   });
+  // The features the lists were computed from, for a later delta build (see delta/relist-related.ts):
+  // encoded and written while pages render.
+  let featuresWritten: Promise<Error | null> | null = null;
+  if (plan.relatedDocs && plan.relatedKey && pageCache && site.fileStates && !config.search) {
+    const { encodeRelatedFeatures, writeRelatedFeatures } = await import("./cache/related-cache.js");
+    // In the order of the article pages, as the snapshot numbers them: a delta then needs no map of them.
+    const docs = new Map(plan.relatedDocs.map((doc) => [doc.id, doc]));
+    const inPageOrder = plan.routes.flatMap((route) => (route.params.kind === "article" ? [docs.get(route.params.id)] : []));
+    if (inPageOrder.length === docs.size && !inPageOrder.includes(undefined)) {
+      featuresWritten = encodeRelatedFeatures(plan.relatedKey, inPageOrder as RelatedDoc[]).then(
+        (encoded) => (encoded ? writeRelatedFeatures(config.root, encoded) : null),
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
+    }
+  }
+  delete plan.relatedDocs;
   // The related lists are made: their features (~90 MB at 30,000 stories) are not needed while pages render.
   if (site.features instanceof Map) site.features.clear();
   const warnings = [...site.warnings, ...plan.warnings];
@@ -651,7 +671,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       started = performance.now();
       const saved = (await site.saveCache?.()) ?? { wrote: false, error: null };
       const relatedFailed = plan.freshRelated ? await (await import("./cache/related-cache.js")).writeRelatedLists(config.root, plan.freshRelated.key, plan.freshRelated.lists) : null;
-      const failed = saved.error ?? relatedFailed ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
+      const failed = saved.error ?? relatedFailed ?? (await featuresWritten) ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
       timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : saved.wrote || pages || plan.freshRelated ? "written" : "unchanged" });
       // What the next build needs to apply a small edit on its own (see delta/apply-delta.ts).
       if (!failed && pages && signer && site.fileStates && !config.search) {

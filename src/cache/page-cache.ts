@@ -195,23 +195,30 @@ export interface PatchedPages {
   buildId: string;
   pages: string[];
   files: string[];
+  /** Article pages (snapshot numbers) rendered because their related list changed: every later delta renders them again. */
+  relisted: number[];
 }
 
 /** The patches made on top of the build `buildId` (none when the list is for another build). */
 export async function readPatched(root: string, buildId: string): Promise<PatchedPages> {
   try {
     const stored = JSON.parse(await readFile(path.join(root, CACHE_DIR, PATCHED_FILE), "utf8")) as Partial<PatchedPages>;
-    if (stored.buildId === buildId && Array.isArray(stored.pages) && Array.isArray(stored.files)) return { buildId, pages: stored.pages.map(String), files: stored.files.map(String) };
+    if (stored.buildId === buildId && Array.isArray(stored.pages) && Array.isArray(stored.files)) {
+      const relisted = Array.isArray(stored.relisted) ? stored.relisted : [];
+      // A list this build did not write cannot be trusted to name every page a delta changed.
+      if (!relisted.every((number) => Number.isSafeInteger(number) && number >= 0)) throw new Error("not page numbers");
+      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted };
+    }
   } catch {
     // none
   }
-  return { buildId, pages: [], files: [] };
+  return { buildId, pages: [], files: [], relisted: [] };
 }
 
 /** Saved before a delta changes the output: if it is killed half way, the pages listed are only rendered once more. */
 export async function writePatched(root: string, patched: PatchedPages): Promise<void> {
   const dir = await cacheDir(root);
   const temporary = path.join(dir, `${PATCHED_FILE}.${process.pid}.tmp`);
-  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort() }));
+  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b) }));
   await rename(temporary, path.join(dir, PATCHED_FILE));
 }

@@ -106,6 +106,10 @@ export interface SnapshotHead {
   nextDue: string | null;
   newsOldest: string | null;
   emptyFeed: boolean;
+  /** The key of the related lists' input (see cache/related-cache.ts), whose features a delta reads when an edit changes some; null when unknown. */
+  relatedKey: string | null;
+  /** A digest of the article pages' ids in page order (`idsDigest`): the related features' order when theirs is the same. */
+  pageOrder: string;
   /** The year pages show (the newest article's). */
   year: string;
   /** The build's report. */

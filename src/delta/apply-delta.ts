@@ -1,10 +1,11 @@
 /**
  * A delta build: `gazette build` after an edit that changes nothing another page shows of the
- * article (a sentence added, a typo fixed: its page fields, related-articles features and
- * warnings as they were). Then only the article's own page, and its language's feeds if it
- * is in them, can differ from the last full build's output; they are rendered from the site
- * snapshot (cache/site-snapshot.ts) and the edited files, and replace their files in place. The
- * other 20,000 records, the index, the related lists and 34,000 signatures are never loaded.
+ * article (a sentence or a paragraph added, a typo fixed: its page fields and warnings as they
+ * were). Then only the article's own page, its language's feeds if it is in them, and the pages
+ * whose related list the edit changed (its related-articles features count its words: see
+ * relist-related.ts) can differ from the last full build's output; they are rendered from the
+ * site snapshot (cache/site-snapshot.ts) and the edited files, and replace their files in place.
+ * The other 20,000 records, the index and 34,000 signatures are never loaded.
  *
  * Everything else, or any doubt, is a miss: the caller builds in full. The tests compare every
  * delta's output with a build without the cache, byte for byte (tests/integration/delta-build.test.ts).
@@ -32,10 +33,14 @@ export type DeltaOutcome = { result: BuildResult } | { miss: string };
 /** Edits read and their pages rendered, not written yet. */
 interface AppliedEdits {
   edits: AppliedEdit[];
+  /** Pages whose related list differs from the snapshot's now. */
+  relisted: number[];
   /** Pages rendered, and those of them whose bytes differ from the output's. */
   rendered: number;
   changed: RenderedPage[];
   readMs: number;
+  /** Lists computed again and the records of their pages read. */
+  relistMs: number;
   renderMs: number;
 }
 
@@ -73,7 +78,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   const running = startChecks({ root, buildId: frame.buildId, contentDir, listedAt: frame.listedAt, include: patched.files }, { root, buildId: frame.buildId, outDir, committedAt: marker.committedAt });
   checks.push(running);
   // Reading, normalizing and rendering load meanwhile (most of the modules: the checks start first).
-  const stages = Promise.all([import("./read-edits.js"), import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js")]);
+  const stages = Promise.all([import("./read-edits.js"), import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js"), import("./relist-related.js")]);
   stages.catch(() => undefined);
   const snapshot = await readSiteSnapshot(root);
   if (!snapshot || snapshot.head.buildId !== frame.buildId) return { miss: "the site snapshot does not read back" };
@@ -87,7 +92,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // The checks' stages are times since the delta started (they overlap the others).
   timings.push({ stage: "delta:prepare", ms: performance.now() - started, detail: "config, snapshot, entities, theme" });
   if (pageCacheKey(engine, theme.hash, { outDir, drafts }) !== head.key) return { miss: "the code, config, entities, theme or options changed" };
-  const [{ readEdits }, { renderEdits }, { inNewsWindow }, { compileEntityTable }] = await stages;
+  const [{ readEdits, readShownRecords }, { renderEdits }, { inNewsWindow }, { compileEntityTable }, { relistRelated }] = await stages;
   const date = buildDate();
   const dateMiss = buildDateMiss(snapshot, date, inNewsWindow);
   if (dateMiss) return { miss: dateMiss };
@@ -105,13 +110,20 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     if ("miss" in read) return read;
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();
-    const rendered = renderEdits(read.edits, snapshot, read.records, config, theme, date);
+    const relisted = await relistRelated(root, snapshot, read.edits, config);
+    if ("miss" in relisted) return relisted;
+    const again = patched.relisted.filter((number) => !relisted.lists.has(number));
+    const unread = await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...again], relisted.lists, read.records);
+    if (unread !== null) return { miss: unread };
+    const relistMs = performance.now() - stageStarted;
+    stageStarted = performance.now();
+    const rendered = renderEdits(read.edits, { lists: relisted.lists, again }, snapshot, read.records, config, theme, date);
     const changed: RenderedPage[] = [];
     for (const page of rendered) {
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
       if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);
     }
-    return { edits: read.edits, rendered: rendered.length, changed, readMs, renderMs: performance.now() - stageStarted };
+    return { edits: read.edits, relisted: [...relisted.lists.keys()], rendered: rendered.length, changed, readMs, relistMs, renderMs: performance.now() - stageStarted };
   };
 
   // The worker tells of the first changed file as soon as it finds it: that edit is applied (but
@@ -144,6 +156,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   if ("miss" in applied) return applied;
   const { edits, changed } = applied;
   timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
+  if (edits.some((edit) => edit.page !== null && edit.features !== null)) timings.push({ stage: "related", ms: applied.relistMs, detail: `every list computed again, ${applied.relisted.length} changed` });
   timings.push({ stage: "render", ms: applied.renderMs, detail: `${applied.rendered} pages, ${changed.length} changed` });
 
   const outputs = await running.output;
@@ -156,7 +169,12 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   if (changed.length > 0) {
     const writeStarted = performance.now();
     // Written down first: a delta killed from here on leaves only pages the next full build renders again.
-    await writePatched(root, { buildId: head.buildId, pages: [...patched.pages, ...changed.map((page) => page.outputPath)], files: [...patched.files, ...edits.map((edit) => edit.file)] });
+    await writePatched(root, {
+      buildId: head.buildId,
+      pages: [...patched.pages, ...changed.map((page) => page.outputPath)],
+      files: [...patched.files, ...edits.map((edit) => edit.file)],
+      relisted: [...patched.relisted, ...applied.relisted],
+    });
     const writer = await createDiskWriter({
       outDir,
       protectedDirs: protectedDirsOf(config),

@@ -1,8 +1,9 @@
 /**
  * A delta build's edited files (see apply-delta.ts): read, normalized and compared with their
  * records as last built. An edit applies when everything but what its own page alone shows is
- * as it was (its page fields, related-articles features and warnings); the records of the
- * articles its page shows are read too, each alone (a few KB of its shard).
+ * as it was (its page fields and warnings; its related-articles features may differ: see
+ * relist-related.ts); the records of the articles its page shows are read too, each alone (a few
+ * KB of its shard).
  */
 import type { Article, SourceArticle } from "../types.js";
 import { readCachedRecords, type RecordCache } from "../cache/record-cache.js";
@@ -11,7 +12,7 @@ import { readContentFiles, type ContentFile } from "../content/load-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import type { NormalizeContext } from "../normalize/index.js";
 import { normalizeArticle } from "../normalize/normalize-article.js";
-import { extractRelatedFeatures, featuresDigest } from "../related/index.js";
+import { extractRelatedFeatures, featuresDigest, type RelatedDoc } from "../related/index.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
 
 /** An edited file that a delta can apply: its new record, as the checks across articles leave it. */
@@ -20,6 +21,8 @@ export interface AppliedEdit {
   article: Article;
   /** Its number in the snapshot and its page's inputs; null when it is not published (a draft, a future date): then no page shows it. */
   page: { number: number; inputs: ArticlePageInputs } | null;
+  /** Its related-articles features when they differ from the last full build's (then other pages' lists may change: see relist-related.ts). */
+  features: RelatedDoc | null;
 }
 
 export interface EditsToRead {
@@ -72,22 +75,47 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     if (!before) return { miss: `the cache has no record of ${source.file} as last built` };
     const field = changedPageField(raw, before.article);
     if (field !== null) return { miss: `${source.file}: more than its body changed (${field})` };
-    if (featuresDigest(extractRelatedFeatures(raw)) !== before.featuresKey) return { miss: `${source.file}: its related-articles features changed` };
+    const doc = extractRelatedFeatures(raw);
+    const features = featuresDigest(doc) === before.featuresKey ? null : doc;
     const warnings = readSink.warnings.filter((warning) => warning.location?.file === source.file);
     if (JSON.stringify([warnings, raw.diagnostics]) !== JSON.stringify([before.readWarnings, before.article.diagnostics])) return { miss: `${source.file}: its warnings changed` };
     if (number === undefined) {
-      edits.push({ file: source.file, article: raw, page: null });
+      edits.push({ file: source.file, article: raw, page: null, features });
       continue;
     }
     const inputs = snapshot.page(number);
     // The checks across articles read only page fields: they give the new record what they gave the old.
     const article = checkedAs(raw, inputs);
     if (linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
-    edits.push({ file: source.file, article, page: { number, inputs } });
+    edits.push({ file: source.file, article, page: { number, inputs }, features });
   }
   const missing = shown.find((page) => !records.has(page.file));
   if (missing !== undefined) return { miss: `the cache has no record of ${missing.file} as last built` };
   return { edits, records };
+}
+
+/**
+ * Adds to `records` those of the articles the pages `numbers` show, as last built: the page's
+ * own, its story's versions and original, its related list (from `lists` where it changed). A
+ * string says which one the cache does not have.
+ */
+export async function readShownRecords(root: string, engine: string, snapshot: SiteSnapshot, numbers: readonly number[], lists: ReadonlyMap<number, readonly number[]>, records: RecordCache): Promise<string | null> {
+  const wanted = new Map<string, string>();
+  for (const number of numbers) {
+    const inputs = snapshot.page(number);
+    for (const each of [number, ...inputs.versions, inputs.original, ...(lists.get(number) ?? inputs.related)]) {
+      const page = snapshot.page(each);
+      if (!records.has(page.file)) wanted.set(page.file, page.hash);
+    }
+  }
+  if (wanted.size === 0) return null;
+  const read = await readCachedRecords(root, engine, wanted.keys());
+  for (const [file, hash] of wanted) {
+    const record = read.get(file);
+    if (record?.hash !== hash) return `the cache has no record of ${file} as last built`;
+    records.set(file, record);
+  }
+  return null;
 }
 
 /** What only an article's own page shows of it (or nothing shows): the rest is read by other pages, the checks across articles and the site index. */

@@ -16,10 +16,20 @@ import { groupKey, type RenderContext } from "../render/view-context.js";
 import { checkedAs, type AppliedEdit } from "./read-edits.js";
 
 /**
- * The edited articles' pages, and their languages' feeds where they are in them: the articles
- * the pages show come from their records (`records`), feed articles from the snapshot's cards.
+ * The edited articles' pages, the pages whose related list changed (`relisted`: the new lists,
+ * by page number) or did in an earlier delta (`again`), and the edited articles' languages' feeds
+ * where they are in them: the articles the pages show come from their records (`records`), feed
+ * articles from the snapshot's cards.
  */
-export function renderEdits(edits: readonly AppliedEdit[], snapshot: SiteSnapshot, records: RecordCache, config: SiteConfig, theme: PreparedTheme, date: string): RenderedPage[] {
+export function renderEdits(
+  edits: readonly AppliedEdit[],
+  relisted: { lists: ReadonlyMap<number, readonly number[]>; again: readonly number[] },
+  snapshot: SiteSnapshot,
+  records: RecordCache,
+  config: SiteConfig,
+  theme: PreparedTheme,
+  date: string,
+): RenderedPage[] {
   const { feeds } = snapshot.head;
   const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
   const articles = new Map<string, Article>();
@@ -39,14 +49,14 @@ export function renderEdits(edits: readonly AppliedEdit[], snapshot: SiteSnapsho
   const related = new Map<string, RelatedEntry[]>();
   const groupsById = new Map<string, Group>();
   const routes: Route[] = [];
-  for (const { article, page } of edits) {
-    if (!page) continue;
-    const { inputs } = page;
-    articleOf(page.number);
+  const numbers = new Set([...edits.flatMap(({ page }) => (page ? [page.number] : [])), ...relisted.lists.keys(), ...relisted.again]);
+  for (const number of [...numbers].sort((a, b) => a - b)) {
+    const inputs = snapshot.page(number);
+    const article = articleOf(number);
     routes.push({ url: article.url, outputPath: inputs.outputPath, params: { kind: "article", id: article.id } });
     const versions = inputs.versions.map(articleOf);
     stories.set(article.storyKey, { key: article.storyKey, versions: new Map(versions.map((version) => [version.lang, version])), original: articleOf(inputs.original) });
-    related.set(article.id, inputs.related.map((number) => ({ id: articleOf(number).id, score: 0, reasons: [] })));
+    related.set(article.id, (relisted.lists.get(number) ?? inputs.related).map((each) => ({ id: articleOf(each).id, score: 0, reasons: [] })));
     linkedGroupsOf(article).forEach(([kind, id], i) => {
       const group = snapshot.head.groups[inputs.groups[i]!];
       if (group) groupsById.set(groupKey(article.lang, kind, id), { kind, id, ids: [id], slug: group[0], name: group[1], entries: [] });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { existsSync } from "node:fs";
 import { buildSite } from "../../src/build.js";
 import { CACHE_DIR } from "../../src/cache/record-cache.js";
+import { encodeRelatedFeatures, readRelatedFeatures } from "../../src/cache/related-cache.js";
 import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
 import { REPO_ROOT, SHARED_DIR, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
@@ -94,6 +95,20 @@ function oldGerman(): string {
   return [...originals.keys()].filter((file) => file.endsWith("/de.md")).sort()[3]!;
 }
 
+/** The long lower-case words of a body, most frequent first. */
+function frequentWords(body: string): string[] {
+  const counts = new Map<string, number>();
+  for (const word of body.match(/\b[a-zäöüß]{8,}\b/g)!) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([word]) => word);
+}
+
+/** The body's `rank`-th most frequent long word replaced by its most frequent (as generated): its related-articles features change. */
+async function swapWords(file: string, rank: number): Promise<void> {
+  const [head, body] = originals.get(file)!.split("\n---\n") as [string, string];
+  const words = frequentWords(body);
+  await writeFile(abs(file), `${head}\n---\n${body.replaceAll(new RegExp(`\\b${words[rank]}\\b`, "g"), words[0]!)}`);
+}
+
 async function restore(file: string): Promise<void> {
   await writeFile(abs(file), originals.get(file)!);
 }
@@ -164,19 +179,59 @@ describe("delta builds", () => {
     await expectSameAsCold(back);
   });
 
-  test("an edit that changes the related-articles features is a full build", async () => {
+  test("an edit that changes the related-articles features computes every list again and renders the pages whose list changed; undone, they go back", async () => {
     const file = oldGerman();
-    // The body's most frequent long lower-case word in place of the next one (as many words, so
-    // the same reading time): the counts of terms the related lists weigh change.
+    // As many words, so the same reading time: the counts of terms the related lists weigh change.
+    await swapWords(file, 1);
+    const edited = await deltaBuild();
+    const relistedOf = (built: Awaited<ReturnType<typeof build>>) => built.result.timings.find((timing) => timing.stage === "related")?.detail;
+    expect(relistedOf(edited.built)).toMatch(/^every list computed again, \d+ changed$/);
+    const page = edited.rewritten.find((each) => each.endsWith("/index.html"))!;
+    expect(edited.rewritten).toEqual([page]);
+    await expectSameAsCold(edited.built);
+    // Its frequent words in place of another story's (as many words): it moves into other lists.
+    const other = [...originals.keys()].filter((each) => each.endsWith("/de.md")).sort()[20]!;
+    const theirs = frequentWords(originals.get(other)!.split("\n---\n")[1]!);
     const [head, body] = originals.get(file)!.split("\n---\n") as [string, string];
-    const counts = new Map<string, number>();
-    for (const word of body.match(/\b[a-zäöüß]{8,}\b/g)!) counts.set(word, (counts.get(word) ?? 0) + 1);
-    const [first, second] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([word]) => word) as [string, string];
-    await writeFile(abs(file), `${head}\n---\n${body.replaceAll(new RegExp(`\\b${second}\\b`, "g"), first)}`);
-    const full = await build();
-    expect(full.missed).toMatch(/features changed/);
-    await expectSameAsCold(full);
+    let moved = body;
+    frequentWords(body).slice(0, 4).forEach((word, i) => (moved = moved.replaceAll(new RegExp(`\\b${word}\\b`, "g"), theirs[i]!)));
+    await writeFile(abs(file), `${head}\n---\n${moved}`);
+    const again = await deltaBuild();
+    const changedLists = Number(/(\d+) changed/.exec(relistedOf(again.built) ?? "")?.[1]);
+    expect(changedLists).toBeGreaterThanOrEqual(2);
+    // The edited page, and the pages whose list it entered or left (no feed: an old article).
+    expect(again.rewritten).toContain(page);
+    const rewrittenPages = again.rewritten.filter((each) => each.endsWith("/index.html")).length;
+    expect(rewrittenPages).toBeGreaterThanOrEqual(changedLists);
+    expect(rewrittenPages).toBeLessThanOrEqual(changedLists + 1);
+    await expectSameAsCold(again.built);
+    // Undone: its features are the last full build's again, and the pages earlier deltas changed go back.
     await restore(file);
+    const undone = await deltaBuild();
+    expect(relistedOf(undone.built)).toBeUndefined();
+    expect(undone.rewritten).toEqual(again.rewritten);
+    await expectSameAsCold(undone.built);
+  });
+
+  test("an edit that changes features misses when the last build's features do not read back; in another order than the pages, they apply", async () => {
+    const file = oldGerman();
+    const features = abs(`${CACHE_DIR}/related-features-v1.bin`);
+    const bytes = await readFile(features);
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 1;
+    await writeFile(features, bytes);
+    await swapWords(file, 1);
+    const full = await build();
+    expect(full.missed).toMatch(/related-articles features do not read back/);
+    await expectSameAsCold(full);
+    // The full build wrote them again: undoing the edit is a delta, with the features in another
+    // order than the pages (as when a build reused the lists and its pages moved).
+    const key = (JSON.parse((await readFile(features, "latin1")).split("\n")[0]!) as { key: string }).key;
+    const stored = (await readRelatedFeatures(root, key))!;
+    await writeFile(features, (await encodeRelatedFeatures(key, stored.docs.reverse()))!);
+    await restore(file);
+    const delta = await deltaBuild();
+    expect(delta.built.result.timings.find((timing) => timing.stage === "related")?.detail).toMatch(/^every list computed again/);
+    await expectSameAsCold(delta.built);
     await build();
   });
 
@@ -274,15 +329,16 @@ describe("delta builds", () => {
     expect(existsSync(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`))).toBe(true);
   });
 
-  test("random edits, undos and titles: every build equals a build without the cache", async () => {
-    const random = seededRandom(20261205);
+  test("random edits, undos, titles and words changed: every build equals a build without the cache", async () => {
+    const random = seededRandom(Number(process.env.DELTA_SEED ?? 20261205));
     const files = [...originals.keys()];
     let deltas = 0;
     for (let round = 0; round < 8; round++) {
       const file = files[Math.floor(random() * files.length)]!;
-      const kind = Math.floor(random() * 4);
+      const kind = Math.floor(random() * 5);
       if (kind === 0) await restore(file);
       else if (kind === 3) await writeFile(abs(file), originals.get(file)!.replace(/^title: "?/m, (start) => `${start}Neu: `));
+      else if (kind === 4) await swapWords(file, 1 + Math.floor(random() * 3));
       else await addSentence(file);
       const built = await build();
       if (built.delta) deltas++;

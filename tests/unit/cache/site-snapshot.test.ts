@@ -27,6 +27,8 @@ const content: SnapshotContent = {
     nextDue: null,
     newsOldest: null,
     emptyFeed: false,
+    relatedKey: "related",
+    pageOrder: "order",
     year: "2025",
     pages: { total: 3, byKind: { article: 3 } },
     languages: ["de"],
