@@ -183,7 +183,9 @@ function timed(command, args, { cwd = ROOT, env = {} }) {
 
 /**
  * `gazette build` with the persistent cache: one build that fills it (after deleting it), then
- * builds each after editing one article (the newest story's German version), restored at the end.
+ * builds each after editing one article (the newest story's German version), restored at the end:
+ * a sentence added (its related-articles features as they were), then as many builds with one of
+ * its frequent words in place of another (its features change: every related list is computed again).
  */
 function measureWarm(site, corpus) {
   rmSync(path.join(site, ".gazette-cache"), { recursive: true, force: true });
@@ -193,16 +195,26 @@ function measureWarm(site, corpus) {
   const file = path.join(corpus, story, "de.md");
   const original = readFileSync(file, "utf8");
   const runs = [];
+  const featureRuns = [];
   try {
     for (let run = 1; run <= options.runs; run++) {
       writeFileSync(file, `${original.trimEnd()}\n\nAktualisiert: Fassung ${run}.\n`);
       runs.push(timeGazette(site, corpus, true));
       report(`gazette warm #${run}`, runs.at(-1), `stages: ${Object.entries(runs.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
     }
+    const [head, body] = original.split("\n---\n");
+    const counts = new Map();
+    for (const word of body.match(/\b[a-zäöüß]{8,}\b/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const words = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([word]) => word);
+    for (let run = 1; run <= options.runs && run < words.length; run++) {
+      writeFileSync(file, `${head}\n---\n${body.replaceAll(new RegExp(`\\b${words[run]}\\b`, "g"), words[0])}`);
+      featureRuns.push(timeGazette(site, corpus, true));
+      report(`gazette warm, features changed #${run}`, featureRuns.at(-1), `stages: ${Object.entries(featureRuns.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+    }
   } finally {
     writeFileSync(file, original);
   }
-  return { filling, ...medians(runs) };
+  return { filling, ...medians(runs), features: featureRuns.length > 0 ? medians(featureRuns) : null };
 }
 
 /** Dev mode: a session on the corpus, then one article edited and rebuilt, several times. */
@@ -292,6 +304,7 @@ function printRow(row) {
   if (row.hugo) console.log(`  median: hugo ${row.hugo.wall.toFixed(2)} s wall, ${row.hugo.rssMiB.toFixed(0)} MiB; gazette/hugo ratio (median of pairs) ${row.vsHugo.toFixed(3)}`);
   if (row.floor) console.log(`  median: node floor ${row.floor.wall.toFixed(2)} s wall; gazette/floor ratio ${row.vsFloor.toFixed(3)}`);
   if (row.warm) console.log(`  median: warm build (cache, one article edited) ${row.warm.wall.toFixed(2)} s wall, ${row.warm.cpu.toFixed(2)} s CPU, ${row.warm.rssMiB.toFixed(0)} MiB; filling the cache: ${row.warm.filling.wall.toFixed(2)} s`);
+  if (row.warm?.features) console.log(`  median: warm build, the edit changing its related-articles features ${row.warm.features.wall.toFixed(2)} s wall, ${row.warm.features.cpu.toFixed(2)} s CPU, ${row.warm.features.rssMiB.toFixed(0)} MiB`);
 }
 
 function printSummary(rows) {

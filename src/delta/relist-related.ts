@@ -3,12 +3,12 @@
  * related-articles features, as most added paragraphs do (its 32 strongest terms and their
  * counts). Scores depend on how common each feature is across the whole site, so every list is
  * computed again, from the features the last full build computed its lists from
- * (cache/related-cache.ts) with the edited articles' new ones; the pages whose list changed are
+ * (cache/related-features.ts) with the edited articles' new ones; the pages whose list changed are
  * rendered with the edited ones. Without those features, or when too many lists change, the
  * delta misses and the build is a full one.
  */
 import type { SiteConfig } from "../config/site-config.js";
-import { readRelatedFeatures } from "../cache/related-cache.js";
+import { readRelatedFeatures } from "../cache/related-features.js";
 import type { SiteSnapshot } from "../cache/site-snapshot.js";
 import type { AppliedEdit } from "./read-edits.js";
 

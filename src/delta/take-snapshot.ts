@@ -7,7 +7,7 @@ import type { PlannedSite } from "../build.js";
 import type { Group, GroupKind } from "../i18n/site-index.js";
 import { feedHtml, inNewsWindow } from "../render/render-pages.js";
 import { groupKey } from "../render/view-context.js";
-import { idsDigest } from "../cache/related-cache.js";
+import { idsDigest } from "../cache/related-features.js";
 import { cardOf, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type SnapshotFeed } from "../cache/site-snapshot.js";
 
 export interface BuildToSnapshot {

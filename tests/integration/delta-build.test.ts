@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { existsSync } from "node:fs";
 import { buildSite } from "../../src/build.js";
 import { CACHE_DIR } from "../../src/cache/record-cache.js";
-import { encodeRelatedFeatures, readRelatedFeatures } from "../../src/cache/related-cache.js";
+import { readRelatedFeatures, writeRelatedFeatures } from "../../src/cache/related-features.js";
 import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
 import { REPO_ROOT, SHARED_DIR, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
@@ -225,9 +225,9 @@ describe("delta builds", () => {
     await expectSameAsCold(full);
     // The full build wrote them again: undoing the edit is a delta, with the features in another
     // order than the pages (as when a build reused the lists and its pages moved).
-    const key = (JSON.parse((await readFile(features, "latin1")).split("\n")[0]!) as { key: string }).key;
+    const key = (JSON.parse((await readFile(features, "latin1")).split("\n").at(-1)!) as { key: string }).key;
     const stored = (await readRelatedFeatures(root, key))!;
-    await writeFile(features, (await encodeRelatedFeatures(key, stored.docs.reverse()))!);
+    expect(await writeRelatedFeatures(root, key, stored.docs.reverse())).toBeNull();
     await restore(file);
     const delta = await deltaBuild();
     expect(delta.built.result.timings.find((timing) => timing.stage === "related")?.detail).toMatch(/^every list computed again/);
