@@ -518,14 +518,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // build's peak memory by ~55 MB (~0.25 s at 10,000 stories).
   if (plan.relatedDocs && plan.relatedKey && pageCache && site.fileStates && !config.search) {
     started = performance.now();
-    // In the order of the article pages, as the snapshot numbers them: a delta then needs no map of them.
-    const docs = new Map(plan.relatedDocs.map((doc) => [doc.id, doc]));
-    const inPageOrder = plan.routes.flatMap((route) => (route.params.kind === "article" ? [docs.get(route.params.id)] : []));
-    docs.clear();
-    const failed =
-      inPageOrder.length === plan.relatedDocs.length && !inPageOrder.includes(undefined)
-        ? await (await import("./cache/related-features.js")).writeRelatedFeatures(config.root, plan.relatedKey, inPageOrder as RelatedDoc[])
-        : new Error("the related lists are not one per article page");
+    // Taken out of relatedDocs as written: each can be let go.
+    const failed = await (await import("./cache/related-features.js")).writeRelatedFeatures(config.root, plan.relatedKey, plan.relatedDocs);
     timings.push({ stage: "features", ms: performance.now() - started, detail: failed ? `related-articles features not written (${failed.message})` : "related-articles features written" });
   }
   delete plan.relatedDocs;

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
@@ -14,7 +13,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * written only when they are computed, so the file of a key stays while builds reuse its lists.
  *
  * The file: ASCII JSON `[rows, strings]`, then a newline and a line of ASCII JSON (format, key,
- * the digest of the ids in order, the CRC-32 of what precedes it), last, so that the rows can be
+ * the CRC-32 of what precedes it), last, so that the rows can be
  * written as they are encoded. Each row is a RelatedDoc without what its id tells (story key,
  * language) or lists without reasons never read (the names); entity and topic ids, pins,
  * excludes, and an id or terms with letters beyond ASCII are numbers into the table of strings,
@@ -29,8 +28,6 @@ type StoredDoc = [id: string | number, time: number, entities: number[], entityC
 interface Trailer {
   format: string;
   key: string;
-  /** `idsDigest` of the docs in file order. */
-  order: string;
   checksum: number;
 }
 
@@ -38,22 +35,14 @@ const NOT_ASCII = /[^\u0000-\u007f]/;
 /** Docs encoded and written at a time. */
 const SLICE = 1000;
 
-/** A digest of article ids in order: the snapshot's pages are in the order of the features when both have the same (see relist-related.ts). */
-export function idsDigest(ids: Iterable<string>): string {
-  const hash = createHash("sha256");
-  for (const id of ids) hash.update(`${id}\u0000`);
-  return hash.digest("hex");
-}
-
 /**
- * Writes the features of `key` (in the order of the article pages) a slice at a time, taking the
+ * Writes the features of `key` a slice at a time, taking the
  * docs out of `docs` as it goes so that each can be let go (~90 MB at 30,000 stories). Errors are
  * returned, and nothing is written for ids that are not their story key and language: without
  * the file, an edit that changes features is a full build.
  */
 export async function writeRelatedFeatures(root: string, key: string, docs: RelatedDoc[]): Promise<Error | null> {
   if (!docs.every((doc) => doc.id === `${doc.storyKey}/${doc.lang}`)) return new Error("an article id is not its story key and language");
-  const order = idsDigest(docs.map((doc) => doc.id));
   const table: string[] = [];
   const numbers = new Map<string, number>();
   const ref = (text: string): number => {
@@ -81,7 +70,7 @@ export async function writeRelatedFeatures(root: string, key: string, docs: Rela
       await write(Buffer.from(`${first ? "" : ","}${json.slice(1, -1)}`, "latin1"));
     }
     await write(Buffer.concat([Buffer.from("],"), encodeAsciiJson(table), Buffer.from("]")]));
-    const trailer: Trailer = { format: FORMAT, key, order, checksum: crc };
+    const trailer: Trailer = { format: FORMAT, key, checksum: crc };
     await file.write(Buffer.concat([Buffer.from("\n"), encodeAsciiJson(trailer)]));
     await file.close();
     file = null;
@@ -94,15 +83,15 @@ export async function writeRelatedFeatures(root: string, key: string, docs: Rela
   }
 }
 
-/** The features the lists of `key` were computed from, and the digest of their ids in order; null when there is no such file or it does not read back. */
-export async function readRelatedFeatures(root: string, key: string): Promise<{ docs: RelatedDoc[]; order: string } | null> {
+/** The features the lists of `key` were computed from; null when there is no such file or it does not read back. */
+export async function readRelatedFeatures(root: string, key: string): Promise<RelatedDoc[] | null> {
   const bytes = await readFile(path.join(root, CACHE_DIR, FEATURES_FILE)).catch(() => null);
   if (!bytes) return null;
   try {
     const newline = bytes.lastIndexOf(10);
     const trailer = decodeAsciiJson(bytes.subarray(newline + 1)) as Partial<Trailer>;
     const body = bytes.subarray(0, newline);
-    if (newline < 0 || trailer.format !== FORMAT || trailer.key !== key || typeof trailer.order !== "string" || trailer.checksum !== checksum(body)) return null;
+    if (newline < 0 || trailer.format !== FORMAT || trailer.key !== key || trailer.checksum !== checksum(body)) return null;
     const [rows, table] = decodeAsciiJson(body) as [StoredDoc[], string[]];
     if (!Array.isArray(table) || !Array.isArray(rows)) return null;
     const text = (value: string | number): string => (typeof value === "string" ? value : (table[value] ?? fail()));
@@ -116,7 +105,7 @@ export async function readRelatedFeatures(root: string, key: string): Promise<{ 
       // Names stand in for themselves: only reasons show them (see compute-related.ts).
       return { id, storyKey: id.slice(0, slash), lang: id.slice(slash + 1), time: row[1], entities, entityNames: entities, entityCounts: row[3], topics, topicNames: topics, terms: text(row[5]), termCounts: row[6], pins: texts(row[7]), exclude: texts(row[8]) };
     });
-    return { docs, order: trailer.order };
+    return docs;
   } catch {
     return null;
   }

@@ -108,8 +108,6 @@ export interface SnapshotHead {
   emptyFeed: boolean;
   /** The key of the related lists' input (see cache/related-cache.ts), whose features a delta reads when an edit changes some; null when unknown. */
   relatedKey: string | null;
-  /** A digest of the article pages' ids in page order (`idsDigest`): the related features' order when theirs is the same. */
-  pageOrder: string;
   /** The year pages show (the newest article's). */
   year: string;
   /** The build's report. */

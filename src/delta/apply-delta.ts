@@ -39,8 +39,8 @@ interface AppliedEdits {
   rendered: number;
   changed: RenderedPage[];
   readMs: number;
-  /** Lists computed again and the records of their pages read. */
-  relistMs: number;
+  /** Lists computed again and the records of their pages read; null when no edit changed features. */
+  relistMs: number | null;
   renderMs: number;
 }
 
@@ -110,14 +110,13 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     if ("miss" in read) return read;
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();
-    const relisted = await relistRelated(root, snapshot, read.edits, config);
+    const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);
     if ("miss" in relisted) return relisted;
-    const again = patched.relisted.filter((number) => !relisted.lists.has(number));
-    const unread = await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...again], relisted.lists, read.records);
+    const unread = await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again], relisted.lists, read.records);
     if (unread !== null) return { miss: unread };
-    const relistMs = performance.now() - stageStarted;
+    const relistMs = relisted.computed ? performance.now() - stageStarted : null;
     stageStarted = performance.now();
-    const rendered = renderEdits(read.edits, { lists: relisted.lists, again }, snapshot, read.records, config, theme, date);
+    const rendered = renderEdits(read.edits, relisted, snapshot, read.records, config, theme, date);
     const changed: RenderedPage[] = [];
     for (const page of rendered) {
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
@@ -156,7 +155,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   if ("miss" in applied) return applied;
   const { edits, changed } = applied;
   timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
-  if (edits.some((edit) => edit.page !== null && edit.features !== null)) timings.push({ stage: "related", ms: applied.relistMs, detail: `every list computed again, ${applied.relisted.length} changed` });
+  if (applied.relistMs !== null) timings.push({ stage: "related", ms: applied.relistMs, detail: `every list computed again, ${applied.relisted.length} changed` });
   timings.push({ stage: "render", ms: applied.renderMs, detail: `${applied.rendered} pages, ${changed.length} changed` });
 
   const outputs = await running.output;

@@ -12,43 +12,59 @@ import { readRelatedFeatures } from "../cache/related-features.js";
 import type { SiteSnapshot } from "../cache/site-snapshot.js";
 import type { AppliedEdit } from "./read-edits.js";
 
-/** Above this many pages whose related list changed, a full build is about as quick. */
+/** Above this many pages whose related list changed (now or in earlier deltas), a full build is about as quick. */
 const MAX_RELISTED = 500;
 
-/** The new related list (page numbers, best first) of every page whose list differs from the snapshot's, or why the delta cannot tell. */
-export async function relistRelated(root: string, snapshot: SiteSnapshot, edits: readonly AppliedEdit[], config: SiteConfig): Promise<{ lists: Map<number, number[]> } | { miss: string }> {
+/**
+ * The new related list (page numbers, best first) of every page whose list differs from the
+ * snapshot's, and the pages earlier deltas relisted that are not among them (`earlier`: they are
+ * rendered again, so that an undo puts them back); or why the delta cannot tell. `computed`: whether
+ * an edit's features changed, so that the lists were computed.
+ */
+export async function relistRelated(
+  root: string,
+  snapshot: SiteSnapshot,
+  edits: readonly AppliedEdit[],
+  config: SiteConfig,
+  earlier: readonly number[],
+): Promise<{ lists: Map<number, number[]>; again: number[]; computed: boolean } | { miss: string }> {
   const changed = edits.filter((edit) => edit.page !== null && edit.features !== null);
-  if (changed.length === 0) return { lists: new Map() };
-  const { relatedKey, offsets } = snapshot.head;
-  if (!relatedKey) return { miss: "the site snapshot does not say which related-articles features it was built from" };
-  const features = await readRelatedFeatures(root, relatedKey);
-  const pageCount = offsets.length - 1;
-  if (features?.docs.length !== pageCount) return { miss: "the last build's related-articles features do not read back" };
-  const { docs } = features;
-  const docOf = new Map(docs.map((doc, i) => [doc.id, i]));
-  // In page order when written by the build that made the snapshot; else (the lists were reused) the pages are read for their ids.
-  let numberOf = docOf;
-  if (features.order !== snapshot.head.pageOrder) {
-    numberOf = new Map();
-    for (let number = 0; number < pageCount; number++) numberOf.set(snapshot.page(number).id, number);
+  const lists = new Map<number, number[]>();
+  if (changed.length > 0) {
+    const computed = await computeLists(root, snapshot, changed, config, lists);
+    if (computed !== null) return { miss: computed };
   }
+  const again = earlier.filter((number) => !lists.has(number));
+  if (lists.size + again.length > MAX_RELISTED) return { miss: `${lists.size + again.length} related lists changed` };
+  return { lists, again, computed: changed.length > 0 };
+}
+
+/** Every list computed again with the edits' features; those that differ from the snapshot's go into `lists`. A string says why they cannot be. */
+async function computeLists(root: string, snapshot: SiteSnapshot, changed: readonly AppliedEdit[], config: SiteConfig, lists: Map<number, number[]>): Promise<string | null> {
+  const { relatedKey, offsets } = snapshot.head;
+  if (!relatedKey) return "the site snapshot does not say which related-articles features it was built from";
+  const docs = await readRelatedFeatures(root, relatedKey);
+  const pageCount = offsets.length - 1;
+  if (docs?.length !== pageCount) return "the last build's related-articles features do not read back";
+  const docOf = new Map(docs.map((doc, i) => [doc.id, i]));
   for (const edit of changed) {
     const at = docOf.get(edit.article.id);
-    if (at === undefined) return { miss: `the last build's related-articles features have no ${edit.article.id}` };
+    if (at === undefined) return `the last build's related-articles features have no ${edit.article.id}`;
     docs[at] = edit.features!;
   }
+  // Every page's entry is read to compare its list: its id too.
+  const numberOf = new Map<string, number>();
+  for (let number = 0; number < pageCount; number++) numberOf.set(snapshot.page(number).id, number);
   const { computeRelated } = await import("../related/compute-related.js");
   // As the full build computes them (planSite): pages show no reasons.
   const computed = computeRelated(docs, { ...config.related, explain: false });
-  if (computed.size !== pageCount) return { miss: "the related lists are not one per page" };
-  const lists = new Map<number, number[]>();
+  if (computed.size !== pageCount) return "the related lists are not one per page";
   for (const [id, entries] of computed) {
     const number = numberOf.get(id);
     const list = entries.map((entry) => numberOf.get(entry.id) ?? -1);
-    if (number === undefined || list.includes(-1)) return { miss: `a related list of ${id} is not of the snapshot's pages` };
+    if (number === undefined || list.includes(-1)) return `a related list of ${id} is not of the snapshot's pages`;
     const before = snapshot.page(number).related;
     if (list.length !== before.length || list.some((each, i) => each !== before[i])) lists.set(number, list);
   }
-  if (lists.size > MAX_RELISTED) return { miss: `${lists.size} related lists changed` };
-  return { lists };
+  return null;
 }

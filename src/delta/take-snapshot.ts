@@ -7,7 +7,6 @@ import type { PlannedSite } from "../build.js";
 import type { Group, GroupKind } from "../i18n/site-index.js";
 import { feedHtml, inNewsWindow } from "../render/render-pages.js";
 import { groupKey } from "../render/view-context.js";
-import { idsDigest } from "../cache/related-features.js";
 import { cardOf, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type SnapshotFeed } from "../cache/site-snapshot.js";
 
 export interface BuildToSnapshot {
@@ -96,7 +95,6 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
       newsOldest,
       emptyFeed: feeds.some((feed) => feed.routes.length > 0 && feed.members.length === 0),
       relatedKey: plan.relatedKey ?? null,
-      pageOrder: idsDigest(articleRoutes.map((route) => (route.params as { id: string }).id)),
       year: context.year,
       pages: build.pages,
       languages: build.languages,

@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CACHE_DIR } from "../../../src/cache/record-cache.js";
-import { idsDigest, readRelatedFeatures, writeRelatedFeatures } from "../../../src/cache/related-features.js";
+import { readRelatedFeatures, writeRelatedFeatures } from "../../../src/cache/related-features.js";
 import type { RelatedDoc } from "../../../src/related/index.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
@@ -31,9 +31,7 @@ describe("the related-features cache", () => {
     const docs = [...DOCS];
     expect(await writeRelatedFeatures(root, "key-1", docs)).toBeNull();
     expect(docs).toEqual([]); // taken out as written
-    const read = (await readRelatedFeatures(root, "key-1"))!;
-    expect(read.docs).toEqual(DOCS);
-    expect(read.order).toBe(idsDigest(DOCS.map((each) => each.id)));
+    expect(await readRelatedFeatures(root, "key-1")).toEqual(DOCS);
     expect(await readRelatedFeatures(root, "key-2")).toBeNull();
     const bytes = await readFile(path.join(root, CACHE_DIR, "related-features-v1.bin"));
     expect(bytes.every((byte) => byte < 128)).toBe(true);
@@ -55,6 +53,6 @@ describe("the related-features cache", () => {
   it("writes an empty list", async () => {
     root = await makeTempSite({});
     expect(await writeRelatedFeatures(root, "empty", [])).toBeNull();
-    expect(await readRelatedFeatures(root, "empty")).toEqual({ docs: [], order: idsDigest([]) });
+    expect(await readRelatedFeatures(root, "empty")).toEqual([]);
   });
 });

@@ -28,7 +28,6 @@ const content: SnapshotContent = {
     newsOldest: null,
     emptyFeed: false,
     relatedKey: "related",
-    pageOrder: "order",
     year: "2025",
     pages: { total: 3, byKind: { article: 3 } },
     languages: ["de"],
