@@ -516,7 +516,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // The features the lists were computed from, for a later delta build (see delta/relist-related.ts).
   // Written before pages render: kept alive while they render, at 30,000 stories they grew the
   // build's peak memory by ~55 MB (~0.25 s at 10,000 stories).
-  if (plan.relatedDocs && plan.relatedKey && pageCache && site.fileStates && !config.search) {
+  if (plan.relatedDocs && plan.relatedKey && pageCache && site.fileStates) {
     started = performance.now();
     // Taken out of relatedDocs as written: each can be let go.
     const failed = await (await import("./cache/related-features.js")).writeRelatedFeatures(config.root, plan.relatedKey, plan.relatedDocs);
@@ -568,6 +568,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const streamSitemap = !pages && !search && routes.some((route) => route.params.kind === "sitemap");
     const articleLang = (route: Route): string => plan.index.articles.get((route.params as { id: string }).id)!.lang;
     const renderer = createPageRenderer(context, plan.templates, plan.assets, date, { ...(site.bodies ? { bodies: site.bodies } : {}), streamSitemap });
+    if (pages && site.fileStates) renderer.holdFeedBodies(); // for the snapshot (see below)
     const queue = new WriteQueue(writer, 64);
     const entries = new Map<string, EncodedSitemapEntry>();
     const encodeEntry = pages ? (await import("./render/sitemaps.js")).sitemapEntryEncoder(config.baseUrl) : null;
@@ -668,7 +669,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const failed = saved.error ?? relatedFailed ?? (pages && pageCache ? await pageCache.writePageState(config.root, pages) : null);
       timings.push({ stage: "cache", ms: performance.now() - started, detail: failed ? `not written (${failed.message})` : saved.wrote || pages || plan.freshRelated ? "written" : "unchanged" });
       // What the next build needs to apply a small edit on its own (see delta/apply-delta.ts).
-      if (!failed && pages && signer && site.fileStates && !config.search) {
+      if (!failed && pages && signer && site.fileStates) {
         started = performance.now();
         const snapshotFailed = await (await import("./delta/take-snapshot.js")).saveSnapshot({
           root: config.root,
@@ -690,7 +691,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         });
         timings.push({ stage: "snapshot", ms: performance.now() - started, detail: snapshotFailed ? `not written (${snapshotFailed.message})` : "written" });
       } else if (pages) {
-        // None for this build (the search index is on, say): a delta must not try the last one.
+        // None for this build (its content was not listed with file states, say): a delta must not try the last one.
         await (await import("./cache/site-snapshot.js")).removeSiteSnapshot(config.root);
       }
     }

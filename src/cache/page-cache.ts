@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { EncodedSitemapEntry } from "../render/sitemaps.js";
@@ -18,7 +18,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * rendered again, as a cold build would).
  */
 const PAGES_FILE = "pages-v1.bin";
-const FORMAT = "gazette-pages-4";
+const FORMAT = "gazette-pages-5";
 
 export interface PageState {
   key: string;
@@ -73,8 +73,40 @@ export async function readPageState(root: string, key: string, outDir: string): 
   const marker = await readOutputMarker(outDir);
   if (marker?.build !== state.buildId) return null;
   // Pages a delta build rewrote since (under the same id): their signatures no longer say what they show.
-  for (const page of (await readPatched(root, state.buildId)).pages) state.signatures.delete(page);
-  return { ...state, committedAt: marker.committedAt };
+  const patched = await readPatched(root, state.buildId);
+  for (const page of patched.pages) state.signatures.delete(page);
+  return { ...state, search: patchedSearch(state.search, patched), committedAt: marker.committedAt };
+}
+
+/**
+ * The search index as the last build left it and the delta builds since changed it: their groups
+ * replace its, and the key matches no build's (the pages they indexed changed under it).
+ */
+function patchedSearch(search: PageState["search"], patched: PatchedPages): PageState["search"] {
+  if (!search || !patched.search) return search;
+  return { key: "", files: patched.search.files, groups: { ...search.groups, ...patched.search.groups } };
+}
+
+/**
+ * Only the search index of the last build's state (its first frame), as delta builds since
+ * changed it; null when the state is of another key or build, or has no index.
+ */
+export function readSearchState(root: string, key: string, patched: PatchedPages): PageState["search"] {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path.join(root, CACHE_DIR, PAGES_FILE), "r");
+    const length = Buffer.alloc(4);
+    if (readSync(fd, length, 0, 4, 0) !== 4) return null;
+    const body = Buffer.alloc(length.readUInt32LE(0));
+    if (readSync(fd, body, 0, body.length, 4) !== body.length) return null;
+    const head = deserialize(body) as Partial<StateHead> | null;
+    if (head?.format !== FORMAT || head.key !== key || head.buildId !== patched.buildId || !head.search?.groups) return null;
+    return patchedSearch(head.search, patched);
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /**
@@ -197,6 +229,18 @@ export interface PatchedPages {
   files: string[];
   /** Article pages (snapshot numbers) rendered because their related list changed: every later delta renders them again. */
   relisted: number[];
+  /** The search index, when deltas indexed part of it again (see delta/reindex-search.ts). */
+  search?: PatchedSearch;
+}
+
+export interface PatchedSearch {
+  /** The index's files now. */
+  files: string[];
+  /** Its groups that deltas indexed again (or kept, from pages they fed it), as they left them. */
+  groups: SearchGroups;
+  /** Files of the last full build's output that deltas deleted, and files they added: what the output check expects now. */
+  removed: string[];
+  added: string[];
 }
 
 /** The patches made on top of the build `buildId` (none when the list is for another build). */
@@ -207,7 +251,9 @@ export async function readPatched(root: string, buildId: string): Promise<Patche
       const relisted = Array.isArray(stored.relisted) ? stored.relisted : [];
       // A list this build did not write cannot be trusted to name every page a delta changed.
       if (!relisted.every((number) => Number.isSafeInteger(number) && number >= 0)) throw new Error("not page numbers");
-      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted };
+      const search = stored.search === undefined ? undefined : wellFormedSearch(stored.search);
+      if (search === null) throw new Error("not a search index");
+      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, ...(search ? { search } : {}) };
     }
   } catch {
     // none
@@ -219,6 +265,20 @@ export async function readPatched(root: string, buildId: string): Promise<Patche
 export async function writePatched(root: string, patched: PatchedPages): Promise<void> {
   const dir = await cacheDir(root);
   const temporary = path.join(dir, `${PATCHED_FILE}.${process.pid}.tmp`);
-  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b) }));
+  const search = patched.search ? { ...patched.search, removed: [...new Set(patched.search.removed)].sort(), added: [...new Set(patched.search.added)].sort() } : undefined;
+  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), search }));
   await rename(temporary, path.join(dir, PATCHED_FILE));
+}
+
+/** The patched search index as stored, or null when it is not one (then nothing of the file is trusted). */
+function wellFormedSearch(value: unknown): PatchedSearch | null {
+  const strings = (list: unknown): list is string[] => Array.isArray(list) && list.every((each) => typeof each === "string");
+  const search = value as Partial<PatchedSearch> | null;
+  if (typeof search !== "object" || search === null || !strings(search.files) || !strings(search.removed) || !strings(search.added)) return null;
+  if (typeof search.groups !== "object" || search.groups === null) return null;
+  for (const group of Object.values(search.groups)) {
+    if (!Array.isArray(group?.pages) || !group.pages.every((page) => strings(page) && page.length === 3) || !strings(group.files) || typeof group.entry !== "object" || group.entry === null) return null;
+    if (group.words !== undefined && (typeof group.words !== "object" || group.words === null || !Object.values(group.words).every(strings))) return null;
+  }
+  return { files: search.files, groups: search.groups, removed: search.removed, added: search.added };
 }

@@ -84,6 +84,13 @@ export interface ArticlePageInputs {
   groups: number[];
 }
 
+/** A record as the checks across articles left it in the last full build. */
+export function checkedAs(record: Article, inputs: ArticlePageInputs): Article {
+  if (inputs.checked === 0) return record;
+  const [url, slug, category] = inputs.checked;
+  return { ...record, url, slug, category };
+}
+
 export interface SnapshotFeed {
   lang: string;
   /** The language's feed routes (RSS, Atom, JSON Feed). */

@@ -1,9 +1,10 @@
 /**
  * A delta build: `gazette build` after an edit that changes nothing another page shows of the
  * article (a sentence or a paragraph added, a typo fixed: its page fields and warnings as they
- * were). Then only the article's own page, its language's feeds if it is in them, and the pages
+ * were). Then only the article's own page, its language's feeds if it is in them, the pages
  * whose related list the edit changed (its related-articles features count its words: see
- * relist-related.ts) can differ from the last full build's output; they are rendered from the
+ * relist-related.ts) and the parts of the search index that hold a changed page
+ * (reindex-search.ts) can differ from the last full build's output; they are rendered from the
  * site snapshot (cache/site-snapshot.ts) and the edited files, and replace their files in place.
  * The other 20,000 records, the index and 34,000 signatures are never loaded.
  *
@@ -17,7 +18,7 @@ import type { RenderedPage } from "../types.js";
 import { buildDate, configOverrides, prepareTheme, protectedDirsOf, type BuildOptions, type BuildResult, type StageTiming } from "../build.js";
 import { ParsedSources } from "../cache/parsed-sources.js";
 import { engineKey } from "../cache/record-cache.js";
-import { pageCacheKey, readOutputMarker, readPatched, writePatched } from "../cache/page-cache.js";
+import { pageCacheKey, readOutputMarker, readPatched, writePatched, type PatchedSearch } from "../cache/page-cache.js";
 import { readSiteSnapshot, readSnapshotFrame, type SiteSnapshot } from "../cache/site-snapshot.js";
 import { loadConfig } from "../config/load-config.js";
 import type { ContentFile } from "../content/load-content.js";
@@ -66,7 +67,6 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   const drafts = options.drafts ?? false;
   const sources = await ParsedSources.open(root);
   const config = await loadConfig(root, configOverrides(options), sources);
-  if (config.search) return { miss: "the search index is made from every article page" };
   const contentDir = path.resolve(root, config.paths.content);
   const outDir = path.resolve(config.root, config.paths.out);
   const frame = readSnapshotFrame(root);
@@ -75,11 +75,18 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   if (marker === null || marker.build !== frame.buildId) return { miss: "the output is not the last full build's" };
   const patched = await readPatched(root, frame.buildId);
   // The content is checked on a thread of its own while this one prepares (see check-snapshot.ts).
-  const running = startChecks({ root, buildId: frame.buildId, contentDir, listedAt: frame.listedAt, include: patched.files }, { root, buildId: frame.buildId, outDir, committedAt: marker.committedAt });
+  const running = startChecks(
+    { root, buildId: frame.buildId, contentDir, listedAt: frame.listedAt, include: patched.files },
+    { root, buildId: frame.buildId, outDir, committedAt: marker.committedAt, removed: patched.search?.removed ?? [], added: patched.search?.added ?? [] },
+  );
   checks.push(running);
-  // Reading, normalizing and rendering load meanwhile (most of the modules: the checks start first).
-  const stages = Promise.all([import("./read-edits.js"), import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js"), import("./relist-related.js")]);
+  // Rendering loads meanwhile (most of the modules: the checks start first); reading and
+  // normalizing once a changed file is found (a build with nothing changed never loads them).
+  const stages = Promise.all([import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js")]);
   stages.catch(() => undefined);
+  let editStages: Promise<[typeof import("./read-edits.js"), typeof import("./relist-related.js")]> | null = null;
+  const loadEditStages = () => (editStages ??= Promise.all([import("./read-edits.js"), import("./relist-related.js")]));
+  void running.guess.then((files) => files && loadEditStages().catch(() => undefined));
   const snapshot = await readSiteSnapshot(root);
   if (!snapshot || snapshot.head.buildId !== frame.buildId) return { miss: "the site snapshot does not read back" };
   const { head } = snapshot;
@@ -92,7 +99,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // The checks' stages are times since the delta started (they overlap the others).
   timings.push({ stage: "delta:prepare", ms: performance.now() - started, detail: "config, snapshot, entities, theme" });
   if (pageCacheKey(engine, theme.hash, { outDir, drafts }) !== head.key) return { miss: "the code, config, entities, theme or options changed" };
-  const [{ readEdits, readShownRecords }, { renderEdits }, { inNewsWindow }, { compileEntityTable }, { relistRelated }] = await stages;
+  const [{ renderEdits }, { inNewsWindow }, { compileEntityTable }] = await stages;
   const date = buildDate();
   const dateMiss = buildDateMiss(snapshot, date, inNewsWindow);
   if (dateMiss) return { miss: dateMiss };
@@ -105,6 +112,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       return { absolute, file, storyKey: path.basename(path.dirname(absolute)) };
     });
     let stageStarted = performance.now();
+    const [{ readEdits, readShownRecords }, { relistRelated }] = await loadEditStages();
     const hashes = new Map(edited.map(([, file, hash]) => [file, hash]));
     const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])) });
     if ("miss" in read) return read;
@@ -151,7 +159,8 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   timings.push({ stage: "delta:content", ms: performance.now() - started, detail: `${edited.edited.length} files to read (${checked === "list" ? "content listed" : "story folders as listed"})` });
 
   const guessed = guess.files === JSON.stringify(edited.edited) ? guess.applied : undefined;
-  const applied = await (guessed ?? applyEdits(edited.edited));
+  // Nothing changed, and no delta since the last full build: nothing to read or render.
+  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], rendered: 0, changed: [], readMs: 0, relistMs: null, renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
   if ("miss" in applied) return applied;
   const { edits, changed } = applied;
   timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
@@ -162,34 +171,45 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   timings.push({ stage: "delta:output", ms: performance.now() - started, detail: "every file as written" });
   if (outputs === "unreadable") return { miss: "the site snapshot does not read back" };
   if (outputs.changed !== null) return { miss: `${path.relative(config.root, path.join(outDir, outputs.changed))} was changed since the last build` };
+  // The search index, if an article page changed: its part of it made again.
+  const searchStarted = performance.now();
+  const search = config.search ? await (await import("./reindex-search.js")).reindexSearch({ root, outDir, config, key: head.key, patched, changed }) : null;
+  if (search && "miss" in search) return search;
+  if (search) {
+    timings.push({ stage: "search", ms: performance.now() - searchStarted, detail: `${search.indexed.join(", ") || "nothing"} indexed again, ${search.write.length} files changed, ${search.deletes.length} deleted` });
+    changed.push(...search.write);
+  }
   const unsafe = changed.find((page) => !plainFolders(outDir, page.outputPath));
   if (unsafe) return { miss: `a folder on the way to ${unsafe.outputPath} is not a plain folder` };
 
-  if (changed.length > 0) {
+  if (changed.length > 0 || (search && search.deletes.length > 0)) {
     const writeStarted = performance.now();
-    // Written down first: a delta killed from here on leaves only pages the next full build renders again.
-    await writePatched(root, {
-      buildId: head.buildId,
-      pages: [...patched.pages, ...changed.map((page) => page.outputPath)],
-      files: [...patched.files, ...edits.map((edit) => edit.file)],
-      relisted: [...patched.relisted, ...applied.relisted],
-    });
+    // Made first: an output it cannot write fails the build before anything is written down.
     const writer = await createDiskWriter({
       outDir,
       protectedDirs: protectedDirsOf(config),
       buildId: () => head.buildId,
       patch: true,
+      deletes: search?.deletes ?? [],
     });
     try {
+      // Written down before the output changes: a delta killed from here on leaves only pages the next full build renders again.
+      await writePatched(root, {
+        buildId: head.buildId,
+        pages: [...patched.pages, ...changed.map((page) => page.outputPath)],
+        files: [...patched.files, ...edits.map((edit) => edit.file)],
+        relisted: [...patched.relisted, ...applied.relisted],
+        ...(search ? { search: search.search } : patched.search ? { search: patched.search } : {}),
+      });
       for (const page of changed) await writer.write(page);
       await writer.commit();
     } catch (error) {
       await writer.abort();
       throw error;
     }
-    timings.push({ stage: "write+commit", ms: performance.now() - writeStarted, detail: `${changed.length} files` });
+    timings.push({ stage: "write+commit", ms: performance.now() - writeStarted, detail: `${changed.length} files${search?.deletes.length ? `, ${search.deletes.length} deleted` : ""}` });
   }
-  return { result: { config, pages: head.pages, languages: head.languages, warnings: head.warnings, timings, outDir } };
+  return { result: { config, pages: pagesNow(head.pages, search?.search ?? patched.search), languages: head.languages, warnings: head.warnings, timings, outDir } };
 }
 
 /**
@@ -217,6 +237,13 @@ function buildDateMiss({ head }: SiteSnapshot, date: string, inNewsWindow: (date
   if (head.newsOldest !== null && !inNewsWindow(head.newsOldest, date)) return "an article leaves the news sitemap";
   if (head.emptyFeed) return "an empty feed is dated by the build";
   return null;
+}
+
+/** The last full build's count of files, with the search index's files as delta builds left them (they count as kind "search", with the search pages). */
+function pagesNow(pages: BuildResult["pages"], search: PatchedSearch | undefined): BuildResult["pages"] {
+  const more = search ? search.added.length - search.removed.length : 0;
+  if (more === 0) return pages;
+  return { total: pages.total + more, byKind: { ...pages.byKind, search: (pages.byKind.search ?? 0) + more } };
 }
 
 /** Whether every folder from the output down to `outputPath` is a real folder (not a link that leads elsewhere). */

@@ -26,6 +26,9 @@ export interface OutputTask {
   buildId: string;
   outDir: string;
   committedAt: number;
+  /** Files of the last full build that delta builds since deleted, and files they added (search index files: see reindex-search.ts). */
+  removed: string[];
+  added: string[];
 }
 
 /**
@@ -95,7 +98,7 @@ export class OutputShare {
 
   /** Checks the next slice: its changed file, null when it had none, "done" when no slice is left (or the other thread found one), "unreadable". */
   next(): string | null | "done" | "unreadable" {
-    this.outputs ??= readSnapshotSection(this.task.root, this.task.buildId, "outputs") as string[] | null;
+    this.outputs ??= outputsNow(readSnapshotSection(this.task.root, this.task.buildId, "outputs") as string[] | null, this.task);
     if (!this.outputs) return "unreadable";
     if (Atomics.load(this.slots, FOUND) !== 0) return "done";
     const start = Atomics.add(this.slots, NEXT, SLICE);
@@ -119,6 +122,13 @@ export class OutputShare {
   stop(): void {
     Atomics.store(this.slots, FOUND, 1);
   }
+}
+
+/** The last full build's output files, as the delta builds since left them. */
+function outputsNow(outputs: string[] | null, { removed, added }: OutputTask): string[] | null {
+  if (!outputs || (removed.length === 0 && added.length === 0)) return outputs;
+  const gone = new Set(removed);
+  return [...outputs.filter((file) => !gone.has(file)), ...added];
 }
 
 /** Both checks under way, and a way to stop them (a delta that misses need not wait for them, nor share the cores with them). */

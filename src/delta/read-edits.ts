@@ -7,7 +7,7 @@
  */
 import type { Article, SourceArticle } from "../types.js";
 import { readCachedRecords, type RecordCache } from "../cache/record-cache.js";
-import type { ArticlePageInputs, SiteSnapshot } from "../cache/site-snapshot.js";
+import { checkedAs, type ArticlePageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import { readContentFiles, type ContentFile } from "../content/load-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import type { NormalizeContext } from "../normalize/index.js";
@@ -131,10 +131,4 @@ function changedPageField(next: Article, previous: Article): string | null {
   return null;
 }
 
-/** A record as the checks across articles left it in the last full build. */
-export function checkedAs(record: Article, inputs: ArticlePageInputs): Article {
-  if (inputs.checked === 0) return record;
-  const [url, slug, category] = inputs.checked;
-  return { ...record, url, slug, category };
-}
 

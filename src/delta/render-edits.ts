@@ -8,12 +8,12 @@ import type { Article, RelatedEntry, RenderedPage, Route } from "../types.js";
 import { themeContext, type PreparedTheme } from "../build.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RecordCache } from "../cache/record-cache.js";
-import { articleFromCard, type SiteSnapshot } from "../cache/site-snapshot.js";
+import { articleFromCard, checkedAs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import type { Group, ListingEntry, SiteIndex, Story } from "../i18n/site-index.js";
 import { createPageRenderer } from "../render/render-pages.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
 import { groupKey, type RenderContext } from "../render/view-context.js";
-import { checkedAs, type AppliedEdit } from "./read-edits.js";
+import type { AppliedEdit } from "./read-edits.js";
 
 /**
  * The edited articles' pages, the pages whose related list changed (`relisted`: the new lists,

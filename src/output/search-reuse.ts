@@ -23,8 +23,8 @@ import { languageWords, sameWords, wordsForState, type SliceWords } from "./sear
 
 /** One language group of the index (a language and its regional variants), as the last build made it. */
 export interface SearchGroup {
-  /** Its article pages in order: URL and a hash of the page's bytes. */
-  pages: [href: string, hash: string][];
+  /** Its article pages in order: URL, a hash of the page's bytes, and its file in the output. */
+  pages: [href: string, hash: string, outputPath: string][];
   /** Its files (under pagefind/): those named by its languages. */
   files: string[];
   /** Its languages' part of pagefind-entry.json. */
@@ -43,7 +43,7 @@ interface Held {
 }
 
 interface GroupProgress {
-  pages: [string, string][];
+  pages: [string, string, string][];
   /** Pages held back while they match the last build's, in order; null once the group is indexed again. */
   held: Held[] | null;
 }
@@ -67,7 +67,7 @@ export class SearchFeeder {
     const strings = (list: unknown): boolean => Array.isArray(list) && list.every((each) => typeof each === "string");
     const wellFormed = (group: SearchGroup | undefined): boolean =>
       Array.isArray(group?.pages) &&
-      group.pages.every((page) => Array.isArray(page) && page.length === 2 && strings(page)) &&
+      group.pages.every((page) => Array.isArray(page) && page.length === 3 && strings(page)) &&
       strings(group.files) &&
       typeof group.entry === "object" &&
       group.entry !== null &&
@@ -88,7 +88,7 @@ export class SearchFeeder {
     const known = html === null ? this.lastHashes.get(href) : undefined;
     const read = html === null && known === undefined ? await this.read(outputPath) : null;
     const pageHash = known ?? hashText((html ?? read)!);
-    group.pages.push([href, pageHash]);
+    group.pages.push([href, pageHash, outputPath]);
     if (group.held !== null) {
       const last = this.previous[name]!.pages[group.pages.length - 1];
       if (last && last[0] === href && last[1] === pageHash) {

@@ -75,9 +75,11 @@ export interface DiskWriterOptions {
   scan?: Promise<OutputScan | null>;
   /**
    * A delta build (src/delta/): the written files replace theirs in place, and every other
-   * file stays as it is (the caller has checked them); nothing is deleted.
+   * file stays as it is (the caller has checked them), but for the files in `deletes`.
    */
   patch?: boolean;
+  /** With `patch`: files of the output to delete on commit (search index files the delta made again under new names). */
+  deletes?: readonly string[];
 }
 
 /**
@@ -105,6 +107,12 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
       hint: errorCode(cause) === "ENOSPC" ? DISK_FULL : "Make that folder writable, or choose another output folder with --out.",
       cause,
     });
+  }
+  // Files to delete come from the cache: none may lead out of the output.
+  const escaping = options.deletes?.find((file) => !isInside(outDir, path.join(outDir, file)) || path.join(outDir, file) === outDir);
+  if (escaping !== undefined) {
+    await rm(tempDir, { recursive: true, force: true });
+    throw new PathEscapeError(`refusing to delete "${escaping}": it is outside the output folder.`);
   }
   const ensureDirSync = dirMaker([tempDir]);
   const thread = options.thread ? (await import("./write-thread.js")).startWriteThread() : null;
@@ -204,7 +212,7 @@ export async function createDiskWriter(options: DiskWriterOptions): Promise<Outp
         throw writeFailed(OUTPUT_MARKER, cause);
       }
       if (existing) {
-        const deletes = [...existing.keys()].filter((file) => file !== OUTPUT_MARKER && !written.has(file) && !kept.has(file)).sort();
+        const deletes = options.patch ? [...(options.deletes ?? [])].sort() : [...existing.keys()].filter((file) => file !== OUTPUT_MARKER && !written.has(file) && !kept.has(file)).sort();
         try {
           commitUpdate({ outDir, staging: tempDir, deletes, moves: [...[...written].sort(), OUTPUT_MARKER] });
         } catch (cause) {

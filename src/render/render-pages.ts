@@ -31,6 +31,12 @@ export interface PageRenderer {
   takeSitemapParts(): RenderedPage[];
   /** The body HTML of each article in the feeds rendered so far, by id (kept for the next delta build: see cache/site-snapshot.ts). */
   feedBodies(): ReadonlyMap<string, string>;
+  /**
+   * Takes now the feed bodies of the feed articles without Markdown, for `feedBodies` (the site
+   * snapshot needs every feed article's, and feeds the page cache reuses are not rendered): their
+   * page HTML is their feed body, and it is let go once their page renders.
+   */
+  holdFeedBodies(): void;
 }
 
 const utf8 = new TextDecoder();
@@ -171,6 +177,12 @@ export function createPageRenderer(
     },
     feedBodies() {
       return feedBodies;
+    },
+    holdFeedBodies() {
+      const origin = new URL(config.baseUrl).origin;
+      for (const { code } of config.languages) {
+        for (const article of feedArticles(code, context)) if (article.body === undefined && article.packedBody === undefined) feedBody(article, origin, feedBodies, bodies);
+      }
     },
     takeSitemapParts() {
       return (sitemapStream?.takeFull() ?? []).map(sitemapPage);

@@ -8,7 +8,9 @@ import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { rmSync } from "node:fs";
 import { CACHE_DIR } from "../../src/cache/record-cache.js";
+import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { REPO_ROOT, buildToMemory, copyProject, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
 
 let root: string;
@@ -275,7 +277,9 @@ describe("the persistent build cache", () => {
 
   test("the compiled CLI with the content listed and the output scanned on threads: an edit is seen, the rest reused, the same bytes as without the cache", async () => {
     const { readTree } = await import("../quality/support/tree.js");
+    // Full builds (without the site snapshot a delta build would start from): their cache is the test.
     const gazette = (...args: string[]) => {
+      rmSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE), { force: true });
       const run = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin/gazette.js"), "build", "--verbose", ...args], {
         cwd: root,
         encoding: "utf8",
@@ -334,9 +338,10 @@ describe("the persistent build cache", () => {
       const script = `import moduleApi from "node:module"; process.on("exit", () => process.stderr.write("YAML " + Object.keys(moduleApi.createRequire(process.argv[1]).cache).some((file) => file.includes("/node_modules/yaml/")) + "\\n"));`;
       const run = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(script)}`, path.join(REPO_ROOT, "bin/gazette.js"), "build", "--out", "out-yaml", ...args], { cwd: root, encoding: "utf8" });
       expect(run.status, run.stderr).toBe(0);
-      const answer = /YAML (true|false)/.exec(run.stderr)?.[1];
-      expect(answer, run.stderr).toBeDefined();
-      return answer === "true";
+      // One line per thread (a delta build checks on a worker): loaded if any loaded it.
+      const answers = [...run.stderr.matchAll(/YAML (true|false)/g)].map((match) => match[1]);
+      expect(answers.length, run.stderr).toBeGreaterThan(0);
+      return answers.includes("true");
     };
     expect(yamlLoaded("--no-cache")).toBe(true); // the config, at least, is YAML
     yamlLoaded(); // fills the cache

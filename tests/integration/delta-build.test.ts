@@ -314,21 +314,6 @@ describe("delta builds", () => {
     await build();
   });
 
-  test("with the search index on, a build leaves no snapshot (and deletes the last one): no delta is tried", async () => {
-    const config = await readFile(abs("gazette.config.yml"), "utf8");
-    await writeFile(abs("gazette.config.yml"), config.replace("search: false", "search: true"));
-    await build();
-    expect(existsSync(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`))).toBe(false);
-    await addSentence(oldGerman());
-    const searching = await build();
-    expect(searching.delta).toBe(false);
-    expect(searching.missed).toBe(null);
-    await writeFile(abs("gazette.config.yml"), config);
-    await restore(oldGerman());
-    expect((await build()).delta).toBe(false);
-    expect(existsSync(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`))).toBe(true);
-  });
-
   test("random edits, undos, titles and words changed: every build equals a build without the cache", async () => {
     const random = seededRandom(Number(process.env.DELTA_SEED ?? 20261205));
     const files = [...originals.keys()];
@@ -384,5 +369,116 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     expect(two.missed).toBe(null);
     expect(two.read).toMatch(/^2 edited files$/);
     await expectSameAsCold(two);
+  }, 120_000);
+});
+
+describe("delta builds with the search index (German in four slices, English in two, French in the main bundle)", () => {
+  let config: string;
+  beforeAll(async () => {
+    for (const file of originals.keys()) await restore(file);
+    config = await readFile(abs("gazette.config.yml"), "utf8");
+    await writeFile(abs("gazette.config.yml"), config.replace("search: false", "search: true"));
+    // 40 German pages, 26 English, 11 French (the config allows no slices this small).
+    process.env.GAZETTE_SEARCH_SLICE_PAGES = "16";
+  });
+
+  afterAll(async () => {
+    delete process.env.GAZETTE_SEARCH_SLICE_PAGES;
+    await writeFile(abs("gazette.config.yml"), config);
+    for (const file of originals.keys()) await restore(file);
+  });
+
+  /** The bundles of the search index files among `files`: a slice's ("de-2") or the main one ("main"). */
+  const bundles = (files: readonly string[]): string[] => [...new Set(files.filter((file) => file.startsWith("pagefind/")).map((file) => /^pagefind\/([a-z]+-\d+)\//.exec(file)?.[1] ?? "main"))].sort();
+  const searchDetail = (built: Awaited<ReturnType<typeof build>>): string | null => built.result.timings.find((timing) => timing.stage === "search")?.detail ?? null;
+  /** What the patched-pages file says the deltas since the last full build did to the index. */
+  const patchedSearch = async (): Promise<{ removed: string[]; added: string[] } | undefined> =>
+    (JSON.parse(await readFile(abs(`${CACHE_DIR}/patched-v1.json`), "utf8")) as { search?: { removed: string[]; added: string[] } }).search;
+  /** German words every German page has, and none of them a related-articles feature (stop words): the language's vocabulary and the related lists stay. */
+  const KNOWN_WORDS = "\nDie und das aber.\n";
+
+  test("turning search on is a full build; with nothing changed the next is a delta that writes nothing", async () => {
+    expect((await build()).delta).toBe(false);
+    const again = await deltaBuild();
+    expect(again.rewritten).toEqual([]);
+    await expectSameAsCold(again.built);
+  });
+
+  test("known words added to a German article: its slice is indexed again, no other part of the index", async () => {
+    await appendFile(abs(oldGerman()), KNOWN_WORDS);
+    const { built, rewritten } = await deltaBuild();
+    const slice = /^(de-\d) indexed again, \d+ files changed, \d+ deleted$/.exec(searchDetail(built) ?? "")?.[1];
+    expect(slice, searchDetail(built) ?? "no search stage").toBeDefined();
+    expect(bundles(rewritten)).toEqual([slice]);
+    expect(rewritten.filter((file) => !file.startsWith("pagefind/"))).toHaveLength(1); // the page
+    await expectSameAsCold(built);
+  });
+
+  test("a word new to German: every German slice is indexed again; a French edit makes the main bundle again", async () => {
+    await appendFile(abs(newestGerman()), "\nZebrastreifenquatsch.\n");
+    const german = await deltaBuild();
+    expect(bundles(german.rewritten)).toEqual(["de-0", "de-1", "de-2", "de-3"]);
+    await expectSameAsCold(german.built);
+    const french = [...originals.keys()].filter((file) => file.endsWith("/fr.md")).sort()[2]!;
+    await addSentence(french);
+    const main = await deltaBuild();
+    expect(searchDetail(main.built)).toMatch(/^fr indexed again/);
+    expect(bundles(main.rewritten)).toEqual(["main"]);
+    await expectSameAsCold(main.built);
+  });
+
+  test("every edit undone: the index is the full build's again, file for file", async () => {
+    expect((await patchedSearch())?.added.length).toBeGreaterThan(0);
+    for (const [file, text] of originals) if ((await readFile(abs(file), "utf8")) !== text) await restore(file);
+    const undone = await build();
+    expect(undone.missed).toBe(null);
+    expect(undone.delta).toBe(true);
+    expect(await patchedSearch()).toMatchObject({ removed: [], added: [] });
+    await expectSameAsCold(undone);
+  });
+
+  test("a file a delta added to the index, deleted by hand: the next build is a full one and puts it back", async () => {
+    await appendFile(abs(oldGerman()), KNOWN_WORDS);
+    expect((await build()).delta).toBe(true);
+    const added = (await patchedSearch())!.added.find((file) => file.includes("/fragment/"))!;
+    expect(added).toBeDefined();
+    await rm(abs(`public/${added}`));
+    const full = await build();
+    expect(full.missed).toMatch(/was changed since the last build/);
+    expect(existsSync(abs(`public/${added}`))).toBe(true);
+    await expectSameAsCold(full);
+  });
+
+  test("after a delta, a full build keeps the slices it made (their pages are the delta's)", async () => {
+    await restore(oldGerman());
+    const delta = await deltaBuild();
+    const slice = /^(de-\d) indexed again/.exec(searchDetail(delta.built) ?? "")?.[1];
+    expect(slice).toBeDefined();
+    const sliceFiles = [...(await outputTimes())].filter(([file]) => file.startsWith(`pagefind/${slice}/`));
+    expect(sliceFiles.length).toBeGreaterThan(5);
+    // Without the site snapshot: a full build, whose pages are the delta's.
+    await rm(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`));
+    const full = await build();
+    expect(full.delta).toBe(false);
+    for (const [file, time] of sliceFiles) expect((await stat(abs(`public/${file}`))).mtimeMs, file).toBe(time);
+    await expectSameAsCold(full);
+  });
+
+  test("random edits with the search index on: every build equals a build without the cache", async () => {
+    const random = seededRandom(Number(process.env.DELTA_SEED ?? 20261206));
+    const files = [...originals.keys()];
+    let deltas = 0;
+    for (let round = 0; round < 6; round++) {
+      const file = files[Math.floor(random() * files.length)]!;
+      const kind = Math.floor(random() * 4);
+      if (kind === 0) await restore(file);
+      else if (kind === 1) await appendFile(abs(file), KNOWN_WORDS);
+      else if (kind === 2) await swapWords(file, 1 + Math.floor(random() * 3));
+      else await addSentence(file);
+      const built = await build();
+      if (built.delta) deltas++;
+      await expectSameAsCold(built);
+    }
+    expect(deltas).toBeGreaterThan(0);
   }, 120_000);
 });

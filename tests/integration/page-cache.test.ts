@@ -7,6 +7,8 @@ import { appendFile, link, lstat, mkdir, readFile, readdir, rename, rm, stat, sy
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite } from "../../src/build.js";
+import { CACHE_DIR } from "../../src/cache/record-cache.js";
+import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
 import { REPO_ROOT, copyProject, makeTempSite, OUTPUT_SCAN_MODES, removeTempSite } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
@@ -30,7 +32,9 @@ describe.each(OUTPUT_SCAN_MODES)("$mode", ({ scan }) => {
 
   const abs = (relative: string) => path.join(root, relative);
 
+  /** A build; with the cache, a full one (the page cache's test): the site snapshot a delta build would start from is removed first. */
   async function build(out: string, cache: boolean) {
+    if (cache) await rm(path.join(root, CACHE_DIR, SNAPSHOT_FILE), { force: true });
     const result = await buildSite({ root, out: abs(out), cache });
     const detail = result.timings.find((timing) => timing.stage === "render+write")!.detail;
     return { result, unchanged: Number(/(\d+) pages unchanged/.exec(detail)?.[1] ?? 0) };

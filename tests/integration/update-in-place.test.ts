@@ -8,6 +8,8 @@ import { cp, mkdir, readFile, rm, stat, symlink, writeFile, readdir } from "node
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite } from "../../src/build.js";
+import { CACHE_DIR } from "../../src/cache/record-cache.js";
+import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
 import { OUTPUT_SCAN_MODES, REPO_ROOT, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
@@ -37,7 +39,9 @@ describe.each(OUTPUT_SCAN_MODES)("$mode", ({ scan }) => {
     await removeTempSite(root);
   });
 
+  /** A build; with the cache, a full one (delta builds patch files in place their own way): the site snapshot a delta would start from is removed first. */
   async function build(out: string, cache: boolean) {
+    if (cache) await rm(path.join(root, CACHE_DIR, SNAPSHOT_FILE), { force: true });
     const result = await buildSite({ root, out: abs(out), cache });
     const detail = result.timings.find((timing) => timing.stage === "render+write")!.detail;
     return { result, unchanged: Number(/(\d+) pages unchanged/.exec(detail)?.[1] ?? 0) };

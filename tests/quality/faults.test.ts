@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { REPO_ROOT, copyProject } from "../helpers/temp-site.js";
 import { killRunning, runGazette, userFacingProblems, type CliRun } from "./support/cli.js";
 import { diffTrees, exists, snapshotTree } from "./support/tree.js";
@@ -165,6 +166,12 @@ async function builtThenEdited(prefix: string): Promise<string> {
   return project;
 }
 
+/** A sentence added to a seed article's body: the next build with the cache is a delta build with pages to write. */
+async function editABody(project: string): Promise<void> {
+  const article = path.join(project, "articles", (await readdir(path.join(project, "articles"))).sort()[0]!, "de.md");
+  await writeFile(article, `${await readFile(article, "utf8")}\nEin Nachtrag, Fassung ${Date.now()}.\n`);
+}
+
 /** The build after an interrupted update: it finishes it, leaves nothing behind, and equals a full build. */
 async function expectNextBuildFinishesUpdate(project: string): Promise<void> {
   const again = await runGazette(["build"], { cwd: project });
@@ -217,6 +224,7 @@ describe("an output folder that cannot be written", () => {
 
   test("a read-only public/: a clear error before building, and the site stays", { timeout: BUILD_TIMEOUT }, async () => {
     const publicDir = path.join(project, "public");
+    await editABody(project); // a page to write
     const undo = await makeReadOnly(publicDir);
     const run = await runGazette(["build"], { cwd: project });
     await undo();
@@ -228,6 +236,8 @@ describe("an output folder that cannot be written", () => {
   });
 
   test("a read-only folder around public/ (where the new site is prepared): a clear error, and the site stays", { timeout: BUILD_TIMEOUT }, async () => {
+    baseline = await snapshotTree(path.join(project, "public")); // as the test before left it
+    await editABody(project); // a page to write
     const undo = await makeReadOnly(project);
     const run = await runGazette(["build"], { cwd: project });
     await undo();
@@ -263,17 +273,22 @@ describe("a full disk", () => {
 
   const failAt = () => String(1 + Math.floor(next() * (fileCount - 1)));
   // Without the cache a build writes every page into a new output (failing at a random one);
-  // with it, this unchanged site is updated in place: only the sitemaps and the marker are staged.
+  // with it, after a body edit, a delta build stages the page, its feeds and the marker, and a
+  // full one (without the site snapshot a delta starts from) updates the output in place.
   test.for([
     { name: "at a random page (seeded)", at: () => failAt(), cache: false },
     { name: "at the first page", at: () => "1", cache: false },
-    { name: "at the first file staged for an update in place", at: () => "1", cache: true },
+    { name: "at the first file staged for a delta build", at: () => "1", cache: true },
+    { name: "at the first file staged for a full build's update in place", at: () => "1", cache: true, full: true },
     { name: "at the output marker, the last write before the swap", at: () => "marker", cache: false },
-    { name: "at the output marker, the last write before an update in place", at: () => "marker", cache: true },
+    { name: "at the output marker, the last write of a delta build", at: () => "marker", cache: true },
+    { name: "at the output marker, the last write before a full build's update in place", at: () => "marker", cache: true, full: true },
     // Large sites write from a thread of their own: its failure must come back the same way.
     { name: "at a random page written by the write thread (seeded)", at: () => failAt(), cache: false, thread: true },
-  ])("a write that fails with ENOSPC $name: a clear error, the previous site stays, nothing is left behind", { timeout: BUILD_TIMEOUT }, async ({ at, cache, thread }) => {
+  ])("a write that fails with ENOSPC $name: a clear error, the previous site stays, nothing is left behind", { timeout: BUILD_TIMEOUT }, async ({ at, cache, full, thread }) => {
     const where = at();
+    if (cache) await editABody(project);
+    if (full) await rm(path.join(project, ".gazette-cache", SNAPSHOT_FILE), { force: true });
     const args = cache ? ["build"] : ["build", "--no-cache"];
     const env = { GAZETTE_TEST_FAIL_WRITE_AT: where, ...(thread ? { GAZETTE_WRITE_THREAD: "1" } : {}) };
     const run = await runGazette(args, { cwd: project, nodeArgs: ["--import", FAIL_WRITES], env });

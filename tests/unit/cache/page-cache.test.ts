@@ -27,7 +27,7 @@ function largeState(): PageState {
     signatures.set(page, `sig-${i.toString(36)}`);
     if (i % 2 === 0) entries.set(page, `2025-01-01T10:00:00+01:00\n  <url>\n    <loc>https://news.example/de/artikel-${i}/</loc>\n  </url>\n`);
   }
-  return { key: "the-key", buildId: "build-1", signatures, entries, search: { key: "search-key", files: ["pagefind/pagefind-entry.json"], groups: { de: { pages: [["/de/a/", "hash-a"]], files: ["pagefind/x"], entry: { hash: "de_1" } } } } };
+  return { key: "the-key", buildId: "build-1", signatures, entries, search: { key: "search-key", files: ["pagefind/pagefind-entry.json"], groups: { de: { pages: [["/de/a/", "hash-a", "de/a/index.html"]], files: ["pagefind/x"], entry: { hash: "de_1" } } } } };
 }
 
 async function siteWithOutput(buildId: string): Promise<{ root: string; outDir: string }> {

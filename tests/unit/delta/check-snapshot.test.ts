@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, statSync, utimesSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeSiteSnapshot, type SnapshotContent } from "../../../src/cache/site-snapshot.js";
@@ -44,10 +44,10 @@ async function siteWithSnapshot(options: { modified?: (story: number) => Date } 
 /** share: when this thread takes its share of the output check: at once (while the worker starts, it claims most), after the content check, never. */
 type Share = "at once" | "after the content" | "never";
 
-async function check(module: CheckModule, site: { root: string; committedAt: number }, options: { share: Share; include?: string[] }) {
+async function check(module: CheckModule, site: { root: string; committedAt: number }, options: { share: Share; include?: string[]; removed?: string[]; added?: string[] }) {
   const running = module.startChecks(
     { root: site.root, buildId: "build", contentDir: path.join(site.root, "articles"), listedAt: Date.now(), include: options.include ?? [] },
-    { root: site.root, buildId: "build", outDir: path.join(site.root, "public"), committedAt: site.committedAt },
+    { root: site.root, buildId: "build", outDir: path.join(site.root, "public"), committedAt: site.committedAt, removed: options.removed ?? [], added: options.added ?? [] },
   );
   if (options.share === "at once") running.shareOutputCheck();
   const content = await running.content;
@@ -80,6 +80,18 @@ describe.each([
     const later = new Date(site.committedAt + 1000);
     utimesSync(path.join(site.root, "public", outputPath(number)), later, later);
     expect((await check(await load(), site, { share })).output).toEqual({ changed: outputPath(number) });
+  });
+
+  it("expect the files earlier deltas removed to be gone and those they added to be there", async () => {
+    const site = await siteWithSnapshot();
+    root = site.root;
+    rmSync(path.join(site.root, "public", outputPath(300)));
+    expect((await check(await load(), site, { share })).output).toEqual({ changed: outputPath(300) });
+    const added = "pagefind/fragment/de_new.pf_fragment";
+    expect((await check(await load(), site, { share, removed: [outputPath(300)], added: [added] })).output).toEqual({ changed: added });
+    mkdirSync(path.join(site.root, "public/pagefind/fragment"), { recursive: true });
+    writeFileSync(path.join(site.root, "public", added), "new");
+    expect((await check(await load(), site, { share, removed: [outputPath(300)], added: [added] })).output).toEqual({ changed: null });
   });
 
   it("find an edited content file, and list the files an earlier delta applied", async () => {
@@ -116,7 +128,7 @@ describe("the delta's checks, stopped", () => {
     const module = await compiled();
     const running = module.startChecks(
       { root: site.root, buildId: "build", contentDir: path.join(site.root, "articles"), listedAt: Date.now(), include: [] },
-      { root: site.root, buildId: "build", outDir: path.join(site.root, "public"), committedAt: site.committedAt },
+      { root: site.root, buildId: "build", outDir: path.join(site.root, "public"), committedAt: site.committedAt, removed: [], added: [] },
     );
     running.shareOutputCheck();
     running.stop();

@@ -32,8 +32,8 @@ function recorder(): SearchIndexer & { added: [string, string][] } {
 /** The last build's groups: German pages 0-2 and English 0-1, with their files and entry parts. */
 function lastGroups(): SearchGroups {
   return {
-    de: { pages: [0, 1, 2].map((n) => [href("de", n), hashText(page("de", n))]), files: ["pagefind/index/de_1.pf_index", "pagefind/wasm.de.pagefind"], entry: { de: { page_count: 3 } } },
-    en: { pages: [0, 1].map((n) => [href("en", n), hashText(page("en", n))]), files: ["pagefind/index/en_1.pf_index"], entry: { en: { page_count: 2 } } },
+    de: { pages: [0, 1, 2].map((n) => [href("de", n), hashText(page("de", n)), output("de", n)]), files: ["pagefind/index/de_1.pf_index", "pagefind/wasm.de.pagefind"], entry: { de: { page_count: 3 } } },
+    en: { pages: [0, 1].map((n) => [href("en", n), hashText(page("en", n)), output("en", n)]), files: ["pagefind/index/en_1.pf_index"], entry: { en: { page_count: 2 } } },
   };
 }
 
@@ -92,7 +92,7 @@ describe("SearchFeeder", () => {
     const state = feeder.state(made, reused);
     expect(state.de).toEqual(lastGroups().de);
     expect(state.en).toEqual({
-      pages: [[href("en", 0), hashText(page("en", 0, "New"))]],
+      pages: [[href("en", 0), hashText(page("en", 0, "New")), output("en", 0)]],
       files: ["pagefind/index/en_2.pf_index", "pagefind/fragment/en_3.pf_fragment", "pagefind/pagefind.en_4.pf_meta", "pagefind/wasm.en.pagefind"],
       entry: { en: { page_count: 1 } },
     });
@@ -152,7 +152,7 @@ describe("SearchFeeder", () => {
       const groups: SearchGroups = {};
       for (const n of [0, 1, 2, 3, 4, 5]) {
         const group = (groups[groupOf(n)] ??= { pages: [], files: [], entry: {}, ...(withWords ? { words: { de: [] } } : {}) });
-        group.pages.push([href("de", n), hashText(page("de", n))]);
+        group.pages.push([href("de", n), hashText(page("de", n)), output("de", n)]);
         if (withWords) group.words = wordsForState(new Map([["de", indexedWords(page("de", n), new Set(group.words!.de))]]));
       }
       return groups;

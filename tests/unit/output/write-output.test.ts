@@ -134,3 +134,27 @@ describe("the disk writer and a killed build's update it cannot finish", () => {
     expect(await readFile(path.join(out, "index.html"), "utf8")).toBe("old");
   });
 });
+
+describe("the disk writer patching the output (a delta build)", () => {
+  test("writes its pages, deletes the files it is given, and leaves every other file as it was", async () => {
+    const { project, out: outDir } = await lastOutput({ "a/index.html": "a", "pagefind/old.pf_fragment": "old", "keep.txt": "keep" });
+    const writer = await createDiskWriter({ outDir, protectedDirs: { root: project, others: [] }, patch: true, deletes: ["pagefind/old.pf_fragment"] });
+    await writer.write({ outputPath: "pagefind/new.pf_fragment", body: "new" });
+    await writer.write({ outputPath: "a/index.html", body: "A" });
+    await writer.commit();
+    expect(await readFile(path.join(outDir, "a/index.html"), "utf8")).toBe("A");
+    expect(await readFile(path.join(outDir, "pagefind/new.pf_fragment"), "utf8")).toBe("new");
+    expect(existsSync(path.join(outDir, "pagefind/old.pf_fragment"))).toBe(false);
+    expect(await readFile(path.join(outDir, "keep.txt"), "utf8")).toBe("keep");
+  });
+
+  test("refuses a file to delete outside the output, and changes nothing", async () => {
+    const { project, out: outDir } = await lastOutput({ "a/index.html": "a" });
+    await writeFile(path.join(project, "precious.md"), "mine");
+    for (const escaping of ["../precious.md", "a/../../precious.md", "."]) {
+      await expect(createDiskWriter({ outDir, protectedDirs: { root: project, others: [] }, patch: true, deletes: [escaping] })).rejects.toThrow(/outside the output folder/);
+    }
+    expect(await readFile(path.join(project, "precious.md"), "utf8")).toBe("mine");
+    expect((await readdir(project)).filter((name) => name.startsWith(".gazette-tmp"))).toEqual([]);
+  });
+});
