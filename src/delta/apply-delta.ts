@@ -19,7 +19,7 @@ import { buildDate, configOverrides, prepareTheme, protectedDirsOf, type BuildOp
 import { ParsedSources } from "../cache/parsed-sources.js";
 import { engineKey } from "../cache/record-cache.js";
 import { pageCacheKey, readOutputMarker, readPatched, writePatched, type PatchedSearch } from "../cache/page-cache.js";
-import { readSiteSnapshot, readSnapshotFrame, type SiteSnapshot } from "../cache/site-snapshot.js";
+import { readSiteSnapshot, readSnapshotFrame, type SiteSnapshot, type SnapshotFrame } from "../cache/site-snapshot.js";
 import { loadConfig } from "../config/load-config.js";
 import type { ContentFile } from "../content/load-content.js";
 import { loadEntities } from "../content/load-entities.js";
@@ -43,6 +43,16 @@ interface AppliedEdits {
   /** Lists computed again and the records of their pages read; null when no edit changed features. */
   relistMs: number | null;
   renderMs: number;
+}
+
+/** Below this size of the snapshot's file lists (~1,000 content and output files), the checks run on this thread: a worker's start costs more. */
+const INLINE_CHECK_BYTES = 64 * 1024;
+
+/** Whether the checks run on this thread: GAZETTE_SCAN_THREAD=0 or 1 when set (tests run both ways), else by the snapshot's size. */
+function checksInline(frame: SnapshotFrame, env: NodeJS.ProcessEnv = process.env): boolean {
+  const configured = env.GAZETTE_SCAN_THREAD;
+  if (configured === "0" || configured === "1") return configured === "0";
+  return frame.sections.files[0] + frame.sections.outputs[0] < INLINE_CHECK_BYTES;
 }
 
 /** Above this many files edited since the last full build, a full build is as quick and refreshes the snapshot. */
@@ -78,6 +88,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   const running = startChecks(
     { root, buildId: frame.buildId, contentDir, listedAt: frame.listedAt, include: patched.files },
     { root, buildId: frame.buildId, outDir, committedAt: marker.committedAt, removed: patched.search?.removed ?? [], added: patched.search?.added ?? [] },
+    checksInline(frame),
   );
   checks.push(running);
   // Rendering loads meanwhile (most of the modules: the checks start first); reading and
@@ -156,7 +167,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   const edited = checked === "list" ? await editedByListing(snapshot, { root, contentDir }, patched.files) : checked;
   if (typeof edited === "string") return { miss: edited === "unreadable" ? "the site snapshot does not read back" : edited };
   if (edited.edited.length > MAX_DELTA_FILES) return { miss: `${edited.edited.length} files changed` };
-  timings.push({ stage: "delta:content", ms: performance.now() - started, detail: `${edited.edited.length} files to read (${checked === "list" ? "content listed" : "story folders as listed"})` });
+  timings.push({ stage: "delta:content", ms: performance.now() - started, detail: `${edited.edited.length} files to read (${checked === "list" ? "content listed" : "story folders as listed"}${running.onWorker ? ", on a worker thread" : ""})` });
 
   const guessed = guess.files === JSON.stringify(edited.edited) ? guess.applied : undefined;
   // Nothing changed, and no delta since the last full build: nothing to read or render.

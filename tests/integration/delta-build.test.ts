@@ -333,7 +333,14 @@ describe("delta builds", () => {
   }, 120_000);
 });
 
-describe("delta builds of the compiled code (the checks on a worker thread, as `gazette build` runs them)", () => {
+describe("delta builds of the compiled code (the checks on a worker thread, as `gazette build` runs them for large sites)", () => {
+  beforeAll(() => {
+    process.env.GAZETTE_SCAN_THREAD = "1"; // this small site's checks would run on the main thread
+  });
+  afterAll(() => {
+    delete process.env.GAZETTE_SCAN_THREAD;
+  });
+
   /** The compiled buildSite: the tests above run the sources, whose checks run on this thread. */
   async function compiledBuild() {
     const compiled = path.join(REPO_ROOT, "dist/build.js");
@@ -342,7 +349,7 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     const { buildSite: build } = (await import(compiled)) as typeof import("../../src/build.js");
     const result = await build({ root, cache: true });
     const timing = (stage: string) => result.timings.find((each) => each.stage === stage);
-    return { result, delta: timing("delta:content") !== undefined, missed: timing("delta")?.detail ?? null, read: timing("load+normalize")?.detail ?? "" };
+    return { result, delta: timing("delta:content") !== undefined, missed: timing("delta")?.detail ?? null, read: timing("load+normalize")?.detail ?? "", checked: timing("delta:content")?.detail ?? "" };
   }
 
   test("a body edit is applied from the worker's first guess; a title edit misses as soon as it is read", async () => {
@@ -353,6 +360,7 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     expect(body.missed).toBe(null);
     expect(body.delta).toBe(true);
     expect(body.read).toMatch(/read while the content was checked/);
+    expect(body.checked).toMatch(/on a worker thread/);
     await expectSameAsCold(body);
     await writeFile(abs(newestGerman()), originals.get(newestGerman())!.replace(/^title: "?/m, (start) => `${start}Neu: `));
     const title = await compiledBuild();
@@ -369,6 +377,13 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     expect(two.missed).toBe(null);
     expect(two.read).toMatch(/^2 edited files$/);
     await expectSameAsCold(two);
+    // Without the setting, this small site's checks run on the main thread (a worker's start costs more).
+    delete process.env.GAZETTE_SCAN_THREAD;
+    await restore(oldGerman());
+    const small = await compiledBuild();
+    expect(small.delta).toBe(true);
+    expect(small.checked).not.toMatch(/worker/);
+    await expectSameAsCold(small);
   }, 120_000);
 });
 
