@@ -18,7 +18,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * rendered again, as a cold build would).
  */
 const PAGES_FILE = "pages-v1.bin";
-const FORMAT = "gazette-pages-5";
+const FORMAT = "gazette-pages-6";
 
 export interface PageState {
   key: string;

@@ -15,7 +15,9 @@ import type { SiteConfig } from "../config/site-config.js";
 import { readSearchState, type PatchedPages, type PatchedSearch } from "../cache/page-cache.js";
 import { createSearchIndexer } from "../output/search-index.js";
 import { reusedEntries, reusedWords, SearchFeeder, type SearchGroup, type SearchGroups } from "../output/search-reuse.js";
+import { indexedInput } from "../output/search-vocabulary.js";
 import { isSliceGroup, MAIN_BUNDLE, planSearchSlices, searchSlicePages, sliceLanguage, type SearchSlices } from "../output/search-slices.js";
+import { hashText } from "../util/hash.js";
 
 export interface SearchPatch {
   /** Index files new or changed: to write. */
@@ -30,26 +32,34 @@ export interface SearchPatch {
 
 /**
  * The index files to write and delete after the pages `changed` (their bytes differ from the
- * output's); null when no article page is among them (the index stays as it is).
+ * output's); null when none of them gives Pagefind another input (the index stays as it is).
  */
 export async function reindexSearch(options: { root: string; outDir: string; config: SiteConfig; key: string; patched: PatchedPages; changed: readonly RenderedPage[] }): Promise<SearchPatch | null | { miss: string }> {
   const { root, outDir, config, key, patched, changed } = options;
   const state = readSearchState(root, key, patched);
   if (!state?.groups) return { miss: "the search index's state does not read back" };
   const groups = state.groups;
-  /** Each article page's part and URL, by output path. */
-  const pagesByOutput = new Map<string, { group: string; href: string }>();
-  for (const [group, { pages }] of Object.entries(groups)) for (const [href, , outputPath] of pages) pagesByOutput.set(outputPath, { group, href });
+  /** Each article page's part and the hash of what Pagefind read of it, by output path. */
+  const pagesByOutput = new Map<string, { group: string; hash: string }>();
+  for (const [group, { pages }] of Object.entries(groups)) for (const [, hash, outputPath] of pages) pagesByOutput.set(outputPath, { group, hash });
   const newHtml = new Map<string, string>();
-  for (const page of changed) if (pagesByOutput.has(page.outputPath)) newHtml.set(page.outputPath, typeof page.body === "string" ? page.body : Buffer.from(page.body).toString("utf8"));
-  if (newHtml.size === 0) return null;
+  /** The parts whose pages give Pagefind something else now (a page whose related list changed does not). */
+  const changedGroups = new Set<string>();
+  for (const page of changed) {
+    const last = pagesByOutput.get(page.outputPath);
+    if (!last) continue;
+    const html = typeof page.body === "string" ? page.body : Buffer.from(page.body).toString("utf8");
+    newHtml.set(page.outputPath, html);
+    if (hashText(indexedInput(html)) !== last.hash) changedGroups.add(last.group);
+  }
+  if (changedGroups.size === 0) return null;
 
   const slices = sameSlices(groups, searchSlicePages(config.searchSlicePages));
   if (slices === false) return { miss: "the search index's slices changed" };
   const languageOf = (group: string): string => (isSliceGroup(group) ? sliceLanguage(group) : group);
   // A changed page's whole language is fed (its pages held back while they are the last index's):
   // a slice whose words change the language's vocabulary makes every slice of it again.
-  const touched = [...new Set([...newHtml.keys()].map((outputPath) => languageOf(pagesByOutput.get(outputPath)!.group)))].sort();
+  const touched = [...new Set([...changedGroups].map(languageOf))].sort();
   const fed = Object.keys(groups)
     .filter((group) => touched.includes(languageOf(group)))
     .sort();

@@ -1,14 +1,14 @@
 /**
  * The search index language by language (see search-index.ts), or slice by slice for a language
  * indexed in slices (see search-slices.ts): Pagefind indexes each on its own (~250 pages a
- * second), so a build whose pages of a group are, byte for byte, those the last index was made of
+ * second), so a build whose pages of a group give Pagefind what the last index was made of
  * takes that group's files from the last output instead of indexing it again (an English edit at
  * 10,000 stories: German and French are ~50 s of Pagefind).
  *
- * The key is what Pagefind reads, each article page's bytes, known only as the pages come: each
- * language group's pages are held back while they match the last build's, page for page; the
- * first that differs sends the held-back ones (their bytes are the last output's files) and the
- * rest to Pagefind. The page state keeps, per group, its pages' hashes, its files and its part of
+ * The key is what Pagefind reads of each article page (search-vocabulary.ts `indexedInput`: a
+ * page whose related list changed reads the same), known only as the pages come: each language
+ * group's pages are held back while they match the last build's, page for page; the first that
+ * differs sends the held-back ones (the last output's files) and the rest to Pagefind. The page state keeps, per group, its pages' hashes, its files and its part of
  * pagefind-entry.json, and for a slice of a language in several slices the words of its pages:
  * a slice is reused only while its language's vocabulary is the last build's (see
  * search-vocabulary.ts).
@@ -19,11 +19,11 @@ import type { RenderedPage } from "../types.js";
 import { hashText } from "../util/hash.js";
 import { pageLanguage, type SearchIndexer } from "./search-index.js";
 import { isSliceGroup, primaryLanguage, sliceLanguage, type SearchSlices } from "./search-slices.js";
-import { languageWords, sameWords, wordsForState, type SliceWords } from "./search-vocabulary.js";
+import { indexedInput, languageWords, sameWords, wordsForState, type SliceWords } from "./search-vocabulary.js";
 
 /** One language group of the index (a language and its regional variants), as the last build made it. */
 export interface SearchGroup {
-  /** Its article pages in order: URL, a hash of the page's bytes, and its file in the output. */
+  /** Its article pages in order: URL, a hash of what Pagefind reads of the page (see `indexedInput`), and its file in the output. */
   pages: [href: string, hash: string, outputPath: string][];
   /** Its files (under pagefind/): those named by its languages. */
   files: string[];
@@ -87,7 +87,7 @@ export class SearchFeeder {
     if (!group) this.groups.set(name, (group = { pages: [], held: Object.hasOwn(this.previous, name) ? [] : null }));
     const known = html === null ? this.lastHashes.get(href) : undefined;
     const read = html === null && known === undefined ? await this.read(outputPath) : null;
-    const pageHash = known ?? hashText((html ?? read)!);
+    const pageHash = known ?? hashText(indexedInput((html ?? read)!));
     group.pages.push([href, pageHash, outputPath]);
     if (group.held !== null) {
       const last = this.previous[name]!.pages[group.pages.length - 1];

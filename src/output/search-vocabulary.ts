@@ -82,25 +82,46 @@ function plainEnd(code: number): boolean {
 
 /** The element marked `data-pagefind-body`, to its end tag (or to the end of the body: Pagefind indexes the body without one). */
 function indexedRegion(html: string): string {
+  const [start, end] = indexedRegionBounds(html);
+  return html.slice(start, end);
+}
+
+/** Where `indexedRegion` starts and ends in the page. */
+function indexedRegionBounds(html: string): [start: number, end: number] {
   const marker = html.indexOf("data-pagefind-body");
   const bodyEnd = html.lastIndexOf("</body");
   const end = bodyEnd >= 0 ? bodyEnd : html.length;
-  if (marker < 0) {
-    const body = html.search(/<body\b/i);
-    return html.slice(Math.max(body, 0), end);
-  }
+  if (marker < 0) return [Math.max(html.search(/<body\b/i), 0), end];
   const start = html.lastIndexOf("<", marker);
   const name = /^<([a-zA-Z][a-zA-Z0-9-]*)/.exec(html.slice(start, start + 40))?.[1]?.toLowerCase();
-  if (!name) return html.slice(start, end);
+  if (!name) return [start, end];
   // Its end tag: the first one that closes as many of its kind as were opened since.
   const kind = new RegExp(`<(/?)${name}\\b`, "gi");
   kind.lastIndex = start + 1;
   let depth = 1;
   for (let match = kind.exec(html); match !== null && match.index < end; match = kind.exec(html)) {
     depth += match[1] === "/" ? -1 : 1;
-    if (depth === 0) return html.slice(start, match.index);
+    if (depth === 0) return [start, match.index];
   }
-  return html.slice(start, end);
+  return [start, end];
+}
+
+/**
+ * What Pagefind makes a page's part of the index from, to tell whether it changed: the start tag
+ * of the html element (the language), the <title>, and the region it indexes; the whole page when
+ * a `data-pagefind-` attribute outside that region (metadata or filters, which Pagefind takes from
+ * anywhere, or a second body) could change it too. A page whose related list or navigation changed
+ * gives Pagefind the same input (the same index files: tests compare with a build without the cache).
+ */
+export function indexedInput(html: string): string {
+  const [start, end] = indexedRegionBounds(html);
+  const before = html.slice(0, start);
+  const after = html.slice(end);
+  // The region's own marker is before `start + 1`; any other one counts.
+  if (before.includes("data-pagefind-") || after.includes("data-pagefind-")) return html;
+  const htmlTag = /<html\b[^>]*>/i.exec(before)?.[0] ?? "";
+  const title = /<title\b[^>]*>[\s\S]*?<\/title\s*>/i.exec(before)?.[0] ?? "";
+  return `${htmlTag}\u0000${title}\u0000${html.slice(start, end)}`;
 }
 
 /** A language's words by code: the union of its slices' words. */

@@ -11,6 +11,7 @@ import type { SearchIndexer } from "../../../src/output/search-index.js";
 import { planSearchSlices } from "../../../src/output/search-slices.js";
 import { indexedWords, wordsForState, type WordsByLanguage } from "../../../src/output/search-vocabulary.js";
 import { hashText } from "../../../src/util/hash.js";
+import { indexedInput } from "../../../src/output/search-vocabulary.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
 let root: string | null = null;
@@ -22,6 +23,8 @@ afterEach(async () => {
 const page = (lang: string, n: number, text = "Text") => `<!doctype html><html lang="${lang}"><head><title>${n}</title></head><body><article data-pagefind-body>${text} ${n}</article></body></html>`;
 const href = (lang: string, n: number) => `/${lang}/a-${n}/`;
 const output = (lang: string, n: number) => `${lang}/a-${n}/index.html`;
+/** A page's hash as the state keeps it: of what Pagefind reads of it. */
+const pageHash = (html: string) => hashText(indexedInput(html));
 
 /** An indexer that records what it was given. */
 function recorder(): SearchIndexer & { added: [string, string][] } {
@@ -32,8 +35,8 @@ function recorder(): SearchIndexer & { added: [string, string][] } {
 /** The last build's groups: German pages 0-2 and English 0-1, with their files and entry parts. */
 function lastGroups(): SearchGroups {
   return {
-    de: { pages: [0, 1, 2].map((n) => [href("de", n), hashText(page("de", n)), output("de", n)]), files: ["pagefind/index/de_1.pf_index", "pagefind/wasm.de.pagefind"], entry: { de: { page_count: 3 } } },
-    en: { pages: [0, 1].map((n) => [href("en", n), hashText(page("en", n)), output("en", n)]), files: ["pagefind/index/en_1.pf_index"], entry: { en: { page_count: 2 } } },
+    de: { pages: [0, 1, 2].map((n) => [href("de", n), pageHash(page("de", n)), output("de", n)]), files: ["pagefind/index/de_1.pf_index", "pagefind/wasm.de.pagefind"], entry: { de: { page_count: 3 } } },
+    en: { pages: [0, 1].map((n) => [href("en", n), pageHash(page("en", n)), output("en", n)]), files: ["pagefind/index/en_1.pf_index"], entry: { en: { page_count: 2 } } },
   };
 }
 
@@ -66,6 +69,18 @@ describe("SearchFeeder", () => {
     expect(reusedEntries(reused)).toEqual({ de: { page_count: 3 } });
   });
 
+  test("pages changed only outside what Pagefind reads (a related list, the navigation) keep their group's files", async () => {
+    const indexer = recorder();
+    const feeder = new SearchFeeder(indexer, lastGroups(), await lastOutput());
+    const withAside = (html: string, aside: string) => html.replace("</article>", `</article><aside>${aside}</aside><nav>Menu</nav>`);
+    for (const n of [0, 1, 2]) await feeder.page(href("de", n), output("de", n), "de", withAside(page("de", n), `Related ${n}`));
+    // English: its body changed.
+    for (const n of [0, 1]) await feeder.page(href("en", n), output("en", n), "en", page("en", n, n === 1 ? "Edited" : "Text"));
+    const reused = await feeder.finishArticles(() => true);
+    expect([...reused.keys()]).toEqual(["de"]);
+    expect(indexer.added.map(([url]) => url)).toEqual([href("en", 0), href("en", 1)]);
+  });
+
   test("a language with a page fewer, a file changed on disk, or new, is indexed in full, in order", async () => {
     const indexer = recorder();
     const feeder = new SearchFeeder(indexer, lastGroups(), await lastOutput());
@@ -92,7 +107,7 @@ describe("SearchFeeder", () => {
     const state = feeder.state(made, reused);
     expect(state.de).toEqual(lastGroups().de);
     expect(state.en).toEqual({
-      pages: [[href("en", 0), hashText(page("en", 0, "New")), output("en", 0)]],
+      pages: [[href("en", 0), pageHash(page("en", 0, "New")), output("en", 0)]],
       files: ["pagefind/index/en_2.pf_index", "pagefind/fragment/en_3.pf_fragment", "pagefind/pagefind.en_4.pf_meta", "pagefind/wasm.en.pagefind"],
       entry: { en: { page_count: 1 } },
     });
@@ -116,7 +131,7 @@ describe("SearchFeeder", () => {
   test("groups of a malformed page state are not trusted", async () => {
     const indexer = recorder();
     // Pages not a list; a file not a path (it would reach path.join).
-    const broken = { de: { pages: "nope", files: [], entry: {} }, en: { pages: [[href("en", 0), hashText(page("en", 0))]], files: [42], entry: {} } } as unknown as SearchGroups;
+    const broken = { de: { pages: "nope", files: [], entry: {} }, en: { pages: [[href("en", 0), pageHash(page("en", 0))]], files: [42], entry: {} } } as unknown as SearchGroups;
     const feeder = new SearchFeeder(indexer, broken, await lastOutput());
     await feeder.page(href("de", 0), output("de", 0), "de", null);
     await feeder.page(href("en", 0), output("en", 0), "en", null);
@@ -152,7 +167,7 @@ describe("SearchFeeder", () => {
       const groups: SearchGroups = {};
       for (const n of [0, 1, 2, 3, 4, 5]) {
         const group = (groups[groupOf(n)] ??= { pages: [], files: [], entry: {}, ...(withWords ? { words: { de: [] } } : {}) });
-        group.pages.push([href("de", n), hashText(page("de", n)), output("de", n)]);
+        group.pages.push([href("de", n), pageHash(page("de", n)), output("de", n)]);
         if (withWords) group.words = wordsForState(new Map([["de", indexedWords(page("de", n), new Set(group.words!.de))]]));
       }
       return groups;

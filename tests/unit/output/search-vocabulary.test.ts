@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { indexedWords, languageWords, sameWords, vocabularyRecords, withArticleFilter, wordsForState } from "../../../src/output/search-vocabulary.js";
+import { indexedInput, indexedWords, languageWords, sameWords, vocabularyRecords, withArticleFilter, wordsForState } from "../../../src/output/search-vocabulary.js";
 
 const page = (body: string, before = "<header><nav>Startseite Ressorts</nav></header>") =>
   `<!doctype html><html lang="de"><head><title>Titel im Kopf</title><script>var geheim = 1;</script></head><body>${before}<main><article class="article" data-pagefind-body>${body}</article><aside class="related"><h2>Verwandte Artikel</h2></aside></main><footer>Impressum</footer></body></html>`;
@@ -95,3 +95,27 @@ describe("the article filter given to Pagefind", () => {
     expect(withArticleFilter("<p>T</p>")).toBe('<span data-pagefind-filter="gazette:article"></span><p>T</p>');
   });
 });
+
+describe("what Pagefind reads of a page (whether its part of the index can change)", () => {
+  const page = (options: { lang?: string; title?: string; body?: string; aside?: string; head?: string } = {}) =>
+    `<!doctype html><html lang="${options.lang ?? "de"}"><head><title>${options.title ?? "T"}</title>${options.head ?? ""}</head><body><nav>Menu</nav><article data-pagefind-body><h1>Titel</h1><p>${options.body ?? "Text"}</p></article><aside>${options.aside ?? "Related"}</aside></body></html>`;
+
+  test("the same when only the page around the indexed element changed (related list, navigation, head)", () => {
+    expect(indexedInput(page({ aside: "Other related articles" }))).toBe(indexedInput(page()));
+    expect(indexedInput(page({ head: '<link rel="alternate" href="/en/">' }))).toBe(indexedInput(page()));
+  });
+
+  test("another when the indexed element, the language or the title changed", () => {
+    for (const other of [page({ body: "Neuer Text" }), page({ lang: "de-AT" }), page({ title: "Anders" })]) expect(indexedInput(other)).not.toBe(indexedInput(page()));
+  });
+
+  test("the whole page when a data-pagefind- attribute outside the indexed element could change the index (metadata, filters, a second body)", () => {
+    for (const aside of ['<span data-pagefind-meta="author">A</span>', '<span data-pagefind-filter="tag">B</span>', "<div data-pagefind-body>More</div>"]) {
+      const html = page({ aside });
+      expect(indexedInput(html)).toBe(html);
+    }
+    const withDefaultMeta = page({ head: '<meta data-pagefind-default-meta="image[content]" content="/a.png">' });
+    expect(indexedInput(withDefaultMeta)).toBe(withDefaultMeta);
+  });
+});
+
