@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { EncodedSitemapEntry } from "../render/sitemaps.js";
@@ -97,6 +97,7 @@ export function readSearchState(root: string, key: string, patched: PatchedPages
     fd = openSync(path.join(root, CACHE_DIR, PAGES_FILE), "r");
     const length = Buffer.alloc(4);
     if (readSync(fd, length, 0, 4, 0) !== 4) return null;
+    if (length.readUInt32LE(0) > fstatSync(fd).size - 4) return null;
     const body = Buffer.alloc(length.readUInt32LE(0));
     if (readSync(fd, body, 0, body.length, 4) !== body.length) return null;
     const head = deserialize(body) as Partial<StateHead> | null;

@@ -1,10 +1,10 @@
 /**
  * The search index after a delta build's pages (see apply-delta.ts): Pagefind has no incremental
  * mode, so each part of the index (a language, or a slice of one: see output/search-slices.ts)
- * that holds a page whose bytes changed is indexed again whole, its other pages read from the
- * output, exactly as a full build with the cache does it (output/search-reuse.ts decides, from
- * the last build's page hashes, which parts it can keep). Every other part's files stay as they
- * are. Pagefind names its files by their content: the new files are written, the part's old
+ * that holds a page which gives Pagefind another input is indexed again whole, its other pages
+ * read from the output, exactly as a full build with the cache does it (output/search-reuse.ts
+ * decides, from the last index's page hashes, which parts it can keep). Every other part's files
+ * stay as they are. Pagefind names its files by their content: the new files are written, the part's old
  * files no longer in the index deleted, and the page state's record of the index is kept up to
  * date in the patched-pages file, for the next delta and the next full build.
  */
@@ -47,7 +47,11 @@ export async function reindexSearch(options: { root: string; outDir: string; con
   const changedGroups = new Set<string>();
   for (const page of changed) {
     const last = pagesByOutput.get(page.outputPath);
-    if (!last) continue;
+    if (!last) {
+      // Feeds are not indexed; every article page is in the index.
+      if (page.outputPath.endsWith(".html")) return { miss: `the search index's state does not hold ${page.outputPath}` };
+      continue;
+    }
     const html = typeof page.body === "string" ? page.body : Buffer.from(page.body).toString("utf8");
     newHtml.set(page.outputPath, html);
     if (hashText(indexedInput(html)) !== last.hash) changedGroups.add(last.group);

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readPageState, writePageState, type PageState } from "../../../src/cache/page-cache.js";
+import { readPageState, readPatched, readSearchState, writePageState, writePatched, type PageState } from "../../../src/cache/page-cache.js";
 import { CACHE_DIR } from "../../../src/cache/record-cache.js";
 import { OUTPUT_MARKER } from "../../../src/output/write-output.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
@@ -68,5 +68,33 @@ describe("the page state", () => {
     }
     await writeFile(file, bytes);
     expect(await readPageState(root, "the-key", site.outDir)).not.toBeNull();
+  });
+
+  it("gives a delta build its search index alone, as the deltas since left it; a full build reads the same", async () => {
+    const site = await siteWithOutput("build-1");
+    root = site.root;
+    const state = largeState();
+    expect(await writePageState(root, state)).toBeNull();
+    const none = await readPatched(root, "build-1");
+    expect(readSearchState(root, "the-key", none)).toEqual(state.search);
+    expect(readSearchState(root, "another-key", none)).toBeNull();
+    expect(readSearchState(root, "the-key", { ...none, buildId: "build-0" })).toBeNull();
+    // A delta indexed German again: its group and the index's files replace the full build's; the key matches no build's.
+    const de = { pages: [["/de/a/", "hash-b", "de/a/index.html"]] as [string, string, string][], files: ["pagefind/y"], entry: { hash: "de_2" } };
+    await writePatched(root, { ...none, pages: ["de/a/index.html"], search: { files: ["pagefind/pagefind-entry.json", "pagefind/y"], groups: { de }, removed: ["pagefind/x"], added: ["pagefind/y"] } });
+    const patched = await readPatched(root, "build-1");
+    const expected = { key: "", files: ["pagefind/pagefind-entry.json", "pagefind/y"], groups: { de } };
+    expect(readSearchState(root, "the-key", patched)).toEqual(expected);
+    expect((await readPageState(root, "the-key", site.outDir))!.search).toEqual(expected);
+    // A patched-pages file whose index is not one is not trusted at all.
+    const file = path.join(root, CACHE_DIR, "patched-v1.json");
+    await writeFile(file, (await readFile(file, "utf8")).replace('"removed":["pagefind/x"]', '"removed":[7]'));
+    expect(await readPatched(root, "build-1")).toEqual(none);
+    // A state file whose first frame claims more bytes than the file has.
+    const pages = path.join(root, CACHE_DIR, "pages-v1.bin");
+    const bytes = await readFile(pages);
+    bytes.writeUInt32LE(bytes.length + 100, 0);
+    await writeFile(pages, bytes);
+    expect(readSearchState(root, "the-key", none)).toBeNull();
   });
 });
