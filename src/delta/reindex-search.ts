@@ -36,6 +36,8 @@ export interface SearchPatch {
  */
 export async function reindexSearch(options: { root: string; outDir: string; config: SiteConfig; key: string; patched: PatchedPages; changed: readonly RenderedPage[] }): Promise<SearchPatch | null | { miss: string }> {
   const { root, outDir, config, key, patched, changed } = options;
+  // Only article pages are indexed (feeds are not): without one, the state need not be read.
+  if (!changed.some((page) => page.outputPath.endsWith(".html"))) return null;
   const state = readSearchState(root, key, patched);
   if (!state?.groups) return { miss: "the search index's state does not read back" };
   const groups = state.groups;
