@@ -80,11 +80,14 @@ export async function readPageState(root: string, key: string, outDir: string): 
 
 /**
  * The search index as the last build left it and the delta builds since changed it: their groups
- * replace its, and the key matches no build's (the pages they indexed changed under it).
+ * replace its, their files removed and added change its list, and the key matches no build's (the
+ * pages they indexed changed under it).
  */
 function patchedSearch(search: PageState["search"], patched: PatchedPages): PageState["search"] {
   if (!search || !patched.search) return search;
-  return { key: "", files: patched.search.files, groups: { ...search.groups, ...patched.search.groups } };
+  const removed = new Set(patched.search.removed);
+  const files = [...new Set([...search.files.filter((file) => !removed.has(file)), ...patched.search.added])].sort();
+  return { key: "", files, groups: { ...search.groups, ...patched.search.groups } };
 }
 
 /**
@@ -235,11 +238,9 @@ export interface PatchedPages {
 }
 
 export interface PatchedSearch {
-  /** The index's files now. */
-  files: string[];
-  /** Its groups that deltas indexed again (or kept, from pages they fed it), as they left them. */
+  /** Its groups that deltas indexed again, as they made them. */
   groups: SearchGroups;
-  /** Files of the last full build's output that deltas deleted, and files they added: what the output check expects now. */
+  /** Files of the last full build's output that deltas deleted, and files they added: the index's files and what the output check expects now. */
   removed: string[];
   added: string[];
 }
@@ -275,11 +276,11 @@ export async function writePatched(root: string, patched: PatchedPages): Promise
 function wellFormedSearch(value: unknown): PatchedSearch | null {
   const strings = (list: unknown): list is string[] => Array.isArray(list) && list.every((each) => typeof each === "string");
   const search = value as Partial<PatchedSearch> | null;
-  if (typeof search !== "object" || search === null || !strings(search.files) || !strings(search.removed) || !strings(search.added)) return null;
+  if (typeof search !== "object" || search === null || !strings(search.removed) || !strings(search.added)) return null;
   if (typeof search.groups !== "object" || search.groups === null) return null;
   for (const group of Object.values(search.groups)) {
     if (!Array.isArray(group?.pages) || !group.pages.every((page) => strings(page) && page.length === 3) || !strings(group.files) || typeof group.entry !== "object" || group.entry === null) return null;
     if (group.words !== undefined && (typeof group.words !== "object" || group.words === null || !Object.values(group.words).every(strings))) return null;
   }
-  return { files: search.files, groups: search.groups, removed: search.removed, added: search.added };
+  return { groups: search.groups, removed: search.removed, added: search.added };
 }

@@ -97,7 +97,8 @@ export async function reindexSearch(options: { root: string; outDir: string; con
     }
     const was = new Set(state.files);
     const added = files.filter((file) => !was.has(file));
-    return { write, deletes, indexed, search: { files, groups: { ...patched.search?.groups, ...Object.fromEntries(fed.map((group) => [group, now[group]!])) }, ...sinceFullBuild(patched.search, deletes, added) } };
+    // Only the groups made now: those kept are the state's already.
+    return { write, deletes, indexed, search: { groups: { ...patched.search?.groups, ...Object.fromEntries(indexed.map((group) => [group, now[group]!])) }, ...sinceFullBuild(patched.search, deletes, added) } };
   } finally {
     await indexer.close();
   }

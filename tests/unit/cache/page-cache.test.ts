@@ -27,7 +27,7 @@ function largeState(): PageState {
     signatures.set(page, `sig-${i.toString(36)}`);
     if (i % 2 === 0) entries.set(page, `2025-01-01T10:00:00+01:00\n  <url>\n    <loc>https://news.example/de/artikel-${i}/</loc>\n  </url>\n`);
   }
-  return { key: "the-key", buildId: "build-1", signatures, entries, search: { key: "search-key", files: ["pagefind/pagefind-entry.json"], groups: { de: { pages: [["/de/a/", "hash-a", "de/a/index.html"]], files: ["pagefind/x"], entry: { hash: "de_1" } } } } };
+  return { key: "the-key", buildId: "build-1", signatures, entries, search: { key: "search-key", files: ["pagefind/pagefind-entry.json", "pagefind/x"], groups: { de: { pages: [["/de/a/", "hash-a", "de/a/index.html"]], files: ["pagefind/x"], entry: { hash: "de_1" } } } } };
 }
 
 async function siteWithOutput(buildId: string): Promise<{ root: string; outDir: string }> {
@@ -81,7 +81,7 @@ describe("the page state", () => {
     expect(readSearchState(root, "the-key", { ...none, buildId: "build-0" })).toBeNull();
     // A delta indexed German again: its group and the index's files replace the full build's; the key matches no build's.
     const de = { pages: [["/de/a/", "hash-b", "de/a/index.html"]] as [string, string, string][], files: ["pagefind/y"], entry: { hash: "de_2" } };
-    await writePatched(root, { ...none, pages: ["de/a/index.html"], search: { files: ["pagefind/pagefind-entry.json", "pagefind/y"], groups: { de }, removed: ["pagefind/x"], added: ["pagefind/y"] } });
+    await writePatched(root, { ...none, pages: ["de/a/index.html"], search: { groups: { de }, removed: ["pagefind/x"], added: ["pagefind/y"] } });
     const patched = await readPatched(root, "build-1");
     const expected = { key: "", files: ["pagefind/pagefind-entry.json", "pagefind/y"], groups: { de } };
     expect(readSearchState(root, "the-key", patched)).toEqual(expected);
