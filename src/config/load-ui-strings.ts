@@ -4,6 +4,7 @@ import type { ParsedSources } from "../cache/parsed-sources.js";
 import { MissingTranslationError } from "../errors/site-error.js";
 import type { DiagnosticSink } from "../errors/diagnostics.js";
 import { isPlainObject } from "../util/text.js";
+import { NOT_PLAIN, parsePlainYaml, plainValue } from "../util/plain-yaml.js";
 import { newLineCounter, parseYamlDocument } from "../util/yaml.js";
 import type { UiStrings } from "../i18n/ui-strings.js";
 
@@ -26,6 +27,10 @@ export async function loadUiStrings(templateDirs: readonly string[], root: strin
         const relative = path.relative(root, file).split(path.sep).join("/");
         type Parsed = { data: unknown; problem: { message: string; line: number; column: number } | null };
         const parse = async (): Promise<{ value: Parsed; keep: boolean }> => {
+          // The plain subset of YAML without the `yaml` package (util/plain-yaml.ts); anything else, or a problem, with it.
+          const plain = parsePlainYaml(text);
+          const plainData = plain === NOT_PLAIN ? null : plainValue(plain);
+          if (isPlainObject(plainData)) return { value: { data: plainData, problem: null }, keep: true };
           const lines = newLineCounter();
           const document = parseYamlDocument(text, { lineCounter: lines, prettyErrors: false });
           const error = document.errors[0];

@@ -1,4 +1,5 @@
 import type { Document, LineCounter, Node } from "yaml";
+import { NOT_PLAIN, parsePlainYaml, plainValue } from "../util/plain-yaml.js";
 import { isMap, newLineCounter, parseYamlDocument } from "../util/yaml.js";
 import { ConfigError } from "../errors/site-error.js";
 import { isPlainObject } from "../util/text.js";
@@ -34,17 +35,11 @@ const KNOWN_KEYS = new Set([
 
 /** Parses and validates the text of `gazette.config.yml` into a SiteConfig; errors carry the config line. */
 export function parseConfig(text: string, root: string, overrides: ConfigOverrides = {}): SiteConfig {
-  const lines = newLineCounter();
-  const document = parseYamlDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const reader = new ConfigReader(document, lines);
-  const firstError = document.errors[0];
-  if (firstError) {
-    const position = lines.linePos(firstError.pos[0]);
-    throw new ConfigError(`${CONFIG_FILE} is not valid YAML: ${firstError.message.split("\n")[0]}`, {
-      location: { file: CONFIG_FILE, line: position.line, column: position.col },
-    });
-  }
-  const raw = document.toJS({ maxAliasCount: 100 }) ?? {};
+  // A config in the plain subset of YAML (util/plain-yaml.ts) is read without the `yaml` package,
+  // which then parses it only to place an error.
+  const plain = parsePlainYaml(text);
+  const reader = new ConfigReader(() => parseYaml(text));
+  const raw = (plain !== NOT_PLAIN ? plainValue(plain) : reader.document().toJS({ maxAliasCount: 100 })) ?? {};
   if (!isPlainObject(raw)) throw reader.error([], "must be a list of `key: value` settings.");
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.has(key)) throw reader.error([key], `has an unknown setting "${key}".`, `Known settings: ${[...KNOWN_KEYS].join(", ")}.`);
@@ -211,20 +206,39 @@ function normalizeBaseUrl(value: string, fail: () => ConfigError): string {
   return url.href;
 }
 
+/** The config as a `yaml` document with its lines; a YAML error is thrown with its place. */
+function parseYaml(text: string): { document: Document.Parsed; lines: LineCounter } {
+  const lines = newLineCounter();
+  const document = parseYamlDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const firstError = document.errors[0];
+  if (firstError) {
+    const position = lines.linePos(firstError.pos[0]);
+    throw new ConfigError(`${CONFIG_FILE} is not valid YAML: ${firstError.message.split("\n")[0]}`, {
+      location: { file: CONFIG_FILE, line: position.line, column: position.col },
+    });
+  }
+  return { document, lines };
+}
+
 /** Typed reads from the parsed config, with errors that name the line of the offending key. */
 class ConfigReader {
-  constructor(
-    private readonly document: Document.Parsed,
-    private readonly lines: LineCounter,
-  ) {}
+  private parsed: { document: Document.Parsed; lines: LineCounter } | undefined;
+
+  constructor(private readonly parse: () => { document: Document.Parsed; lines: LineCounter }) {}
+
+  /** The `yaml` document, parsed on first use. */
+  document(): Document.Parsed {
+    return (this.parsed ??= this.parse()).document;
+  }
 
   error(keyPath: string[], message: string, hint?: string): ConfigError {
-    const node = keyPath.length ? (this.document.getIn(keyPath, true) as Node | undefined) : (this.document.contents as Node | null);
+    const document = this.document();
+    const node = keyPath.length ? (document.getIn(keyPath, true) as Node | undefined) : (document.contents as Node | null);
     const keyNode = keyPath.length ? this.keyNode(keyPath) : undefined;
     const offset = keyNode?.range?.[0] ?? node?.range?.[0];
     const location: { file: string; line?: number; column?: number } = { file: CONFIG_FILE };
     if (offset !== undefined) {
-      const position = this.lines.linePos(offset);
+      const position = this.parsed!.lines.linePos(offset);
       location.line = position.line;
       location.column = position.col;
     }
@@ -232,7 +246,8 @@ class ConfigReader {
   }
 
   private keyNode(keyPath: string[]): Node | undefined {
-    const parent = keyPath.length > 1 ? this.document.getIn(keyPath.slice(0, -1), true) : this.document.contents;
+    const document = this.document();
+    const parent = keyPath.length > 1 ? document.getIn(keyPath.slice(0, -1), true) : document.contents;
     if (!isMap(parent)) return undefined;
     const last = keyPath[keyPath.length - 1];
     const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === last);

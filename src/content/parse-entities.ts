@@ -1,5 +1,5 @@
-import type { Node, Pair, YAMLMap } from "yaml";
-import { isMap, isScalar, isSeq, newLineCounter, parseYamlDocument } from "../util/yaml.js";
+import { NOT_PLAIN, parsePlainYaml, type YamlNode, type YamlPair, type YamlSeq } from "../util/plain-yaml.js";
+import { newLineCounter, parseYamlDocument, yamlNodeOf } from "../util/yaml.js";
 import type { DiagnosticSink } from "../errors/diagnostics.js";
 import { MetadataError } from "../errors/site-error.js";
 import type { EntityDefinition, EntityKind } from "../types.js";
@@ -14,12 +14,22 @@ const KINDS: readonly EntityKind[] = ["person", "place", "organisation", "topic"
 const KNOWN_KEYS = ["kind", "names", "aliases", "exact"] as const;
 const HAS_WORD = /[\p{L}\p{N}]/u;
 
-/** Parses and validates the text of an entity table; `file` is only used for error locations. */
+/**
+ * Parses and validates the text of an entity table; `file` is only used for error locations.
+ * A table in the plain subset of YAML (util/plain-yaml.ts) is read without the `yaml` package;
+ * any other, or one with errors, is parsed with it, so that errors are placed as it places them.
+ */
 export function parseEntities(text: string, file: string, sink: DiagnosticSink): EntityDefinition[] {
+  const plain = parsePlainYaml(text);
+  if (plain !== NOT_PLAIN) {
+    let problems = 0;
+    const definitions = readTable(plain, () => problems++);
+    if (problems === 0) return definitions;
+  }
   const lines = newLineCounter();
   const document = parseYamlDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const report = (node: { range?: readonly number[] | null | undefined } | null | undefined, message: string, hint?: string): void => {
-    const position = lines.linePos(node?.range?.[0] ?? 0);
+  const report: Report = (node, message, hint) => {
+    const position = lines.linePos(node?.offset ?? 0);
     const options = { location: { file, line: position.line, column: position.col }, ...(hint ? { hint } : {}) };
     sink.error(new MetadataError(message, options));
   };
@@ -37,14 +47,16 @@ export function parseEntities(text: string, file: string, sink: DiagnosticSink):
     }
     return [];
   }
+  return readTable(yamlNodeOf(document.contents), report);
+}
 
-  const contents = document.contents;
-  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ""))) return [];
-  if (!isMap(contents)) {
+/** The table's definitions; each problem is reported, its entry skipped. */
+function readTable(contents: YamlNode | null, report: Report): EntityDefinition[] {
+  if (contents === null || (contents.kind === "scalar" && (contents.value === null || contents.value === ""))) return [];
+  if (contents.kind !== "map") {
     report(contents, "the entity table is not a list of `id:` entries.", "Start each entity with its id, e.g. `vladimir-putin:`.");
     return [];
   }
-
   const definitions: EntityDefinition[] = [];
   /** folded spelling -> the entity that claimed it first. */
   const owners = new Map<string, { id: string; spelling: string }>();
@@ -79,11 +91,11 @@ export function parseEntities(text: string, file: string, sink: DiagnosticSink):
   return definitions;
 }
 
-type Report = (node: { range?: readonly number[] | null | undefined } | null | undefined, message: string, hint?: string) => void;
+type Report = (node: YamlNode | null | undefined, message: string, hint?: string) => void;
 
 interface Spelling {
   spelling: string;
-  node: Node;
+  node: YamlNode;
   isName: boolean;
   isExact: boolean;
 }
@@ -96,19 +108,19 @@ interface RawEntity {
 }
 
 /** One `id: { kind, names, aliases }` entry; null (after reporting) when it cannot be used. */
-function readEntity(pair: Pair, report: Report): RawEntity | null {
-  const keyNode = pair.key as Node | null;
-  if (!isScalar(keyNode) || (typeof keyNode.value !== "string" && typeof keyNode.value !== "number")) {
+function readEntity(pair: YamlPair, report: Report): RawEntity | null {
+  const keyNode = pair.key;
+  if (keyNode?.kind !== "scalar" || (typeof keyNode.value !== "string" && typeof keyNode.value !== "number")) {
     report(keyNode, "an entity id is not a plain name.", "Use lowercase letters, digits and hyphens, e.g. `vladimir-putin:`.");
     return null;
   }
-  const id = typeof keyNode.value === "string" ? keyNode.value : (keyNode.source ?? String(keyNode.value));
+  const id = typeof keyNode.value === "string" ? keyNode.value : keyNode.source;
   if (!ID.test(id)) {
     report(keyNode, `the entity id "${id}" is not valid.`, `Use lowercase ASCII letters, digits and single hyphens, e.g. "${suggestId(id)}".`);
     return null;
   }
-  const value = pair.value as Node | null;
-  if (!isMap(value)) {
+  const value = pair.value;
+  if (value?.kind !== "map") {
     report(value ?? keyNode, `entity "${id}" is not a mapping.`, "Give it `kind:`, `names:` and optionally `aliases:` on indented lines.");
     return null;
   }
@@ -117,15 +129,15 @@ function readEntity(pair: Pair, report: Report): RawEntity | null {
   let names: Record<string, string> | null = null;
   let valid = true;
   const spellings: Spelling[] = [];
-  let aliasesNode: Node | null = null;
-  let exactNode: Node | null = null;
-  for (const field of (value as YAMLMap<unknown, unknown>).items) {
-    const fieldKey = field.key as Node | null;
-    const name = isScalar(fieldKey) ? String(fieldKey.value) : "";
-    const fieldValue = field.value as Node | null;
+  let aliasesNode: YamlNode | null = null;
+  let exactNode: YamlNode | null = null;
+  for (const field of value.items) {
+    const fieldKey = field.key;
+    const name = fieldKey?.kind === "scalar" ? String(fieldKey.value) : "";
+    const fieldValue = field.value;
     switch (name) {
       case "kind": {
-        const text = isScalar(fieldValue) && typeof fieldValue.value === "string" ? fieldValue.value : null;
+        const text = fieldValue?.kind === "scalar" && typeof fieldValue.value === "string" ? fieldValue.value : null;
         if (text !== null && (KINDS as readonly string[]).includes(text)) kind = text as EntityKind;
         else {
           report(fieldValue ?? fieldKey, `entity "${id}" has an unknown kind ${describe(fieldValue)}.`, `Use one of: ${KINDS.join(", ")}.`);
@@ -161,22 +173,22 @@ function readEntity(pair: Pair, report: Report): RawEntity | null {
   return { id, kind, names, spellings };
 }
 
-function readNames(id: string, keyNode: Node | null, node: Node | null, report: Report, spellings: Spelling[]): Record<string, string> | null {
-  if (!isMap(node) || node.items.length === 0) {
+function readNames(id: string, keyNode: YamlNode | null, node: YamlNode | null, report: Report, spellings: Spelling[]): Record<string, string> | null {
+  if (node?.kind !== "map" || node.items.length === 0) {
     report(node ?? keyNode, `entity "${id}" has no names.`, "Give its canonical spelling per language, e.g. `names: { de: Kiew, en: Kyiv, fr: Kiev }`.");
     return null;
   }
   const names: Record<string, string> = {};
   let valid = true;
   for (const pair of node.items) {
-    const langNode = pair.key as Node | null;
-    const lang = isScalar(langNode) ? String(langNode.value) : "";
+    const langNode = pair.key;
+    const lang = langNode?.kind === "scalar" ? String(langNode.value) : "";
     if (!LANGUAGE.test(lang)) {
       report(langNode, `entity "${id}" has a name for "${lang}", which is not a language code.`, "Use BCP 47 codes such as de, en, fr, pt-BR.");
       valid = false;
       continue;
     }
-    const valueNode = pair.value as Node | null;
+    const valueNode = pair.value;
     const spelling = scalarText(valueNode);
     if (spelling === null || !HAS_WORD.test(spelling)) {
       report(valueNode ?? langNode, `entity "${id}" has an empty or invalid ${lang} name ${describe(valueNode)}.`, "Write the name as plain text, e.g. `en: Kyiv`.");
@@ -190,13 +202,13 @@ function readNames(id: string, keyNode: Node | null, node: Node | null, report: 
 }
 
 /** `aliases:` and `exact:` are lists; one plain string is accepted as a list of one. */
-function readAliases(id: string, field: "aliases" | "exact", node: Node | null, report: Report, spellings: Spelling[]): void {
-  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return;
-  const items: (Node | null)[] = isSeq(node) ? (node.items as (Node | null)[]) : isScalar(node) ? [node] : [];
-  if (!isSeq(node) && !isScalar(node)) {
+function readAliases(id: string, field: "aliases" | "exact", node: YamlNode | null, report: Report, spellings: Spelling[]): void {
+  if (node === null || (node.kind === "scalar" && node.value === null)) return;
+  if (node.kind !== "seq" && node.kind !== "scalar") {
     report(node, `entity "${id}" has ${field === "aliases" ? "aliases" : "exact spellings"} that are not a list.`, `Write them as a list, e.g. \`${field}: [Selensky, Zelenskyy]\`.`);
     return;
   }
+  const items: YamlSeq["items"] = node.kind === "seq" ? node.items : [node];
   for (const item of items) {
     const spelling = scalarText(item);
     if (spelling === null || !HAS_WORD.test(spelling)) {
@@ -209,17 +221,17 @@ function readAliases(id: string, field: "aliases" | "exact", node: Node | null, 
 }
 
 /** Text of a string or number scalar ("G20", `2024` keeps its source); null otherwise. */
-function scalarText(node: Node | null | undefined): string | null {
-  if (!isScalar(node)) return null;
+function scalarText(node: YamlNode | null | undefined): string | null {
+  if (node?.kind !== "scalar") return null;
   if (typeof node.value === "string") return node.value.trim();
-  if (typeof node.value === "number" || typeof node.value === "bigint") return node.source ?? String(node.value);
+  if (typeof node.value === "number" || typeof node.value === "bigint") return node.source;
   return null;
 }
 
-function describe(node: Node | null | undefined): string {
-  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return "(empty)";
-  if (isScalar(node)) return `"${String(node.value)}"`;
-  return isSeq(node) ? "(a list)" : "(a mapping)";
+function describe(node: YamlNode | null | undefined): string {
+  if (node === null || node === undefined || (node.kind === "scalar" && node.value === null)) return "(empty)";
+  if (node.kind === "scalar") return `"${String(node.value)}"`;
+  return node.kind === "seq" ? "(a list)" : node.kind === "map" ? "(a mapping)" : "(an alias)";
 }
 
 function suggestId(id: string): string {

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { Document, DocumentOptions, LineCounter, ParseOptions, Scalar, SchemaOptions, YAMLMap, YAMLSeq } from "yaml";
+import type { YamlNode } from "./plain-yaml.js";
 
 type Yaml = typeof import("yaml");
 let loaded: Yaml | undefined;
@@ -34,4 +35,14 @@ export function isSeq(node: unknown): node is YAMLSeq {
 
 export function isScalar(node: unknown): node is Scalar {
   return yaml().isScalar(node);
+}
+
+/** A `yaml` node as the plain-YAML fast path gives it (util/plain-yaml.ts): one walker reads both. */
+export function yamlNodeOf(node: unknown): YamlNode | null {
+  if (node === null || node === undefined) return null;
+  const offset = (node as { range?: readonly number[] | null }).range?.[0] ?? 0;
+  if (isScalar(node)) return { kind: "scalar", value: node.value, source: node.source ?? String(node.value), offset };
+  if (isMap(node)) return { kind: "map", items: node.items.map((pair) => ({ key: yamlNodeOf(pair.key), value: yamlNodeOf(pair.value) })), offset };
+  if (isSeq(node)) return { kind: "seq", items: node.items.map(yamlNodeOf), offset };
+  return { kind: "other", offset };
 }
