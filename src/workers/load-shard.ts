@@ -95,6 +95,8 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
   const kept: ShardChunk = { articles: [], features: [], featureKeys: [], readWarnings: [], stats: [], bodies: [] };
   const writer = task.writeShards && task.shardGroups && task.markdown === "pack" && task.renderBodies ? shardWriter(task.writeShards) : null;
   const writtenShards: [number, string][] = [];
+  // A shard is written while the next one is parsed: its articles are handed on once it is written (or not).
+  let writing: Promise<void> | null = null;
   for (const batch of batchesOf(task.files, writer ? task.shardGroups! : null)) {
     const readSink = new DiagnosticSink();
     const reusedBefore = reuse?.reused.length ?? 0;
@@ -134,11 +136,18 @@ export async function loadShard(task: LoadTask, prepared?: NormalizeContext, emi
     }
     // A shard whose every file was parsed here (none reused from the cache) is this thread's to write.
     const whole = writer !== null && batch.shard !== null && (reuse?.reused.length ?? 0) === reusedBefore;
-    const identity = whole ? await writer.write(batch.shard!, records) : null;
-    if (identity !== null) writtenShards.push([batch.shard!, identity]);
-    for (const [i, article] of held.entries()) chunk.articles.push(identity === null ? handedOn(records[i]![1].article, task, emit !== undefined) : handedOn(withoutPackedBody(article), task, emit !== undefined, true));
-    if (emit && chunk.articles.length > 0) emit(chunk);
+    const written = whole ? writer.write(batch.shard!, records) : null;
+    const handOn = async (): Promise<void> => {
+      const identity = await written;
+      if (identity) writtenShards.push([batch.shard!, identity]);
+      for (const [i, article] of held.entries()) chunk.articles.push(identity ? handedOn(withoutPackedBody(article), task, emit !== undefined, true) : handedOn(records[i]![1].article, task, emit !== undefined));
+      if (emit && chunk.articles.length > 0) emit(chunk);
+    };
+    // The last shard's articles first: chunks and articles stay in file order.
+    await writing;
+    writing = handOn();
   }
+  await writing;
   return { ...kept, reused: reuse?.reused ?? [], errors: sink.errors.map(serializeError), warnings: sink.warnings, writtenShards };
 }
 
