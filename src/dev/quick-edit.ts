@@ -3,7 +3,7 @@ import { readContentFiles, type ContentCache } from "../content/load-content.js"
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import { toProjectPath } from "../util/paths.js";
 import { indexKey } from "../i18n/site-index.js";
-import { acrossArticlesKey, reapplyAcrossArticles, type NormalizeContext, type NormalizeOutcome } from "../normalize/index.js";
+import { acrossArticlesKey, reapplyAcrossArticles, urlMovesAlone, type NormalizeContext, type NormalizeOutcome } from "../normalize/index.js";
 import { normalizeArticle } from "../normalize/normalize-article.js";
 import type { ChangeSet } from "./classify-change.js";
 
@@ -26,9 +26,11 @@ export interface QuickEdit {
 
 /**
  * The edits of `changes` if each is one that leaves the site's shape alone: existing files saved
- * again, with no error, whose records differ only in what the pages show (body, summary, byline
- * details...), not in what the checks across articles or the site index read (URL, date, language,
- * story, topics, authors, source, draft). Anything else, or any doubt, is null: the full rebuild.
+ * again, with no error, whose records differ only in what the pages show (title, body, summary,
+ * byline details...), not in what the checks across articles or the site index read (date,
+ * language, story, topics, authors, source, draft). A new URL (a title its slug is made from) is
+ * quick when no other article holds or wants it (`urlMovesAlone`); the caller then checks it
+ * against the other pages' URLs. Anything else, or any doubt, is null: the full rebuild.
  *
  * Files read and normalized here go into the caches either way, so the full rebuild does not
  * read them again.
@@ -51,7 +53,8 @@ export async function readQuickEdits(
     context.normalizeCache.set(source, outcome);
     if (!outcome.article || outcome.errors.length > 0) return null;
     const raw = outcome.article;
-    if (acrossArticlesKey(raw) !== acrossArticlesKey(previous.raw)) return null;
+    if (acrossArticlesKey(raw, { url: false }) !== acrossArticlesKey(previous.raw, { url: false })) return null;
+    if (raw.url !== previous.raw.url && (changes.contentFiles.size > 1 || !urlMovesAlone(raw, previous, known.values()))) return null;
     const checked = reapplyAcrossArticles(raw, previous);
     if (indexKey(checked) !== indexKey(previous.checked)) return null;
     edits.push({ absolute, previous, next: { storyKey: previous.storyKey, raw, checked, readWarnings: sink.warnings } });

@@ -7,8 +7,10 @@ import type { SiteConfig } from "../config/site-config.js";
 import { sortByLocation } from "../errors/diagnostics.js";
 import { BuildFailedError, SiteError } from "../errors/site-error.js";
 import { replaceInIndex } from "../i18n/site-index.js";
+import { movedArticleRoute } from "../output/plan-routes.js";
 import type { NormalizeContext, NormalizeOutcome } from "../normalize/index.js";
-import { createPageRenderer, inNewsWindow, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
+import { createPageRenderer, inNewsWindow, type EncodedSitemapEntry, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
+import { sitemapEntryEncoder } from "../render/sitemaps.js";
 import type { ChangeSet } from "./classify-change.js";
 import { readQuickEdits, type KnownFile, type QuickEdit } from "./quick-edit.js";
 import { RouteSignatures, type RouteSignature } from "../render/route-signatures.js";
@@ -91,9 +93,12 @@ export class SiteSession {
   private theme: PreparedTheme | null = null;
   private signatures = new Map<string, string>();
   private sitemapEntries = new Map<string, SitemapEntry | undefined>();
+  /** Each sitemap entry checked and written once, for its base URL: a sitemap made again after an edit joins them (34,000 written again took ~0.4 s). */
+  private encodedEntries: { baseUrl: string; encode: (entry: SitemapEntry) => EncodedSitemapEntry; cache: WeakMap<SitemapEntry, EncodedSitemapEntry> } | null = null;
   /** Output files of the last sitemap (not the news sitemap): kept while no entry changes. */
   private sitemapFiles: Map<string, string | Uint8Array> | null = null;
-  private sitemapOrder = "";
+  /** The pages the sitemap lists, in its order; null when unknown (a quick edit moved a page): the next full rebuild writes the sitemap again. */
+  private sitemapOrder: string | null = "";
   private readonly routeSignatures = new RouteSignatures();
   private readonly featureCache = new WeakMap<Article, RelatedDoc>();
   /** Fixed for the session, so that pages depending on "now" (news sitemap) do not churn. */
@@ -195,6 +200,15 @@ export class SiteSession {
 
     started = performance.now();
     const { plan } = state;
+    // An article page at a new URL: its route moves, unless that clashes with another page's (the full path reports it).
+    const movedRoutes = new Map<number, Route>();
+    for (const { previous, next } of edits) {
+      const routeIndex = state.articleRoutes.get(next.checked.id);
+      if (next.checked.url === previous.checked.url || routeIndex === undefined || plan.index.articles.get(previous.checked.id) !== previous.checked) continue;
+      const moved = movedArticleRoute(plan.routes, plan.routes[routeIndex]!, next.checked.url);
+      if (moved === null) return null;
+      movedRoutes.set(routeIndex, moved);
+    }
     const routes = new Set<number>();
     let newsSitemap = false;
     for (const { absolute, previous, next } of edits) {
@@ -208,10 +222,15 @@ export class SiteSession {
     }
     state.siteWarnings = replaceWarnings(state.siteWarnings, edits);
     this.relatedStale = true;
-    timings.push({ stage: "index", ms: performance.now() - started, detail: `${routes.size} routes affected` });
+    const left: string[] = [];
+    for (const [routeIndex, moved] of movedRoutes) {
+      left.push(plan.routes[routeIndex]!.outputPath);
+      (plan.routes as Route[])[routeIndex] = moved;
+    }
+    timings.push({ stage: "index", ms: performance.now() - started, detail: `${routes.size} routes affected${left.length > 0 ? `, ${left.length} moved` : ""}` });
 
     started = performance.now();
-    const report = this.renderRoutes(state, plan, [...routes].sort((a, b) => a - b), newsSitemap);
+    const report = this.renderRoutes(state, plan, [...routes].sort((a, b) => a - b), newsSitemap, left);
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
     return { ...report, warnings: [...state.siteWarnings, ...state.planWarnings], timings, pending: true, quick: true };
   }
@@ -304,9 +323,8 @@ export class SiteSession {
       else if (route.params.kind !== "sitemap" && route.params.kind !== "news-sitemap") rendered++;
       if (step.entryChanged) sitemapChanged = true;
     }
-    const listed = plan.routes.filter((route) => entries.get(route.outputPath) !== undefined);
     // Pages that went, or the same pages in another order (a renamed story folder), change it too.
-    const order = listed.map((route) => route.outputPath).join("\n");
+    const order = sitemapOrderOf(plan, entries);
     if (order !== this.sitemapOrder) sitemapChanged = true;
     this.signatures = signatures;
     this.sitemapEntries = entries;
@@ -330,9 +348,14 @@ export class SiteSession {
    * the last full rebuild: the same routes), the sitemap if an entry changed, the news sitemap if
    * asked; then applies the pages at once.
    */
-  private renderRoutes(state: SiteState, plan: PlannedSite, routeIndexes: readonly number[], newsSitemap: boolean): Report {
+  private renderRoutes(state: SiteState, plan: PlannedSite, routeIndexes: readonly number[], newsSitemap: boolean, left: readonly string[] = []): Report {
     const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
     const staged = new Map<string, string | Uint8Array>();
+    // The files of pages that moved: gone, and the sitemap lists them at their new URLs.
+    for (const outputPath of left) {
+      this.signatures.delete(outputPath);
+      this.sitemapEntries.delete(outputPath);
+    }
     const recorder = dependencyRecorder(state.dependents);
     const steps = routeIndexes.map((routeIndex) => ({ route: plan.routes[routeIndex]!, ...this.stageRoute(plan, renderer, plan.routes[routeIndex]!, recorder.at(routeIndex), staged) }));
     // Nothing failed: the signatures and entries of what was rendered now describe the served files.
@@ -341,7 +364,8 @@ export class SiteSession {
       if (signature !== null) this.signatures.set(route.outputPath, signature);
       this.sitemapEntries.set(route.outputPath, entry);
     }
-    const sitemapChanged = rendered.some((step) => step.entryChanged);
+    const sitemapChanged = left.length > 0 || rendered.some((step) => step.entryChanged);
+    if (left.length > 0) this.sitemapOrder = null;
     for (const index of state.sitemapRoutes) renderer.render(plan.routes[index]!);
     const sitemapPages = this.renderSitemaps(renderer, plan, sitemapChanged, newsSitemap, staged);
     const written = this.apply(staged);
@@ -349,7 +373,7 @@ export class SiteSession {
     const removed: string[] = [];
     for (const outputPath of this.files.keys()) {
       const isSitemap = (sitemapChanged && this.isSitemapFile(outputPath)) || (newsSitemap && isNewsSitemap(outputPath));
-      if (isSitemap && !sitemapPages.has(outputPath)) {
+      if ((isSitemap && !sitemapPages.has(outputPath)) || (left.includes(outputPath) && !staged.has(outputPath))) {
         this.files.delete(outputPath);
         removed.push(outputPath);
       }
@@ -386,10 +410,9 @@ export class SiteSession {
     if (!sitemap && !news) {
       for (const outputPath of this.files.keys()) if (isNewsSitemap(outputPath)) paths.add(outputPath);
     } else {
-      const inOrder = sitemap ? plan.routes.map((route) => this.sitemapEntries.get(route.outputPath)).filter((entry): entry is SitemapEntry => entry !== undefined) : [];
+      const inOrder = sitemap ? plan.routes.flatMap((route) => this.encodedEntry(plan.context.config.baseUrl, this.sitemapEntries.get(route.outputPath)) ?? []) : [];
       const sitemapFiles = sitemap ? new Map<string, string | Uint8Array>() : this.sitemapFiles!;
-      for (const page of renderer.finish(inOrder, sitemap ? undefined : "news-sitemap")) {
-        if (!news && isNewsSitemap(page.outputPath)) continue;
+      for (const page of renderer.finish(inOrder, !news ? "sitemap" : !sitemap ? "news-sitemap" : undefined)) {
         paths.add(page.outputPath);
         const body = asBytes(page.body);
         staged.set(page.outputPath, body);
@@ -400,6 +423,15 @@ export class SiteSession {
     for (const outputPath of this.sitemapFiles?.keys() ?? []) paths.add(outputPath);
     if (!news) for (const outputPath of this.files.keys()) if (isNewsSitemap(outputPath)) paths.add(outputPath);
     return paths;
+  }
+
+  private encodedEntry(baseUrl: string, entry: SitemapEntry | undefined): EncodedSitemapEntry | undefined {
+    if (entry === undefined) return undefined;
+    if (this.encodedEntries?.baseUrl !== baseUrl) this.encodedEntries = { baseUrl, encode: sitemapEntryEncoder(baseUrl), cache: new WeakMap() };
+    const { encode, cache } = this.encodedEntries;
+    let encoded = cache.get(entry);
+    if (encoded === undefined) cache.set(entry, (encoded = encode(entry)));
+    return encoded;
   }
 
   private isSitemapFile(outputPath: string): boolean {
@@ -417,6 +449,11 @@ export class SiteSession {
     }
     return written;
   }
+}
+
+/** The pages the sitemap lists, in its order. */
+function sitemapOrderOf(plan: PlannedSite, entries: ReadonlyMap<string, SitemapEntry | undefined>): string {
+  return plan.routes.flatMap((route) => (entries.get(route.outputPath) !== undefined ? [route.outputPath] : [])).join("\n");
 }
 
 /** The last warnings with those of the edited files replaced, in the order a full load gives. */

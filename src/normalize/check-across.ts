@@ -71,21 +71,58 @@ export function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): 
  * What the checks across articles read of each article. While an edit leaves this the same for
  * every article, the checks come out the same for all of them (`reapplyAcrossArticles`).
  */
-export function acrossArticlesKey(article: Article): string {
-  return JSON.stringify([article.id, article.storyKey, article.lang, article.url, article.slug, article.slugGiven, article.date, article.category, article.translatedFrom, article.relatedPins, article.relatedExclude]);
+/** What the checks across articles read of an article; `url: false` leaves out its URL and slug. */
+export function acrossArticlesKey(article: Article, { url = true } = {}): string {
+  return JSON.stringify([
+    article.id,
+    article.storyKey,
+    article.lang,
+    url ? article.url : null,
+    url ? article.slug : null,
+    article.slugGiven,
+    article.date,
+    article.category,
+    article.translatedFrom,
+    article.relatedPins,
+    article.relatedExclude,
+  ]);
 }
 
 /**
  * `gazette dev` after an edit that left `acrossArticlesKey` unchanged: the checks across articles
  * would add to `next` exactly what they added to `previous` (the same URL, the same inherited
  * section, the same warnings), so this applies that to `next` without going over every article.
+ * An edit that moved the article's URL (a title its slug is made from) keeps that URL: the caller
+ * has found that the checks would give it (see `urlMovesAlone`), and what else they add does not
+ * depend on it.
  */
 export function reapplyAcrossArticles(next: Article, previous: { raw: Article; checked: Article }): Article {
   const { raw, checked } = previous;
-  if (acrossArticlesKey(next) !== acrossArticlesKey(raw)) throw new Error("Internal: reapplyAcrossArticles needs an unchanged acrossArticlesKey.");
+  if (acrossArticlesKey(next, { url: false }) !== acrossArticlesKey(raw, { url: false })) throw new Error("Internal: reapplyAcrossArticles needs an unchanged acrossArticlesKey.");
+  const moved = next.url !== raw.url || next.slug !== raw.slug;
+  if (moved && checked.url !== raw.url) throw new Error("Internal: a relocated article's URL is the checks' to move.");
   if (checked === raw) return next;
   const added = checked.diagnostics.slice(raw.diagnostics.length);
-  return { ...next, slug: checked.slug, url: checked.url, category: checked.category, ...(added.length > 0 ? { diagnostics: [...next.diagnostics, ...added] } : {}) };
+  return { ...next, ...(moved ? {} : { slug: checked.slug, url: checked.url }), category: checked.category, ...(added.length > 0 ? { diagnostics: [...next.diagnostics, ...added] } : {}) };
+}
+
+/**
+ * Whether `next`, the edited record of the article `previous` was, gets its own URL from the checks
+ * across articles with every other article's as it was (`others`: each one's record before and
+ * after the checks). Not when `previous` had been relocated, nor when another article holds or
+ * wants either URL, nor when either could be one of a relocated article's candidates (which take
+ * the first free one: see `assignUrls`).
+ */
+export function urlMovesAlone(next: Article, previous: { raw: Article; checked: Article }, others: Iterable<{ raw: Article; checked: Article }>): boolean {
+  if (previous.checked.url !== previous.raw.url) return false;
+  const urls = [previous.raw.url, next.url];
+  for (const other of others) {
+    if (other === previous) continue;
+    const { raw, checked } = other;
+    if (urls.includes(raw.url) || urls.includes(checked.url)) return false;
+    if (checked.url !== raw.url && urls.some((url) => url.startsWith(`/${raw.lang}/${raw.slug}-`))) return false;
+  }
+  return true;
 }
 
 /**

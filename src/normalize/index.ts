@@ -3,7 +3,7 @@ import type { DiagnosticSink } from "../errors/diagnostics.js";
 import { normalizeArticle, type NormalizeContext } from "./normalize-article.js";
 import { checkAcrossArticles } from "./check-across.js";
 
-export { acrossArticlesKey, checkAcrossArticles, reapplyAcrossArticles } from "./check-across.js";
+export { acrossArticlesKey, checkAcrossArticles, reapplyAcrossArticles, urlMovesAlone } from "./check-across.js";
 
 /** What normalizing one file gives: an article (with its warnings), or errors, or a skip warning. */
 export type NormalizeOutcome = ReturnType<typeof normalizeArticle>;

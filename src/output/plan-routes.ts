@@ -53,6 +53,19 @@ export function planRoutes(index: SiteIndex, config: SiteConfig, urls: SiteUrls,
   return { routes, errors: checkRoutes(routes) };
 }
 
+/**
+ * The article route `route` moved to `url` (`gazette dev`, after a title its slug is made from
+ * changed), or null when `checkRoutes` would fault it there: outside the output folder, or at a
+ * file another route wants.
+ */
+export function movedArticleRoute(routes: readonly Route[], route: Route, url: string): Route | null {
+  const outputPath = SiteUrls.outputPath(url);
+  if (confinementProblem(outputPath)) return null;
+  const key = outputPath.toLowerCase();
+  for (const other of routes) if (other !== route && other.outputPath.toLowerCase() === key) return null;
+  return { ...route, url, outputPath };
+}
+
 /** Collisions and path confinement, over all routes at once (O(n)). */
 export function checkRoutes(routes: readonly Route[]): SiteError[] {
   const errors: SiteError[] = [];

@@ -26,7 +26,7 @@ export interface PageRenderer {
    * sitemap part comes as soon as it is full (50,000 URLs, UTF-8 bytes): a caller that writes it
    * before taking the next never holds all of a large site's sitemap files at once.
    */
-  finish(entries?: Iterable<SitemapEntry | EncodedSitemapEntry>, only?: "news-sitemap"): Iterable<RenderedPage>;
+  finish(entries?: Iterable<SitemapEntry | EncodedSitemapEntry>, only?: "sitemap" | "news-sitemap"): Iterable<RenderedPage>;
   /** With `streamSitemap`: sitemap files already full, to be written now (each returned once). */
   takeSitemapParts(): RenderedPage[];
   /** The body HTML of each article in the feeds rendered so far, by id (kept for the next delta build: see cache/site-snapshot.ts). */

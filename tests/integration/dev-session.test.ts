@@ -71,7 +71,9 @@ describe("incremental rebuilds equal cold builds", () => {
     await writeFile(abs(file), source.replace(/^title: .*$/m, "title: Gipfel in Alaska endet ohne Einigung"));
     const report = await session.rebuild(summarizeChanges([change("content", file)]));
     expect(report.ok).toBe(true);
-    expect(report.quick).toBe(false); // a new title is a new URL: the full path
+    // A new title is a new URL (the slug is made from it), which no other article has: the quick path moves the page.
+    expect(report.quick).toBe(true);
+    expect(report.timings.find((timing) => timing.stage === "index")?.detail).toMatch(/, 1 moved$/);
     expect(report.rendered).toBeGreaterThan(0);
     expect(report.rendered).toBeLessThan(report.routes / 2);
     expect(report.written).toContain("de/index.html");
@@ -82,10 +84,56 @@ describe("incremental rebuilds equal cold builds", () => {
     expect(report.written).not.toContain("404.html");
     expect(report.written).not.toContain("en/topics/index.html");
     expect(report.removed.some((removed) => removed.startsWith("de/") && removed.endsWith("/index.html"))).toBe(true); // the old slug's page
-    // Related lists wait for settle(), as after a quick edit.
+    expect(session.files.has("de/trump-und-putin-scheitern-mit-waffenstillstandsabkommen-bei-treffen-in-alaska/index.html")).toBe(false);
+    // Related lists wait for settle().
     expect(report.pending).toBe(true);
-    expect(report.timings.find((timing) => timing.stage === "related")?.detail).toBe("deferred");
     await session.settle();
+    await expectSameAsColdBuild();
+  });
+
+  test("a title whose slug another article has, or that frees a slug another article was moved from, takes the full path", async () => {
+    // The later article of two with one title is published at its slug plus its date (see check-across.ts).
+    const earlier = "articles/diplomatische-bemuehungen-trump-putin-stagnieren/de.md"; // 2025-05-20
+    const later = "articles/trump-putin-telefonat-ohne-fortschritte/de.md"; // 2025-07-03
+    const [earlierSource, laterSource] = [await readFile(abs(earlier), "utf8"), await readFile(abs(later), "utf8")];
+    const plain = "de/diplomatische-bemuehungen-zwischen-trump-und-putin-stagnieren/index.html";
+    expect(session.files.has(plain)).toBe(true);
+    await writeFile(abs(later), laterSource.replace(/^title: .*$/m, "title: Diplomatische Bemühungen zwischen Trump und Putin stagnieren"));
+    let report = await rebuild(change("content", later));
+    expect(report.ok).toBe(true);
+    expect(report.quick).toBe(false);
+    expect(report.written).toContain("de/diplomatische-bemuehungen-zwischen-trump-und-putin-stagnieren-2025-07-03/index.html");
+    expect(report.warnings.some((warning) => warning.message.includes("is already used by"))).toBe(true);
+    await expectSameAsColdBuild();
+    // The earlier one's title changes: its slug is free again, and the later article takes it back.
+    await writeFile(abs(earlier), earlierSource.replace(/^title: .*$/m, "title: Diplomatie zwischen Trump und Putin kommt nicht voran"));
+    report = await rebuild(change("content", earlier));
+    expect(report.quick).toBe(false);
+    expect(text(session.files.get(plain)!)).toContain("Diplomatische Bemühungen zwischen Trump und Putin stagnieren");
+    expect(session.files.has("de/diplomatie-zwischen-trump-und-putin-kommt-nicht-voran/index.html")).toBe(true);
+    await expectSameAsColdBuild();
+    // Back, each alone at its URL now: both quick.
+    await writeFile(abs(later), laterSource);
+    expect((await rebuild(change("content", later))).quick).toBe(true);
+    await expectSameAsColdBuild();
+    await writeFile(abs(earlier), earlierSource);
+    report = await rebuild(change("content", earlier));
+    expect(report.quick).toBe(true);
+    expect(report.removed).toContain("de/diplomatie-zwischen-trump-und-putin-kommt-nicht-voran/index.html");
+    await expectSameAsColdBuild();
+  });
+
+  test("a title whose slug is another page's URL is the full path's error; the fix recovers", async () => {
+    const file = "articles/trump-putin-verhandlungen-ukraine-krieg/de.md";
+    const source = await readFile(abs(file), "utf8");
+    await writeFile(abs(file), source.replace(/^title: .*$/m, "title: Themen")); // /de/themen/: the German topic index
+    const report = await session.rebuild(summarizeChanges([change("content", file)]));
+    expect(report.ok).toBe(false);
+    expect(report.quick).toBe(false);
+    expect(report.errors.map((error) => error.message).join("\n")).toContain("/de/themen/");
+    await writeFile(abs(file), source);
+    const fixed = await rebuild(change("content", file));
+    expect(fixed.ok).toBe(true);
     await expectSameAsColdBuild();
   });
 

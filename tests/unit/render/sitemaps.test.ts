@@ -6,6 +6,7 @@ import {
   renderNewsSitemaps,
   renderRobotsTxt,
   renderSitemaps,
+  encodeAsciiPieces,
   encodePieces,
   sitemapEntryEncoder,
   sitemapWriter,
@@ -316,6 +317,16 @@ describe("sitemapWriter (the sitemap written while pages render)", () => {
     const pieces = Array.from({ length: 40_000 }, (_, i) => (i % 7 === 0 ? `ü€😀${i}` : `<loc>${i}</loc>`));
     expect(Buffer.from(encodePieces(pieces)).equals(Buffer.from(pieces.join(""), "utf8"))).toBe(true);
     expect(encodePieces([]).byteLength).toBe(0);
+  });
+
+  test("ASCII pieces are encoded a byte each; any other piece sends them all the UTF-8 way", () => {
+    const ascii = Array.from({ length: 40_000 }, (_, i) => `<loc>https://news.example/${i}/</loc>\n`);
+    for (const pieces of [ascii, [...ascii, "ü€😀"], ["\u007f", "é"], []]) {
+      const bytes = encodeAsciiPieces(pieces);
+      expect(Buffer.from(bytes).equals(Buffer.from(pieces.join(""), "utf8"))).toBe(true);
+      expect(bytes.byteOffset).toBe(0); // its own buffer, not a slice of Node's pool
+      expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+    }
   });
 
   test("a bad entry is refused when it is added, not at the end", () => {
