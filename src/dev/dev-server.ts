@@ -270,10 +270,11 @@ function notify(hub: LiveReloadHub, session: SiteSession, set: ChangeSet, report
       return;
     }
   }
-  const urls = [...report.written, ...report.removed]
-    .filter((file) => file.endsWith(".html"))
-    .map((file) => base + file.replace(/(^|\/)index\.html$/, "$1"));
-  hub.send({ type: "reload", urls, all: report.written.includes("404.html") });
+  const urlOf = (file: string) => base + file.replace(/(^|\/)index\.html$/, "$1");
+  const urls = [...report.written, ...report.removed].filter((file) => file.endsWith(".html")).map(urlOf);
+  // A browser on a page that moved (its title changed its slug) follows it.
+  const moved = Object.fromEntries(report.moved.map(([from, to]) => [urlOf(from), urlOf(to)]));
+  hub.send({ type: "reload", urls, moved, all: report.written.includes("404.html") });
 }
 
 async function mirror(session: SiteSession, options: DevServerOptions, log: (line: string) => void): Promise<void> {

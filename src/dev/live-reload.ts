@@ -16,7 +16,7 @@ export function injectClient(html: string): string {
 
 export type LiveEvent =
   /** Pages changed: a page reloads when its own URL is among them (or `all`). */
-  | { type: "reload"; urls: string[]; all: boolean }
+  | { type: "reload"; urls: string[]; all: boolean; /** Pages that moved: their old URL, the new. */ moved: Record<string, string> }
   /** Only stylesheets changed: swap them in place (old href -> new href), keep scroll position and state. */
   | { type: "css"; swap: Record<string, string> }
   /** The last rebuild failed: show the overlay; the page stays as it was. (Not "error": EventSource uses that name.) */
@@ -97,7 +97,9 @@ export const CLIENT_SCRIPT = `(() => {
   events.addEventListener("reload", (e) => {
     const event = JSON.parse(e.data);
     hideError();
-    if (event.all || event.urls.includes(here())) location.reload();
+    const moved = event.moved && Object.hasOwn(event.moved, here()) ? event.moved[here()] : null;
+    if (moved) location.replace(moved + location.search + location.hash);
+    else if (event.all || event.urls.includes(here())) location.reload();
   });
   events.addEventListener("css", (e) => {
     const swap = JSON.parse(e.data).swap;

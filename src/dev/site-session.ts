@@ -27,6 +27,8 @@ export interface RebuildReport {
   /** Output paths written (new or changed bytes) and removed, sorted. */
   written: string[];
   removed: string[];
+  /** Article pages at a new URL (a title their slug is made from changed): [removed, written] output paths. */
+  moved: [from: string, to: string][];
   /** Routes rendered (the others were unchanged and skipped). */
   rendered: number;
   routes: number;
@@ -146,7 +148,7 @@ export class SiteSession {
       const errors = error instanceof BuildFailedError ? [...error.errors] : error instanceof SiteError ? [error] : null;
       if (errors === null) throw error;
       this.errors = errors;
-      return { ok: false, written: [], removed: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started, timings: [], pending: false, quick: false };
+      return { ok: false, written: [], removed: [], moved: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started, timings: [], pending: false, quick: false };
     }
   }
 
@@ -158,7 +160,7 @@ export class SiteSession {
     const started = performance.now();
     const state = this.state;
     if (!this.relatedStale || state === null) {
-      return { ok: true, written: [], removed: [], rendered: 0, routes: 0, errors: [], warnings: [], ms: 0, timings: [], pending: false, quick: false };
+      return { ok: true, written: [], removed: [], moved: [], rendered: 0, routes: 0, errors: [], warnings: [], ms: 0, timings: [], pending: false, quick: false };
     }
     const previous = state.plan;
     const features = [...previous.index.articles.values()].map((article) => {
@@ -223,8 +225,10 @@ export class SiteSession {
     state.siteWarnings = replaceWarnings(state.siteWarnings, edits);
     this.relatedStale = true;
     const left: string[] = [];
+    const movedPages: [string, string][] = [];
     for (const [routeIndex, moved] of movedRoutes) {
       left.push(plan.routes[routeIndex]!.outputPath);
+      movedPages.push([plan.routes[routeIndex]!.outputPath, moved.outputPath]);
       (plan.routes as Route[])[routeIndex] = moved;
     }
     timings.push({ stage: "index", ms: performance.now() - started, detail: `${routes.size} routes affected${left.length > 0 ? `, ${left.length} moved` : ""}` });
@@ -232,7 +236,7 @@ export class SiteSession {
     started = performance.now();
     const report = this.renderRoutes(state, plan, [...routes].sort((a, b) => a - b), newsSitemap, left);
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
-    return { ...report, warnings: [...state.siteWarnings, ...state.planWarnings], timings, pending: true, quick: true };
+    return { ...report, moved: movedPages, warnings: [...state.siteWarnings, ...state.planWarnings], timings, pending: true, quick: true };
   }
 
   private async update(): Promise<Omit<RebuildReport, "ms">> {
@@ -280,6 +284,15 @@ export class SiteSession {
     };
     const report = this.renderChanged(state, [...site.warnings, ...plan.warnings], site.bodies);
     this.state = state;
+    // Article pages at another URL than before (a browser on one follows the article there).
+    if (previous !== null) {
+      for (const [id, routeIndex] of state.articleRoutes) {
+        const before = previous.articleRoutes.get(id);
+        const from = before === undefined ? undefined : previous.plan.routes[before]?.outputPath;
+        const to = plan.routes[routeIndex]!.outputPath;
+        if (from !== undefined && from !== to) report.moved.push([from, to]);
+      }
+    }
     this.relatedStale = relatedFrom !== undefined;
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
     return { ...report, timings, pending: this.relatedStale, quick: false };
@@ -340,7 +353,7 @@ export class SiteSession {
         removed.push(outputPath);
       }
     }
-    return { ok: true, written: written.sort(), removed: removed.sort(), rendered, routes: plan.routes.length, errors: [], warnings };
+    return { ok: true, written: written.sort(), removed: removed.sort(), moved: [], rendered, routes: plan.routes.length, errors: [], warnings };
   }
 
   /**
@@ -378,7 +391,7 @@ export class SiteSession {
         removed.push(outputPath);
       }
     }
-    return { ok: true, written: written.sort(), removed: removed.sort(), rendered: rendered.length, routes: plan.routes.length, errors: [], warnings: [] };
+    return { ok: true, written: written.sort(), removed: removed.sort(), moved: [], rendered: rendered.length, routes: plan.routes.length, errors: [], warnings: [] };
   }
 
   /**

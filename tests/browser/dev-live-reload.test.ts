@@ -1,6 +1,7 @@
 /**
  * `gazette dev` in Chromium: a save reloads the open page, a broken save shows the error overlay
- * over the last good page, a fix hides it, and a stylesheet edit swaps the stylesheet in place.
+ * over the last good page, a fix hides it, a stylesheet edit swaps the stylesheet in place, and a
+ * page whose URL a title edit moved is followed there.
  */
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -65,5 +66,15 @@ describe("gazette dev in the browser", () => {
     await writeFile(css, `${await readFile(css, "utf8")}\nbody { outline: 3px solid rgb(1, 2, 3); }\n`);
     await page.waitForFunction("getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", undefined, { timeout: 20_000 });
     expect(await page.evaluate("window.__gazetteMarker")).toBe(42);
+  });
+
+  test("a title edit that moves the page: the browser follows it to its new URL", async () => {
+    const origin = `http://127.0.0.1:${dev.port}`;
+    await page.goto(`${origin}/de/trump-offen-fuer-treffen-mit-putin-in-russland-und-den-usa/#weiter`);
+    await expect.poll(() => dev.hub.size, { timeout: 20_000 }).toBe(1);
+    const source = await readFile(path.join(root, FILE), "utf8");
+    await writeFile(path.join(root, FILE), source.replace(/^title: .*$/m, "title: Trump offen für ein Gipfeltreffen"));
+    await page.waitForURL(`${origin}/de/trump-offen-fuer-ein-gipfeltreffen/#weiter`, { timeout: 20_000 });
+    expect(await page.locator("h1").textContent()).toContain("Trump offen für ein Gipfeltreffen");
   });
 });

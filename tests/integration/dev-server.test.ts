@@ -105,6 +105,8 @@ describe("gazette dev", () => {
     const reload = events.find((event) => event.type === "reload")!;
     expect(reload.data.urls).toContain("/de/");
     expect(reload.data.urls).toContain("/de/trump-offen-fuer-ein-gipfeltreffen/");
+    // A browser on the old URL is sent to the new one.
+    expect(reload.data.moved).toEqual({ "/de/trump-offen-fuer-treffen-mit-putin-in-russland-und-den-usa/": "/de/trump-offen-fuer-ein-gipfeltreffen/" });
     expect((await fetchText("/de/trump-offen-fuer-ein-gipfeltreffen/")).status).toBe(200);
     // Only what shows the story was written: not the English topic index, not the 404 page.
     expect(dev.last.written).not.toContain("en/topics/index.html");

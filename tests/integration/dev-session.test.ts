@@ -46,6 +46,7 @@ async function rebuild(...changes: Change[]): Promise<RebuildReport> {
     ...settled,
     written: [...new Set([...report.written, ...settled.written])].sort(),
     removed: [...new Set([...report.removed, ...settled.removed])].sort(),
+    moved: [...report.moved, ...settled.moved],
     rendered: report.rendered + settled.rendered,
     pending: false,
     quick: report.quick,
@@ -85,6 +86,7 @@ describe("incremental rebuilds equal cold builds", () => {
     expect(report.written).not.toContain("en/topics/index.html");
     expect(report.removed.some((removed) => removed.startsWith("de/") && removed.endsWith("/index.html"))).toBe(true); // the old slug's page
     expect(session.files.has("de/trump-und-putin-scheitern-mit-waffenstillstandsabkommen-bei-treffen-in-alaska/index.html")).toBe(false);
+    expect(report.moved).toEqual([["de/trump-und-putin-scheitern-mit-waffenstillstandsabkommen-bei-treffen-in-alaska/index.html", "de/gipfel-in-alaska-endet-ohne-einigung/index.html"]]);
     // Related lists wait for settle().
     expect(report.pending).toBe(true);
     await session.settle();
@@ -109,6 +111,11 @@ describe("incremental rebuilds equal cold builds", () => {
     await writeFile(abs(earlier), earlierSource.replace(/^title: .*$/m, "title: Diplomatie zwischen Trump und Putin kommt nicht voran"));
     report = await rebuild(change("content", earlier));
     expect(report.quick).toBe(false);
+    // The full path tells of both articles whose page moved (the first one's old URL now shows the other).
+    expect(report.moved).toEqual([
+      [plain, "de/diplomatie-zwischen-trump-und-putin-kommt-nicht-voran/index.html"],
+      ["de/diplomatische-bemuehungen-zwischen-trump-und-putin-stagnieren-2025-07-03/index.html", plain],
+    ]);
     expect(text(session.files.get(plain)!)).toContain("Diplomatische Bemühungen zwischen Trump und Putin stagnieren");
     expect(session.files.has("de/diplomatie-zwischen-trump-und-putin-kommt-nicht-voran/index.html")).toBe(true);
     await expectSameAsColdBuild();
