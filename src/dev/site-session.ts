@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Article, Diagnostic, RelatedMap, Route, SourceArticle } from "../types.js";
+import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "../types.js";
 import { computeRelated, extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
 import { buildDate, loadSite, planSite, prepareTheme, type LoadCaches, type PlannedSite, type PreparedTheme, type StageTiming } from "../build.js";
 import type { ContentCache } from "../content/load-content.js";
@@ -10,7 +10,7 @@ import { replaceInIndex } from "../i18n/site-index.js";
 import { movedArticleRoute } from "../output/plan-routes.js";
 import type { NormalizeContext, NormalizeOutcome } from "../normalize/index.js";
 import { createPageRenderer, inNewsWindow, type EncodedSitemapEntry, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
-import { sitemapEntryEncoder } from "../render/sitemaps.js";
+import { encodedEntryBytes, joinUrlset, sitemapEntryEncoder } from "../render/sitemaps.js";
 import type { ChangeSet } from "./classify-change.js";
 import { readQuickEdits, type KnownFile, type QuickEdit } from "./quick-edit.js";
 import { RouteSignatures, type RouteSignature } from "../render/route-signatures.js";
@@ -95,8 +95,10 @@ export class SiteSession {
   private theme: PreparedTheme | null = null;
   private signatures = new Map<string, string>();
   private sitemapEntries = new Map<string, SitemapEntry | undefined>();
+  /** Feed bodies by article object, from rebuild to rebuild (an edit renders three feeds of 50 articles each). */
+  private feedHtml = new WeakMap<Article, string>();
   /** Each sitemap entry checked and written once, for its base URL: a sitemap made again after an edit joins them (34,000 written again took ~0.4 s). */
-  private encodedEntries: { baseUrl: string; encode: (entry: SitemapEntry) => EncodedSitemapEntry; cache: WeakMap<SitemapEntry, EncodedSitemapEntry> } | null = null;
+  private encodedEntries: { baseUrl: string; encode: (entry: SitemapEntry) => EncodedSitemapEntry; cache: WeakMap<SitemapEntry, { encoded: EncodedSitemapEntry; bytes: Uint8Array }> } | null = null;
   /** Output files of the last sitemap (not the news sitemap): kept while no entry changes. */
   private sitemapFiles: Map<string, string | Uint8Array> | null = null;
   /** The pages the sitemap lists, in its order; null when unknown (a quick edit moved a page): the next full rebuild writes the sitemap again. */
@@ -109,12 +111,14 @@ export class SiteSession {
   private state: SiteState | null = null;
   /** Quick edits happened since related lists were last computed. */
   private relatedStale = false;
+  /** The sitemap waits for `settle()` too (see `renderRoutes`). */
+  private sitemapStale = false;
 
   constructor(private readonly options: SessionOptions) {}
 
   /** Related lists wait for `settle()`. */
   get pending(): boolean {
-    return this.relatedStale && this.state !== null;
+    return (this.relatedStale || this.sitemapStale) && this.state !== null;
   }
 
   /** Rebuilds after `changes`; null means from scratch (start, or config/data changed). */
@@ -123,6 +127,7 @@ export class SiteSession {
     if (changes === null || changes.full) {
       this.contentCache.clear();
       this.normalizeCache = new WeakMap();
+      this.feedHtml = new WeakMap();
       this.theme = null;
     }
     if (changes?.theme) this.theme = null;
@@ -159,7 +164,7 @@ export class SiteSession {
   async settle(): Promise<RebuildReport> {
     const started = performance.now();
     const state = this.state;
-    if (!this.relatedStale || state === null) {
+    if ((!this.relatedStale && !this.sitemapStale) || state === null) {
       return { ok: true, written: [], removed: [], moved: [], rendered: 0, routes: 0, errors: [], warnings: [], ms: 0, timings: [], pending: false, quick: false };
     }
     const previous = state.plan;
@@ -234,7 +239,7 @@ export class SiteSession {
     timings.push({ stage: "index", ms: performance.now() - started, detail: `${routes.size} routes affected${left.length > 0 ? `, ${left.length} moved` : ""}` });
 
     started = performance.now();
-    const report = this.renderRoutes(state, plan, [...routes].sort((a, b) => a - b), newsSitemap, left);
+    const report = this.renderRoutes(state, plan, [...routes].sort((a, b) => a - b), newsSitemap, left, true);
     timings.push({ stage: "render", ms: performance.now() - started, detail: `${report.rendered} pages` });
     return { ...report, moved: movedPages, warnings: [...state.siteWarnings, ...state.planWarnings], timings, pending: true, quick: true };
   }
@@ -251,6 +256,7 @@ export class SiteSession {
     if (configChanged) {
       // The watcher classifies the config file, but other paths (e.g. --content) could change it too.
       this.theme = null;
+      this.feedHtml = new WeakMap(); // the site's origin is in it
       this.signatures = new Map();
       this.sitemapEntries = new Map();
       this.sitemapFiles = null;
@@ -317,15 +323,16 @@ export class SiteSession {
   private renderChanged(state: SiteState, warnings: Diagnostic[], bodies?: Map<string, Uint8Array>): Report {
     const { plan } = state;
     // `bodies`: those the first load's threads rendered (see workers/dev-prewarm.ts), taken out as their pages render.
-    const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date, bodies ? { bodies } : {});
+    const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date, { feedHtml: this.feedHtml, ...(bodies ? { bodies } : {}) });
     const staged = new Map<string, string | Uint8Array>();
     const signatures = new Map<string, string>();
     const entries = new Map<string, SitemapEntry | undefined>();
     const kept = new Set<string>();
     const recorder = dependencyRecorder(state.dependents);
     let rendered = 0;
-    // The sitemap lists every page: rewritten only when an entry changed, appeared or went.
-    let sitemapChanged = this.sitemapFiles === null;
+    // The sitemap lists every page: rewritten only when an entry changed, appeared or went (or a quick edit left it to settle()).
+    let sitemapChanged = this.sitemapFiles === null || this.sitemapStale;
+    this.sitemapStale = false;
     for (const [routeIndex, route] of plan.routes.entries()) {
       if (route.params.kind === "article") state.articleRoutes.set(route.params.id, routeIndex);
       else if (route.params.kind === "sitemap" || route.params.kind === "news-sitemap") state.sitemapRoutes.push(routeIndex);
@@ -361,8 +368,8 @@ export class SiteSession {
    * the last full rebuild: the same routes), the sitemap if an entry changed, the news sitemap if
    * asked; then applies the pages at once.
    */
-  private renderRoutes(state: SiteState, plan: PlannedSite, routeIndexes: readonly number[], newsSitemap: boolean, left: readonly string[] = []): Report {
-    const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date);
+  private renderRoutes(state: SiteState, plan: PlannedSite, routeIndexes: readonly number[], newsSitemap: boolean, left: readonly string[] = [], deferSitemap = false): Report {
+    const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date, { feedHtml: this.feedHtml });
     const staged = new Map<string, string | Uint8Array>();
     // The files of pages that moved: gone, and the sitemap lists them at their new URLs.
     for (const outputPath of left) {
@@ -377,15 +384,19 @@ export class SiteSession {
       if (signature !== null) this.signatures.set(route.outputPath, signature);
       this.sitemapEntries.set(route.outputPath, entry);
     }
-    const sitemapChanged = left.length > 0 || rendered.some((step) => step.entryChanged);
     if (left.length > 0) this.sitemapOrder = null;
+    // A changed sitemap is written now, or (after a quick edit) when the session settles: it lists every page, ~7 MB at 10,000 stories.
+    const sitemapChanged = this.sitemapStale || left.length > 0 || rendered.some((step) => step.entryChanged);
+    this.sitemapStale = sitemapChanged && deferSitemap;
+    const sitemapNow = sitemapChanged && !deferSitemap;
     for (const index of state.sitemapRoutes) renderer.render(plan.routes[index]!);
-    const sitemapPages = this.renderSitemaps(renderer, plan, sitemapChanged, newsSitemap, staged);
+    const sitemapPages = this.renderSitemaps(renderer, plan, sitemapNow, newsSitemap, staged);
+    if (sitemapNow && this.sitemapOrder === null) this.sitemapOrder = sitemapOrderOf(plan, this.sitemapEntries);
     const written = this.apply(staged);
     // A sitemap split in fewer files than before: the others go.
     const removed: string[] = [];
     for (const outputPath of this.files.keys()) {
-      const isSitemap = (sitemapChanged && this.isSitemapFile(outputPath)) || (newsSitemap && isNewsSitemap(outputPath));
+      const isSitemap = (sitemapNow && this.isSitemapFile(outputPath)) || (newsSitemap && isNewsSitemap(outputPath));
       if ((isSitemap && !sitemapPages.has(outputPath)) || (left.includes(outputPath) && !staged.has(outputPath))) {
         this.files.delete(outputPath);
         removed.push(outputPath);
@@ -425,7 +436,14 @@ export class SiteSession {
     } else {
       const inOrder = sitemap ? plan.routes.flatMap((route) => this.encodedEntry(plan.context.config.baseUrl, this.sitemapEntries.get(route.outputPath)) ?? []) : [];
       const sitemapFiles = sitemap ? new Map<string, string | Uint8Array>() : this.sitemapFiles!;
-      for (const page of renderer.finish(inOrder, !news ? "sitemap" : !sitemap ? "news-sitemap" : undefined)) {
+      // One sitemap file is joined of the entries' bytes; an index and its parts are written.
+      const joined = sitemap ? joinUrlset(inOrder.map((entry) => entry.bytes)) : null;
+      const only = joined !== null ? (news ? "news-sitemap" : null) : !news ? "sitemap" : !sitemap ? "news-sitemap" : undefined;
+      const pages: Iterable<RenderedPage> = [
+        ...(joined !== null ? [{ outputPath: "sitemap.xml", body: joined }] : []),
+        ...(only === null ? [] : renderer.finish(inOrder.map((entry) => entry.encoded), only)),
+      ];
+      for (const page of pages) {
         paths.add(page.outputPath);
         const body = asBytes(page.body);
         staged.set(page.outputPath, body);
@@ -438,13 +456,16 @@ export class SiteSession {
     return paths;
   }
 
-  private encodedEntry(baseUrl: string, entry: SitemapEntry | undefined): EncodedSitemapEntry | undefined {
+  private encodedEntry(baseUrl: string, entry: SitemapEntry | undefined): { encoded: EncodedSitemapEntry; bytes: Uint8Array } | undefined {
     if (entry === undefined) return undefined;
     if (this.encodedEntries?.baseUrl !== baseUrl) this.encodedEntries = { baseUrl, encode: sitemapEntryEncoder(baseUrl), cache: new WeakMap() };
     const { encode, cache } = this.encodedEntries;
-    let encoded = cache.get(entry);
-    if (encoded === undefined) cache.set(entry, (encoded = encode(entry)));
-    return encoded;
+    let kept = cache.get(entry);
+    if (kept === undefined) {
+      const encoded = encode(entry);
+      cache.set(entry, (kept = { encoded, bytes: encodedEntryBytes(encoded) }));
+    }
+    return kept;
   }
 
   private isSitemapFile(outputPath: string): boolean {

@@ -75,6 +75,8 @@ export interface RendererOptions {
    * `sitemapEntry` returns nothing.
    */
   streamSitemap?: boolean;
+  /** Feed bodies kept from render to render (`gazette dev`): an article object's HTML stays what it was (same site origin). */
+  feedHtml?: WeakMap<Article, string>;
 }
 
 export function createPageRenderer(
@@ -84,7 +86,7 @@ export function createPageRenderer(
   buildDate: string,
   options: RendererOptions = {},
 ): PageRenderer {
-  const { bodies } = options;
+  const { bodies, feedHtml: keptFeedHtml } = options;
   const { urls, config, index } = context;
   const sitemapEntries = new Map<string, SitemapEntry>();
   const sitemapStream = options.streamSitemap ? sitemapWriter(config.baseUrl) : null;
@@ -135,7 +137,7 @@ export function createPageRenderer(
         case "not-found":
           return [{ outputPath: route.outputPath, body: templates.render(notFoundPage(context)) }];
         case "feed":
-          return [{ outputPath: route.outputPath, body: renderFeed(params.lang, params.format, context, buildDate, feedBodies, bodies) }];
+          return [{ outputPath: route.outputPath, body: renderFeed(params.lang, params.format, context, buildDate, feedBodies, bodies, keptFeedHtml) }];
         case "robots":
           return [{ outputPath: route.outputPath, body: renderRobotsTxt(config.baseUrl, ["sitemap.xml", "news-sitemap.xml"]) }];
         case "asset": {
@@ -181,7 +183,7 @@ export function createPageRenderer(
     holdFeedBodies() {
       const origin = new URL(config.baseUrl).origin;
       for (const { code } of config.languages) {
-        for (const article of feedArticles(code, context)) if (article.body === undefined && article.packedBody === undefined) feedBody(article, origin, feedBodies, bodies);
+        for (const article of feedArticles(code, context)) if (article.body === undefined && article.packedBody === undefined) feedBody(article, origin, feedBodies, bodies, keptFeedHtml);
       }
     },
     takeSitemapParts() {
@@ -216,6 +218,7 @@ function renderFeed(
   buildDate: string,
   feedBodies: Map<string, string>,
   pageBodies: ReadonlyMap<string, Uint8Array> | undefined,
+  kept: WeakMap<Article, string> | undefined,
 ): string {
   const { urls, config } = context;
   const languageConfig = language(context, lang);
@@ -234,7 +237,7 @@ function renderFeed(
       url: urls.absolute(article.url),
       title: article.title,
       summary: article.summary,
-      contentHtml: feedBody(article, origin, feedBodies, pageBodies),
+      contentHtml: feedBody(article, origin, feedBodies, pageBodies, kept),
       published: article.date,
       updated: article.updated,
       authors: [...article.authors],
@@ -258,11 +261,15 @@ function feedArticles(lang: string, context: RenderContext): Article[] {
  * Feeds show the body without foreign-passage marks. An article whose Markdown was dropped has
  * none (see util/article-markdown.ts), so its page's HTML is the same.
  */
-function feedBody(article: Article, origin: string, feedBodies: Map<string, string>, pageBodies: ReadonlyMap<string, Uint8Array> | undefined): string {
+function feedBody(article: Article, origin: string, feedBodies: Map<string, string>, pageBodies: ReadonlyMap<string, Uint8Array> | undefined, kept: WeakMap<Article, string> | undefined): string {
   let html = feedBodies.get(article.id);
   if (html === undefined) {
-    const page = article.body === undefined && article.packedBody === undefined ? pageBodies?.get(article.file) : undefined;
-    html = page ? utf8.decode(page) : feedHtml(article, origin);
+    html = kept?.get(article);
+    if (html === undefined) {
+      const page = article.body === undefined && article.packedBody === undefined ? pageBodies?.get(article.file) : undefined;
+      html = page ? utf8.decode(page) : feedHtml(article, origin);
+      kept?.set(article, html);
+    }
     feedBodies.set(article.id, html);
   }
   return html;

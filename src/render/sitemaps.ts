@@ -364,6 +364,35 @@ export function sitemapEntryEncoder(baseUrl: string): (entry: SitemapEntry) => E
   };
 }
 
+/** An encoded entry's `<url>` element, as the one byte a character it is (see `sitemapEntryEncoder`). */
+export function encodedEntryBytes(entry: EncodedSitemapEntry): Uint8Array {
+  const newline = entry.indexOf("\n");
+  if (newline === -1) throw new Error("Internal: an encoded sitemap entry has no lastmod line.");
+  const element = entry.slice(newline + 1);
+  if (NON_ASCII.test(element)) throw new Error("Internal: an encoded sitemap entry is not ASCII.");
+  return Buffer.from(element, "latin1");
+}
+
+/**
+ * `sitemap.xml` as `renderSitemaps` makes it of these entries' elements (`encodedEntryBytes`) when
+ * they fit in one file; null when it would be an index and parts. `gazette dev` keeps each
+ * entry's bytes: a sitemap made again after a page moved is then joined, not written again.
+ */
+export function joinUrlset(elements: readonly Uint8Array[]): Uint8Array | null {
+  const head = Buffer.from(XML_DECLARATION + URLSET_OPEN, "latin1");
+  const tail = Buffer.from(URLSET_CLOSE, "latin1");
+  let length = head.length + tail.length;
+  for (const element of elements) length += element.length;
+  if (elements.length > MAX_URLS_PER_SITEMAP || length > MAX_BYTES_PER_SITEMAP) return null;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const part of [head, ...elements, tail]) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
+
 function writeEncodedEntry(entry: EncodedSitemapEntry, pieces: string[], lastmods: string[]): number {
   const newline = entry.indexOf("\n");
   if (newline === -1) throw new Error("Internal: an encoded sitemap entry has no lastmod line.");
