@@ -7,7 +7,9 @@ import {
   renderRobotsTxt,
   renderSitemaps,
   encodeAsciiPieces,
+  encodedEntryBytes,
   encodePieces,
+  joinUrlset,
   sitemapEntryEncoder,
   sitemapWriter,
   toGoogleNewsLanguage,
@@ -270,6 +272,21 @@ describe("encoded entries (the build cache's form of reused pages' entries)", ()
       }),
     );
     expect(() => encode({ loc: "https://elsewhere.example/x" })).toThrow(/outside the site/);
+  });
+
+  test("joined of their bytes (gazette dev): the one sitemap.xml renderSitemaps makes; null when it would be an index and parts", () => {
+    const encode = sitemapEntryEncoder(BASE);
+    const entry = (i: number): SitemapEntry => ({ loc: `${BASE}de/straße-${i}/`, lastmod: i % 2 ? "2025-03-01T08:00:00+01:00" : null, alternates: [{ hreflang: "de", href: `${BASE}de/straße-${i}/` }] });
+    for (const count of [0, 1, 7]) {
+      const encoded = Array.from({ length: count }, (_, i) => encode(entry(i)));
+      const [single, ...more] = renderSitemaps(encoded, BASE);
+      expect(more).toEqual([]);
+      expect(single!.path).toBe("sitemap.xml");
+      expect(Buffer.from(joinUrlset(encoded.map(encodedEntryBytes))!).toString("utf8")).toBe(single!.content);
+    }
+    const element = encodedEntryBytes(encode({ loc: `${BASE}x/` }));
+    expect(joinUrlset(Array.from({ length: 50_000 }, () => element))).not.toBeNull();
+    expect(joinUrlset(Array.from({ length: 50_001 }, () => element))).toBeNull(); // renderSitemaps makes parts
   });
 });
 
