@@ -251,23 +251,39 @@ async function incrementalChild(spec, runs) {
   const settleSamples = [];
   let last = first;
   let settled = null;
+  // Then the same article's title (its slug, made from it, moves the page), each sample settled too.
+  const titleSamples = [];
+  let titled = null;
+  const rebuild = async (text) => {
+    writeFileSync(file, text);
+    const at = performance.now();
+    const report = await session.rebuild(summarizeChanges([{ kind: "content", path: file, event: "change" }]));
+    const ms = performance.now() - at;
+    if (!report.ok) throw new Error(report.errors.map((error) => error.message).join("\n"));
+    return { report, ms };
+  };
   try {
     for (let run = 0; run < runs; run++) {
-      writeFileSync(file, `${original.trimEnd()}\n\nAktualisiert: Fassung ${run + 1}.\n`);
-      started = performance.now();
-      last = await session.rebuild(summarizeChanges([{ kind: "content", path: file, event: "change" }]));
-      samples.push(performance.now() - started);
-      if (!last.ok) throw new Error(last.errors.map((error) => error.message).join("\n"));
+      const edit = await rebuild(`${original.trimEnd()}\n\nAktualisiert: Fassung ${run + 1}.\n`);
+      last = edit.report;
+      samples.push(edit.ms);
       started = performance.now();
       settled = await session.settle();
       settleSamples.push(performance.now() - started);
     }
+    for (let run = 0; run < runs; run++) {
+      const edit = await rebuild(original.replace(/^title: "?(.*?)"?$/m, (_, title) => `title: "${title} (Fassung ${run + 1})"`));
+      titled = edit.report;
+      titleSamples.push(edit.ms);
+      await session.settle();
+    }
   } finally {
     writeFileSync(file, original);
   }
+  console.log(`a title edit (the page moved: ${titled.moved.length}, ${titled.quick ? "quick path" : "full path"}): median ${median(titleSamples).toFixed(0)} ms (${titleSamples.map((ms) => ms.toFixed(0)).join(", ")}), ${titled.written.length} files written; stages of the last: ${titled.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}`);
   console.log(`stages of the last rebuild (${last.quick ? "quick path" : "full path"}): ${last.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}`);
   if (settled) console.log(`then settling related lists: median ${median(settleSamples).toFixed(0)} ms (${settled.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}; ${settled.written.length} files rewritten)`);
-  console.log(JSON.stringify({ firstMs, medianMs: median(samples), samples, settleMs: median(settleSamples), written: last.written.length, rendered: last.rendered }));
+  console.log(JSON.stringify({ firstMs, medianMs: median(samples), samples, settleMs: median(settleSamples), written: last.written.length, rendered: last.rendered, titleMedianMs: median(titleSamples) }));
 }
 
 // ---------------------------------------------------------------------------------------------
