@@ -332,7 +332,6 @@ export class SiteSession {
     let rendered = 0;
     // The sitemap lists every page: rewritten only when an entry changed, appeared or went (or a quick edit left it to settle()).
     let sitemapChanged = this.sitemapFiles === null || this.sitemapStale;
-    this.sitemapStale = false;
     for (const [routeIndex, route] of plan.routes.entries()) {
       if (route.params.kind === "article") state.articleRoutes.set(route.params.id, routeIndex);
       else if (route.params.kind === "sitemap" || route.params.kind === "news-sitemap") state.sitemapRoutes.push(routeIndex);
@@ -350,6 +349,7 @@ export class SiteSession {
     this.sitemapEntries = entries;
     this.sitemapOrder = order;
     const sitemapPages = this.renderSitemaps(renderer, plan, sitemapChanged, true, staged);
+    this.sitemapStale = false;
 
     // Everything rendered; nothing failed: apply.
     const written = this.apply(staged);
@@ -387,10 +387,10 @@ export class SiteSession {
     if (left.length > 0) this.sitemapOrder = null;
     // A changed sitemap is written now, or (after a quick edit) when the session settles: it lists every page, ~7 MB at 10,000 stories.
     const sitemapChanged = this.sitemapStale || left.length > 0 || rendered.some((step) => step.entryChanged);
-    this.sitemapStale = sitemapChanged && deferSitemap;
     const sitemapNow = sitemapChanged && !deferSitemap;
     for (const index of state.sitemapRoutes) renderer.render(plan.routes[index]!);
     const sitemapPages = this.renderSitemaps(renderer, plan, sitemapNow, newsSitemap, staged);
+    this.sitemapStale = sitemapChanged && deferSitemap;
     if (sitemapNow && this.sitemapOrder === null) this.sitemapOrder = sitemapOrderOf(plan, this.sitemapEntries);
     const written = this.apply(staged);
     // A sitemap split in fewer files than before: the others go.
