@@ -53,7 +53,7 @@ export async function readQuickEdits(
     context.normalizeCache.set(source, outcome);
     if (!outcome.article || outcome.errors.length > 0) return null;
     const raw = outcome.article;
-    if (acrossArticlesKey(raw, { url: false }) !== acrossArticlesKey(previous.raw, { url: false })) return null;
+    if (acrossArticlesKey(raw) !== acrossArticlesKey(previous.raw)) return null;
     if (raw.url !== previous.raw.url && (changes.contentFiles.size > 1 || !urlMovesAlone(raw, previous, known.values()))) return null;
     const checked = reapplyAcrossArticles(raw, previous);
     if (indexKey(checked) !== indexKey(previous.checked)) return null;

@@ -68,17 +68,15 @@ export function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): 
 }
 
 /**
- * What the checks across articles read of each article. While an edit leaves this the same for
- * every article, the checks come out the same for all of them (`reapplyAcrossArticles`).
+ * What the checks across articles read of each article, but its URL and slug. While an edit leaves
+ * this the same for every article, and the edited one's URL too or it moves alone (see
+ * `urlMovesAlone`), the checks come out the same for all of them (`reapplyAcrossArticles`).
  */
-/** What the checks across articles read of an article; `url: false` leaves out its URL and slug. */
-export function acrossArticlesKey(article: Article, { url = true } = {}): string {
+export function acrossArticlesKey(article: Article): string {
   return JSON.stringify([
     article.id,
     article.storyKey,
     article.lang,
-    url ? article.url : null,
-    url ? article.slug : null,
     article.slugGiven,
     article.date,
     article.category,
@@ -98,7 +96,7 @@ export function acrossArticlesKey(article: Article, { url = true } = {}): string
  */
 export function reapplyAcrossArticles(next: Article, previous: { raw: Article; checked: Article }): Article {
   const { raw, checked } = previous;
-  if (acrossArticlesKey(next, { url: false }) !== acrossArticlesKey(raw, { url: false })) throw new Error("Internal: reapplyAcrossArticles needs an unchanged acrossArticlesKey.");
+  if (acrossArticlesKey(next) !== acrossArticlesKey(raw)) throw new Error("Internal: reapplyAcrossArticles needs an unchanged acrossArticlesKey.");
   const moved = next.url !== raw.url || next.slug !== raw.slug;
   if (moved && checked.url !== raw.url) throw new Error("Internal: a relocated article's URL is the checks' to move.");
   if (checked === raw) return next;
