@@ -6,9 +6,10 @@ type Yaml = typeof import("yaml");
 let loaded: Yaml | undefined;
 
 /**
- * The `yaml` package, loaded on first use: loading it costs ~40 ms, and a build with the cache
- * takes its config, entity table and UI strings parsed from `.gazette-cache/`, so it parses no
- * YAML unless an article leaves the frontmatter fast path.
+ * The `yaml` package, loaded on first use: loading it costs ~40 ms (and its first run ~100 ms
+ * more). The config, entity table and UI strings in plain YAML (util/plain-yaml.ts) and most
+ * frontmatter (content/fast-frontmatter.ts) are read without it, and a build with the cache takes
+ * them parsed from `.gazette-cache/`: it loads only for a source outside those subsets, or an error.
  */
 function yaml(): Yaml {
   return (loaded ??= createRequire(import.meta.url)("yaml") as Yaml);
