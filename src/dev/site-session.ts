@@ -6,7 +6,8 @@ import type { ContentCache } from "../content/load-content.js";
 import type { SiteConfig } from "../config/site-config.js";
 import { sortByLocation } from "../errors/diagnostics.js";
 import { BuildFailedError, SiteError } from "../errors/site-error.js";
-import { replaceInIndex } from "../i18n/site-index.js";
+import { redateInIndex, replaceInIndex } from "../i18n/site-index.js";
+import { redatedRoutes, redating, type Redating } from "./redate.js";
 import { movedArticleRoute } from "../output/plan-routes.js";
 import type { NormalizeContext, NormalizeOutcome } from "../normalize/index.js";
 import { createPageRenderer, inNewsWindow, type EncodedSitemapEntry, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
@@ -216,11 +217,25 @@ export class SiteSession {
       if (moved === null) return null;
       movedRoutes.set(routeIndex, moved);
     }
+    // An article at another date: its entries move, unless that could change a group (the full path then).
+    const redated = new Map<QuickEdit, Redating>();
+    for (const edit of edits) {
+      if (edit.next.checked.date === edit.previous.checked.date) continue;
+      const found = redating(plan, edit.previous.checked, edit.next.checked, { buildDate: this.date, drafts: this.options.drafts ?? false });
+      if (found === null) return null;
+      redated.set(edit, found);
+    }
     const routes = new Set<number>();
     let newsSitemap = false;
-    for (const { absolute, previous, next } of edits) {
+    for (const edit of edits) {
+      const { absolute, previous, next } = edit;
       state.known.set(absolute, next);
-      if (!replaceInIndex(plan.index, previous.checked, next.checked)) continue;
+      const redate = redated.get(edit);
+      if (redate) {
+        redateInIndex(plan.index, previous.checked, next.checked, (lang) => redate.groups.get(lang) ?? []);
+        for (const route of redatedRoutes(plan.routes, redate)) routes.add(route);
+        if (inNewsWindow(previous.checked.date, this.date)) newsSitemap = true;
+      } else if (!replaceInIndex(plan.index, previous.checked, next.checked)) continue;
       const dependents = state.dependents.get(previous.checked) ?? [];
       for (const route of dependents) routes.add(route);
       state.dependents.delete(previous.checked);

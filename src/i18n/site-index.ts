@@ -100,8 +100,8 @@ export function buildSiteIndex(all: readonly Article[], config: SiteConfig, opti
  * What the index reads of an article: while an edit leaves this the same, the index keeps its
  * shape (which story, listing positions, groups, names and slugs) and only the record changes.
  */
-export function indexKey(article: Article): string {
-  return JSON.stringify([article.id, article.storyKey, article.lang, article.draft, article.date, article.translatedFrom, article.authors, article.source?.name ?? null, articleTopics(article)]);
+export function indexKey(article: Article, { date = true } = {}): string {
+  return JSON.stringify([article.id, article.storyKey, article.lang, article.draft, date ? article.date : null, article.translatedFrom, article.authors, article.source?.name ?? null, articleTopics(article)]);
 }
 
 /**
@@ -122,6 +122,44 @@ export function replaceInIndex(index: SiteIndex, previous: Article, next: Articl
     for (const entry of entries) if (entry.article === previous) entry.article = next;
   }
   return true;
+}
+
+/**
+ * `replaceInIndex` for an edit that changed the article's date too (`gazette dev`): its entries
+ * move to their new places, in its listings and in its groups (`groupsOf`: those of one
+ * language its entry is in). The caller has checked that no group's name, slug or ids depend on
+ * where it stands (see `dev/redate.ts`).
+ */
+export function redateInIndex(index: SiteIndex, previous: Article, next: Article, groupsOf: (lang: string) => readonly Group[]): boolean {
+  if (indexKey(previous, { date: false }) !== indexKey(next, { date: false })) throw new Error("Internal: redateInIndex needs an indexKey that only the date changed.");
+  if (index.articles.get(previous.id) !== previous) return false;
+  (index.articles as Map<string, Article>).set(next.id, next);
+  const story = index.stories.get(next.storyKey);
+  if (story) {
+    (story.versions as Map<string, Article>).set(next.lang, next);
+    if (story.original === previous) story.original = next;
+  }
+  for (const [lang, entries] of index.listings) {
+    const entry = entries.find((each) => each.article === previous);
+    if (!entry) continue;
+    entry.article = next;
+    resort(entries as ListingEntry[], entry);
+    for (const group of groupsOf(lang)) if (group.entries.includes(entry)) resort(group.entries, entry);
+  }
+  return true;
+}
+
+/** Moves `entry` to its place in `entries`, newest first (the others are in order). */
+function resort(entries: ListingEntry[], entry: ListingEntry): void {
+  entries.splice(entries.indexOf(entry), 1);
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareNewest(entries[middle]!.article, entry.article) < 0) low = middle + 1;
+    else high = middle;
+  }
+  entries.splice(low, 0, entry);
 }
 
 function groupStories(articles: Article[], languageOrder: string[], defaultLanguage: string): Map<string, Story> {

@@ -68,8 +68,9 @@ export function checkAcrossArticles(articles: Article[], sink: DiagnosticSink): 
 }
 
 /**
- * What the checks across articles read of each article, but its URL and slug. While an edit leaves
- * this the same for every article, and the edited one's URL too or it moves alone (see
+ * What the checks across articles read of each article, but its URL, slug and date (the date only
+ * orders the articles whose made-up slugs clash). While an edit leaves this the same for every
+ * article, and the edited one's URL and date too or its URL is its own alone (see
  * `urlMovesAlone`), the checks come out the same for all of them (`reapplyAcrossArticles`).
  */
 export function acrossArticlesKey(article: Article): string {
@@ -78,7 +79,6 @@ export function acrossArticlesKey(article: Article): string {
     article.storyKey,
     article.lang,
     article.slugGiven,
-    article.date,
     article.category,
     article.translatedFrom,
     article.relatedPins,
@@ -107,9 +107,9 @@ export function reapplyAcrossArticles(next: Article, previous: { raw: Article; c
 /**
  * Whether `next`, the edited record of the article `previous` was, gets its own URL from the checks
  * across articles with every other article's as it was (`others`: each one's record before and
- * after the checks). Not when `previous` had been relocated, nor when another article holds or
- * wants either URL, nor when either could be one of a relocated article's candidates (which take
- * the first free one: see `assignUrls`).
+ * after the checks), whatever its date. Not when `previous` had been relocated, nor when another
+ * article holds or wants either URL, nor when either could be one of a relocated article's
+ * candidates (which take the first free one: see `assignUrls`).
  */
 export function urlMovesAlone(next: Article, previous: { raw: Article; checked: Article }, others: Iterable<{ raw: Article; checked: Article }>): boolean {
   if (previous.checked.url !== previous.raw.url) return false;

@@ -168,13 +168,13 @@ describe("a dev session's first load from the last build's cache", () => {
       expect([...a.session.files.values()].some((page) => text(page).includes("nach dem Bau geschrieben"))).toBe(true);
       expectSameSession(a, b);
 
-      // A body edit (the quick path), a date edit (the full path: one file normalized, the others still the records').
+      // A body edit (the quick path), a source edit (the full path: one file normalized, the others still the records').
       const body = "articles/trump-putin-telefonat-ohne-fortschritte/de.md";
-      const dated = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/en.md";
+      const sourced = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/en.md";
       [a, b] = await both((site) => appendFile(path.join(site, body), "\nEin Absatz, erst in der Sitzung geschrieben.\n"), (site) => [at(site, body)]);
       expect([a.report.quick, b.report.quick]).toEqual([true, true]);
       expectSameSession(a, b);
-      [a, b] = await both(async (site) => writeFile(path.join(site, dated), (await readFile(path.join(site, dated), "utf8")).replace(/^date: 2025-08-16$/m, "date: 2025-08-17")), (site) => [at(site, dated)]);
+      [a, b] = await both(async (site) => writeFile(path.join(site, sourced), (await readFile(path.join(site, sourced), "utf8")).replace(/^source: Cookie News$/m, "source: Cookie Nachrichten")), (site) => [at(site, sourced)]);
       expect([a.report.quick, a.report.ok]).toEqual([false, true]);
       expect(loadDetail(a)).toBe("14 files");
       expectSameSession(a, b);
