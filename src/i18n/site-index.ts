@@ -111,17 +111,7 @@ export function indexKey(article: Article, { date = true } = {}): string {
  */
 export function replaceInIndex(index: SiteIndex, previous: Article, next: Article): boolean {
   if (indexKey(previous) !== indexKey(next)) throw new Error("Internal: replaceInIndex needs an unchanged indexKey.");
-  if (index.articles.get(previous.id) !== previous) return false;
-  (index.articles as Map<string, Article>).set(next.id, next);
-  const story = index.stories.get(next.storyKey);
-  if (story) {
-    (story.versions as Map<string, Article>).set(next.lang, next);
-    if (story.original === previous) story.original = next;
-  }
-  for (const entries of index.listings.values()) {
-    for (const entry of entries) if (entry.article === previous) entry.article = next;
-  }
-  return true;
+  return swapRecord(index, previous, next, () => undefined);
 }
 
 /**
@@ -132,6 +122,14 @@ export function replaceInIndex(index: SiteIndex, previous: Article, next: Articl
  */
 export function redateInIndex(index: SiteIndex, previous: Article, next: Article, groupsOf: (lang: string) => readonly Group[]): boolean {
   if (indexKey(previous, { date: false }) !== indexKey(next, { date: false })) throw new Error("Internal: redateInIndex needs an indexKey that only the date changed.");
+  return swapRecord(index, previous, next, (lang, entries, entry) => {
+    resort(entries, entry);
+    for (const group of groupsOf(lang)) if (group.entries.includes(entry)) resort(group.entries, entry);
+  });
+}
+
+/** `next` in the published set, its story and each listing entry of `previous` (then given to `moved`); false when `previous` is not published. */
+function swapRecord(index: SiteIndex, previous: Article, next: Article, moved: (lang: string, entries: ListingEntry[], entry: ListingEntry) => void): boolean {
   if (index.articles.get(previous.id) !== previous) return false;
   (index.articles as Map<string, Article>).set(next.id, next);
   const story = index.stories.get(next.storyKey);
@@ -143,8 +141,7 @@ export function redateInIndex(index: SiteIndex, previous: Article, next: Article
     const entry = entries.find((each) => each.article === previous);
     if (!entry) continue;
     entry.article = next;
-    resort(entries as ListingEntry[], entry);
-    for (const group of groupsOf(lang)) if (group.entries.includes(entry)) resort(group.entries, entry);
+    moved(lang, entries as ListingEntry[], entry);
   }
   return true;
 }
