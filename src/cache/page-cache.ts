@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { EncodedSitemapEntry } from "../render/sitemaps.js";
-import type { SearchGroups } from "../output/search-reuse.js";
+import type { SearchGroup, SearchGroups } from "../output/search-reuse.js";
 import { OUTPUT_MARKER } from "../output/write-output.js";
 import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
@@ -274,13 +274,25 @@ export async function writePatched(root: string, patched: PatchedPages): Promise
 
 /** The patched search index as stored, or null when it is not one (then nothing of the file is trusted). */
 function wellFormedSearch(value: unknown): PatchedSearch | null {
-  const strings = (list: unknown): list is string[] => Array.isArray(list) && list.every((each) => typeof each === "string");
   const search = value as Partial<PatchedSearch> | null;
   if (typeof search !== "object" || search === null || !strings(search.removed) || !strings(search.added)) return null;
-  if (typeof search.groups !== "object" || search.groups === null) return null;
-  for (const group of Object.values(search.groups)) {
-    if (!Array.isArray(group?.pages) || !group.pages.every((page) => strings(page) && page.length === 3) || !strings(group.files) || typeof group.entry !== "object" || group.entry === null) return null;
-    if (group.words !== undefined && (typeof group.words !== "object" || group.words === null || !Object.values(group.words).every(strings))) return null;
-  }
+  if (typeof search.groups !== "object" || search.groups === null || !Object.values(search.groups).every(isSearchGroup)) return null;
   return { groups: search.groups, removed: search.removed, added: search.added };
+}
+
+/** Whether a group of the search index read from the cache has the shape one is written in (else it is not trusted). */
+export function isSearchGroup(value: unknown): value is SearchGroup {
+  const group = value as Partial<SearchGroup> | null;
+  return (
+    Array.isArray(group?.pages) &&
+    group.pages.every((page) => strings(page) && page.length === 3) &&
+    strings(group.files) &&
+    typeof group.entry === "object" &&
+    group.entry !== null &&
+    (group.words === undefined || (typeof group.words === "object" && group.words !== null && Object.values(group.words).every(strings)))
+  );
+}
+
+function strings(list: unknown): list is string[] {
+  return Array.isArray(list) && list.every((each) => typeof each === "string");
 }

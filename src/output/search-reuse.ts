@@ -16,6 +16,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
+import { isSearchGroup } from "../cache/page-cache.js";
 import { hashText } from "../util/hash.js";
 import { pageLanguage, type SearchIndexer } from "./search-index.js";
 import { isSliceGroup, primaryLanguage, sliceLanguage, type SearchSlices } from "./search-slices.js";
@@ -64,15 +65,7 @@ export class SearchFeeder {
     private readonly outDir: string,
     private readonly slices: SearchSlices | null = null,
   ) {
-    const strings = (list: unknown): boolean => Array.isArray(list) && list.every((each) => typeof each === "string");
-    const wellFormed = (group: SearchGroup | undefined): boolean =>
-      Array.isArray(group?.pages) &&
-      group.pages.every((page) => Array.isArray(page) && page.length === 3 && strings(page)) &&
-      strings(group.files) &&
-      typeof group.entry === "object" &&
-      group.entry !== null &&
-      (group.words === undefined || (typeof group.words === "object" && group.words !== null && Object.values(group.words).every(strings)));
-    this.previous = Object.fromEntries(Object.entries(previous ?? {}).filter(([, group]) => wellFormed(group)));
+    this.previous = Object.fromEntries(Object.entries(previous ?? {}).filter(([, group]) => isSearchGroup(group)));
     for (const group of Object.values(this.previous)) for (const [href, hash] of group.pages) this.lastHashes.set(href, hash);
   }
 
