@@ -190,8 +190,9 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     timings.push({ stage: "search", ms: performance.now() - searchStarted, detail: `${search.indexed.join(", ") || "nothing"} indexed again, ${search.write.length} files changed, ${search.deletes.length} deleted` });
     changed.push(...search.write);
   }
-  const unsafe = changed.find((page) => !plainFolders(outDir, page.outputPath));
-  if (unsafe) return { miss: `a folder on the way to ${unsafe.outputPath} is not a plain folder` };
+  // Written or deleted through a link, a file could be one outside the output.
+  const unsafe = [...changed.map((page) => page.outputPath), ...(search?.deletes ?? [])].find((file) => !plainFolders(outDir, file));
+  if (unsafe !== undefined) return { miss: `a folder on the way to ${unsafe} is not a plain folder` };
 
   if (changed.length > 0 || (search && search.deletes.length > 0)) {
     const writeStarted = performance.now();

@@ -5,7 +5,7 @@
  * build without the cache, byte for byte, and a delta must touch no file it did not change.
  */
 import { execFile } from "node:child_process";
-import { appendFile, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -505,4 +505,29 @@ describe("delta builds with the search index (German in four slices, English in 
     const swap = async (file: string, random: () => number) => swapWords(file, 1 + Math.floor(random() * 3));
     expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261206), 6, [restore, knownWords, swap, addSentence])).toBeGreaterThan(0);
   }, 120_000);
+
+  test("German slices moved out of the output, links left in their place: the delta, which would delete through one, misses; nothing outside is lost", async () => {
+    for (const file of originals.keys()) await restore(file);
+    await rm(abs(`${CACHE_DIR}/${SNAPSHOT_FILE}`));
+    expect((await build()).delta).toBe(false);
+    const outside = abs("outside-slices");
+    await mkdir(outside);
+    const moved: string[] = [];
+    for (const folder of (await readdir(abs("public/pagefind"))).filter((name) => /^de-\d$/.test(name))) {
+      await rename(abs(`public/pagefind/${folder}`), path.join(outside, folder)); // times kept: the output check sees the same files
+      await symlink(path.join(outside, folder), abs(`public/pagefind/${folder}`));
+      for (const file of await readdir(path.join(outside, folder), { recursive: true })) moved.push(path.join(outside, folder, file));
+    }
+    expect(moved.length).toBeGreaterThan(20);
+    try {
+      await appendFile(abs(oldGerman()), KNOWN_WORDS);
+      const built = await build();
+      expect(built.missed).toMatch(/is not a plain folder/);
+      for (const file of moved) expect(existsSync(file), file).toBe(true);
+      await expectSameAsCold(built);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+      await restore(oldGerman());
+    }
+  });
 });
