@@ -366,11 +366,16 @@ export function sitemapEntryEncoder(baseUrl: string): (entry: SitemapEntry) => E
 
 /** An encoded entry's `<url>` element, as the one byte a character it is (see `sitemapEntryEncoder`). */
 export function encodedEntryBytes(entry: EncodedSitemapEntry): Uint8Array {
-  const newline = entry.indexOf("\n");
-  if (newline === -1) throw new Error("Internal: an encoded sitemap entry has no lastmod line.");
-  const element = entry.slice(newline + 1);
+  const { element } = splitEncodedEntry(entry);
   if (NON_ASCII.test(element)) throw new Error("Internal: an encoded sitemap entry is not ASCII.");
   return Buffer.from(element, "latin1");
+}
+
+/** An encoded entry's lastmod ("" without one) and `<url>` element. */
+function splitEncodedEntry(entry: EncodedSitemapEntry): { lastmod: string; element: string } {
+  const newline = entry.indexOf("\n");
+  if (newline === -1) throw new Error("Internal: an encoded sitemap entry has no lastmod line.");
+  return { lastmod: entry.slice(0, newline), element: entry.slice(newline + 1) };
 }
 
 /**
@@ -394,10 +399,8 @@ export function joinUrlset(elements: readonly Uint8Array[]): Uint8Array | null {
 }
 
 function writeEncodedEntry(entry: EncodedSitemapEntry, pieces: string[], lastmods: string[]): number {
-  const newline = entry.indexOf("\n");
-  if (newline === -1) throw new Error("Internal: an encoded sitemap entry has no lastmod line.");
-  if (newline > 0) lastmods.push(entry.slice(0, newline));
-  const element = entry.slice(newline + 1);
+  const { lastmod, element } = splitEncodedEntry(entry);
+  if (lastmod !== "") lastmods.push(lastmod);
   pieces.push(element);
   return element.length; // ASCII, as writeSitemapEntry makes it
 }
