@@ -5,7 +5,8 @@
  */
 import type { Article, Route } from "../types.js";
 import type { PlannedSite } from "../build.js";
-import { articleTopics, compareNewest, foldName, type Group, type GroupKind, type ListingEntry } from "../i18n/site-index.js";
+import type { Group, GroupKind } from "../i18n/site-index.js";
+import { GROUP_KINDS, groupNameAfter, labelIds } from "./group-names.js";
 import { groupKey } from "../render/view-context.js";
 
 export interface Redating {
@@ -27,11 +28,7 @@ export function redating(plan: PlannedSite, previous: Article, next: Article, op
   let newest = next.date;
   for (const article of index.articles.values()) if (article !== previous && article.date > newest) newest = article.date;
   if (newest.slice(0, 4) !== plan.context.year) return null;
-  const labels: [GroupKind, string][] = [
-    ...articleTopics(previous).map((topic): [GroupKind, string] => ["topic", topic.id]),
-    ...previous.authors.map((name): [GroupKind, string] => ["author", foldName(name)]),
-    ...(previous.source ? [["source", foldName(previous.source.name)] as [GroupKind, string]] : []),
-  ];
+  const labels = GROUP_KINDS.flatMap((kind) => labelIds(previous, kind).map((id): [GroupKind, string] => [kind, id]));
   const groups = new Map<string, Group[]>();
   for (const [lang, entries] of index.listings) {
     const entry = entries.find((each) => each.article === previous);
@@ -41,8 +38,7 @@ export function redating(plan: PlannedSite, previous: Article, next: Article, op
       const group = plan.context.groupsById.get(groupKey(lang, kind, id));
       if (!group) continue;
       if (group.ids.length > 1) return null;
-      const first = firstCarrier(group, kind, id, entry, next);
-      if (first === undefined || labelName(first === entry ? next : first.article, kind, id) !== group.name) return null;
+      if (groupNameAfter(group, kind, id, entry, next) !== group.name) return null;
       if (!own.includes(group)) own.push(group);
     }
     groups.set(lang, own);
@@ -61,24 +57,4 @@ export function redatedRoutes(routes: readonly Route[], redated: Redating): numb
     else if (params.kind === "group" && slugs.get(params.lang)?.has(`${params.group}\u0000${params.slug}`)) found.push(i);
   });
   return found;
-}
-
-/**
- * The entry that makes the group's id `id` once `moved` is dated as `next`: the first native entry
- * that carries it, else (authors, sources) the first fallback one.
- */
-function firstCarrier(group: Group, kind: GroupKind, id: string, moved: ListingEntry, next: Article): ListingEntry | undefined {
-  const first = (fallback: boolean): ListingEntry | undefined => {
-    const other = group.entries.find((entry) => entry !== moved && entry.fallback === fallback && labelName(entry.article, kind, id) !== undefined);
-    if (moved.fallback !== fallback) return other;
-    return other === undefined || compareNewest(next, other.article) < 0 ? moved : other;
-  };
-  return first(false) ?? (kind === "topic" ? undefined : first(true));
-}
-
-/** How the article names the group's id `id` (undefined: it does not carry it). */
-function labelName(article: Article, kind: GroupKind, id: string): string | undefined {
-  if (kind === "topic") return articleTopics(article).find((topic) => topic.id === id)?.name;
-  if (kind === "author") return article.authors.find((name) => foldName(name) === id);
-  return article.source !== null && foldName(article.source.name) === id ? article.source.name : undefined;
 }

@@ -3,7 +3,7 @@ import type { Route, SourceLocation } from "../types.js";
 import type { ThemeAsset } from "../config/load-theme.js";
 import type { SiteConfig } from "../config/site-config.js";
 import { OutputCollisionError, PathEscapeError, type SiteError } from "../errors/site-error.js";
-import type { GroupKind, SiteIndex } from "../i18n/site-index.js";
+import type { Group, GroupKind, SiteIndex } from "../i18n/site-index.js";
 import { SiteUrls } from "../i18n/urls.js";
 import { compactLatin1 } from "../util/text.js";
 
@@ -14,13 +14,7 @@ import { compactLatin1 } from "../util/text.js";
  */
 export function planRoutes(index: SiteIndex, config: SiteConfig, urls: SiteUrls, assets: readonly ThemeAsset[]): { routes: Route[]; errors: SiteError[] } {
   const routes: Route[] = [];
-  const add = (given: string, params: Route["params"], source?: SourceLocation) => {
-    // Kept to the end of the build, 100,000 of them at 30,000 stories: one byte per character (see
-    // compactLatin1), and so is the output path made of it. An article's URL is its record's (compacted when loaded).
-    const url = params.kind === "article" ? given : compactLatin1(given);
-    const outputPath = SiteUrls.outputPath(url);
-    routes.push(source ? { url, outputPath, params, source } : { url, outputPath, params });
-  };
+  const add = (given: string, params: Route["params"], source?: SourceLocation) => routes.push(makeRoute(given, params, source));
 
   add("/", { kind: "chooser" });
   add("/404.html", { kind: "not-found" });
@@ -36,21 +30,31 @@ export function planRoutes(index: SiteIndex, config: SiteConfig, urls: SiteUrls,
     for (const format of ["rss", "atom", "json"] as const) add(urls.feed(lang, format), { kind: "feed", lang, format });
     add(urls.search(lang), { kind: "search", lang });
     const groups = index.groups.get(lang);
-    for (const kind of ["topic", "author", "source"] as const satisfies readonly GroupKind[]) {
-      add(urls.groupIndex(lang, kind), { kind: "group-index", lang, group: kind });
-      for (const group of groups?.[kind] ?? []) {
-        const groupPages = Math.max(1, Math.ceil(group.entries.length / config.perPage));
-        for (let page = 1; page <= groupPages; page++) {
-          add(urls.group(lang, kind, group.slug, page), { kind: "group", lang, group: kind, slug: group.slug, page, pages: groupPages });
-        }
-      }
-    }
+    for (const kind of ["topic", "author", "source"] as const satisfies readonly GroupKind[]) groupRoutes(lang, kind, groups?.[kind] ?? [], config.perPage, urls, routes);
   }
   // Articles last: a build renders routes in this order, and an article page lets go of its body
   // HTML, which the feeds (above) take for articles loaded without their Markdown.
   for (const article of index.articles.values()) add(article.url, { kind: "article", id: article.id }, { file: article.file, line: 1 });
 
   return { routes, errors: checkRoutes(routes) };
+}
+
+/** The routes of one kind of group in one language, in the site's order: their index, then each group's pages. */
+export function groupRoutes(lang: string, kind: GroupKind, groups: readonly Group[], perPage: number, urls: SiteUrls, routes: Route[] = []): Route[] {
+  routes.push(makeRoute(urls.groupIndex(lang, kind), { kind: "group-index", lang, group: kind }));
+  for (const group of groups) {
+    const pages = Math.max(1, Math.ceil(group.entries.length / perPage));
+    for (let page = 1; page <= pages; page++) routes.push(makeRoute(urls.group(lang, kind, group.slug, page), { kind: "group", lang, group: kind, slug: group.slug, page, pages }));
+  }
+  return routes;
+}
+
+function makeRoute(given: string, params: Route["params"], source?: SourceLocation): Route {
+  // Kept to the end of the build, 100,000 of them at 30,000 stories: one byte per character (see
+  // compactLatin1), and so is the output path made of it. An article's URL is its record's (compacted when loaded).
+  const url = params.kind === "article" ? given : compactLatin1(given);
+  const outputPath = SiteUrls.outputPath(url);
+  return source ? { url, outputPath, params, source } : { url, outputPath, params };
 }
 
 /**
@@ -64,6 +68,17 @@ export function movedArticleRoute(routes: readonly Route[], route: Route, url: s
   const key = outputPath.toLowerCase();
   for (const other of routes) if (other !== route && other.outputPath.toLowerCase() === key) return null;
   return { ...route, url, outputPath };
+}
+
+/** Whether any of `added` would be faulted by `checkRoutes` beside `routes`: outside the output folder, or at a file another route wants. */
+export function routeClashes(routes: readonly Route[], added: readonly Route[]): boolean {
+  const taken = new Set(routes.map((route) => route.outputPath.toLowerCase()));
+  for (const route of added) {
+    const key = route.outputPath.toLowerCase();
+    if (confinementProblem(route.outputPath) !== null || taken.has(key)) return true;
+    taken.add(key);
+  }
+  return false;
 }
 
 /** Collisions and path confinement, over all routes at once (O(n)). */
