@@ -28,9 +28,10 @@ export interface QuickEdit {
  * The edits of `changes` if each is one that leaves the site's shape alone: existing files saved
  * again, with no error, whose records differ only in what the pages show (title, body, summary,
  * byline details...), not in what the checks across articles or the site index read (language,
- * story, topics, authors, source, draft). A new URL (a title its slug is made from) or date is
- * quick when no other article holds or wants its URL (`urlMovesAlone`); the caller then checks
- * the URL against the other pages' and the date against the site index (dev/redate.ts).
+ * story, draft). A new URL (a title its slug is made from) or date is quick when no other article
+ * holds or wants its URL (`urlMovesAlone`); the caller then checks the URL against the other
+ * pages', the date (dev/redate.ts) and new topics, authors or source (dev/relabel.ts) against the
+ * site index.
  * Anything else, or any doubt, is null: the full rebuild.
  *
  * Files read and normalized here go into the caches either way, so the full rebuild does not
@@ -58,7 +59,7 @@ export async function readQuickEdits(
     const urlOrDate = raw.url !== previous.raw.url || raw.date !== previous.raw.date;
     if (urlOrDate && (changes.contentFiles.size > 1 || !urlMovesAlone(raw, previous, known.values()))) return null;
     const checked = reapplyAcrossArticles(raw, previous);
-    if (indexKey(checked, { date: false }) !== indexKey(previous.checked, { date: false })) return null;
+    if (indexKey(checked, { date: false, labels: false }) !== indexKey(previous.checked, { date: false, labels: false })) return null;
     edits.push({ absolute, previous, next: { storyKey: previous.storyKey, raw, checked, readWarnings: sink.warnings } });
   }
   return edits;

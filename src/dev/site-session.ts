@@ -6,8 +6,9 @@ import type { ContentCache } from "../content/load-content.js";
 import type { SiteConfig } from "../config/site-config.js";
 import { sortByLocation } from "../errors/diagnostics.js";
 import { BuildFailedError, SiteError } from "../errors/site-error.js";
-import { redateInIndex, replaceInIndex } from "../i18n/site-index.js";
+import { articleLabelsKey, redateInIndex, replaceInIndex } from "../i18n/site-index.js";
 import { redatedRoutes, redating, type Redating } from "./redate.js";
+import { applyRelabeling, relabeledRoutes, relabeling, replanGroupRoutes, type Relabeling } from "./relabel.js";
 import { movedArticleRoute } from "../output/plan-routes.js";
 import type { NormalizeContext, NormalizeOutcome } from "../normalize/index.js";
 import { createPageRenderer, inNewsWindow, type EncodedSitemapEntry, type PageRenderer, type SitemapEntry } from "../render/render-pages.js";
@@ -71,11 +72,13 @@ type Report = Omit<RebuildReport, "ms" | "timings" | "pending" | "quick">;
  * The site as `gazette dev` keeps it: the last good build in memory, and what it takes to rebuild
  * it after a change without redoing everything.
  *
- * The quick path: an edit that keeps the site's shape (same URL, date, language, topics, authors,
- * source: see quick-edit.ts), the everyday case of fixing a sentence, swaps the new record into
- * the last plan and renders only the routes that showed the old one, found in a reverse index of
- * the route signatures. Related lists are global (document frequencies change with every word),
- * so they are recomputed afterwards by `settle()`, which re-renders the pages whose list changed.
+ * The quick path: an edit of one article that keeps the site's shape (same language, story and
+ * checks across articles: see quick-edit.ts), the everyday case of fixing a sentence, swaps the
+ * new record into the last plan and renders only the routes that showed the old one, found in a
+ * reverse index of the route signatures. A new URL, date, or new topics or byline move the
+ * article's route or entries in place (dev/redate.ts, dev/relabel.ts) when that is all they
+ * change. Related lists are global (document frequencies change with every word), so they are
+ * recomputed afterwards by `settle()`, which re-renders the pages whose list changed.
  * The full path defers them the same way (except on the first build or after a config change).
  *
  * The full path: files read and normalized before are reused (the watcher says which changed);
@@ -225,16 +228,31 @@ export class SiteSession {
       if (found === null) return null;
       redated.set(edit, found);
     }
+    // An article with other topics, authors or source: its entries leave and join groups, which may be made or go, unless one would be renamed or merged (the full path then).
+    const relabeled = new Map<QuickEdit, Relabeling>();
+    for (const edit of edits) {
+      const { previous, next } = edit;
+      if (articleLabelsKey(next.checked) === articleLabelsKey(previous.checked)) continue;
+      // Each is checked against the index as it is: two edits could empty one group together.
+      if (edits.length > 1 || redated.has(edit)) return null;
+      const found = relabeling(plan, previous.checked, next.checked);
+      // A page made for a group was checked against the routes as they were, not against a page that moves now.
+      if (found === null || (movedRoutes.size > 0 && [...found.changes.values()].some((change) => change.made.length > 0))) return null;
+      relabeled.set(edit, found);
+    }
     const routes = new Set<number>();
     let newsSitemap = false;
     for (const edit of edits) {
       const { absolute, previous, next } = edit;
       state.known.set(absolute, next);
       const redate = redated.get(edit);
+      const relabel = relabeled.get(edit);
       if (redate) {
         redateInIndex(plan.index, previous.checked, next.checked, (lang) => redate.groups.get(lang) ?? []);
         for (const route of redatedRoutes(plan.routes, redate)) routes.add(route);
         if (inNewsWindow(previous.checked.date, this.date)) newsSitemap = true;
+      } else if (relabel) {
+        if (!applyRelabeling(plan, previous.checked, next.checked, relabel)) continue;
       } else if (!replaceInIndex(plan.index, previous.checked, next.checked)) continue;
       const dependents = state.dependents.get(previous.checked) ?? [];
       for (const route of dependents) routes.add(route);
@@ -251,7 +269,24 @@ export class SiteSession {
       movedPages.push([plan.routes[routeIndex]!.outputPath, moved.outputPath]);
       (plan.routes as Route[])[routeIndex] = moved;
     }
-    timings.push({ stage: "index", ms: performance.now() - started, detail: `${routes.size} routes affected${left.length > 0 ? `, ${left.length} moved` : ""}` });
+    // Groups' routes planned again (pages come and go with their counts): every route index after them moves.
+    for (const relabel of relabeled.values()) {
+      if (!relabel.reroutes) {
+        for (const route of relabeledRoutes(plan, relabel)) routes.add(route);
+        continue;
+      }
+      const { remap, added, left: gone } = replanGroupRoutes(plan, relabel);
+      const kept = remapIndexes([...routes], remap);
+      routes.clear();
+      for (const route of [...kept, ...added, ...relabeledRoutes(plan, relabel)]) routes.add(route);
+      // ~600,000 indexes at 10,000 stories: in place.
+      for (const list of state.dependents.values()) remapIndexes(list, remap);
+      for (const [id, index] of state.articleRoutes) state.articleRoutes.set(id, remap[index]!);
+      remapIndexes(state.sitemapRoutes, remap);
+      left.push(...gone);
+      if (added.length > 0 || gone.length > 0) this.sitemapOrder = null;
+    }
+    timings.push({ stage: "index", ms: performance.now() - started, detail: `${routes.size} routes affected${movedPages.length > 0 ? `, ${movedPages.length} moved` : ""}${left.length > movedPages.length ? `, ${left.length - movedPages.length} gone` : ""}` });
 
     started = performance.now();
     const report = this.renderRoutes(state, plan, [...routes].sort((a, b) => a - b), newsSitemap, left, true);
@@ -503,6 +538,17 @@ export class SiteSession {
 /** The pages the sitemap lists, in its order. */
 function sitemapOrderOf(plan: PlannedSite, entries: ReadonlyMap<string, SitemapEntry | undefined>): string {
   return plan.routes.flatMap((route) => (entries.get(route.outputPath) !== undefined ? [route.outputPath] : [])).join("\n");
+}
+
+/** Each route index in `indexes` replaced by `remap`'s, in place; those it maps to -1 (gone) dropped. Keeps the order. */
+function remapIndexes(indexes: number[], remap: Int32Array): number[] {
+  let kept = 0;
+  for (const index of indexes) {
+    const to = remap[index]!;
+    if (to >= 0) indexes[kept++] = to;
+  }
+  indexes.length = kept;
+  return indexes;
 }
 
 /** The last warnings with those of the edited files replaced, in the order a full load gives. */

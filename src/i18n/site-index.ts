@@ -100,8 +100,13 @@ export function buildSiteIndex(all: readonly Article[], config: SiteConfig, opti
  * What the index reads of an article: while an edit leaves this the same, the index keeps its
  * shape (which story, listing positions, groups, names and slugs) and only the record changes.
  */
-export function indexKey(article: Article, { date = true } = {}): string {
-  return JSON.stringify([article.id, article.storyKey, article.lang, article.draft, date ? article.date : null, article.translatedFrom, article.authors, article.source?.name ?? null, articleTopics(article)]);
+export function indexKey(article: Article, { date = true, labels = true } = {}): string {
+  return JSON.stringify([article.id, article.storyKey, article.lang, article.draft, date ? article.date : null, article.translatedFrom, ...(labels ? [articleLabelsKey(article)] : [])]);
+}
+
+/** What of an article makes its groups (topics, authors, source): see `dev/relabel.ts` for edits that change only this. */
+export function articleLabelsKey(article: Article): string {
+  return JSON.stringify([article.authors, article.source?.name ?? null, articleTopics(article)]);
 }
 
 /**
@@ -128,6 +133,53 @@ export function redateInIndex(index: SiteIndex, previous: Article, next: Article
   });
 }
 
+/**
+ * `replaceInIndex` for an edit that changed the article's topics, authors or source (`gazette dev`):
+ * its entry leaves and joins the groups `changesOf` gives for each language its entry is in. The
+ * caller has checked that every such group keeps its name, slug and ids, and exists before and
+ * after (see `dev/relabel.ts`).
+ */
+export function relabelInIndex(index: SiteIndex, previous: Article, next: Article, changesOf: (lang: string) => GroupChanges | undefined): boolean {
+  if (indexKey(previous, { labels: false }) !== indexKey(next, { labels: false })) throw new Error("Internal: relabelInIndex needs an indexKey that only the labels changed.");
+  return swapRecord(index, previous, next, (lang, _entries, entry) => {
+    const changes = changesOf(lang);
+    if (changes === undefined) return;
+    for (const group of changes.leaves) group.entries.splice(group.entries.indexOf(entry), 1);
+    for (const group of changes.joins) insertNewest(group.entries, entry);
+    const byKind = index.groups.get(lang) as Record<GroupKind, Group[]> | undefined;
+    if (byKind === undefined) return;
+    for (const group of changes.gone) byKind[group.kind].splice(byKind[group.kind].indexOf(group), 1);
+    const compare = compareGroups(lang);
+    for (const group of changes.made) {
+      const groups = byKind[group.kind];
+      let at = 0;
+      while (at < groups.length && compare(groups[at]!, group) < 0) at++;
+      groups.splice(at, 0, group);
+    }
+  });
+}
+
+/** What an edit does to the groups of one language (see `relabelInIndex`). */
+export interface GroupChanges {
+  /** Groups the article's entry leaves and joins. */
+  leaves: readonly Group[];
+  joins: readonly Group[];
+  /** Groups it makes (with their entries, the article's among them) and those it leaves empty. */
+  made: readonly Group[];
+  gone: readonly Group[];
+}
+
+/** The slug of a group page: its name's, else (a name of no letters) its id's. */
+export function groupSlug(name: string, id: string, lang: string): string {
+  return slugify(name, lang, 80, slugify(id, lang));
+}
+
+/** The order of a language's groups of one kind: by name, then slug. */
+export function compareGroups(lang: string): (a: Group, b: Group) => number {
+  const collator = new Intl.Collator(lang);
+  return (a, b) => collator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1);
+}
+
 /** `next` in the published set, its story and each listing entry of `previous` (then given to `moved`); false when `previous` is not published. */
 function swapRecord(index: SiteIndex, previous: Article, next: Article, moved: (lang: string, entries: ListingEntry[], entry: ListingEntry) => void): boolean {
   if (index.articles.get(previous.id) !== previous) return false;
@@ -149,6 +201,11 @@ function swapRecord(index: SiteIndex, previous: Article, next: Article, moved: (
 /** Moves `entry` to its place in `entries`, newest first (the others are in order). */
 function resort(entries: ListingEntry[], entry: ListingEntry): void {
   entries.splice(entries.indexOf(entry), 1);
+  insertNewest(entries, entry);
+}
+
+/** Puts `entry` at its place in `entries`, newest first. */
+function insertNewest(entries: ListingEntry[], entry: ListingEntry): void {
   let low = 0;
   let high = entries.length;
   while (low < high) {
@@ -232,7 +289,7 @@ function buildGroups(entries: readonly ListingEntry[], lang: string, topics: Map
   const byId: Record<GroupKind, Map<string, Group>> = { topic: new Map(), author: new Map(), source: new Map() };
   const create = (kind: GroupKind, id: string, name: string) => {
     if (byId[kind].has(id)) return;
-    const slug = slugify(name, lang, 80, slugify(id, lang));
+    const slug = groupSlug(name, id, lang);
     let group = bySlug[kind].get(slug);
     if (!group) {
       group = { kind, id, ids: [id], name, slug, entries: [] };
@@ -274,10 +331,8 @@ function buildGroups(entries: readonly ListingEntry[], lang: string, topics: Map
       }
     }
   });
-  const finish = (map: Map<string, Group>) => {
-    const collator = new Intl.Collator(lang);
-    return [...map.values()].sort((a, b) => collator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1));
-  };
+  const compare = compareGroups(lang);
+  const finish = (map: Map<string, Group>) => [...map.values()].sort(compare);
   return { topic: finish(bySlug.topic), author: finish(bySlug.author), source: finish(bySlug.source) };
 }
 

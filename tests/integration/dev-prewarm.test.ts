@@ -168,13 +168,16 @@ describe("a dev session's first load from the last build's cache", () => {
       expect([...a.session.files.values()].some((page) => text(page).includes("nach dem Bau geschrieben"))).toBe(true);
       expectSameSession(a, b);
 
-      // A body edit (the quick path), a source edit (the full path: one file normalized, the others still the records').
+      // A body edit and a source edit (the quick path), a translation mark removed (the full path: one file normalized, the others still the records').
       const body = "articles/trump-putin-telefonat-ohne-fortschritte/de.md";
       const sourced = "articles/trump-putin-alaska-gipfel-ohne-waffenstillstand/en.md";
       [a, b] = await both((site) => appendFile(path.join(site, body), "\nEin Absatz, erst in der Sitzung geschrieben.\n"), (site) => [at(site, body)]);
       expect([a.report.quick, b.report.quick]).toEqual([true, true]);
       expectSameSession(a, b);
       [a, b] = await both(async (site) => writeFile(path.join(site, sourced), (await readFile(path.join(site, sourced), "utf8")).replace(/^source: Cookie News$/m, "source: Cookie Nachrichten")), (site) => [at(site, sourced)]);
+      expect([a.report.quick, b.report.quick]).toEqual([true, true]);
+      expectSameSession(a, b);
+      [a, b] = await both(async (site) => writeFile(path.join(site, sourced), (await readFile(path.join(site, sourced), "utf8")).replace(/^translated_from: de\n/m, "")), (site) => [at(site, sourced)]);
       expect([a.report.quick, a.report.ok]).toEqual([false, true]);
       expect(loadDetail(a)).toBe("14 files");
       expectSameSession(a, b);

@@ -1,5 +1,5 @@
 /**
- * A seeded random walk of edits (dates, titles, bodies, topics, added and removed stories) on a
+ * A seeded random walk of edits (dates, titles, bodies, topics, bylines, added and removed stories) on a
  * site with two stories per page, so that pagination, counts and topic names move too: after each
  * step the dev session (quick or full path, then settled) and a cached `gazette build` must both
  * equal a cold build, byte for byte. Catches dependencies the route signatures miss.
@@ -37,6 +37,8 @@ afterAll(async () => {
 });
 
 const TOPICS = ["Wladimir Putin", "Donald Trump", "Ukraine", "Alaska", "Berlin", "Energie"];
+// Two spell one page's slug ("anna-mueller"): those merge.
+const AUTHORS = ["Erika Muster", "Max Beispiel", "Anna Müller", "Anna Mueller"];
 const SENTENCES = ["Wladimir Putin äußerte sich dazu. Wladimir Putin blieb vage.", "Die Gespräche gehen weiter, sagten Diplomaten.", "Donald Trump sprach von Fortschritten. Donald Trump lobte Putin."];
 
 async function articleFiles(): Promise<string[]> {
@@ -51,7 +53,7 @@ async function articleFiles(): Promise<string[]> {
 async function randomEdit(next: () => number, step: number): Promise<Change[]> {
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const files = await articleFiles();
-  const kind = pick(["date", "title", "body", "topics", "add", "remove"] as const);
+  const kind = pick(["date", "title", "body", "topics", "byline", "add", "remove"] as const);
   const abs = (relative: string) => path.join(root, relative);
   const change = (relative: string, event: Change["event"] = "change"): Change => ({ kind: "content", path: abs(relative), event });
   if (kind === "add" || (kind === "remove" && !files.some((file) => file.includes("/zufall-")))) {
@@ -59,7 +61,7 @@ async function randomEdit(next: () => number, step: number): Promise<Change[]> {
     await mkdir(abs(story), { recursive: true });
     const day = String(1 + Math.floor(next() * 27)).padStart(2, "0");
     const month = String(1 + Math.floor(next() * 8)).padStart(2, "0");
-    await writeFile(abs(`${story}/de.md`), `---\ntitle: Zufall ${step} über ${pick(TOPICS)}\ndate: 2025-${month}-${day}\nauthor: ${pick(["Erika Muster", "Max Beispiel"])}\ntags: [${pick(TOPICS)}, ${pick(TOPICS)}]\n---\n\n${pick(SENTENCES)} ${pick(SENTENCES)}\n`);
+    await writeFile(abs(`${story}/de.md`), `---\ntitle: Zufall ${step} über ${pick(TOPICS)}\ndate: 2025-${month}-${day}\nauthor: ${pick(AUTHORS)}\ntags: [${pick(TOPICS)}, ${pick(TOPICS)}]\n---\n\n${pick(SENTENCES)} ${pick(SENTENCES)}\n`);
     return [change(`${story}/de.md`, "add")];
   }
   if (kind === "remove") {
@@ -75,7 +77,9 @@ async function randomEdit(next: () => number, step: number): Promise<Change[]> {
   } else if (kind === "title") {
     edited = source.replace(/^title: .*$/m, `title: Neuer Titel ${step} zu ${pick(TOPICS)}`);
   } else if (kind === "topics" && /^tags: /m.test(source)) {
-    edited = source.replace(/^tags: .*$/m, `tags: [${pick(TOPICS)}]`);
+    edited = source.replace(/^tags: .*$/m, next() < 0.5 ? `tags: [${pick(TOPICS)}]` : `tags: [${pick(TOPICS)}, ${pick(TOPICS)}]`);
+  } else if (kind === "byline" && /^author: /m.test(source)) {
+    edited = source.replace(/^author: .*$/m, `author: ${pick(AUTHORS)}`);
   } else {
     edited = `${source.trimEnd()}\n\n${pick(SENTENCES)}\n`;
   }

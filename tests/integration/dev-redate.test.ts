@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { summarizeChanges } from "../../src/dev/classify-change.js";
 import { SiteSession, type RebuildReport } from "../../src/dev/site-session.js";
-import { REPO_ROOT, buildToMemory, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import { expectSessionSameAsColdBuild, rebuildAndSettle } from "../helpers/dev-session.js";
+import { REPO_ROOT, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
 
 const EPOCH = "1755734400"; // 2025-08-21
 let root: string;
@@ -38,18 +39,10 @@ afterAll(async () => {
 async function redate(story: string, date: string): Promise<RebuildReport> {
   const file = path.join(root, "articles", story, "de.md");
   await writeFile(file, (await readFile(file, "utf8")).replace(/^date: .*$/m, `date: ${date}`));
-  const report = await session.rebuild(summarizeChanges([{ kind: "content", path: file, event: "change" }]));
-  expect(report.errors).toEqual([]);
-  if (session.pending) await session.settle();
-  return report;
+  return rebuildAndSettle(session, [file]);
 }
 
-async function expectSameAsColdBuild(): Promise<void> {
-  const { files } = await buildToMemory(root, { epoch: EPOCH });
-  const cold = new Map([...files].filter(([file]) => !file.startsWith("pagefind/")));
-  expect([...session.files.keys()].sort()).toEqual([...cold.keys()].sort());
-  for (const [file, body] of cold) expect(text(session.files.get(file)!), file).toBe(text(body));
-}
+const expectSameAsColdBuild = () => expectSessionSameAsColdBuild(session, root, EPOCH);
 
 describe("a date edit in gazette dev", () => {
   test("moves the article in its listings, pages and topic pages on the quick path", async () => {

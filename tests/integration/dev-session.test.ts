@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { summarizeChanges, type Change } from "../../src/dev/classify-change.js";
 import { SiteSession, type RebuildReport } from "../../src/dev/site-session.js";
-import { REPO_ROOT, buildToMemory, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import { expectSessionSameAsColdBuild } from "../helpers/dev-session.js";
+import { REPO_ROOT, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
 
 const EPOCH = "1755734400";
 let root: string;
@@ -53,13 +54,7 @@ async function rebuild(...changes: Change[]): Promise<RebuildReport> {
   };
 }
 
-/** The session's files equal a cold build's, file for file and byte for byte. */
-async function expectSameAsColdBuild(): Promise<void> {
-  const { files } = await buildToMemory(root, { epoch: EPOCH });
-  const cold = new Map([...files].filter(([file]) => !file.startsWith("pagefind/")));
-  expect([...session.files.keys()].sort()).toEqual([...cold.keys()].sort());
-  for (const [file, body] of cold) expect(text(session.files.get(file)!), file).toBe(text(body));
-}
+const expectSameAsColdBuild = () => expectSessionSameAsColdBuild(session, root, EPOCH);
 
 describe("incremental rebuilds equal cold builds", () => {
   test("the first build", async () => {
