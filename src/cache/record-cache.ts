@@ -71,7 +71,8 @@ export function engineKey(config: SiteConfig, entities: readonly EntityDefinitio
   hash.update(FORMAT);
   hash.update(codeHash());
   hash.update(JSON.stringify([process.versions.node, process.versions.v8, process.versions.icu, process.versions.unicode, process.versions.tz]));
-  hash.update(JSON.stringify(config));
+  // Not the output folder (`--out`): records do not depend on it, and a build elsewhere (or `gazette dev` after one) reuses them. The page cache keys its output folder itself.
+  hash.update(JSON.stringify({ ...config, paths: { ...config.paths, out: null } }));
   hash.update(JSON.stringify(entities));
   return hash.digest("hex");
 }

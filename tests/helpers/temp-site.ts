@@ -47,7 +47,7 @@ export async function loadFiles(files: Record<string, string | Uint8Array>) {
 }
 
 /** Builds a site into memory (nothing on disk) with a fixed build date; returns the files. */
-export async function buildToMemory(root: string, options: { content?: string; baseUrl?: string; drafts?: boolean; epoch?: string; cache?: boolean } = {}) {
+export async function buildToMemory(root: string, options: { content?: string; out?: string; baseUrl?: string; drafts?: boolean; epoch?: string; cache?: boolean } = {}) {
   const { buildSite } = await import("../../src/build.js");
   const { MemoryWriter } = await import("../../src/output/write-output.js");
   const writer = new MemoryWriter();
@@ -58,6 +58,7 @@ export async function buildToMemory(root: string, options: { content?: string; b
       root,
       writer,
       ...(options.content ? { content: options.content } : {}),
+      ...(options.out ? { out: options.out } : {}),
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       ...(options.drafts ? { drafts: true } : {}),
       ...(options.cache ? { cache: true } : {}),

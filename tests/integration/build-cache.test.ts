@@ -31,8 +31,8 @@ async function shardFiles(): Promise<string[]> {
 }
 
 /** Builds with the cache; returns the files, the warnings and how many records were reused. */
-async function cachedBuild() {
-  const { result, files } = await buildToMemory(root, { cache: true });
+async function cachedBuild(out?: string) {
+  const { result, files } = await buildToMemory(root, { cache: true, ...(out ? { out } : {}) });
   const detail = result.timings.find((timing) => timing.stage === "load+normalize")!.detail;
   const reused = Number(/(\d+) from the cache/.exec(detail)?.[1]);
   const related = result.timings.find((timing) => timing.stage === "related")!.detail;
@@ -61,6 +61,13 @@ describe("the persistent build cache", () => {
     expect(second.wroteCache).toBe(false); // nothing changed: not rewritten
     expectSameSite(second, await coldBuild());
     expectSameSite(first, second);
+  });
+
+  test("a build into another output folder reuses every record: they do not depend on where the pages go", async () => {
+    await cachedBuild();
+    const elsewhere = await cachedBuild("elsewhere");
+    expect(elsewhere.reused).toBe(12);
+    expectSameSite(elsewhere, await coldBuild());
   });
 
   test("an edited article is parsed again; the others are reused", async () => {
