@@ -27,6 +27,8 @@ export interface DevServerOptions {
   /** Quiet period after a quick rebuild before related lists are brought up to date. */
   settleMs?: number;
   log: (line: string) => void;
+  /** Told the site's URL as soon as the server listens, which may be before the first build ends. */
+  onListening?: (url: string) => void;
 }
 
 export interface DevServer {
@@ -52,10 +54,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const { log } = options;
   const session = new SiteSession({ root: options.root, ...(options.content !== undefined ? { content: options.content } : {}), drafts: options.drafts ?? false });
   const hub = new LiveReloadHub();
-  let last = await session.rebuild(null);
-  reportRebuild(log, "initial build", last, session.files.size);
-  if (!last.ok) hub.send({ type: "build-error", message: LiveReloadHub.errorMessage(last.errors) });
-  else await mirror(session, options, log);
+  // The server listens once the first build can serve pages (it renders those asked for before it
+  // reaches them): at 10,000 stories a few seconds in, not when all 34,000 pages are made.
+  const first = session.rebuild(null);
+  await Promise.race([first, session.firstPages]);
 
   const server = createServer((request, response) => {
     try {
@@ -65,9 +67,34 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       response.end("Internal server error\n");
     }
   });
-  const port = await listen(server, options.host, options.port, options.strictPort);
+  let port: number;
+  try {
+    port = await listen(server, options.host, options.port, options.strictPort);
+  } catch (error) {
+    await first.catch(() => undefined);
+    throw error;
+  }
   const hostText = options.host.includes(":") ? `[${options.host}]` : options.host;
   const url = `http://${hostText}:${port}${basePathOf(session)}`;
+  options.onListening?.(url);
+  // Saves during the first build are kept for the rebuild after it.
+  const early: Change[] = [];
+  let push = (change: Change): void => void early.push(change);
+  const watcher = watchSources(session, options, (change) => push(change));
+  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  let last: RebuildReport;
+  try {
+    last = await first;
+  } catch (error) {
+    // An internal error (not the user's content): nothing keeps running.
+    await watcher.close();
+    server.close();
+    server.closeAllConnections();
+    throw error;
+  }
+  reportRebuild(log, "initial build", last, session.files.size);
+  if (!last.ok) hub.send({ type: "build-error", message: LiveReloadHub.errorMessage(last.errors) });
+  else await mirror(session, options, log);
 
   let internalError = false;
   const queue = new RebuildQueue(async (changes) => {
@@ -108,8 +135,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
   };
 
-  const watcher = watchSources(session, options, (change) => queue.push(change));
-  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  push = (change) => queue.push(change);
+  for (const change of early) queue.push(change);
 
   return {
     url,
@@ -198,14 +225,13 @@ function handle(request: IncomingMessage, response: ServerResponse, session: Sit
     return;
   }
   const basePath = basePathOf(session);
-  const files = session.files;
-  if (files.size === 0) return send(request, response, 503, "index.html", NO_BUILD_PAGE);
+  if (!session.serving) return send(request, response, 503, "index.html", NO_BUILD_PAGE);
   if (parsed !== "hidden" && parsed.pathname.startsWith(basePath)) {
     const relative = parsed.pathname.slice(basePath.length);
     const key = relative === "" || relative.endsWith("/") ? `${relative}index.html` : relative;
-    const body = files.get(key);
+    const body = session.page(key);
     if (body !== undefined) return send(request, response, 200, key, body);
-    if (files.has(`${relative}/index.html`)) {
+    if (session.hasPage(`${relative}/index.html`)) {
       response.writeHead(301, { location: encodeURI(`${parsed.pathname}/`) });
       response.end();
       return;
@@ -215,7 +241,7 @@ function handle(request: IncomingMessage, response: ServerResponse, session: Sit
     response.end();
     return;
   }
-  const notFound = files.get("404.html");
+  const notFound = session.page("404.html");
   if (notFound !== undefined) return send(request, response, 404, "404.html", notFound);
   response.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
   response.end("Not found\n");

@@ -117,8 +117,45 @@ export class SiteSession {
   private relatedStale = false;
   /** The sitemap waits for `settle()` too (see `renderRoutes`). */
   private sitemapStale = false;
+  /** A build in progress while no build has succeeded yet: its pages, rendered when asked for (see `page`). */
+  private early: EarlyPages | null = null;
+  private markFirstPages: () => void = () => undefined;
+  /**
+   * Resolves once the first build can serve pages (see `page`): its routes are planned (at 10,000
+   * stories, a few seconds into a build that takes ~30), or it has ended.
+   */
+  readonly firstPages = new Promise<void>((resolve) => (this.markFirstPages = resolve));
 
   constructor(private readonly options: SessionOptions) {}
+
+  /** Whether `page` can answer: a build succeeded, or the first one has planned its routes. */
+  get serving(): boolean {
+    return this.files.size > 0 || this.early !== null;
+  }
+
+  /**
+   * The bytes of an output file: the last good build's, or, while the first build runs, the page
+   * rendered now from its plan (the build then keeps it rather than rendering it again). A
+   * sitemap waits for the build's end: it lists every page.
+   */
+  page(outputPath: string): string | Uint8Array | undefined {
+    const kept = this.files.get(outputPath);
+    if (kept !== undefined || this.early === null) return kept;
+    const { byPath, renderer, pages } = this.early;
+    const done = pages.get(outputPath);
+    if (done !== undefined) return done.find((page) => page.outputPath === outputPath)?.body;
+    const route = byPath.get(outputPath);
+    if (route === undefined || route.params.kind === "sitemap" || route.params.kind === "news-sitemap") return undefined;
+    const rendered = renderer.render(route).map((page) => ({ outputPath: page.outputPath, body: asBytes(page.body) }));
+    pages.set(outputPath, rendered);
+    return rendered.find((page) => page.outputPath === outputPath)?.body;
+  }
+
+  /** Whether `page(outputPath)` has an answer (without rendering it). */
+  hasPage(outputPath: string): boolean {
+    const route = this.early?.byPath.get(outputPath);
+    return this.files.has(outputPath) || (route !== undefined && route.params.kind !== "sitemap" && route.params.kind !== "news-sitemap");
+  }
 
   /** Related lists wait for `settle()`. */
   get pending(): boolean {
@@ -152,12 +189,15 @@ export class SiteSession {
       this.errors = [];
       return { ...report, ms: performance.now() - started };
     } catch (error) {
+      this.early = null;
       // The next rebuild starts from the last good build's files, not from a half-applied state.
       this.state = null;
       const errors = error instanceof BuildFailedError ? [...error.errors] : error instanceof SiteError ? [error] : null;
       if (errors === null) throw error;
       this.errors = errors;
       return { ok: false, written: [], removed: [], moved: [], rendered: 0, routes: 0, errors, warnings: [], ms: performance.now() - started, timings: [], pending: false, quick: false };
+    } finally {
+      this.markFirstPages();
     }
   }
 
@@ -338,7 +378,7 @@ export class SiteSession {
       siteWarnings: site.warnings,
       planWarnings: plan.warnings,
     };
-    const report = this.renderChanged(state, [...site.warnings, ...plan.warnings], site.bodies);
+    const report = await this.renderChanged(state, [...site.warnings, ...plan.warnings], site.bodies);
     this.state = state;
     // Article pages at another URL than before (a browser on one follows the article there).
     if (previous !== null) {
@@ -370,10 +410,18 @@ export class SiteSession {
    * Renders the routes whose signature changed into a staging map, then applies it at once; notes
    * for each article which routes show it (the quick path's reverse index).
    */
-  private renderChanged(state: SiteState, warnings: Diagnostic[], bodies?: Map<string, Uint8Array>): Report {
+  private async renderChanged(state: SiteState, warnings: Diagnostic[], bodies?: Map<string, Uint8Array>): Promise<Report> {
     const { plan } = state;
     // `bodies`: those the first load's threads rendered (see workers/dev-prewarm.ts), taken out as their pages render.
     const renderer = createPageRenderer(plan.context, plan.templates, plan.assets, this.date, { feedHtml: this.feedHtml, ...(bodies ? { bodies } : {}) });
+    // No good build to serve yet: pages asked for are rendered from this plan meanwhile, and the loop lets the server answer.
+    const early = this.files.size === 0 ? (this.early = { byPath: new Map(plan.routes.map((route) => [route.outputPath, route])), renderer, pages: new Map() }) : null;
+    if (early) {
+      this.markFirstPages();
+      // Those waiting for it (the server's start) go first.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    let sliceStarted = performance.now();
     const staged = new Map<string, string | Uint8Array>();
     const signatures = new Map<string, string>();
     const entries = new Map<string, SitemapEntry | undefined>();
@@ -383,9 +431,13 @@ export class SiteSession {
     // The sitemap lists every page: rewritten only when an entry changed, appeared or went (or a quick edit left it to settle()).
     let sitemapChanged = this.sitemapFiles === null || this.sitemapStale;
     for (const [routeIndex, route] of plan.routes.entries()) {
+      if (early && performance.now() - sliceStarted > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+      }
       if (route.params.kind === "article") state.articleRoutes.set(route.params.id, routeIndex);
       else if (route.params.kind === "sitemap" || route.params.kind === "news-sitemap") state.sitemapRoutes.push(routeIndex);
-      const step = this.stageRoute(plan, renderer, route, recorder.at(routeIndex), staged);
+      const step = this.stageRoute(plan, renderer, route, recorder.at(routeIndex), staged, early?.pages.get(route.outputPath));
       if (step.signature !== null) signatures.set(route.outputPath, step.signature);
       entries.set(route.outputPath, step.entry);
       if (!step.rendered) kept.add(route.outputPath);
@@ -403,6 +455,7 @@ export class SiteSession {
 
     // Everything rendered; nothing failed: apply.
     const written = this.apply(staged);
+    this.early = null;
     const removed: string[] = [];
     for (const outputPath of this.files.keys()) {
       if (!kept.has(outputPath) && !staged.has(outputPath) && !sitemapPages.has(outputPath)) {
@@ -465,12 +518,13 @@ export class SiteSession {
     route: Route,
     showsArticle: (article: Article) => void,
     staged: Map<string, string | Uint8Array>,
+    renderedEarly?: readonly RenderedPage[],
   ): { signature: RouteSignature; rendered: boolean; entry: SitemapEntry | undefined; entryChanged: boolean } {
     const signature = this.routeSignatures.of(route, plan, showsArticle);
     if (signature !== null && this.signatures.get(route.outputPath) === signature && this.files.has(route.outputPath)) {
       return { signature, rendered: false, entry: this.sitemapEntries.get(route.outputPath), entryChanged: false };
     }
-    for (const page of renderer.render(route)) staged.set(page.outputPath, asBytes(page.body));
+    for (const page of renderedEarly ?? renderer.render(route)) staged.set(page.outputPath, asBytes(page.body));
     const entry = renderer.sitemapEntry(route.outputPath);
     return { signature, rendered: true, entry, entryChanged: JSON.stringify(entry) !== JSON.stringify(this.sitemapEntries.get(route.outputPath)) };
   }
@@ -533,6 +587,14 @@ export class SiteSession {
     }
     return written;
   }
+}
+
+/** The first build's pages rendered before it reached them, because the server was asked for them. */
+interface EarlyPages {
+  byPath: Map<string, Route>;
+  renderer: PageRenderer;
+  /** By route output path: the pages its route rendered. */
+  pages: Map<string, { outputPath: string; body: Uint8Array }[]>;
 }
 
 /** The pages the sitemap lists, in its order. */

@@ -172,11 +172,12 @@ describe("gazette dev as a process", () => {
         child.stderr.on("data", (chunk: string) => {
           stderr += chunk;
           const found = /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
-          if (found) resolve(found[1]!);
+          if (found && stderr.includes("watching for changes")) resolve(found[1]!);
         });
         child.once("exit", (code) => reject(new Error(`dev exited early (${code}): ${stderr}`)));
       });
-      expect(stderr).toMatch(/✓ initial build: \d+ written/);
+      // The URL as soon as pages can be served, then the first build's end, then the watcher's start.
+      expect(stderr).toMatch(/dev: serving http\S+\n✓ initial build: \d+ written[^\n]*\ndev: watching for changes/);
       const page = await fetch(`${url}de/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("Gipfel in Berlin");

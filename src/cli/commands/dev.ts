@@ -38,6 +38,12 @@ export async function run(args: ParsedCommand): Promise<number> {
       port: requested ?? 4321,
       strictPort: requested !== undefined,
       log,
+      // Said as soon as pages can be served: a large site's first build goes on meanwhile.
+      onListening: (url) => {
+        const port = Number(new URL(url).port);
+        if (requested === undefined && port !== 4321) log(`port 4321 is busy; using ${port}`);
+        log(`dev: serving ${url}`);
+      },
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -46,8 +52,7 @@ export async function run(args: ParsedCommand): Promise<number> {
     }
     throw error;
   }
-  if (requested === undefined && server.port !== 4321) log(`port 4321 is busy; using ${server.port}`);
-  log(`dev: serving ${server.url} (watching for changes; Ctrl-C to stop)`);
+  log(`dev: watching for changes (Ctrl-C to stop)`);
   if (values.open === true) openBrowser(server.url);
   await new Promise<void>((resolve) => {
     const stop = () => {
