@@ -254,6 +254,8 @@ async function incrementalChild(spec, runs) {
   // Then the same article's title (its slug, made from it, moves the page), each sample settled too.
   const titleSamples = [];
   let titled = null;
+  const tagSamples = [];
+  let tagged = null;
   const rebuild = async (text) => {
     writeFileSync(file, text);
     const at = performance.now();
@@ -277,13 +279,23 @@ async function incrementalChild(spec, runs) {
       titleSamples.push(edit.ms);
       await session.settle();
     }
+    // Then a topic added: each sample another story's first tag (the oldest stories'), so its topic page grows.
+    for (const donor of readdirSync(corpus).sort().slice(0, runs)) {
+      const tag = /^tags:\n\s+- (.*)$/m.exec(readFileSync(path.join(corpus, donor, "de.md"), "utf8"))?.[1];
+      if (tag === undefined || !/^tags:\n/m.test(original)) break;
+      const edit = await rebuild(original.replace(/^tags:\n/m, `tags:\n  - ${tag}\n`));
+      tagged = edit.report;
+      tagSamples.push(edit.ms);
+      await session.settle();
+    }
   } finally {
     writeFileSync(file, original);
   }
   console.log(`a title edit (the page moved: ${titled.moved.length}, ${titled.quick ? "quick path" : "full path"}): median ${median(titleSamples).toFixed(0)} ms (${titleSamples.map((ms) => ms.toFixed(0)).join(", ")}), ${titled.written.length} files written; stages of the last: ${titled.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}`);
+  if (tagged) console.log(`a tag added (${tagged.quick ? "quick path" : "full path"}): median ${median(tagSamples).toFixed(0)} ms (${tagSamples.map((ms) => ms.toFixed(0)).join(", ")}), ${tagged.written.length} files written; stages of the last: ${tagged.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}`);
   console.log(`stages of the last rebuild (${last.quick ? "quick path" : "full path"}): ${last.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}`);
   if (settled) console.log(`then settling related lists: median ${median(settleSamples).toFixed(0)} ms (${settled.timings.map((t) => `${t.stage} ${t.ms.toFixed(0)} ms`).join(", ")}; ${settled.written.length} files rewritten)`);
-  console.log(JSON.stringify({ firstMs, medianMs: median(samples), samples, settleMs: median(settleSamples), written: last.written.length, rendered: last.rendered, titleMedianMs: median(titleSamples) }));
+  console.log(JSON.stringify({ firstMs, medianMs: median(samples), samples, settleMs: median(settleSamples), written: last.written.length, rendered: last.rendered, titleMedianMs: median(titleSamples), tagMedianMs: tagSamples.length > 0 ? median(tagSamples) : null }));
 }
 
 // ---------------------------------------------------------------------------------------------
