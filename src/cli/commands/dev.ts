@@ -43,6 +43,7 @@ export async function run(args: ParsedCommand): Promise<number> {
         const port = Number(new URL(url).port);
         if (requested === undefined && port !== 4321) log(`port 4321 is busy; using ${port}`);
         log(`dev: serving ${url}`);
+        if (values.open === true) openBrowser(url);
       },
     });
   } catch (error) {
@@ -53,7 +54,6 @@ export async function run(args: ParsedCommand): Promise<number> {
     throw error;
   }
   log(`dev: watching for changes (Ctrl-C to stop)`);
-  if (values.open === true) openBrowser(server.url);
   await new Promise<void>((resolve) => {
     const stop = () => {
       log("dev: stopping");
