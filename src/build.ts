@@ -172,6 +172,12 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
     const prewarm = firstDevLoad ? loadThreads(unseeded.length) : 1;
     const warmed = prewarm > 1 ? await (await import("./workers/dev-prewarm.js")).prewarmDevCaches({ root: options.root, overrides, contentDir: contentOptions.contentDir, files: unseeded }, prewarm, normalizeContext, caches!) : null;
     if (seeded || warmed) extra = { features: new Map([...(seeded?.features ?? []), ...(warmed?.features ?? [])]), ...(warmed ? { bodies: warmed.bodies } : {}) };
+    // With the cache's engine key and every feature's digest, the last build's related lists can be taken (see planSite's relatedCache).
+    if (seeded?.engineKey) {
+      const digest = warmed && warmed.features.size > 0 ? (await import("./related/extract-features.js")).featuresDigest : null;
+      extra.engineKey = seeded.engineKey;
+      extra.featureKeys = new Map([...seeded.featureKeys, ...[...(warmed?.features ?? [])].map(([id, doc]): [string, string] => [id, digest!(doc)])]);
+    }
     const sources = await readContentFiles(files!, contentOptions, sink); // listed above: no scan without the cache
     const from = [seeded ? `${seeded.files.size} from the cache` : "", prewarm > 1 ? `${prewarm} threads` : ""].filter(Boolean);
     timings.push({ stage: "load", ms: performance.now() - started, detail: [`${sources.length} files`, ...from].join(", ") });

@@ -15,17 +15,22 @@ import { statKey, type ContentFile } from "../content/load-content.js";
 import { engineKey, openRecordCache } from "../cache/record-cache.js";
 import type { RelatedDoc } from "../related/index.js";
 
-/** What was taken from the cache: the files (absolute paths) and their articles' features by id. */
+/** What was taken from the cache: the files (absolute paths) and their articles' features by id (with their digests, for the related lists' key: see cache/related-cache.ts). */
 export interface Seeded {
   files: Set<string>;
   features: Map<string, RelatedDoc>;
+  featureKeys: Map<string, string>;
+  /** The cache's engine key (null when it holds nothing for this engine). */
+  engineKey: string | null;
 }
 
 /** Fills the empty caches of a session with the records of the files unchanged since the last build. */
 export async function seedFromRecordCache(root: string, files: readonly ContentFile[], engine: { config: SiteConfig; entityDefinitions: readonly EntityDefinition[] }, caches: LoadCaches): Promise<Seeded> {
-  const seeded: Seeded = { files: new Set(), features: new Map() };
-  const opened = await openRecordCache(root, engineKey(engine.config, engine.entityDefinitions));
+  const key = engineKey(engine.config, engine.entityDefinitions);
+  const seeded: Seeded = { files: new Set(), features: new Map(), featureKeys: new Map(), engineKey: null };
+  const opened = await openRecordCache(root, key);
   if (!opened) return seeded;
+  seeded.engineKey = key;
   const unchanged = files.filter((file) => {
     const cached = opened.stats.get(file.file);
     if (cached === undefined) return false;
@@ -42,6 +47,7 @@ export async function seedFromRecordCache(root: string, files: readonly ContentF
     caches.normalized.set(source, { article: record.article, errors: [] });
     seeded.files.add(file.absolute);
     seeded.features.set(record.article.id, record.features);
+    seeded.featureKeys.set(record.article.id, record.featuresKey);
   }
   return seeded;
 }

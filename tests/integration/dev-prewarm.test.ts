@@ -127,6 +127,30 @@ async function builtAndPlainCopies(): Promise<{ cached: string; plain: string; r
 }
 
 describe("a dev session's first load from the last build's cache", () => {
+  test("takes the build's related lists when nothing changed since, and settles edits as a session without the cache", async () => {
+    const { cached, plain, remove } = await builtAndPlainCopies();
+    try {
+      const sessions = [new SiteSession({ root: cached }), new SiteSession({ root: plain })] as const;
+      const related = (report: RebuildReport) => report.timings.find((timing) => timing.stage === "related")?.detail;
+      let reports = await withWorkers(1, async () => [await sessions[0].rebuild(null), await sessions[1].rebuild(null)]);
+      expect(related(reports[0]!)).toMatch(/from the cache/);
+      expect(related(reports[1]!)).not.toMatch(/from the cache/);
+      expectSameSession({ session: sessions[0], report: reports[0]! }, { session: sessions[1], report: reports[1]! });
+      // A body edit in words of its own changes its features: settling computes every list again, from the features the records gave.
+      const file = "articles/trump-putin-telefonat-ohne-fortschritte/de.md";
+      for (const site of [cached, plain]) await appendFile(path.join(site, file), "\nWindkraft, Solarstrom und Wärmepumpen: die Energiewende im Gespräch.\n");
+      reports = await withWorkers(1, async () => Promise.all(sessions.map(async (session, i) => {
+        const report = await session.rebuild(summarizeChanges([{ kind: "content", path: path.join([cached, plain][i]!, file), event: "change" }]));
+        expect(report.quick).toBe(true);
+        await session.settle();
+        return report;
+      })));
+      expectSameSession({ session: sessions[0], report: reports[0]! }, { session: sessions[1], report: reports[1]! });
+    } finally {
+      await remove();
+    }
+  });
+
   test("a record shard that does not read back is left out: its files are read, the pages are the same", async () => {
     const { cached, plain, remove } = await builtAndPlainCopies();
     try {
