@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import { summarizeChanges } from "../../src/dev/classify-change.js";
-import type { RebuildReport, SiteSession } from "../../src/dev/site-session.js";
-import { buildToMemory, text } from "./temp-site.js";
+import { SiteSession, type RebuildReport } from "../../src/dev/site-session.js";
+import { buildToMemory, removeTempSite, text } from "./temp-site.js";
 
 /** A dev session's files equal a cold build's of `root`, file for file and byte for byte (the search index aside: dev makes none). */
 export async function expectSessionSameAsColdBuild(session: SiteSession, root: string, epoch: string, what?: string): Promise<void> {
@@ -17,4 +17,18 @@ export async function rebuildAndSettle(session: SiteSession, files: readonly str
   expect(report.errors).toEqual([]);
   if (session.pending) await session.settle();
   return report;
+}
+
+/** A dev session on `root` at the build date `epoch` (SOURCE_DATE_EPOCH, until `endSession`), after a good first build. */
+export async function startSession(root: string, epoch: string): Promise<SiteSession> {
+  process.env.SOURCE_DATE_EPOCH = epoch;
+  const session = new SiteSession({ root });
+  expect((await session.rebuild(null)).ok).toBe(true);
+  return session;
+}
+
+/** Ends what `startSession` set, and removes the site. */
+export async function endSession(root: string): Promise<void> {
+  delete process.env.SOURCE_DATE_EPOCH;
+  await removeTempSite(root);
 }

@@ -9,10 +9,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSite } from "../../src/build.js";
 import { summarizeChanges, type Change } from "../../src/dev/classify-change.js";
-import { SiteSession } from "../../src/dev/site-session.js";
+import type { SiteSession } from "../../src/dev/site-session.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
 import { seededRandom } from "../helpers/random.js";
-import { REPO_ROOT, buildToMemory, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import { endSession, startSession } from "../helpers/dev-session.js";
+import { REPO_ROOT, buildToMemory, makeTempSite, text } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
 
 const EPOCH = "1755734400";
@@ -26,15 +27,10 @@ beforeAll(async () => {
   for (const entry of ["articles", "data"]) await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
   const config = await readFile(path.join(REPO_ROOT, "gazette.config.yml"), "utf8");
   await writeFile(path.join(root, "gazette.config.yml"), config.replace(/^perPage: .*$/m, "perPage: 2").replace(/^feedSize: .*$/m, "feedSize: 3"));
-  process.env.SOURCE_DATE_EPOCH = EPOCH;
-  session = new SiteSession({ root });
-  expect((await session.rebuild(null)).ok).toBe(true);
+  session = await startSession(root, EPOCH);
 });
 
-afterAll(async () => {
-  delete process.env.SOURCE_DATE_EPOCH;
-  await removeTempSite(root);
-});
+afterAll(() => endSession(root));
 
 const TOPICS = ["Wladimir Putin", "Donald Trump", "Ukraine", "Alaska", "Berlin", "Energie"];
 // Two spell one page's slug ("anna-mueller"): those merge.

@@ -7,9 +7,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { summarizeChanges } from "../../src/dev/classify-change.js";
-import { SiteSession, type RebuildReport } from "../../src/dev/site-session.js";
-import { expectSessionSameAsColdBuild, rebuildAndSettle } from "../helpers/dev-session.js";
-import { REPO_ROOT, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import type { RebuildReport, SiteSession } from "../../src/dev/site-session.js";
+import { endSession, expectSessionSameAsColdBuild, rebuildAndSettle, startSession } from "../helpers/dev-session.js";
+import { REPO_ROOT, makeTempSite, text } from "../helpers/temp-site.js";
 
 const EPOCH = "1755734400"; // 2025-08-21
 let root: string;
@@ -26,15 +26,10 @@ beforeAll(async () => {
     "articles/b/de.md": article("Zweiter Artikel über Autos", "2025-03-02", "Erika Muster", "E-autos"),
     "articles/c/de.md": article("Dritter Artikel über Energie", "2025-03-01", "Max Beispiel", "Energie"),
   });
-  process.env.SOURCE_DATE_EPOCH = EPOCH;
-  session = new SiteSession({ root });
-  expect((await session.rebuild(null)).ok).toBe(true);
+  session = await startSession(root, EPOCH);
 });
 
-afterAll(async () => {
-  delete process.env.SOURCE_DATE_EPOCH;
-  await removeTempSite(root);
-});
+afterAll(() => endSession(root));
 
 async function redate(story: string, date: string): Promise<RebuildReport> {
   const file = path.join(root, "articles", story, "de.md");

@@ -8,9 +8,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SiteSession, type RebuildReport } from "../../src/dev/site-session.js";
-import { expectSessionSameAsColdBuild, rebuildAndSettle } from "../helpers/dev-session.js";
-import { REPO_ROOT, makeTempSite, removeTempSite, text } from "../helpers/temp-site.js";
+import type { RebuildReport, SiteSession } from "../../src/dev/site-session.js";
+import { endSession, expectSessionSameAsColdBuild, rebuildAndSettle, startSession } from "../helpers/dev-session.js";
+import { REPO_ROOT, makeTempSite, text } from "../helpers/temp-site.js";
 
 const EPOCH = "1755734400"; // 2025-08-21
 let root: string;
@@ -32,15 +32,10 @@ beforeAll(async () => {
     "articles/e/de.md": article("de", "Fünfter Artikel über das Klima", "2025-02-01", "Erika Muster", "Klima"),
     "articles/e/en.md": article("en", "Fifth article on the climate", "2025-02-01", "Jane Doe", "Klima"),
   });
-  process.env.SOURCE_DATE_EPOCH = EPOCH;
-  session = new SiteSession({ root });
-  expect((await session.rebuild(null)).ok).toBe(true);
+  session = await startSession(root, EPOCH);
 });
 
-afterAll(async () => {
-  delete process.env.SOURCE_DATE_EPOCH;
-  await removeTempSite(root);
-});
+afterAll(() => endSession(root));
 
 async function edit(story: string, field: "tags" | "author", value: string, alsoChanged: string[] = []): Promise<RebuildReport> {
   const file = path.join(root, "articles", story, "de.md");
