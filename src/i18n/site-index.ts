@@ -135,9 +135,10 @@ export function redateInIndex(index: SiteIndex, previous: Article, next: Article
 
 /**
  * `replaceInIndex` for an edit that changed the article's topics, authors or source (`gazette dev`):
- * its entry leaves and joins the groups `changesOf` gives for each language its entry is in. The
- * caller has checked that every such group keeps its name, slug and ids, and exists before and
- * after (see `dev/relabel.ts`).
+ * its entry leaves and joins the groups `changesOf` gives for each language its entry is in, and
+ * the groups it makes or empties join or leave their language's list. The caller has checked that
+ * every group it leaves or joins keeps its name, slug and ids, and made the new groups whole
+ * (their entries, the article's among them): see `dev/relabel.ts`.
  */
 export function relabelInIndex(index: SiteIndex, previous: Article, next: Article, changesOf: (lang: string) => GroupChanges | undefined): boolean {
   if (indexKey(previous, { labels: false }) !== indexKey(next, { labels: false })) throw new Error("Internal: relabelInIndex needs an indexKey that only the labels changed.");
