@@ -364,11 +364,9 @@ export function sitemapEntryEncoder(baseUrl: string): (entry: SitemapEntry) => E
   };
 }
 
-/** An encoded entry's `<url>` element, as the one byte a character it is (see `sitemapEntryEncoder`). */
+/** An encoded entry's `<url>` element, as the sitemap writer encodes it (ASCII a byte a character, anything else as UTF-8). */
 export function encodedEntryBytes(entry: EncodedSitemapEntry): Uint8Array {
-  const { element } = splitEncodedEntry(entry);
-  if (NON_ASCII.test(element)) throw new Error("Internal: an encoded sitemap entry is not ASCII.");
-  return Buffer.from(element, "latin1");
+  return encodeAsciiPieces([splitEncodedEntry(entry).element]);
 }
 
 /** An encoded entry's lastmod ("" without one) and `<url>` element. */
