@@ -233,6 +233,8 @@ export interface PatchedPages {
   files: string[];
   /** Article pages (snapshot numbers) rendered because their related list changed: every later delta renders them again. */
   relisted: number[];
+  /** Files whose card (headline, summary, reading time) a delta changed: every later delta renders the pages that show it again. */
+  carded: string[];
   /** The search index, when deltas indexed part of it again (see delta/reindex-search.ts). */
   search?: PatchedSearch;
 }
@@ -255,12 +257,13 @@ export async function readPatched(root: string, buildId: string): Promise<Patche
       if (!relisted.every((number) => Number.isSafeInteger(number) && number >= 0)) throw new Error("not page numbers");
       const search = stored.search === undefined ? undefined : wellFormedSearch(stored.search);
       if (search === null) throw new Error("not a search index");
-      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, ...(search ? { search } : {}) };
+      const carded = Array.isArray(stored.carded) ? stored.carded.map(String) : [];
+      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, carded, ...(search ? { search } : {}) };
     }
   } catch {
     // none
   }
-  return { buildId, pages: [], files: [], relisted: [] };
+  return { buildId, pages: [], files: [], relisted: [], carded: [] };
 }
 
 /** Saved before a delta changes the output: if it is killed half way, the pages listed are only rendered once more. */
@@ -268,7 +271,7 @@ export async function writePatched(root: string, patched: PatchedPages): Promise
   const dir = await cacheDir(root);
   const temporary = path.join(dir, `${PATCHED_FILE}.${process.pid}.tmp`);
   const search = patched.search ? { ...patched.search, removed: [...new Set(patched.search.removed)].sort(), added: [...new Set(patched.search.added)].sort() } : undefined;
-  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), search }));
+  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), carded: [...new Set(patched.carded)].sort(), search }));
   await rename(temporary, path.join(dir, PATCHED_FILE));
 }
 

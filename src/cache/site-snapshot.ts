@@ -12,13 +12,13 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * one page can be rendered again from a few of these entries instead of 20,000 records.
  *
  * The file: one JSON line (format, the build's key and id, each section's length and CRC-32),
- * then four sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
- * page's entry starts); the pages' entries (UTF-8 JSON, one after the other), of which a delta
- * parses the few it renders; the content files and the output files (UTF-8 JSON), which only
- * the threads that check them parse.
+ * then five sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
+ * page's entry starts); the article pages' entries and the listing pages' (UTF-8 JSON, one
+ * after the other), of which a delta parses the few it renders; the content files and the
+ * output files (UTF-8 JSON), which only the threads that check them parse.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
-const FORMAT = "gazette-site-1";
+const FORMAT = "gazette-site-2";
 
 /**
  * What feeds and pages other than an article's own show of it (cards, language switchers,
@@ -70,7 +70,9 @@ export function articleFromCard(id: string, stored: StoredCard, tags: Article["t
  * changed of it (URL, slug, section; 0: nothing), its story's published versions (in the site's
  * language order) and original, its related list (best first), all as page numbers; and the
  * group page (number in `groups`) of each group it links, in the order of `linkedGroupsOf`
- * (-1: none). 20,000 of these are written by every full build: ~250 bytes each.
+ * (-1: none); the listing pages that show its card (numbers of `SiteSnapshot.listing`), and the
+ * article pages whose related list shows it. 20,000 of these are written by every full build:
+ * ~400 bytes each.
  */
 export interface ArticlePageInputs {
   id: string;
@@ -82,6 +84,29 @@ export interface ArticlePageInputs {
   original: number;
   related: number[];
   groups: number[];
+  listedOn: number[];
+  shownBy: number[];
+}
+
+/**
+ * A page that lists article cards (a front page, a topic, author or source page, the language
+ * chooser), with what it shows beside them, so that it can be rendered again when a card changes
+ * (a summary, a headline, a reading time) without the site index: its route; its articles as
+ * page numbers, in order, `-1 - number` for one that stands in for the page's language (its
+ * story has no version in it: see `listingMember`); a group page's group (its id, name and
+ * number of articles, and its page's slug in each other language that has one); the chooser's
+ * latest articles per language.
+ */
+export interface ListingPageInputs {
+  route: Route;
+  members: number[];
+  group: [id: string, name: string, count: number, others: [lang: string, slug: string][]] | null;
+  latest: [lang: string, articles: number[]][] | null;
+}
+
+/** A listing page's member as stored (see `ListingPageInputs`): its article's page number, and whether it stands in for the page's language. */
+export function listingMember(stored: number): { article: number; fallback: boolean } {
+  return stored < 0 ? { article: -1 - stored, fallback: true } : { article: stored, fallback: false };
 }
 
 /** A record as the checks across articles left it in the last full build. */
@@ -128,6 +153,8 @@ export interface SnapshotHead {
   pageOfFile: number[];
   /** Where each page's entry starts in the pages section (bytes; one more entry: the end). */
   offsets: number[];
+  /** Where each listing page's entry starts in the listings section (bytes; one more entry: the end). */
+  listingOffsets: number[];
 }
 
 /** Every content file of the build: project path, stat key, content hash, in listing order. */
@@ -139,10 +166,12 @@ export interface SiteSnapshot {
   files(): SnapshotFiles;
   /** The inputs of a published article's page, by number. */
   page(article: number): ArticlePageInputs;
+  /** The inputs of a listing page, by number. */
+  listing(number: number): ListingPageInputs;
 }
 
-/** In file order: the main thread reads the first two, the checking threads one each of the others. */
-const SECTIONS = ["head", "pages", "files", "outputs"] as const;
+/** In file order: the main thread reads the first three, the checking threads one each of the others. */
+const SECTIONS = ["head", "pages", "listings", "files", "outputs"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The snapshot's first line: what a delta build checks before it reads the rest. */
@@ -157,13 +186,14 @@ export interface SnapshotFrame {
 }
 
 export interface SnapshotContent {
-  head: Omit<SnapshotHead, "offsets" | "pageOfFile">;
+  head: Omit<SnapshotHead, "offsets" | "pageOfFile" | "listingOffsets">;
   /** When the content was listed (ms since the epoch; see `changedContent`): kept in the first line, which the checks read first. */
   listedAt: number;
   files: SnapshotFiles;
   /** Every file written into the output but its marker. */
   outputs: string[];
   pages: Iterable<ArticlePageInputs>;
+  listings: Iterable<ListingPageInputs>;
 }
 
 /** Writes the snapshot atomically; errors are returned (without one, the next build is a full one). */
@@ -178,16 +208,25 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
     for (const page of content.pages) {
       const number = fileNumbers.get(page.file);
       if (number !== undefined) pageOfFile[number] = texts.length;
-      const text = JSON.stringify([page.id, page.outputPath, page.file, page.hash, page.checked, page.versions, page.original, page.related, page.groups]);
+      const text = JSON.stringify([page.id, page.outputPath, page.file, page.hash, page.checked, page.versions, page.original, page.related, page.groups, page.listedOn, page.shownBy]);
       texts.push(text);
       offsets.push((length += Buffer.byteLength(text)));
     }
+    const listingOffsets: number[] = [0];
+    const listingTexts: string[] = [];
+    length = 0;
+    for (const listing of content.listings) {
+      const text = JSON.stringify([listing.route, listing.members, listing.group, listing.latest]);
+      listingTexts.push(text);
+      listingOffsets.push((length += Buffer.byteLength(text)));
+    }
     const bytes: Record<Section, Buffer> = {
-      head: encodeAsciiJson({ ...content.head, pageOfFile, offsets }),
+      head: encodeAsciiJson({ ...content.head, pageOfFile, offsets, listingOffsets }),
       // Plain UTF-8 JSON: paths are ASCII but for a few letters, and escaping 5 MB of them cost ~80 ms a build.
       files: Buffer.from(JSON.stringify(content.files)),
       outputs: Buffer.from(JSON.stringify(content.outputs)),
       pages: Buffer.from(texts.join("")),
+      listings: Buffer.from(listingTexts.join("")),
     };
     const sections = Object.fromEntries(SECTIONS.map((section) => [section, [bytes[section].length, checksum(bytes[section])]])) as SnapshotFrame["sections"];
     const frame: SnapshotFrame = { format: FORMAT, key: content.head.key, buildId: content.head.buildId, listedAt: content.listedAt, sections };
@@ -211,12 +250,13 @@ export async function removeSiteSnapshot(root: string): Promise<void> {
   await rm(path.join(root, CACHE_DIR, SNAPSHOT_FILE), { force: true }).catch(() => undefined);
 }
 
-/** The last snapshot, if there is one and its head and pages read back whole (the other sections are read by those who check them). */
+/** The last snapshot, if there is one and its head, pages and listings read back whole (the other sections are read by those who check them). */
 export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | null> {
   let fd: number | null = null;
   let frame: SnapshotFrame;
   let headBytes: Buffer;
   let pages: Buffer;
+  let listings: Buffer;
   try {
     fd = openSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE), "r");
     const opened = readFrame(fd);
@@ -224,11 +264,13 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
     frame = opened.frame;
     const [headLength, headSum] = frame.sections.head;
     const [pagesLength, pagesSum] = frame.sections.pages;
-    const bytes = Buffer.alloc(headLength + pagesLength);
+    const [listingsLength, listingsSum] = frame.sections.listings;
+    const bytes = Buffer.alloc(headLength + pagesLength + listingsLength);
     if (readSync(fd, bytes, 0, bytes.length, opened.start) !== bytes.length) return null;
     headBytes = bytes.subarray(0, headLength);
-    pages = bytes.subarray(headLength);
-    if (checksum(headBytes) !== headSum || checksum(pages) !== pagesSum) return null;
+    pages = bytes.subarray(headLength, headLength + pagesLength);
+    listings = bytes.subarray(headLength + pagesLength);
+    if (checksum(headBytes) !== headSum || checksum(pages) !== pagesSum || checksum(listings) !== listingsSum) return null;
   } catch {
     return null;
   } finally {
@@ -236,9 +278,10 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
   }
   try {
     const head = decodeAsciiJson(headBytes) as SnapshotHead;
-    if (head?.key !== frame.key || head.buildId !== frame.buildId || !Array.isArray(head.pageOfFile) || !Array.isArray(head.offsets)) return null;
+    if (head?.key !== frame.key || head.buildId !== frame.buildId || !Array.isArray(head.pageOfFile) || !Array.isArray(head.offsets) || !Array.isArray(head.listingOffsets)) return null;
     let files: SnapshotFiles | null = null;
     const parsed = new Map<number, ArticlePageInputs>();
+    const parsedListings = new Map<number, ListingPageInputs>();
     return {
       head,
       files() {
@@ -249,7 +292,7 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
         let page = parsed.get(article);
         if (page === undefined) {
           if (!(article >= 0 && article + 1 < head.offsets.length)) fail(`page ${article}`);
-          const [id, outputPath, file, hash, checked, versions, original, related, groups] = JSON.parse(pages.toString("utf8", head.offsets[article], head.offsets[article + 1])) as [
+          const [id, outputPath, file, hash, checked, versions, original, related, groups, listedOn, shownBy] = JSON.parse(pages.toString("utf8", head.offsets[article], head.offsets[article + 1])) as [
             string,
             string,
             string,
@@ -259,11 +302,28 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
             number,
             number[],
             number[],
+            number[],
+            number[],
           ];
-          page = { id, outputPath, file, hash, checked, versions, original, related, groups };
+          page = { id, outputPath, file, hash, checked, versions, original, related, groups, listedOn, shownBy };
           parsed.set(article, page);
         }
         return page;
+      },
+      listing(number) {
+        let listing = parsedListings.get(number);
+        if (listing === undefined) {
+          if (!(number >= 0 && number + 1 < head.listingOffsets.length)) fail(`listing page ${number}`);
+          const [route, members, group, latest] = JSON.parse(listings.toString("utf8", head.listingOffsets[number], head.listingOffsets[number + 1])) as [
+            Route,
+            number[],
+            ListingPageInputs["group"],
+            ListingPageInputs["latest"],
+          ];
+          listing = { route, members, group, latest };
+          parsedListings.set(number, listing);
+        }
+        return listing;
       },
     };
   } catch {

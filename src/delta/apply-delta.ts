@@ -36,6 +36,8 @@ interface AppliedEdits {
   edits: AppliedEdit[];
   /** Pages whose related list differs from the snapshot's now. */
   relisted: number[];
+  /** Listing pages rendered because they show an edited card (not in the search index). */
+  listings: number[];
   /** Pages rendered, and those of them whose bytes differ from the output's. */
   rendered: number;
   changed: RenderedPage[];
@@ -57,6 +59,9 @@ function checksInline(frame: SnapshotFrame, env: NodeJS.ProcessEnv = process.env
 
 /** Above this many files edited since the last full build, a full build is as quick and refreshes the snapshot. */
 const MAX_DELTA_FILES = 32;
+
+/** Above this many pages to render besides the edited ones (related lists, cards), a full build is about as quick. */
+const MAX_CARD_PAGES = 800;
 
 export async function applyDelta(options: BuildOptions): Promise<DeltaOutcome> {
   const checks: RunningChecks[] = [];
@@ -123,25 +128,27 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       return { absolute, file, storyKey: path.basename(path.dirname(absolute)) };
     });
     let stageStarted = performance.now();
-    const [{ readEdits, readShownRecords }, { relistRelated }] = await loadEditStages();
+    const [{ readEdits, readShownRecords, readListedRecords, cardPages }, { relistRelated }] = await loadEditStages();
     const hashes = new Map(edited.map(([, file, hash]) => [file, hash]));
-    const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])) });
+    const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])), date });
     if ("miss" in read) return read;
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();
     const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);
     if ("miss" in relisted) return relisted;
-    const unread = await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again], relisted.lists, read.records);
+    const cards = cardPages(snapshot, read.edits, patched.carded);
+    if (cards.pages.length + cards.listings.length + relisted.lists.size + relisted.again.length > MAX_CARD_PAGES) return { miss: "too many pages show the edited cards" };
+    const unread = (await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again, ...cards.pages], relisted.lists, read.records)) ?? (await readListedRecords(root, engine, snapshot, cards.listings, read.records));
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
     stageStarted = performance.now();
-    const rendered = renderEdits(read.edits, relisted, snapshot, read.records, config, theme, date);
+    const rendered = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date);
     const changed: RenderedPage[] = [];
     for (const page of rendered) {
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
       if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);
     }
-    return { edits: read.edits, relisted: [...relisted.lists.keys()], rendered: rendered.length, changed, readMs, relistMs, renderMs: performance.now() - stageStarted };
+    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings: [...cards.listings], rendered: rendered.length, changed, readMs, relistMs, renderMs: performance.now() - stageStarted };
   };
 
   // The worker tells of the first changed file as soon as it finds it: that edit is applied (but
@@ -171,7 +178,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
 
   const guessed = guess.files === JSON.stringify(edited.edited) ? guess.applied : undefined;
   // Nothing changed, and no delta since the last full build: nothing to read or render.
-  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], rendered: 0, changed: [], readMs: 0, relistMs: null, renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
+  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], rendered: 0, changed: [], readMs: 0, relistMs: null, renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
   if ("miss" in applied) return applied;
   const { edits, changed } = applied;
   timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
@@ -184,7 +191,8 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   if (outputs.changed !== null) return { miss: `${path.relative(config.root, path.join(outDir, outputs.changed))} was changed since the last build` };
   // The search index, if an article page changed: its part of it made again.
   const searchStarted = performance.now();
-  const search = config.search ? await (await import("./reindex-search.js")).reindexSearch({ root, outDir, config, key: head.key, patched, changed }) : null;
+  const listingPaths = new Set(applied.listings.map((number) => snapshot.listing(number).route.outputPath));
+  const search = config.search ? await (await import("./reindex-search.js")).reindexSearch({ root, outDir, config, key: head.key, patched, changed: changed.filter((page) => !listingPaths.has(page.outputPath)) }) : null;
   if (search && "miss" in search) return search;
   if (search) {
     timings.push({ stage: "search", ms: performance.now() - searchStarted, detail: `${search.indexed.join(", ") || "nothing"} indexed again, ${search.write.length} files changed, ${search.deletes.length} deleted` });
@@ -211,6 +219,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
         pages: [...patched.pages, ...changed.map((page) => page.outputPath)],
         files: [...patched.files, ...edits.map((edit) => edit.file)],
         relisted: [...patched.relisted, ...applied.relisted],
+        carded: [...patched.carded, ...edits.filter((edit) => edit.card).map((edit) => edit.file)],
         ...(search ? { search: search.search } : patched.search ? { search: patched.search } : {}),
       });
       for (const page of changed) await writer.write(page);

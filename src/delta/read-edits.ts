@@ -1,18 +1,20 @@
 /**
  * A delta build's edited files (see apply-delta.ts): read, normalized and compared with their
- * records as last built. An edit applies when everything but what its own page alone shows is
- * as it was (its page fields and warnings; its related-articles features may differ: see
- * relist-related.ts); the records of the articles its page shows are read too, each alone (a few
- * KB of its shard).
+ * records as last built. An edit applies when everything but what its own page and its card
+ * show is as it was (its other page fields and warnings; its related-articles features may
+ * differ: see relist-related.ts); the records of the articles its page shows are read too, each
+ * alone (a few KB of its shard).
  */
 import type { Article, SourceArticle } from "../types.js";
 import { readCachedRecords, type RecordCache } from "../cache/record-cache.js";
-import { checkedAs, type ArticlePageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
+import { checkedAs, listingMember, type ArticlePageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import { readContentFiles, type ContentFile } from "../content/load-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import type { NormalizeContext } from "../normalize/index.js";
 import { normalizeArticle } from "../normalize/normalize-article.js";
 import { extractRelatedFeatures, featuresDigest, type RelatedDoc } from "../related/index.js";
+import { inNewsWindow } from "../render/render-pages.js";
+import { articleTopics } from "../i18n/site-index.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
 
 /** An edited file that a delta can apply: its new record, as the checks across articles leave it. */
@@ -23,6 +25,8 @@ export interface AppliedEdit {
   page: { number: number; inputs: ArticlePageInputs } | null;
   /** Its related-articles features when they differ from the last full build's (then other pages' lists may change: see relist-related.ts). */
   features: RelatedDoc | null;
+  /** Whether its card (headline, summary, reading time) differs from the last full build's: then the pages that show the card change too. */
+  card: boolean;
 }
 
 export interface EditsToRead {
@@ -39,6 +43,8 @@ export interface EditsToRead {
   fileIndex: ReadonlyMap<string, number>;
   /** Files that deltas applied before: applied again even when as last built (an edit undone). */
   reapply: readonly string[];
+  /** The build's date: a headline in the news sitemap is not a card alone. */
+  date: string;
 }
 
 /** The edits to apply with the records their pages show, or why they cannot be applied. */
@@ -73,21 +79,29 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
   for (const { source, raw, number } of normalized) {
     const before = records.get(source.file);
     if (!before) return { miss: `the cache has no record of ${source.file} as last built` };
-    const field = changedPageField(raw, before.article);
-    if (field !== null) return { miss: `${source.file}: more than its body changed (${field})` };
+    const fields = changedPageFields(raw, before.article);
+    const other = fields.find((field) => !CARD_FIELDS.has(field) && !TOPIC_FIELDS.has(field));
+    if (other !== undefined) return { miss: `${source.file}: more than its body and card changed (${other})` };
+    // The news sitemap lists headlines; a delta does not write sitemaps.
+    if (fields.includes("title") && inNewsWindow(raw.date, input.date)) return { miss: `${source.file}: its headline is in the news sitemap` };
     const doc = extractRelatedFeatures(raw);
     const features = featuresDigest(doc) === before.featuresKey ? null : doc;
     const warnings = readSink.warnings.filter((warning) => warning.location?.file === source.file);
     if (JSON.stringify([warnings, raw.diagnostics]) !== JSON.stringify([before.readWarnings, before.article.diagnostics])) return { miss: `${source.file}: its warnings changed` };
+    const card = fields.some((field) => CARD_FIELDS.has(field));
     if (number === undefined) {
-      edits.push({ file: source.file, article: raw, page: null, features });
+      edits.push({ file: source.file, article: raw, page: null, features, card });
       continue;
     }
     const inputs = snapshot.page(number);
-    // The checks across articles read only page fields: they give the new record what they gave the old.
+    // The checks across articles read no card field: they give the new record what they gave the old.
     const article = checkedAs(raw, inputs);
+    // Its headline and entities make some of its topics (the prominent entities): the same topics, spelt alike, or a full build.
+    if (fields.some((field) => field === "title" || TOPIC_FIELDS.has(field)) && JSON.stringify(articleTopics(article)) !== JSON.stringify(articleTopics(before.article))) {
+      return { miss: `${source.file}: its topics changed` };
+    }
     if (linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
-    edits.push({ file: source.file, article, page: { number, inputs }, features });
+    edits.push({ file: source.file, article, page: { number, inputs }, features, card });
   }
   const missing = shown.find((page) => !records.has(page.file));
   if (missing !== undefined) return { miss: `the cache has no record of ${missing.file} as last built` };
@@ -108,6 +122,11 @@ export async function readShownRecords(root: string, engine: string, snapshot: S
       if (!records.has(page.file)) wanted.set(page.file, page.hash);
     }
   }
+  return readWanted(root, engine, wanted, records);
+}
+
+/** Adds the records `wanted` (file -> hash as last built) to `records`; a string says which one the cache does not have. */
+async function readWanted(root: string, engine: string, wanted: ReadonlyMap<string, string>, records: RecordCache): Promise<string | null> {
   if (wanted.size === 0) return null;
   const read = await readCachedRecords(root, engine, wanted.keys());
   for (const [file, hash] of wanted) {
@@ -118,17 +137,56 @@ export async function readShownRecords(root: string, engine: string, snapshot: S
   return null;
 }
 
+/**
+ * The pages that show the card of an edited article, besides its own: the listing pages and the
+ * article pages whose related list holds it (as the last full build listed them: lists a delta
+ * changed are rendered anyway). For edits whose card changed now, or in an earlier delta (`carded`:
+ * an undo puts the pages back).
+ */
+export function cardPages(snapshot: SiteSnapshot, edits: readonly AppliedEdit[], carded: readonly string[]): { pages: number[]; listings: number[] } {
+  const again = new Set(carded);
+  const pages = new Set<number>();
+  const listings = new Set<number>();
+  for (const edit of edits) {
+    if (!edit.page || !(edit.card || again.has(edit.file))) continue;
+    for (const number of edit.page.inputs.shownBy) pages.add(number);
+    for (const number of edit.page.inputs.listedOn) listings.add(number);
+  }
+  return { pages: [...pages].sort((a, b) => a - b), listings: [...listings].sort((a, b) => a - b) };
+}
+
+/** Adds to `records` those of the articles the listing pages `numbers` show, as last built; a string says which one the cache does not have. */
+export async function readListedRecords(root: string, engine: string, snapshot: SiteSnapshot, numbers: readonly number[], records: RecordCache): Promise<string | null> {
+  const wanted = new Map<string, string>();
+  for (const number of numbers) {
+    const listing = snapshot.listing(number);
+    const shown = [...listing.members.map((member) => listingMember(member).article), ...(listing.latest ?? []).flatMap(([, latest]) => latest)];
+    for (const each of shown) {
+      const page = snapshot.page(each);
+      if (!records.has(page.file)) wanted.set(page.file, page.hash);
+    }
+  }
+  return readWanted(root, engine, wanted, records);
+}
+
 /** What only an article's own page shows of it (or nothing shows): the rest is read by other pages, the checks across articles and the site index. */
 const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCount", "bodyLine", "passages", "diagnostics"] satisfies (keyof Article)[]);
 
-/** The first field that other pages read and that differs between two records of an article; null when none does. */
-function changedPageField(next: Article, previous: Article): string | null {
+/**
+ * What cards show of an article besides its own page (listing pages, related lists, feeds), and
+ * nothing else reads but its related-articles features and its topic links (both checked): a
+ * delta renders the pages that show its card (see render-edits.ts). Its URL, date, authors,
+ * section and the rest move it between pages: a full build.
+ */
+const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes"] satisfies (keyof Article)[]);
+
+/** What other pages read of an article only through its topics (checked: the same topics, or a full build) and its related-articles features. */
+const TOPIC_FIELDS = new Set<string>(["entities"] satisfies (keyof Article)[]);
+
+/** The fields that other pages read and that differ between two records of an article, in key order. */
+function changedPageFields(next: Article, previous: Article): string[] {
   const keys = new Set([...Object.keys(next), ...Object.keys(previous)]);
-  for (const key of keys) {
-    if (OWN_PAGE_FIELDS.has(key)) continue;
-    if (JSON.stringify(next[key as keyof Article]) !== JSON.stringify(previous[key as keyof Article])) return key;
-  }
-  return null;
+  return [...keys].filter((key) => !OWN_PAGE_FIELDS.has(key) && JSON.stringify(next[key as keyof Article]) !== JSON.stringify(previous[key as keyof Article]));
 }
 
 

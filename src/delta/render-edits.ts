@@ -2,13 +2,15 @@
  * A delta build's pages (see apply-delta.ts): each edited article's page, and its language's
  * feeds where it is in them, rendered by the build's own renderer from a render context that holds
  * only what those pages show: the articles from their records, the feeds' other articles from the
- * snapshot's cards, the groups' slugs and names from the snapshot.
+ * snapshot's cards, the groups' slugs and names from the snapshot. When an edit changed its card,
+ * the pages that show the card too: the listing pages (each from a context of its own, holding
+ * its page of the listing) and the article pages whose related list holds it.
  */
 import type { Article, RelatedEntry, RenderedPage, Route } from "../types.js";
 import { themeContext, type PreparedTheme } from "../build.js";
 import type { SiteConfig } from "../config/site-config.js";
 import type { RecordCache } from "../cache/record-cache.js";
-import { articleFromCard, checkedAs, type SiteSnapshot } from "../cache/site-snapshot.js";
+import { articleFromCard, checkedAs, listingMember, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import type { Group, ListingEntry, SiteIndex, Story } from "../i18n/site-index.js";
 import { createPageRenderer } from "../render/render-pages.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
@@ -17,13 +19,15 @@ import type { AppliedEdit } from "./read-edits.js";
 
 /**
  * The edited articles' pages, the pages whose related list changed (`relisted`: the new lists,
- * by page number) or did in an earlier delta (`again`), and the edited articles' languages' feeds
- * where they are in them: the articles the pages show come from their records (`records`), feed
- * articles from the snapshot's cards.
+ * by page number) or did in an earlier delta (`again`), the pages that show an edited card
+ * (`cards`: article pages and listing pages, by number), and the edited articles' languages'
+ * feeds where they are in them: the articles the pages show come from their records
+ * (`records`), feed articles from the snapshot's cards.
  */
 export function renderEdits(
   edits: readonly AppliedEdit[],
   relisted: { lists: ReadonlyMap<number, readonly number[]>; again: readonly number[] },
+  cards: { pages: readonly number[]; listings: readonly number[] },
   snapshot: SiteSnapshot,
   records: RecordCache,
   config: SiteConfig,
@@ -49,7 +53,7 @@ export function renderEdits(
   const related = new Map<string, RelatedEntry[]>();
   const groupsById = new Map<string, Group>();
   const routes: Route[] = [];
-  const numbers = new Set([...edits.flatMap(({ page }) => (page ? [page.number] : [])), ...relisted.lists.keys(), ...relisted.again]);
+  const numbers = new Set([...edits.flatMap(({ page }) => (page ? [page.number] : [])), ...relisted.lists.keys(), ...relisted.again, ...cards.pages]);
   for (const number of [...numbers].sort((a, b) => a - b)) {
     const inputs = snapshot.page(number);
     const article = articleOf(number);
@@ -85,7 +89,49 @@ export function renderEdits(
     groupsBySlug: new Map(),
     year: snapshot.head.year,
   };
-  const renderer = createPageRenderer(context, theme.templates, new Map(theme.assets.map((asset) => [asset.name, asset])), date, { bodies: feedBodies });
-  return routes.flatMap((route) => renderer.render(route));
+  const assets = new Map(theme.assets.map((asset) => [asset.name, asset]));
+  const renderer = createPageRenderer(context, theme.templates, assets, date, { bodies: feedBodies });
+  const pages = routes.flatMap((route) => renderer.render(route));
+  for (const number of cards.listings) {
+    const listing = snapshot.listing(number);
+    const listingContext: RenderContext = { ...context, ...listingOf(listing, articleOf, config.perPage), related: new Map() };
+    pages.push(...createPageRenderer(listingContext, theme.templates, assets, date).render(listing.route));
+  }
+  return pages;
+}
+
+/**
+ * What a listing page reads of the site index, for it alone: its page of its listing or group
+ * (the entries before it left empty: the views read only the page's own and the whole length),
+ * its group in the other languages (their slugs, for the language switcher), or the chooser's
+ * latest articles of each language.
+ */
+function listingOf(listing: ListingPageInputs, articleOf: (number: number) => Article, perPage: number): Pick<RenderContext, "index" | "groupsById" | "groupsBySlug"> {
+  const { params } = listing.route;
+  const listings = new Map<string, ListingEntry[]>();
+  const groupsById = new Map<string, Group>();
+  const groupsBySlug = new Map<string, Group>();
+  const pageOf = (length: number, page: number): ListingEntry[] => {
+    const entries = new Array<ListingEntry>(length);
+    listing.members.forEach((member, i) => {
+      const { article, fallback } = listingMember(member);
+      entries[(page - 1) * perPage + i] = { article: articleOf(article), fallback };
+    });
+    return entries;
+  };
+  if (params.kind === "front") {
+    listings.set(params.lang, pageOf((params.page - 1) * perPage + listing.members.length, params.page));
+  } else if (params.kind === "group" && listing.group) {
+    const [id, name, count, others] = listing.group;
+    const group: Group = { kind: params.group, id, ids: [id], slug: params.slug, name, entries: pageOf(count, params.page) };
+    groupsBySlug.set(groupKey(params.lang, params.group, params.slug), group);
+    groupsById.set(groupKey(params.lang, params.group, id), group);
+    for (const [lang, slug] of others) groupsById.set(groupKey(lang, params.group, id), { ...group, slug, entries: [] });
+  } else if (params.kind === "chooser" && listing.latest) {
+    for (const [lang, latest] of listing.latest) listings.set(lang, latest.map((number) => ({ article: articleOf(number), fallback: false })));
+  } else {
+    throw new Error(`Internal: listing page ${listing.route.outputPath} without what it lists`);
+  }
+  return { index: { articles: new Map(), stories: new Map(), listings, groups: new Map(), skipped: [] }, groupsById, groupsBySlug };
 }
 

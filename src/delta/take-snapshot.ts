@@ -4,10 +4,10 @@
  */
 import type { Article, Diagnostic } from "../types.js";
 import type { PlannedSite } from "../build.js";
-import type { Group, GroupKind } from "../i18n/site-index.js";
+import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
 import { feedHtml, inNewsWindow } from "../render/render-pages.js";
 import { groupKey } from "../render/view-context.js";
-import { cardOf, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type SnapshotFeed } from "../cache/site-snapshot.js";
+import { cardOf, listingMember, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotFeed } from "../cache/site-snapshot.js";
 
 export interface BuildToSnapshot {
   root: string;
@@ -55,8 +55,10 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
   }
 
   const articleRoutes = plan.routes.filter((route) => route.params.kind === "article");
-  const numbers = new Map(articleRoutes.map((route, i) => [(route.params as { id: string }).id, i]));
-  const numberOf = (id: string): number => numbers.get(id) ?? fail(id);
+  const articles = articleRoutes.map((route) => index.articles.get((route.params as { id: string }).id)!);
+  // Keyed by the article object, which listings and stories hold: a lookup by id hashes the string (~300,000 lookups at 10,000 stories).
+  const numbers = new Map(articles.map((article, i) => [article, i]));
+  const numberOf = (article: Article): number => numbers.get(article) ?? fail(article.id);
   const feeds = await snapshotFeeds(build, numberOf);
   const groupNumbers = new Map<Group, number>();
   const groups: [string, string][] = [];
@@ -69,9 +71,21 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
     }
     return number;
   };
+  const listings = listingPages(plan, numberOf);
+  const related = articles.map((article) => (plan.related.get(article.id) ?? []).map((entry) => numberOf(index.articles.get(entry.id) ?? fail(entry.id))));
+  /** Per article page: the listing pages that show its card, and the article pages whose related list does. */
+  const listedOn = articles.map((): number[] => []);
+  const shownBy = articles.map((): number[] => []);
+  listings.forEach((listing, i) => {
+    for (const member of listing.members) listedOn[listingMember(member).article]!.push(i);
+    for (const [, latest] of listing.latest ?? []) for (const article of latest) listedOn[article]!.push(i);
+  });
+  related.forEach((list, i) => {
+    for (const number of list) shownBy[number]!.push(i);
+  });
   const pages = function* (): Generator<ArticlePageInputs> {
-    for (const route of articleRoutes) {
-      const article = index.articles.get((route.params as { id: string }).id)!;
+    for (const [i, route] of articleRoutes.entries()) {
+      const article = articles[i]!;
       const story = index.stories.get(article.storyKey)!;
       yield {
         id: article.id,
@@ -79,10 +93,12 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
         file: article.file,
         hash: article.hash,
         checked: build.checked.get(article.id) ?? 0,
-        versions: [...story.versions.values()].map((version) => numberOf(version.id)),
-        original: numberOf(story.original.id),
-        related: (plan.related.get(article.id) ?? []).map((entry) => numberOf(entry.id)),
+        versions: [...story.versions.values()].map(numberOf),
+        original: numberOf(story.original),
+        related: related[i]!,
         groups: build.linkedGroups(article).map(([kind, id]) => groupNumber(context.groupsById.get(groupKey(article.lang, kind, id)))),
+        listedOn: listedOn[i]!,
+        shownBy: shownBy[i]!,
       };
     }
   };
@@ -106,14 +122,43 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
     files: build.fileStates,
     outputs: build.outputs.sort(),
     pages: pages(),
+    listings,
   });
+}
+
+/** The pages that list article cards (front, topic, author and source pages, the chooser), in route order, with what they show. */
+function listingPages(plan: PlannedSite, numberOf: (article: Article) => number): ListingPageInputs[] {
+  const { index, context } = plan;
+  const { perPage, languages } = context.config;
+  const membersOf = (entries: readonly ListingEntry[]): ListingPageInputs["members"] => entries.map((entry) => (entry.fallback ? -1 - numberOf(entry.article) : numberOf(entry.article)));
+  const listings: ListingPageInputs[] = [];
+  for (const route of plan.routes) {
+    const { params } = route;
+    if (params.kind === "front") {
+      const entries = (index.listings.get(params.lang) ?? []).slice((params.page - 1) * perPage, params.page * perPage);
+      listings.push({ route, members: membersOf(entries), group: null, latest: null });
+    } else if (params.kind === "group") {
+      const group = context.groupsBySlug.get(groupKey(params.lang, params.group, params.slug));
+      if (!group) throw new Error(`Internal: route for unknown group ${params.slug}`);
+      const others = languages.flatMap(({ code }): [string, string][] => {
+        const other = code === params.lang ? undefined : context.groupsById.get(groupKey(code, params.group, group.id));
+        return other ? [[code, other.slug]] : [];
+      });
+      const entries = group.entries.slice((params.page - 1) * perPage, params.page * perPage);
+      listings.push({ route, members: membersOf(entries), group: [group.id, group.name, group.entries.length, others], latest: null });
+    } else if (params.kind === "chooser") {
+      const latest = languages.map(({ code }): [string, number[]] => [code, (index.listings.get(code) ?? []).filter((entry) => !entry.fallback).slice(0, 3).map((entry) => numberOf(entry.article))]);
+      listings.push({ route, members: [], group: null, latest });
+    }
+  }
+  return listings;
 }
 
 /**
  * Each language's feed articles with their HTML: as this build rendered it, else as the last
  * snapshot kept it for the same content, else made again from the Markdown.
  */
-async function snapshotFeeds(build: BuildToSnapshot, numberOf: (id: string) => number): Promise<SnapshotFeed[]> {
+async function snapshotFeeds(build: BuildToSnapshot, numberOf: (article: Article) => number): Promise<SnapshotFeed[]> {
   const { plan } = build;
   const { config, index } = plan.context;
   const origin = new URL(config.baseUrl).origin;
@@ -129,7 +174,7 @@ async function snapshotFeeds(build: BuildToSnapshot, numberOf: (id: string) => n
         const kept = previous.get(article.id);
         html = kept && kept[0] === article.hash ? kept[1] : feedHtml(article, origin);
       }
-      members.push([numberOf(article.id), article.hash, cardOf(article), article.tags, html]);
+      members.push([numberOf(article), article.hash, cardOf(article), article.tags, html]);
     }
     const routes = plan.routes.filter((route) => route.params.kind === "feed" && route.params.lang === code);
     feeds.push({ lang: code, routes, members });

@@ -109,6 +109,43 @@ async function swapWords(file: string, rank: number): Promise<void> {
   await writeFile(abs(file), `${head}\n---\n${body.replaceAll(new RegExp(`\\b${words[rank]}\\b`, "g"), words[0]!)}`);
 }
 
+/**
+ * The German version of a story that has no other (English and French pages list it as it is),
+ * the first whose headline another German article's related list shows.
+ */
+async function untranslatedGerman(): Promise<string> {
+  const tree = await readTree(abs("public"));
+  const articlePages = [...tree].filter(([file]) => /^de\/[^/]+\/index\.html$/.test(file));
+  const alone = [...originals.keys()].filter((file) => file.endsWith("/de.md") && ![...originals.keys()].some((other) => other !== file && path.dirname(other) === path.dirname(file)));
+  const shown = alone.sort().find((file) => {
+    const headline = `>${/^title: "?([^"\n]+)"?$/m.exec(originals.get(file)!)![1]!}<`;
+    return articlePages.filter(([, bytes]) => bytes.includes(headline)).length >= 2;
+  });
+  if (!shown) throw new Error("no untranslated German story in another's related list");
+  return shown;
+}
+
+/** A file's text with another summary. */
+function withSummary(text: string, summary: string): string {
+  if (!/^summary: .*$/m.test(text)) throw new Error("a fixture without a summary");
+  return text.replace(/^summary: .*$/m, `summary: "${summary}"`);
+}
+
+/** Writes the file with its headline's first letter in lower case (the same slug, so the same URL); returns the new headline. */
+async function lowerHeadline(file: string): Promise<string> {
+  const text = originals.get(file)!;
+  const headline = /^title: "?([^"\n]+)"?$/m.exec(text)![1]!;
+  const lowered = `${headline[0]!.toLowerCase()}${headline.slice(1)}`;
+  await writeFile(abs(file), text.replace(`title: "${headline}`, `title: "${lowered}`));
+  return lowered;
+}
+
+/** The output files that hold `text`, sorted. */
+async function filesContaining(text: string): Promise<string[]> {
+  const tree = await readTree(abs("public"));
+  return [...tree].filter(([file, bytes]) => file !== OUTPUT_MARKER && bytes.includes(text)).map(([file]) => file).sort();
+}
+
 async function restore(file: string): Promise<void> {
   await writeFile(abs(file), originals.get(file)!);
 }
@@ -189,7 +226,7 @@ describe("delta builds", () => {
     await writeFile(abs(other), originals.get(other)!.replace(/^title: (.*)$/m, (_, title: string) => `title: ${title.replace(/"$/, " (aktualisiert)\"")}`));
     const full = await build();
     expect(full.delta).toBe(false);
-    expect(full.missed).toMatch(/more than its body changed/);
+    expect(full.missed).toMatch(/more than its body and card changed \(slug\)/);
     await expectSameAsCold(full);
     await restore(other);
     const back = await build();
@@ -332,10 +369,83 @@ describe("delta builds", () => {
     await build();
   });
 
+  test("a new summary renders every page that shows it (listing pages in every language, related lists, feeds) and no other; undone, they go back", async () => {
+    // An untranslated story: English and French pages list it in its own language.
+    const file = await untranslatedGerman();
+    const summary = "Neue Zusammenfassung nach der Korrektur der Redaktion.";
+    await writeFile(abs(file), withSummary(originals.get(file)!, summary));
+    const edited = await deltaBuild();
+    const showing = await filesContaining(summary);
+    expect(edited.rewritten).toEqual(showing);
+    // Its page, front pages and topic pages in all three languages, another article's related list.
+    expect(showing.some((each) => /^de\/[^/]+\/index\.html$/.test(each))).toBe(true);
+    for (const lang of ["de", "en", "fr"]) expect(showing.filter((each) => each.startsWith(`${lang}/`) && !/^[a-z]{2}\/[^/]+\/index\.html$/.test(each)).length, lang).toBeGreaterThanOrEqual(2);
+    expect(showing.filter((each) => /^de\/[^/]+\/index\.html$/.test(each)).length).toBeGreaterThanOrEqual(2);
+    await expectSameAsCold(edited.built);
+    await restore(file);
+    const undone = await deltaBuild();
+    expect(undone.rewritten).toEqual(edited.rewritten);
+    await expectSameAsCold(undone.built);
+  });
+
+  test("the newest story's headline, its slug kept: the language chooser and its feeds show it too", async () => {
+    const file = newestGerman();
+    const lowered = await lowerHeadline(file);
+    const edited = await deltaBuild();
+    expect(edited.rewritten).toEqual(await filesContaining(lowered));
+    expect(edited.rewritten).toEqual(expect.arrayContaining(["index.html", "de/index.html", "de/feed.xml", "de/feed.json"]));
+    await expectSameAsCold(edited.built);
+    await restore(file);
+    const undone = await deltaBuild();
+    expect(undone.rewritten).toEqual(edited.rewritten);
+    await expectSameAsCold(undone.built);
+  });
+
+  test("a headline that keeps its slug, and a body that takes longer to read, render the pages that show the card; in the news sitemap, a headline is a full build", async () => {
+    const file = await untranslatedGerman();
+    const [head, body] = originals.get(file)!.split("\n---\n") as [string, string];
+    const headline = /^title: "?([^"\n]+)"?$/m.exec(head)![1]!;
+    const lowered = await lowerHeadline(file);
+    const retitled = await deltaBuild();
+    expect(retitled.rewritten.length).toBeGreaterThan(3);
+    expect(retitled.rewritten).toEqual(await filesContaining(`>${lowered}<`));
+    await expectSameAsCold(retitled.built);
+    // Its body twice over: twice the reading time on every card.
+    await writeFile(abs(file), `${head}\n---\n${body}\n${body}`);
+    const longer = await deltaBuild();
+    expect(longer.rewritten.filter((each) => each.startsWith("en/") || each.startsWith("fr/")).length).toBeGreaterThanOrEqual(2);
+    await expectSameAsCold(longer.built);
+    // A person named twice: a topic it links now, which a full build adds to the topic's pages.
+    await writeFile(abs(file), `${head}\n---\n${body}\nWolodymyr Selenskyj sprach. Selenskyj reiste danach ab.\n`);
+    const topic = await build();
+    expect(topic.missed).toMatch(/its topics changed/);
+    await expectSameAsCold(topic);
+    await restore(file);
+    await build();
+    // A story of yesterday: in the news sitemap, which lists its headline.
+    const story = "articles/2025-11-30-eilmeldung";
+    await mkdir(abs(story), { recursive: true });
+    await writeFile(abs(`${story}/de.md`), originals.get(file)!.replace(/^date: .*$/m, "date: 2025-11-30T12:00:00+01:00"));
+    expect((await build()).delta).toBe(false);
+    await writeFile(abs(`${story}/de.md`), originals.get(file)!.replace(/^date: .*$/m, "date: 2025-11-30T12:00:00+01:00").replace(headline, lowered));
+    const news = await build();
+    expect(news.missed).toMatch(/its headline is in the news sitemap/);
+    await expectSameAsCold(news);
+    // Its summary is not in the news sitemap: a delta.
+    await writeFile(abs(`${story}/de.md`), withSummary(originals.get(file)!.replace(/^date: .*$/m, "date: 2025-11-30T12:00:00+01:00"), "Eilmeldung."));
+    await build();
+    await writeFile(abs(`${story}/de.md`), withSummary(originals.get(file)!.replace(/^date: .*$/m, "date: 2025-11-30T12:00:00+01:00"), "Eilmeldung, ergänzt."));
+    const summary = await deltaBuild();
+    await expectSameAsCold(summary.built);
+    await rm(abs(story), { recursive: true });
+    await build();
+  });
+
   test("random edits, undos, titles and words changed: every build equals a build without the cache", async () => {
     const title = async (file: string) => writeFile(abs(file), originals.get(file)!.replace(/^title: "?/m, (start) => `${start}Neu: `));
     const swap = async (file: string, random: () => number) => swapWords(file, 1 + Math.floor(random() * 3));
-    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 8, [restore, addSentence, addSentence, title, swap])).toBeGreaterThan(0);
+    const summary = async (file: string, random: () => number) => writeFile(abs(file), withSummary(originals.get(file)!, `Zusammenfassung ${Math.floor(random() * 3)}.`));
+    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 10, [restore, addSentence, addSentence, title, swap, summary, summary])).toBeGreaterThan(0);
   }, 120_000);
 });
 
@@ -370,7 +480,7 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     await expectSameAsCold(body);
     await writeFile(abs(newestGerman()), originals.get(newestGerman())!.replace(/^title: "?/m, (start) => `${start}Neu: `));
     const title = await compiledBuild();
-    expect(title.missed).toMatch(/more than its body changed/);
+    expect(title.missed).toMatch(/more than its body and card changed \(slug\)/);
     expect(title.delta).toBe(false);
     await expectSameAsCold(title);
     // Two files edited: the guess (the first found) is not all there is; the answer is applied.
@@ -461,6 +571,17 @@ describe("delta builds with the search index (German in four slices, English in 
     expect(searchDetail(main.built)).toMatch(/^fr indexed again/);
     expect(bundles(main.rewritten)).toEqual(["main"]);
     await expectSameAsCold(main.built);
+  });
+
+  test("a German summary in known words: the listing pages that show it are written, not indexed; the article's slice is indexed again", async () => {
+    const file = oldGerman();
+    await writeFile(abs(file), withSummary(originals.get(file)!, KNOWN_WORDS.trim()));
+    const { built, rewritten } = await deltaBuild();
+    const slice = /^(de-\d) indexed again, \d+ files changed, \d+ deleted$/.exec(searchDetail(built) ?? "")?.[1];
+    expect(slice, searchDetail(built) ?? "no search stage").toBeDefined();
+    expect(bundles(rewritten)).toEqual([slice]);
+    expect(rewritten.filter((each) => /^de\/(themen|autoren|quellen)\//.test(each)).length).toBeGreaterThan(0);
+    await expectSameAsCold(built);
   });
 
   test("every edit undone: the index is the full build's again, file for file", async () => {

@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CACHE_DIR } from "../../../src/cache/record-cache.js";
-import { readSiteSnapshot, readSnapshotFrame, readSnapshotSection, SNAPSHOT_FILE, writeSiteSnapshot, type ArticlePageInputs, type SnapshotContent } from "../../../src/cache/site-snapshot.js";
+import { readSiteSnapshot, readSnapshotFrame, readSnapshotSection, SNAPSHOT_FILE, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotContent } from "../../../src/cache/site-snapshot.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
 let root: string | null = null;
@@ -16,7 +16,12 @@ afterEach(async () => {
 const AWKWARD = "„Zitat“ – naïve 😀 \u2028 \\ \" end";
 
 function page(i: number): ArticlePageInputs {
-  return { id: `story-${i}/de`, outputPath: `de/story-${i}/index.html`, file: `articles/story-${i}/de.md`, hash: `hash-${i}`, checked: i === 1 ? [`/de/${AWKWARD}/`, AWKWARD, null] : 0, versions: [i], original: i, related: [(i + 1) % 3], groups: [0, -1] };
+  return { id: `story-${i}/de`, outputPath: `de/story-${i}/index.html`, file: `articles/story-${i}/de.md`, hash: `hash-${i}`, checked: i === 1 ? [`/de/${AWKWARD}/`, AWKWARD, null] : 0, versions: [i], original: i, related: [(i + 1) % 3], groups: [0, -1], listedOn: [i, 2], shownBy: [(i + 2) % 3] };
+}
+
+function listing(i: number): ListingPageInputs {
+  const route = { url: `/de/seite/${i}/`, outputPath: `de/seite/${i}/index.html`, params: { kind: "group" as const, lang: "de", group: "topic" as const, slug: AWKWARD, page: i + 1, pages: 3 } };
+  return { route, members: [i, -1 - ((i + 1) % 3)], group: i === 2 ? null : [`id-${i}`, AWKWARD, 2, [["en", `slug-${i}`]]], latest: i === 2 ? [["de", [0, 1]]] : null };
 }
 
 const content: SnapshotContent = {
@@ -39,6 +44,7 @@ const content: SnapshotContent = {
   files: [0, 1, 2].map((i): [string, string, string] => [`articles/story-${i}/de.md`, `stat-${i}`, `hash-${i}`]),
   outputs: ["de/story-0/index.html", "de/story-1/index.html", "de/story-2/index.html"],
   pages: [0, 1, 2].map(page),
+  listings: [0, 1, 2].map(listing),
 };
 
 describe("the site snapshot", () => {
@@ -50,13 +56,15 @@ describe("the site snapshot", () => {
     expect(snapshot.head).toMatchObject(content.head);
     expect(snapshot.head.pageOfFile).toEqual([0, 1, 2]);
     for (const i of [2, 0, 1]) expect(snapshot.page(i)).toEqual(page(i));
+    for (const i of [1, 2, 0]) expect(snapshot.listing(i)).toEqual(listing(i));
+    expect(() => snapshot.listing(3)).toThrow(/no listing page 3/);
     expect(snapshot.files()).toEqual(content.files);
     expect(readSnapshotSection(root, "build", "outputs")).toEqual(content.outputs);
     // A snapshot of another build is not read by the checks.
     expect(readSnapshotSection(root, "another build", "files")).toBeNull();
   });
 
-  it("refuses a changed byte in any section: the head and pages on reading, the others where they are read", async () => {
+  it("refuses a changed byte in any section: the head, pages and listings on reading, the others where they are read", async () => {
     root = await makeTempSite({});
     await writeSiteSnapshot(root, content);
     const file = path.join(root, CACHE_DIR, SNAPSHOT_FILE);
@@ -69,6 +77,8 @@ describe("the site snapshot", () => {
       await writeFile(file, changed);
     };
     await flip("story-2/index"); // the pages section holds "de/story-2/index.html" first
+    expect(await readSiteSnapshot(root)).toBeNull();
+    await flip("seite/1"); // the listings section
     expect(await readSiteSnapshot(root)).toBeNull();
     await flip("stat-1");
     expect(await readSiteSnapshot(root)).not.toBeNull();

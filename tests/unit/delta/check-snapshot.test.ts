@@ -36,6 +36,7 @@ async function siteWithSnapshot(options: { modified?: (story: number) => Date } 
     files: contentFiles,
     outputs: Array.from({ length: OUTPUTS }, (_, i) => outputPath(i)),
     pages: [],
+    listings: [],
   };
   expect(await writeSiteSnapshot(site, content)).toBeNull();
   return { root: site, committedAt: Date.now() + 60_000, files: contentFiles };
