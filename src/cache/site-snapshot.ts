@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, Route } from "../types.js";
+import type { NewsEntry } from "../render/sitemaps.js";
 import { checksum, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.js";
 import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
@@ -147,6 +148,8 @@ export interface SnapshotHead {
   languages: string[];
   warnings: Diagnostic[];
   feeds: SnapshotFeed[];
+  /** The news sitemap's articles (page numbers) and entries, newest first: a delta writes it again after a headline edit. */
+  news: [article: number, entry: NewsEntry][];
   /** Topic, author and source pages linked by article pages: slug, name. */
   groups: [slug: string, name: string][];
   /** The page number of each content file's article (in `files` order); -1 when it has no page. */

@@ -130,7 +130,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     let stageStarted = performance.now();
     const [{ readEdits, readShownRecords, readListedRecords, cardPages }, { relistRelated }] = await loadEditStages();
     const hashes = new Map(edited.map(([, file, hash]) => [file, hash]));
-    const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])), date });
+    const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])) });
     if ("miss" in read) return read;
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();

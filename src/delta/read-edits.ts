@@ -13,7 +13,6 @@ import { DiagnosticSink } from "../errors/diagnostics.js";
 import type { NormalizeContext } from "../normalize/index.js";
 import { normalizeArticle } from "../normalize/normalize-article.js";
 import { extractRelatedFeatures, featuresDigest, type RelatedDoc } from "../related/index.js";
-import { inNewsWindow } from "../render/render-pages.js";
 import { articleTopics } from "../i18n/site-index.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
 
@@ -43,8 +42,6 @@ export interface EditsToRead {
   fileIndex: ReadonlyMap<string, number>;
   /** Files that deltas applied before: applied again even when as last built (an edit undone). */
   reapply: readonly string[];
-  /** The build's date: a headline in the news sitemap is not a card alone. */
-  date: string;
 }
 
 /** The edits to apply with the records their pages show, or why they cannot be applied. */
@@ -82,8 +79,6 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     const fields = changedPageFields(raw, before.article);
     const other = fields.find((field) => !CARD_FIELDS.has(field) && !TOPIC_FIELDS.has(field));
     if (other !== undefined) return { miss: `${source.file}: more than its body and card changed (${other})` };
-    // The news sitemap lists headlines; a delta does not write sitemaps.
-    if (fields.includes("title") && inNewsWindow(raw.date, input.date)) return { miss: `${source.file}: its headline is in the news sitemap` };
     const doc = extractRelatedFeatures(raw);
     const features = featuresDigest(doc) === before.featuresKey ? null : doc;
     const warnings = readSink.warnings.filter((warning) => warning.location?.file === source.file);

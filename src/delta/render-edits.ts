@@ -4,7 +4,8 @@
  * only what those pages show: the articles from their records, the feeds' other articles from the
  * snapshot's cards, the groups' slugs and names from the snapshot. When an edit changed its card,
  * the pages that show the card too: the listing pages (each from a context of its own, holding
- * its page of the listing) and the article pages whose related list holds it.
+ * its page of the listing), the article pages whose related list holds it, and the news sitemap
+ * (from the snapshot's entries).
  */
 import type { Article, RelatedEntry, RenderedPage, Route } from "../types.js";
 import { themeContext, type PreparedTheme } from "../build.js";
@@ -12,7 +13,8 @@ import type { SiteConfig } from "../config/site-config.js";
 import type { RecordCache } from "../cache/record-cache.js";
 import { articleFromCard, checkedAs, listingMember, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import type { Group, ListingEntry, SiteIndex, Story } from "../i18n/site-index.js";
-import { createPageRenderer } from "../render/render-pages.js";
+import { createPageRenderer, newsEntry } from "../render/render-pages.js";
+import { renderNewsSitemaps } from "../render/sitemaps.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
 import { groupKey, type RenderContext } from "../render/view-context.js";
 import type { AppliedEdit } from "./read-edits.js";
@@ -92,6 +94,12 @@ export function renderEdits(
   const assets = new Map(theme.assets.map((asset) => [asset.name, asset]));
   const renderer = createPageRenderer(context, theme.templates, assets, date, { bodies: feedBodies });
   const pages = routes.flatMap((route) => renderer.render(route));
+  // The news sitemap lists headlines: written again when an edited article is in it (the same bytes unless its headline changed).
+  const { news } = snapshot.head;
+  if (news.some(([number]) => edited.has(number))) {
+    const entries = news.map(([number, entry]) => (edited.has(number) ? newsEntry(edited.get(number)!, context) : entry));
+    pages.push(...renderNewsSitemaps(entries, config.baseUrl).map((file) => ({ outputPath: file.path, body: file.content })));
+  }
   for (const number of cards.listings) {
     const listing = snapshot.listing(number);
     const listingContext: RenderContext = { ...context, ...listingOf(listing, articleOf, config.perPage), related: new Map() };

@@ -5,7 +5,7 @@
 import type { Article, Diagnostic } from "../types.js";
 import type { PlannedSite } from "../build.js";
 import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
-import { feedHtml, inNewsWindow } from "../render/render-pages.js";
+import { feedHtml, inNewsWindow, newsArticles, newsEntry } from "../render/render-pages.js";
 import { groupKey } from "../render/view-context.js";
 import { cardOf, listingMember, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotFeed } from "../cache/site-snapshot.js";
 
@@ -116,6 +116,7 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
       languages: build.languages,
       warnings: build.warnings,
       feeds,
+      news: newsArticles(context, buildDate).map((article) => [numberOf(article), newsEntry(article, context)]),
       groups,
     },
     listedAt: build.listedAt,

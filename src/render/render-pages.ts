@@ -6,7 +6,7 @@ import { renderAtom, renderJsonFeed, renderRss, type FeedInput } from "./feeds.j
 import { renderMarkdown } from "./markdown.js";
 import { markdownOf } from "../util/article-markdown.js";
 import { chooserPage, frontPage, groupIndexPage, groupPage, notFoundPage, searchPage } from "./page-views.js";
-import { renderNewsSitemaps, renderRobotsTxt, sitemapWriter, type EncodedSitemapEntry, type SitemapEntry } from "./sitemaps.js";
+import { renderNewsSitemaps, renderRobotsTxt, sitemapWriter, type EncodedSitemapEntry, type NewsEntry, type SitemapEntry } from "./sitemaps.js";
 
 export type { EncodedSitemapEntry, SitemapEntry } from "./sitemaps.js";
 import type { TemplateSet } from "./templates.js";
@@ -197,17 +197,18 @@ function sitemapPage(file: { path: string; content: string | Uint8Array }): Rend
   return typeof file.content === "string" ? { outputPath: file.path, body: file.content } : { outputPath: file.path, body: file.content, movable: true };
 }
 
-function newsEntries(context: RenderContext, buildDate: string) {
-  return [...context.index.articles.values()]
-    .filter((article) => inNewsWindow(article.date, buildDate))
-    .sort(compareNewest)
-    .map((article) => ({
-      loc: context.urls.absolute(article.url),
-      publicationName: context.config.publisher.name,
-      language: article.lang,
-      published: article.date,
-      title: article.title,
-    }));
+function newsEntries(context: RenderContext, buildDate: string): NewsEntry[] {
+  return newsArticles(context, buildDate).map((article) => newsEntry(article, context));
+}
+
+/** The articles the news sitemap of a build at `buildDate` lists, newest first. */
+export function newsArticles(context: RenderContext, buildDate: string): Article[] {
+  return [...context.index.articles.values()].filter((article) => inNewsWindow(article.date, buildDate)).sort(compareNewest);
+}
+
+/** An article's entry in the news sitemap. */
+export function newsEntry(article: Article, context: Pick<RenderContext, "urls" | "config">): NewsEntry {
+  return { loc: context.urls.absolute(article.url), publicationName: context.config.publisher.name, language: article.lang, published: article.date, title: article.title };
 }
 
 /** A language's feed: its own articles only (readers expect one language per feed), newest first. */

@@ -38,6 +38,7 @@ const content: SnapshotContent = {
     languages: ["de"],
     warnings: [{ severity: "warning", message: AWKWARD, location: { file: "articles/story-2/de.md", line: 2 } }],
     feeds: [],
+    news: [[1, { loc: "https://news.example/de/story-1/", publicationName: "Gazette", language: "de", published: "2025-11-30T12:00:00+01:00", title: AWKWARD }]],
     groups: [[AWKWARD, "Name"]],
   },
   listedAt: 1764547200000,
