@@ -185,7 +185,9 @@ function timed(command, args, { cwd = ROOT, env = {} }) {
  * `gazette build` with the persistent cache: one build that fills it (after deleting it), then
  * builds each after editing one article (the newest story's German version), restored at the end:
  * a sentence added (its related-articles features as they were), then as many builds with one of
- * its frequent words in place of another (its features change: every related list is computed again).
+ * its frequent words in place of another (its features change: every related list is computed
+ * again), as many with another summary (its card changes: listing pages and related lists that
+ * show it), and as many with a headline that moves the page (a full build with the cache).
  */
 function measureWarm(site, corpus) {
   rmSync(path.join(site, ".gazette-cache"), { recursive: true, force: true });
@@ -196,6 +198,8 @@ function measureWarm(site, corpus) {
   const original = readFileSync(file, "utf8");
   const runs = [];
   const featureRuns = [];
+  const summaryRuns = [];
+  const fullRuns = [];
   try {
     for (let run = 1; run <= options.runs; run++) {
       writeFileSync(file, `${original.trimEnd()}\n\nAktualisiert: Fassung ${run}.\n`);
@@ -211,10 +215,21 @@ function measureWarm(site, corpus) {
       featureRuns.push(timeGazette(site, corpus, true));
       report(`gazette warm, features changed #${run}`, featureRuns.at(-1), `stages: ${Object.entries(featureRuns.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
     }
+    // In turns: a summary edit (on top of the headline the last full build had), then a headline
+    // that moves the page (a full build, which the next summary edit is measured against).
+    const headline = (run) => (run === 0 ? original : original.replace(/^title: "?/m, (start) => `${start}Fassung ${run}: `));
+    for (let run = 1; run <= options.runs; run++) {
+      writeFileSync(file, headline(run - 1).replace(/^summary: .*$/m, `summary: "Korrigierte Zusammenfassung, Fassung ${run}."`));
+      summaryRuns.push(timeGazette(site, corpus, true));
+      report(`gazette warm, summary changed #${run}`, summaryRuns.at(-1), `stages: ${Object.entries(summaryRuns.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+      writeFileSync(file, headline(run));
+      fullRuns.push(timeGazette(site, corpus, true));
+      report(`gazette warm, headline moved #${run}`, fullRuns.at(-1), `stages: ${Object.entries(fullRuns.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+    }
   } finally {
     writeFileSync(file, original);
   }
-  return { filling, ...medians(runs), features: featureRuns.length > 0 ? medians(featureRuns) : null };
+  return { filling, ...medians(runs), features: featureRuns.length > 0 ? medians(featureRuns) : null, summary: medians(summaryRuns), moved: medians(fullRuns) };
 }
 
 /** Dev mode: a session on the corpus, then one article edited and rebuilt, several times. */
@@ -332,6 +347,7 @@ function printRow(row) {
   if (row.hugo) console.log(`  median: hugo ${row.hugo.wall.toFixed(2)} s wall, ${row.hugo.rssMiB.toFixed(0)} MiB; gazette/hugo ratio (median of pairs) ${row.vsHugo.toFixed(3)}`);
   if (row.floor) console.log(`  median: node floor ${row.floor.wall.toFixed(2)} s wall; gazette/floor ratio ${row.vsFloor.toFixed(3)}`);
   if (row.warm) console.log(`  median: warm build (cache, one article edited) ${row.warm.wall.toFixed(2)} s wall, ${row.warm.cpu.toFixed(2)} s CPU, ${row.warm.rssMiB.toFixed(0)} MiB; filling the cache: ${row.warm.filling.wall.toFixed(2)} s`);
+  if (row.warm?.summary) console.log(`  median: warm build, its summary changed ${row.warm.summary.wall.toFixed(2)} s wall, ${row.warm.summary.cpu.toFixed(2)} s CPU; a headline that moves its page (a full build with the cache) ${row.warm.moved.wall.toFixed(2)} s wall, ${row.warm.moved.cpu.toFixed(2)} s CPU`);
   if (row.warm?.features) console.log(`  median: warm build, the edit changing its related-articles features ${row.warm.features.wall.toFixed(2)} s wall, ${row.warm.features.cpu.toFixed(2)} s CPU, ${row.warm.features.rssMiB.toFixed(0)} MiB`);
 }
 

@@ -442,11 +442,11 @@ describe("delta builds", () => {
     await build();
   });
 
-  test("random edits, undos, titles and words changed: every build equals a build without the cache", async () => {
+  test("random edits, undos, titles, summaries and words changed: every build equals a build without the cache", async () => {
     const title = async (file: string) => writeFile(abs(file), originals.get(file)!.replace(/^title: "?/m, (start) => `${start}Neu: `));
     const swap = async (file: string, random: () => number) => swapWords(file, 1 + Math.floor(random() * 3));
     const summary = async (file: string, random: () => number) => writeFile(abs(file), withSummary(originals.get(file)!, `Zusammenfassung ${Math.floor(random() * 3)}.`));
-    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 10, [restore, addSentence, addSentence, title, swap, summary, summary])).toBeGreaterThan(0);
+    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 10, [restore, addSentence, addSentence, title, swap, summary, summary, lowerHeadline])).toBeGreaterThan(0);
   }, 120_000);
 });
 
