@@ -142,8 +142,11 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
     stageStarted = performance.now();
-    const rendered = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date);
+    const { pages: rendered, sitemap } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date);
     const changed: RenderedPage[] = [];
+    const sitemapPatch = sitemap.length === 0 ? null : await (await import("./patch-sitemap.js")).patchSitemap(outDir, sitemap, config.baseUrl);
+    if (sitemapPatch !== null && "miss" in sitemapPatch) return sitemapPatch;
+    if (sitemapPatch !== null) changed.push(sitemapPatch);
     for (const page of rendered) {
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
       if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);

@@ -24,7 +24,7 @@ export interface AppliedEdit {
   page: { number: number; inputs: ArticlePageInputs } | null;
   /** Its related-articles features when they differ from the last full build's (then other pages' lists may change: see relist-related.ts). */
   features: RelatedDoc | null;
-  /** Whether its card (headline, summary, reading time) differs from the last full build's: then the pages that show the card change too. */
+  /** Whether its card (headline, summary, reading time, time updated) differs from the last full build's: then the pages that show the card change too. */
   card: boolean;
 }
 
@@ -138,16 +138,25 @@ async function readWanted(root: string, engine: string, wanted: ReadonlyMap<stri
  * changed are rendered anyway). For edits whose card changed now, or in an earlier delta (`carded`:
  * an undo puts the pages back).
  */
-export function cardPages(snapshot: SiteSnapshot, edits: readonly AppliedEdit[], carded: readonly string[]): { pages: number[]; listings: number[] } {
+export function cardPages(snapshot: SiteSnapshot, edits: readonly AppliedEdit[], carded: readonly string[]): CardPages {
   const again = new Set(carded);
+  const own: number[] = [];
   const pages = new Set<number>();
   const listings = new Set<number>();
   for (const edit of edits) {
     if (!edit.page || !(edit.card || again.has(edit.file))) continue;
+    own.push(edit.page.number);
     for (const number of edit.page.inputs.shownBy) pages.add(number);
     for (const number of edit.page.inputs.listedOn) listings.add(number);
   }
-  return { pages: [...pages].sort((a, b) => a - b), listings: [...listings].sort((a, b) => a - b) };
+  return { own, pages: [...pages].sort((a, b) => a - b), listings: [...listings].sort((a, b) => a - b) };
+}
+
+/** The pages of edited cards (`own`: their sitemap entries are written again too), and the article and listing pages that show them. */
+export interface CardPages {
+  own: number[];
+  pages: number[];
+  listings: number[];
 }
 
 /** Adds to `records` those of the articles the listing pages `numbers` show, as last built; a string says which one the cache does not have. */
@@ -168,12 +177,13 @@ export async function readListedRecords(root: string, engine: string, snapshot: 
 const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCount", "bodyLine", "passages", "diagnostics"] satisfies (keyof Article)[]);
 
 /**
- * What cards show of an article besides its own page (listing pages, related lists, feeds), and
- * nothing else reads but its related-articles features and its topic links (both checked): a
- * delta renders the pages that show its card (see render-edits.ts). Its URL, date, authors,
+ * What cards show of an article besides its own page (listing pages, related lists, feeds; the
+ * time it was updated: feeds and the sitemap's lastmod), and nothing else reads but its
+ * related-articles features and its topic links (both checked): a delta renders the pages that
+ * show its card (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts). Its URL, date, authors,
  * section and the rest move it between pages: a full build.
  */
-const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes"] satisfies (keyof Article)[]);
+const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated"] satisfies (keyof Article)[]);
 
 /** What other pages read of an article only through its topics (checked: the same topics, or a full build) and its related-articles features. */
 const TOPIC_FIELDS = new Set<string>(["entities"] satisfies (keyof Article)[]);

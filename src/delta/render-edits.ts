@@ -5,7 +5,7 @@
  * snapshot's cards, the groups' slugs and names from the snapshot. When an edit changed its card,
  * the pages that show the card too: the listing pages (each from a context of its own, holding
  * its page of the listing), the article pages whose related list holds it, and the news sitemap
- * (from the snapshot's entries).
+ * (from the snapshot's entries); and its page's sitemap entry, for patch-sitemap.ts.
  */
 import type { Article, RelatedEntry, RenderedPage, Route } from "../types.js";
 import { themeContext, type PreparedTheme } from "../build.js";
@@ -14,10 +14,10 @@ import type { RecordCache } from "../cache/record-cache.js";
 import { articleFromCard, checkedAs, listingMember, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import type { Group, ListingEntry, SiteIndex, Story } from "../i18n/site-index.js";
 import { createPageRenderer, newsEntry } from "../render/render-pages.js";
-import { renderNewsSitemaps } from "../render/sitemaps.js";
+import { renderNewsSitemaps, type SitemapEntry } from "../render/sitemaps.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
 import { groupKey, type RenderContext } from "../render/view-context.js";
-import type { AppliedEdit } from "./read-edits.js";
+import type { AppliedEdit, CardPages } from "./read-edits.js";
 
 /**
  * The edited articles' pages, the pages whose related list changed (`relisted`: the new lists,
@@ -29,13 +29,13 @@ import type { AppliedEdit } from "./read-edits.js";
 export function renderEdits(
   edits: readonly AppliedEdit[],
   relisted: { lists: ReadonlyMap<number, readonly number[]>; again: readonly number[] },
-  cards: { pages: readonly number[]; listings: readonly number[] },
+  cards: CardPages,
   snapshot: SiteSnapshot,
   records: RecordCache,
   config: SiteConfig,
   theme: PreparedTheme,
   date: string,
-): RenderedPage[] {
+): { pages: RenderedPage[]; sitemap: SitemapEntry[] } {
   const { feeds } = snapshot.head;
   const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
   const articles = new Map<string, Article>();
@@ -94,6 +94,8 @@ export function renderEdits(
   const assets = new Map(theme.assets.map((asset) => [asset.name, asset]));
   const renderer = createPageRenderer(context, theme.templates, assets, date, { bodies: feedBodies });
   const pages = routes.flatMap((route) => renderer.render(route));
+  // The sitemap entries of edited cards' pages (their lastmod is the time updated); none for a page the sitemap leaves out.
+  const sitemap = cards.own.flatMap((number) => renderer.sitemapEntry(snapshot.page(number).outputPath) ?? []);
   // The news sitemap lists headlines: written again when an edited article is in it (the same bytes unless its headline changed).
   const { news } = snapshot.head;
   if (news.some(([number]) => edited.has(number))) {
@@ -105,7 +107,7 @@ export function renderEdits(
     const listingContext: RenderContext = { ...context, ...listingOf(listing, articleOf, config.perPage), related: new Map() };
     pages.push(...createPageRenderer(listingContext, theme.templates, assets, date).render(listing.route));
   }
-  return pages;
+  return { pages, sitemap };
 }
 
 /**

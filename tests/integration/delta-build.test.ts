@@ -131,6 +131,12 @@ function withSummary(text: string, summary: string): string {
   return text.replace(/^summary: .*$/m, `summary: "${summary}"`);
 }
 
+/** A file's text with the time it was updated after its date line. */
+function withUpdated(text: string, updated: string): string {
+  if (!/^date: .*$/m.test(text) || /^updated:/m.test(text)) throw new Error("a fixture without a date, or updated already");
+  return text.replace(/^date: .*$/m, (line) => `${line}\nupdated: ${updated}`);
+}
+
 /** Writes the file with its headline's first letter in lower case (the same slug, so the same URL); returns the new headline. */
 async function lowerHeadline(file: string): Promise<string> {
   const text = originals.get(file)!;
@@ -441,11 +447,28 @@ describe("delta builds", () => {
     await build();
   });
 
+  test("an article updated: its page, its sitemap entry and its feeds are written again; the time taken out again: as they were", async () => {
+    for (const [file, feeds] of [[oldGerman(), 0], [newestGerman(), 3]] as const) {
+      await writeFile(abs(file), withUpdated(originals.get(file)!, "2025-11-30T18:45:00+01:00"));
+      const updated = await deltaBuild();
+      expect(updated.rewritten).toContain("sitemap.xml");
+      expect(updated.rewritten.filter((each) => /^de\/[^/]+\/index\.html$/.test(each))).toHaveLength(1);
+      expect(updated.rewritten).toHaveLength(2 + feeds);
+      expect((await readFile(abs("public/sitemap.xml"), "utf8")).match(/<lastmod>2025-11-30T18:45:00\+01:00<\/lastmod>/g)).toHaveLength(1);
+      await expectSameAsCold(updated.built);
+      await restore(file);
+      const back = await deltaBuild();
+      expect(back.rewritten).toEqual(updated.rewritten);
+      await expectSameAsCold(back.built);
+    }
+  });
+
   test("random edits, undos, titles, summaries and words changed: every build equals a build without the cache", async () => {
     const title = async (file: string) => writeFile(abs(file), originals.get(file)!.replace(/^title: "?/m, (start) => `${start}Neu: `));
     const swap = async (file: string, random: () => number) => swapWords(file, 1 + Math.floor(random() * 3));
     const summary = async (file: string, random: () => number) => writeFile(abs(file), withSummary(originals.get(file)!, `Zusammenfassung ${Math.floor(random() * 3)}.`));
-    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 10, [restore, addSentence, addSentence, title, swap, summary, summary, lowerHeadline])).toBeGreaterThan(0);
+    const updated = async (file: string, random: () => number) => writeFile(abs(file), withUpdated(originals.get(file)!, `2025-11-${10 + Math.floor(random() * 20)}T12:00:00+01:00`));
+    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 10, [restore, addSentence, addSentence, title, swap, summary, summary, lowerHeadline, updated])).toBeGreaterThan(0);
   }, 120_000);
 });
 
