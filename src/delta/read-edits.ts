@@ -180,8 +180,8 @@ const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCoun
  * What cards show of an article besides its own page (listing pages, related lists, feeds; the
  * time it was updated: feeds and the sitemap's lastmod), and nothing else reads but its
  * related-articles features and its topic links (both checked): a delta renders the pages that
- * show its card (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts). Its URL, date, authors,
- * section and the rest move it between pages: a full build.
+ * show its card (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts).
+ * Its URL, date, authors, section and the rest move it between pages: a full build.
  */
 const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated"] satisfies (keyof Article)[]);
 
