@@ -233,7 +233,7 @@ export interface PatchedPages {
   files: string[];
   /** Article pages (snapshot numbers) rendered because their related list changed: every later delta renders them again. */
   relisted: number[];
-  /** Files whose card (headline, summary, reading time) a delta changed: every later delta renders the pages that show it again. */
+  /** Files whose card (headline, summary, reading time, time updated) a delta changed: every later delta renders the pages that show it, and its sitemap entry, again. */
   carded: string[];
   /** The search index, when deltas indexed part of it again (see delta/reindex-search.ts). */
   search?: PatchedSearch;

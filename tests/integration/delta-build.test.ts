@@ -85,6 +85,14 @@ async function deltaBuild() {
   return { built, rewritten };
 }
 
+/** After `undo`, a delta rewrites the files the edit's delta rewrote (`rewritten`), and the output is a cold build's again. */
+async function expectUndoneAsDelta(undo: () => Promise<void>, rewritten: readonly string[]): Promise<void> {
+  await undo();
+  const undone = await deltaBuild();
+  expect(undone.rewritten).toEqual(rewritten);
+  await expectSameAsCold(undone.built);
+}
+
 /** The German version of the newest story: in the German feeds. */
 function newestGerman(): string {
   return [...originals.keys()].filter((file) => file.endsWith("/de.md")).sort().at(-1)!;
@@ -387,10 +395,7 @@ describe("delta builds", () => {
     for (const lang of ["de", "en", "fr"]) expect(showing.filter((each) => each.startsWith(`${lang}/`) && !/^[a-z]{2}\/[^/]+\/index\.html$/.test(each)).length, lang).toBeGreaterThanOrEqual(2);
     expect(showing.filter((each) => /^de\/[^/]+\/index\.html$/.test(each)).length).toBeGreaterThanOrEqual(2);
     await expectSameAsCold(edited.built);
-    await restore(file);
-    const undone = await deltaBuild();
-    expect(undone.rewritten).toEqual(edited.rewritten);
-    await expectSameAsCold(undone.built);
+    await expectUndoneAsDelta(() => restore(file), edited.rewritten);
   });
 
   test("the newest story's headline, its slug kept: the language chooser and its feeds show it too", async () => {
@@ -400,10 +405,7 @@ describe("delta builds", () => {
     expect(edited.rewritten).toEqual(await filesContaining(lowered));
     expect(edited.rewritten).toEqual(expect.arrayContaining(["index.html", "de/index.html", "de/feed.xml", "de/feed.json"]));
     await expectSameAsCold(edited.built);
-    await restore(file);
-    const undone = await deltaBuild();
-    expect(undone.rewritten).toEqual(edited.rewritten);
-    await expectSameAsCold(undone.built);
+    await expectUndoneAsDelta(() => restore(file), edited.rewritten);
   });
 
   test("a headline that keeps its slug, and a body that takes longer to read, render the pages that show the card; in the news sitemap too", async () => {
@@ -439,10 +441,7 @@ describe("delta builds", () => {
     expect(news.rewritten).toEqual(await filesContaining(lowered));
     await expectSameAsCold(news.built);
     // Its first headline again: the news sitemap as it was.
-    await writeFile(abs(`${story}/de.md`), dated);
-    const back = await deltaBuild();
-    expect(back.rewritten).toEqual(news.rewritten);
-    await expectSameAsCold(back.built);
+    await expectUndoneAsDelta(() => writeFile(abs(`${story}/de.md`), dated), news.rewritten);
     await rm(abs(story), { recursive: true });
     await build();
   });
@@ -456,10 +455,7 @@ describe("delta builds", () => {
       expect(updated.rewritten).toHaveLength(2 + feeds);
       expect((await readFile(abs("public/sitemap.xml"), "utf8")).match(/<lastmod>2025-11-30T18:45:00\+01:00<\/lastmod>/g)).toHaveLength(1);
       await expectSameAsCold(updated.built);
-      await restore(file);
-      const back = await deltaBuild();
-      expect(back.rewritten).toEqual(updated.rewritten);
-      await expectSameAsCold(back.built);
+      await expectUndoneAsDelta(() => restore(file), updated.rewritten);
     }
   });
 
