@@ -125,7 +125,18 @@ export function inlineText(markdown: string): string {
   if (has("`")) text = text.replace(/`+([^`]*)`+/g, "$1");
   if (has("\\")) text = text.replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, "$1");
   if (has("&")) text = text.replace(/&nbsp;/g, " ");
-  return text.replace(/[ \t\r\n\u00a0]+/g, " ").trim();
+  return collapseSpaces(text).trim();
+}
+
+/** Runs of spaces, tabs, line breaks and no-break spaces as one space; the text itself (no copy) when it has none. */
+function collapseSpaces(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x20 ? text.charCodeAt(i + 1) === 0x20 : code === 0x0a || code === 0x09 || code === 0x0d || code === 0xa0) {
+      return text.replace(/[ \t\r\n\u00a0]+/g, " ");
+    }
+  }
+  return text;
 }
 
 /** Words of a plain text: letters/digits runs, counting hyphenated and apostrophe words once. */

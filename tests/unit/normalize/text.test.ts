@@ -4,6 +4,7 @@ import { stripBoilerplate } from "../../../src/normalize/boilerplate.js";
 import { cleanBody, cleanLine, typographicQuotes } from "../../../src/normalize/clean-text.js";
 import { cutAtSentence, summarize } from "../../../src/normalize/summarize.js";
 import { countWords, inlineText, splitBlocks } from "../../../src/util/markdown-text.js";
+import { wellFormed } from "../../../src/util/text.js";
 
 describe("cleanBody / cleanLine", () => {
   test("BOM, zero-width characters, soft hyphens, CRLF and control characters go", () => {
@@ -42,6 +43,35 @@ describe("cleanBody / cleanLine", () => {
         const text = parts.join("");
         expect(cleanBody(text).text).toBe(reference(text));
       }),
+    );
+  });
+  test("cleanBody removes and reports as the pass-by-pass pipeline did, also when only some passes are needed", () => {
+    // The characters each pass removes or changes, mixed with text a fast path leaves alone.
+    const pieces = fc.constantFrom("a", "Ä", " ", "  ", "\t", "\n", "\r", "\r\n", "\u00a0", "\u202f", "\u200b", "\u00ad", "\ufeff", "\u202e", "\u2067", "\u0007", "\u000b", "\u0085", "\ufdd0", "\uffff", "\ud800", "e\u0301", "\u2000");
+    const spaces = (text: string) =>
+      text
+        .replace(/[ \u00A0\u202F]*\u00A0[ \u00A0\u202F]*\u00A0[ \u00A0\u202F]*/g, " ")
+        .replace(/[ \t]+$/gm, (trailing) => (trailing.length >= 2 && !trailing.includes("\t") ? "  " : ""))
+        .replace(/\n{3,}/g, "\n\n")
+        .replace(/^\n+/, "")
+        .replace(/\s+$/, "") + "\n";
+    const reference = (text: string) => ({
+      text: spaces(
+        wellFormed(text)
+          .replace(/\r\n?/g, "\n")
+          .replace(/[\u200B\u200C\u200D\u2060\uFEFF\u00AD]/g, "")
+          .replace(/[\u202A-\u202E\u2066-\u2069]/g, "")
+          .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]/g, "")
+          .normalize("NFC"),
+      ),
+      hadBidiControls: /[\u202A-\u202E\u2066-\u2069]/.test(text),
+    });
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
+        const text = parts.join("");
+        expect(cleanBody(text)).toEqual(reference(text));
+      }),
+      { numRuns: 3000 },
     );
   });
   test("cleanLine is idempotent and never leaves line breaks", () => {
@@ -118,7 +148,7 @@ describe("stripBoilerplate", () => {
 });
 
 describe("countWords and inlineText agree with their regular-expression definitions", () => {
-  const pieces = fc.constantFrom("a", "Ä", "ß", "7", "𝐀", "😀", "-", "'", "’", " ", "\n", ".", "*", "_", "~", "`", "[", "]", "(", ")", "<", ">", "!", "\\", "&nbsp;", "\uD800", "é", "中");
+  const pieces = fc.constantFrom("a", "Ä", "ß", "7", "𝐀", "😀", "-", "'", "’", " ", "  ", "\n", "\t", "\r", "\u00a0", ".", "*", "_", "~", "`", "[", "]", "(", ")", "<", ">", "!", "\\", "&nbsp;", "\uD800", "é", "中");
   test("countWords counts what /[\\p{L}\\p{N}]+(?:['’-][\\p{L}\\p{N}]+)*/gu matches", () => {
     const reference = (text: string) => text.match(/[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
     fc.assert(
