@@ -188,14 +188,23 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   if (applied.relistMs !== null) timings.push({ stage: "related", ms: applied.relistMs, detail: `every list computed again, ${applied.relisted.length} changed` });
   timings.push({ stage: "render", ms: applied.renderMs, detail: `${applied.rendered} pages, ${changed.length} changed` });
 
-  const outputs = await running.output;
-  timings.push({ stage: "delta:output", ms: performance.now() - started, detail: "every file as written" });
-  if (outputs === "unreadable") return { miss: "the site snapshot does not read back" };
-  if (outputs.changed !== null) return { miss: `${path.relative(config.root, path.join(outDir, outputs.changed))} was changed since the last build` };
-  // The search index, if an article page changed: its part of it made again.
+  // The search index, if an article page changed: its part of it made again, while the output
+  // check goes on (Pagefind works in a process of its own); it reads pages of the output, so it is
+  // used only once the check has found every file as the last build wrote it.
   const searchStarted = performance.now();
   const listingPaths = new Set(applied.listings.map((number) => snapshot.listing(number).route.outputPath));
-  const search = config.search ? await (await import("./reindex-search.js")).reindexSearch({ root, outDir, config, key: head.key, patched, changed: changed.filter((page) => !listingPaths.has(page.outputPath)) }) : null;
+  const searching = config.search ? import("./reindex-search.js").then(({ reindexSearch }) => reindexSearch({ root, outDir, config, key: head.key, patched, changed: changed.filter((page) => !listingPaths.has(page.outputPath)) })) : Promise.resolve(null);
+  searching.catch(() => undefined); // its failure is the build's when it is awaited, not an unhandled rejection before
+  // A miss waits for it to end (its Pagefind process closed) but not for its outcome.
+  const missing = async (miss: string): Promise<{ miss: string }> => {
+    await searching.catch(() => undefined);
+    return { miss };
+  };
+  const outputs = await running.output;
+  timings.push({ stage: "delta:output", ms: performance.now() - started, detail: "every file as written" });
+  if (outputs === "unreadable") return missing("the site snapshot does not read back");
+  if (outputs.changed !== null) return missing(`${path.relative(config.root, path.join(outDir, outputs.changed))} was changed since the last build`);
+  const search = await searching;
   if (search && "miss" in search) return search;
   if (search) {
     timings.push({ stage: "search", ms: performance.now() - searchStarted, detail: `${search.indexed.join(", ") || "nothing"} indexed again, ${search.write.length} files changed, ${search.deletes.length} deleted` });

@@ -625,6 +625,18 @@ describe("delta builds with the search index (German in four slices, English in 
     await expectSameAsCold(full);
   });
 
+  test("an edit while another German article page was changed by hand: the index the delta made meanwhile is not used; a full build", async () => {
+    await appendFile(abs(oldGerman()), KNOWN_WORDS);
+    const tree = await readTree(abs("public"));
+    // A German article page the edit does not render: the delta indexes its language again, reading it.
+    const other = [...tree].find(([file, bytes]) => /^de\/[^/]+\/index\.html$/.test(file) && bytes.includes('og:type" content="article"') && !bytes.includes(KNOWN_WORDS.trim()))![0];
+    await writeFile(abs(`public/${other}`), "edited by hand");
+    const full = await build();
+    expect(full.delta).toBe(false);
+    expect(full.missed).toMatch(/was changed since the last build/);
+    await expectSameAsCold(full);
+  });
+
   test("after a delta, a full build keeps the slices it made (their pages are the delta's)", async () => {
     await restore(oldGerman());
     const delta = await deltaBuild();
