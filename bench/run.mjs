@@ -8,6 +8,7 @@
 //   npm run bench -- --incremental             # + dev-mode rebuild after editing one article
 //   npm run bench -- --warm                    # + `gazette build` with .gazette-cache/ after editing one article
 //   npm run bench -- --floor                   # + the Node floor: read + marked + write, nothing else
+//   npm run bench -- --five                    # the repository's own site (the five stories), as a newcomer builds it
 //
 // Corpora come from ../shared/bench/make-corpus.mjs, generated once into bench/.corpora/<size>/
 // (git-ignored, shared with bench:related). Builds run as child processes under /usr/bin/time -v
@@ -17,7 +18,7 @@
 // --search to include it. The cold runs pass --no-cache.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,6 +28,8 @@ const CORPORA = path.join(ROOT, "bench", ".corpora");
 const WORK = path.join(ROOT, "bench", ".work");
 const GAZETTE = path.join(ROOT, "bin", "gazette.js");
 const EPOCH = "1767225600"; // 2026-01-01: a fixed build date, so runs do the same work
+/** The issue's target for the five stories: `gazette build` in at most this many seconds of wall time, CLI start included. */
+const FIVE_TARGET_S = 0.4;
 
 const options = parseArgs(process.argv.slice(2));
 if (options.incrementalChild) {
@@ -36,6 +39,8 @@ if (options.incrementalChild) {
 if (!existsSync(path.join(ROOT, "dist", "cli", "main.js"))) fail("dist/ is missing: run `npm run compile` first (npm run bench does).");
 if (!existsSync("/usr/bin/time")) fail("/usr/bin/time is missing: apt-get install time");
 if (options.vsHugo && spawnSync("hugo", ["version"]).status !== 0) fail("--vs-hugo needs Hugo: apt-get install hugo");
+
+if (options.five) measureFive();
 
 const summary = [];
 for (const size of options.sizes) {
@@ -79,7 +84,8 @@ printSummary(summary);
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const parsed = { sizes: [1000, 10_000], runs: 3, vsHugo: false, incremental: false, warm: false, floor: false, search: false, incrementalChild: null };
+  const parsed = { sizes: [1000, 10_000], runs: 3, vsHugo: false, incremental: false, warm: false, floor: false, search: false, five: false, incrementalChild: null };
+  let sized = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -87,16 +93,22 @@ function parseArgs(argv) {
       if (next === undefined) fail(`${flag} needs a value`);
       return next;
     };
-    if (flag === "--size" || flag === "--sizes") parsed.sizes = value().split(",").map((each) => Number(each.replace(/_/g, "")));
+    if (flag === "--size" || flag === "--sizes") {
+      parsed.sizes = value().split(",").map((each) => Number(each.replace(/_/g, "")));
+      sized = true;
+    }
     else if (flag === "--runs") parsed.runs = Number(value());
     else if (flag === "--vs-hugo") parsed.vsHugo = true;
     else if (flag === "--incremental") parsed.incremental = true;
     else if (flag === "--warm") parsed.warm = true;
     else if (flag === "--floor") parsed.floor = true;
     else if (flag === "--search") parsed.search = true;
+    else if (flag === "--five") parsed.five = true;
     else if (flag === "--incremental-child") parsed.incrementalChild = value();
     else fail(`unknown option ${flag} (see the comment at the top of bench/run.mjs)`);
   }
+  // --five alone measures the five stories only; with --size, the corpora too.
+  if (parsed.five && !sized) parsed.sizes = [];
   if (parsed.sizes.some((size) => !Number.isInteger(size) || size < 1)) fail("--size takes whole numbers, e.g. --size 1000,10000");
   if (!Number.isInteger(parsed.runs) || parsed.runs < 1) fail("--runs takes a whole number");
   return parsed;
@@ -230,6 +242,46 @@ function measureWarm(site, corpus) {
     writeFileSync(file, original);
   }
   return { filling, ...medians(runs), features: featureRuns.length > 0 ? medians(featureRuns) : null, summary: medians(summaryRuns), moved: medians(fullRuns) };
+}
+
+/**
+ * The repository's own site (the five stories, search on), built as a newcomer builds it, in a
+ * copy: per run, a first build (no cache, no output), a build with nothing changed, a sentence
+ * added to a German article and the sentence taken out again (both delta builds, when they apply).
+ */
+function measureFive() {
+  const site = path.join(WORK, "five");
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
+  for (const name of ["articles", "data", "gazette.config.yml"]) cpSync(path.join(ROOT, name), path.join(site, name), { recursive: true });
+  const story = readdirSync(path.join(site, "articles")).sort()[0];
+  const file = path.join(site, "articles", story, "de.md");
+  if (!existsSync(file)) fail(`${path.relative(ROOT, file)} is missing: the five stories' first story has no German version.`);
+  const original = readFileSync(file, "utf8");
+  console.log(`\n== the five stories (${countFiles(path.join(site, "articles"))} files, search on), ${options.runs} runs; target ${FIVE_TARGET_S} s`);
+  const series = { "first build": [], "nothing changed": [], "a sentence added": [], "taken out again": [] };
+  const build = (label) => {
+    const result = timed(GAZETTE, ["build", "--verbose"], { cwd: site, env: { SOURCE_DATE_EPOCH: EPOCH } });
+    const missed = /^ {2}delta\s+[\d.]+ m?s\s+missed: (.*)$/m.exec(result.stderr)?.[1];
+    const kind = /^ {2}delta:prepare/m.test(result.stderr) ? "delta" : missed !== undefined ? `full build, the delta missed: ${missed}` : "full build";
+    series[label].push(result);
+    report(`${label} #${series[label].length}`, result, kind);
+  };
+  for (let run = 1; run <= options.runs; run++) {
+    rmSync(path.join(site, "public"), { recursive: true, force: true });
+    rmSync(path.join(site, ".gazette-cache"), { recursive: true, force: true });
+    build("first build");
+    build("nothing changed");
+    writeFileSync(file, `${original.trimEnd()}\n\nAktualisiert: Fassung ${run}.\n`);
+    build("a sentence added");
+    writeFileSync(file, original);
+    build("taken out again");
+  }
+  const line = Object.entries(series).map(([label, results]) => {
+    const wall = median(results.map((result) => result.wall));
+    return `${label} ${wall.toFixed(2)} s${wall <= FIVE_TARGET_S ? "" : " (over the target)"}`;
+  });
+  console.log(`  median wall: ${line.join("; ")}`);
 }
 
 /** Dev mode: a session on the corpus, then one article edited and rebuilt, several times. */
