@@ -2,7 +2,7 @@
 // Entry point of `npx gazette`: runs the compiled CLI (npm ci compiles src/ to dist/ via "prepare").
 // The flag: with V8's default 16 MB young generation, a 10,000-story build promotes short-lived
 // page data into the old generation, which then grows to ~1.4 GB without a full collection, and
-// scavenges take ~7 s; with 32 MB, 3.3 s and ~580 MB (docs/performance.md). It can only be given
+// scavenges take ~7 s; with 32 MB, 3.3 s and ~580 MB (docs/performance-log.md). It can only be given
 // when Node starts, hence here (npm's scripts run this file directly too).
 import { existsSync } from "node:fs";
 
