@@ -96,8 +96,7 @@ function parseArgs(argv) {
     if (flag === "--size" || flag === "--sizes") {
       parsed.sizes = value().split(",").map((each) => Number(each.replace(/_/g, "")));
       sized = true;
-    }
-    else if (flag === "--runs") parsed.runs = Number(value());
+    } else if (flag === "--runs") parsed.runs = Number(value());
     else if (flag === "--vs-hugo") parsed.vsHugo = true;
     else if (flag === "--incremental") parsed.incremental = true;
     else if (flag === "--warm") parsed.warm = true;
