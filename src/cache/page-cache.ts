@@ -235,6 +235,8 @@ export interface PatchedPages {
   relisted: number[];
   /** Files whose card (headline, summary, reading time, time updated) a delta changed: every later delta renders the pages that show it, and its sitemap entry, again. */
   carded: string[];
+  /** Files whose page's `sitemap.xml` entry a delta wrote (its time updated changed): every later delta writes it again. */
+  sitemapped: string[];
   /** The search index, when deltas indexed part of it again (see delta/reindex-search.ts). */
   search?: PatchedSearch;
 }
@@ -258,12 +260,13 @@ export async function readPatched(root: string, buildId: string): Promise<Patche
       const search = stored.search === undefined ? undefined : wellFormedSearch(stored.search);
       if (search === null) throw new Error("not a search index");
       const carded = Array.isArray(stored.carded) ? stored.carded.map(String) : [];
-      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, carded, ...(search ? { search } : {}) };
+      const sitemapped = Array.isArray(stored.sitemapped) ? stored.sitemapped.map(String) : [];
+      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, carded, sitemapped, ...(search ? { search } : {}) };
     }
   } catch {
     // none
   }
-  return { buildId, pages: [], files: [], relisted: [], carded: [] };
+  return { buildId, pages: [], files: [], relisted: [], carded: [], sitemapped: [] };
 }
 
 /** Saved before a delta changes the output: if it is killed half way, the pages listed are only rendered once more. */
@@ -271,7 +274,7 @@ export async function writePatched(root: string, patched: PatchedPages): Promise
   const dir = await cacheDir(root);
   const temporary = path.join(dir, `${PATCHED_FILE}.${process.pid}.tmp`);
   const search = patched.search ? { ...patched.search, removed: [...new Set(patched.search.removed)].sort(), added: [...new Set(patched.search.added)].sort() } : undefined;
-  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), carded: [...new Set(patched.carded)].sort(), search }));
+  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), carded: [...new Set(patched.carded)].sort(), sitemapped: [...new Set(patched.sitemapped)].sort(), search }));
   await rename(temporary, path.join(dir, PATCHED_FILE));
 }
 

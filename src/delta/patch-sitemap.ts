@@ -6,7 +6,7 @@
  * parts (an index over files of 50,000 URLs) is not patched: an entry's new length could move the
  * split, and the index's dates would change too (a full build then).
  */
-import { readFile } from "node:fs/promises";
+import { open, readFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
 import { encodedEntryBytes, sitemapEntryEncoder, type SitemapEntry } from "../render/sitemaps.js";
@@ -14,6 +14,27 @@ import { encodedEntryBytes, sitemapEntryEncoder, type SitemapEntry } from "../re
 const SITEMAP = "sitemap.xml";
 const LOC_END = Buffer.from("</loc>\n");
 const URL_END = Buffer.from("  </url>\n");
+
+/** Whether the output's `sitemap.xml` is an index over parts (which `patchSitemap` cannot patch); false when it is not, or cannot be read (the patch then tells). */
+export async function sitemapInParts(outDir: string): Promise<boolean> {
+  let file: FileHandle | null = null;
+  try {
+    file = await open(path.join(outDir, SITEMAP));
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+    return isIndex(buffer.subarray(0, bytesRead));
+  } catch {
+    return false;
+  } finally {
+    await file?.close().catch(() => undefined);
+  }
+}
+
+/** The bytes of a sitemap that tell an index from a urlset: the XML declaration and the root element. */
+const HEAD_BYTES = 200;
+
+function isIndex(head: Buffer): boolean {
+  return head.includes("<sitemapindex");
+}
 
 /** `sitemap.xml` with the entries' elements in place of the ones with their `<loc>`; null when it would not change; a miss when it cannot be patched. */
 export async function patchSitemap(outDir: string, entries: readonly SitemapEntry[], baseUrl: string): Promise<RenderedPage | null | { miss: string }> {
@@ -25,7 +46,7 @@ export async function patchSitemap(outDir: string, entries: readonly SitemapEntr
 
 /** The urlset `old` with each entry's element replaced (see `patchSitemap`). */
 export function patchedUrlset(old: Buffer, entries: readonly SitemapEntry[], baseUrl: string): RenderedPage | null | { miss: string } {
-  if (old.subarray(0, 200).includes("<sitemapindex")) return { miss: "the sitemap is in parts" };
+  if (isIndex(old.subarray(0, HEAD_BYTES))) return { miss: "the sitemap is in parts" };
   const encode = sitemapEntryEncoder(baseUrl);
   let bytes = old;
   for (const entry of entries) {

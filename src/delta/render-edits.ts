@@ -94,8 +94,8 @@ export function renderEdits(
   const assets = new Map(theme.assets.map((asset) => [asset.name, asset]));
   const renderer = createPageRenderer(context, theme.templates, assets, date, { bodies: feedBodies });
   const pages = routes.flatMap((route) => renderer.render(route));
-  // The sitemap entries of edited cards' pages (their lastmod is the time updated); none for a page the sitemap leaves out.
-  const sitemap = cards.own.flatMap((number) => renderer.sitemapEntry(snapshot.page(number).outputPath) ?? []);
+  // The sitemap entries of pages whose lastmod (the time updated) changed, now or in an earlier delta; none for a page the sitemap leaves out.
+  const sitemap = cards.sitemap.flatMap((number) => renderer.sitemapEntry(snapshot.page(number).outputPath) ?? []);
   // The news sitemap lists headlines: written again when an edited article is in it (the same bytes unless its headline changed).
   const { news } = snapshot.head;
   if (news.some(([number]) => edited.has(number))) {
