@@ -391,11 +391,19 @@ export async function writeRecordCache(root: string, key: string, records: Reado
     const dir = await recordsDir(root);
     const byShard = Array.from({ length: SHARDS }, () => [] as [string, CachedRecord][]);
     for (const entry of records) byShard[shardOf(entry[0])]!.push(entry);
+    const removals: Promise<void>[] = [];
     for (const [shard, entries] of byShard.entries()) {
       const identity = shardIdentity(key, entries.map(([file, record]) => [file, record.hash, record.stat] as const));
       if (previous?.shards.get(shard) === identity || written.get(shard) === identity || (entries.length === 0 && written.has(shard))) continue;
-      await writeShard(path.join(dir, `${shard}.bin`), key, entries);
+      const file = path.join(dir, `${shard}.bin`);
+      // Empty, and not in the cache read: no file (a shard without one reads as empty) rather than
+      // an empty one; a small site's first build wrote ~50 of them one after another (~30-45 ms).
+      // Without a cache read (a first build, another version's), one left there is deleted.
+      if (entries.length === 0 && !previous?.shards.has(shard)) {
+        if (previous === null) removals.push(rm(file, { force: true }));
+      } else await writeShard(file, key, entries);
     }
+    await Promise.all(removals);
     return null;
   } catch (error) {
     return error as Error;

@@ -162,6 +162,23 @@ describe("the record cache", () => {
     expect(await readCachedRecords(root, KEY, [file])).toEqual(new Map());
   });
 
+  it("writes files only for shards that hold records (a stale one in an empty shard goes); a shard emptied since reads back as none", async () => {
+    root = await makeTempSite({});
+    const records = await sampleRecords();
+    const dir = await recordsDir(root);
+    const shards = new Set([...records.keys()].map(shardOf));
+    const empty = Array.from({ length: 64 }, (_, shard) => shard).find((shard) => !shards.has(shard))!;
+    await writeFile(path.join(dir, `${empty}.bin`), "left by another version");
+    expect(await writeRecordCache(root, KEY, records, null)).toBeNull();
+    expect((await readdir(dir)).sort()).toEqual([...shards].map((shard) => `${shard}.bin`).sort());
+    // A file gone since: the next save, from the cache it read, leaves its shard without it.
+    const gone = [...records.keys()][0]!;
+    const fewer = new Map([...records].filter(([file]) => file !== gone));
+    expect(await writeRecordCache(root, KEY, fewer, await openRecordCache(root, KEY))).toBeNull();
+    const back = await (await openRecordCache(root, KEY))!.records();
+    expect([...back.keys()].sort()).toEqual([...fewer.keys()].sort());
+  });
+
   it("a shard written whole (by a loading thread) reads back as the same records, and is not written again", async () => {
     root = await makeTempSite({});
     const records = await sampleRecords();
