@@ -128,17 +128,17 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       return { absolute, file, storyKey: path.basename(path.dirname(absolute)) };
     });
     let stageStarted = performance.now();
-    const [{ readEdits, readShownRecords, readListedRecords, cardPages, sitemapEdits }, { relistRelated }] = await loadEditStages();
+    const [{ readEdits, readShownRecords, readListedRecords, cardPages }, { relistRelated }] = await loadEditStages();
     const hashes = new Map(edited.map(([, file, hash]) => [file, hash]));
     const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])) });
     if ("miss" in read) return read;
+    const cards = cardPages(read.edits, patched.carded, patched.sitemapped);
     // Known before the lists are computed: a sitemap entry to write into a sitemap in parts (a full build then).
-    if (sitemapEdits(read.edits, patched.sitemapped).length > 0 && (await (await import("./patch-sitemap.js")).sitemapInParts(outDir))) return { miss: "the sitemap is in parts" };
+    if (cards.sitemap.length > 0 && (await (await import("./patch-sitemap.js")).sitemapInParts(outDir))) return { miss: "the sitemap is in parts" };
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();
     const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);
     if ("miss" in relisted) return relisted;
-    const cards = cardPages(snapshot, read.edits, patched.carded, patched.sitemapped);
     if (cards.pages.length + cards.listings.length + relisted.lists.size + relisted.again.length > MAX_CARD_PAGES) return { miss: "too many pages show the edited cards" };
     const unread = (await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again, ...cards.pages], relisted.lists, read.records)) ?? (await readListedRecords(root, engine, snapshot, cards.listings, read.records));
     if (unread !== null) return { miss: unread };

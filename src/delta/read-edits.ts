@@ -139,37 +139,28 @@ async function readWanted(root: string, engine: string, wanted: ReadonlyMap<stri
  * The pages that show the card of an edited article, besides its own: the listing pages and the
  * article pages whose related list holds it (as the last full build listed them: lists a delta
  * changed are rendered anyway). For edits whose card changed now, or in an earlier delta (`carded`:
- * an undo puts the pages back).
+ * an undo puts the pages back). And the edited pages whose `sitemap.xml` entry is written again:
+ * its lastmod changed, or an earlier delta wrote it (`sitemapped`: an undo puts it back); a new
+ * summary or headline leaves the entry as it was, and the sitemap (13 MB at 10,000 stories; in
+ * parts, which cannot be patched, above 50,000 URLs) is not read.
  */
-export function cardPages(snapshot: SiteSnapshot, edits: readonly AppliedEdit[], carded: readonly string[], sitemapped: readonly string[]): CardPages {
-  const again = new Set(carded);
-  const own: number[] = [];
+export function cardPages(edits: readonly AppliedEdit[], carded: readonly string[], sitemapped: readonly string[]): CardPages {
+  const [again, entryAgain] = [new Set(carded), new Set(sitemapped)];
+  const sitemap: number[] = [];
   const pages = new Set<number>();
   const listings = new Set<number>();
   for (const edit of edits) {
-    if (!edit.page || !(edit.card || again.has(edit.file))) continue;
-    own.push(edit.page.number);
+    if (!edit.page) continue;
+    if (edit.lastmod || entryAgain.has(edit.file)) sitemap.push(edit.page.number);
+    if (!(edit.card || again.has(edit.file))) continue;
     for (const number of edit.page.inputs.shownBy) pages.add(number);
     for (const number of edit.page.inputs.listedOn) listings.add(number);
   }
-  const sitemap = sitemapEdits(edits, sitemapped).map((edit) => edit.page!.number);
-  return { own, sitemap, pages: [...pages].sort((a, b) => a - b), listings: [...listings].sort((a, b) => a - b) };
+  return { sitemap, pages: [...pages].sort((a, b) => a - b), listings: [...listings].sort((a, b) => a - b) };
 }
 
-/**
- * The edits whose page's `sitemap.xml` entry is written again: its lastmod changed, or an earlier
- * delta wrote it (`sitemapped`: an undo puts it back). A new summary or headline leaves the entry
- * as it was, and the sitemap (13 MB at 10,000 stories; in parts, which cannot be patched, above
- * 50,000 URLs) is not read.
- */
-export function sitemapEdits(edits: readonly AppliedEdit[], sitemapped: readonly string[]): AppliedEdit[] {
-  const again = new Set(sitemapped);
-  return edits.filter((edit) => edit.page !== null && (edit.lastmod || again.has(edit.file)));
-}
-
-/** The pages of edited cards, those of them whose sitemap entries are written again, and the article and listing pages that show them. */
+/** The edited pages whose sitemap entries are written again, and the article and listing pages that show edited cards. */
 export interface CardPages {
-  own: number[];
   sitemap: number[];
   pages: number[];
   listings: number[];

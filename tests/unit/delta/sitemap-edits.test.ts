@@ -3,20 +3,29 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sitemapInParts } from "../../../src/delta/patch-sitemap.js";
-import { sitemapEdits, type AppliedEdit } from "../../../src/delta/read-edits.js";
+import { cardPages, type AppliedEdit } from "../../../src/delta/read-edits.js";
 
-/** An applied edit as far as the sitemap cares: its file, whether it has a page, whether its lastmod changed. */
-function edit(file: string, lastmod: boolean, page = true): AppliedEdit {
-  return { file, lastmod, card: lastmod, features: null, article: {} as AppliedEdit["article"], page: page ? { number: 0, inputs: {} as never } : null };
+/** An applied edit as far as cards and the sitemap care: its file and page number, whether its card and lastmod changed. */
+function edit(file: string, number: number | null, changed: { card: boolean; lastmod: boolean }): AppliedEdit {
+  const inputs = { shownBy: [number === null ? -1 : number + 100], listedOn: [number === null ? -1 : number + 200] } as never;
+  return { file, ...changed, features: null, article: {} as AppliedEdit["article"], page: number === null ? null : { number, inputs } };
 }
 
-describe("which edits write their sitemap entry again", () => {
-  it("those whose lastmod changed, and those an earlier delta wrote (an undo), never one without a page", () => {
-    const edits = [edit("a.md", false), edit("b.md", true), edit("c.md", false), edit("d.md", true, false)];
-    expect(sitemapEdits(edits, []).map((each) => each.file)).toEqual(["b.md"]);
-    expect(sitemapEdits(edits, ["c.md", "d.md"]).map((each) => each.file)).toEqual(["b.md", "c.md"]);
+describe("the pages an edited card and its sitemap entry make the delta write", () => {
+  const summary = { card: true, lastmod: false };
+  const updated = { card: true, lastmod: true };
+  const body = { card: false, lastmod: false };
+  it("sitemap entries of pages whose lastmod changed, and of those an earlier delta wrote (an undo), never of one without a page", () => {
+    const edits = [edit("a.md", 1, summary), edit("b.md", 2, updated), edit("c.md", 3, body), edit("d.md", null, updated)];
+    expect(cardPages(edits, [], []).sitemap).toEqual([2]);
+    expect(cardPages(edits, [], ["c.md", "d.md"]).sitemap).toEqual([2, 3]);
     // A new summary or headline only: the sitemap is not touched.
-    expect(sitemapEdits([edit("a.md", false)], [])).toEqual([]);
+    expect(cardPages([edit("a.md", 1, summary)], [], []).sitemap).toEqual([]);
+  });
+  it("the pages that show a card changed now or in an earlier delta, not those of a body edit", () => {
+    const edits = [edit("a.md", 1, summary), edit("c.md", 3, body), edit("e.md", 5, body)];
+    expect(cardPages(edits, [], [])).toMatchObject({ pages: [101], listings: [201] });
+    expect(cardPages(edits, ["e.md"], [])).toMatchObject({ pages: [101, 105], listings: [201, 205] });
   });
 });
 
