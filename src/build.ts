@@ -99,8 +99,8 @@ export interface LoadedSite {
   fileStates?: [file: string, stat: string, hash: string][];
   /** With the persistent cache: when the content was listed (see content/scan-content.ts). */
   listedAt?: number;
-  /** With the persistent cache: what the checks across articles changed of a record (URL, slug, section), by id. */
-  checked?: Map<string, [url: string, slug: string, category: string | null]>;
+  /** With the persistent cache: what the checks across articles changed of a record (URL, slug, section; the record's URL), by id. */
+  checked?: Map<string, CheckedChange>;
 }
 
 /** What saving the cache did: `wrote` is false when nothing had changed. */
@@ -198,13 +198,16 @@ export async function loadSite(options: PipelineOptions, caches?: LoadCaches): P
   };
 }
 
+/** What the checks across articles changed of a record: its URL, slug and section, and the URL the record wanted. */
+export type CheckedChange = [url: string, slug: string, category: string | null, wanted: string];
+
 /** The articles whose URL, slug or section the checks across articles changed (the cache keeps records as they were before). */
-function checkedChanges(records: readonly Article[], checked: readonly Article[]): Map<string, [string, string, string | null]> {
+function checkedChanges(records: readonly Article[], checked: readonly Article[]): Map<string, CheckedChange> {
   const before = new Map(records.map((record) => [record.id, record]));
-  const changes = new Map<string, [string, string, string | null]>();
+  const changes = new Map<string, CheckedChange>();
   for (const article of checked) {
     const record = before.get(article.id);
-    if (record && (record.url !== article.url || record.slug !== article.slug || record.category !== article.category)) changes.set(article.id, [article.url, article.slug, article.category]);
+    if (record && (record.url !== article.url || record.slug !== article.slug || record.category !== article.category)) changes.set(article.id, [article.url, article.slug, article.category, record.url]);
   }
   return changes;
 }

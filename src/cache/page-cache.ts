@@ -237,6 +237,8 @@ export interface PatchedPages {
   carded: string[];
   /** Files whose page's `sitemap.xml` entry a delta wrote (its time updated changed): every later delta writes it again. */
   sitemapped: string[];
+  /** Files whose page a delta moved (a new headline, a new slug: see delta/move-pages.ts): the URL the last full build published it at, and the one it is at now. */
+  moved: [file: string, from: string, to: string][];
   /** The search index, when deltas indexed part of it again (see delta/reindex-search.ts). */
   search?: PatchedSearch;
 }
@@ -261,12 +263,15 @@ export async function readPatched(root: string, buildId: string): Promise<Patche
       if (search === null) throw new Error("not a search index");
       const carded = Array.isArray(stored.carded) ? stored.carded.map(String) : [];
       const sitemapped = Array.isArray(stored.sitemapped) ? stored.sitemapped.map(String) : [];
-      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, carded, sitemapped, ...(search ? { search } : {}) };
+      const moved = stored.moved ?? [];
+      // Pages where the output check would not look for them: nothing of the file is trusted.
+      if (!Array.isArray(moved) || !moved.every((move) => strings(move) && move.length === 3)) throw new Error("not moved pages");
+      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, carded, sitemapped, moved, ...(search ? { search } : {}) };
     }
   } catch {
     // none
   }
-  return { buildId, pages: [], files: [], relisted: [], carded: [], sitemapped: [] };
+  return { buildId, pages: [], files: [], relisted: [], carded: [], sitemapped: [], moved: [] };
 }
 
 /** Saved before a delta changes the output: if it is killed half way, the pages listed are only rendered once more. */
@@ -274,7 +279,7 @@ export async function writePatched(root: string, patched: PatchedPages): Promise
   const dir = await cacheDir(root);
   const temporary = path.join(dir, `${PATCHED_FILE}.${process.pid}.tmp`);
   const search = patched.search ? { ...patched.search, removed: [...new Set(patched.search.removed)].sort(), added: [...new Set(patched.search.added)].sort() } : undefined;
-  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), carded: [...new Set(patched.carded)].sort(), sitemapped: [...new Set(patched.sitemapped)].sort(), search }));
+  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), carded: [...new Set(patched.carded)].sort(), sitemapped: [...new Set(patched.sitemapped)].sort(), moved: [...patched.moved].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), search }));
   await rename(temporary, path.join(dir, PATCHED_FILE));
 }
 

@@ -19,7 +19,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * output files (UTF-8 JSON), which only the threads that check them parse.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
-const FORMAT = "gazette-site-2";
+const FORMAT = "gazette-site-3";
 
 /**
  * What feeds and pages other than an article's own show of it (cards, language switchers,
@@ -152,6 +152,14 @@ export interface SnapshotHead {
   news: [article: number, entry: NewsEntry][];
   /** Topic, author and source pages linked by article pages: slug, name. */
   groups: [slug: string, name: string][];
+  /**
+   * The URLs that articles published elsewhere wanted (their slug, made from the title, was
+   * taken: see `assignUrls`): a delta moves no page to or from one, nor to or from one of their
+   * other candidates (see delta/move-pages.ts).
+   */
+  relocated: string[];
+  /** The URLs of the articles without a page (drafts, future dates): the checks give them their URL all the same. */
+  unpublished: string[];
   /** The page number of each content file's article (in `files` order); -1 when it has no page. */
   pageOfFile: number[];
   /** Where each page's entry starts in the pages section (bytes; one more entry: the end). */

@@ -6,6 +6,8 @@
  * relist-related.ts) and the parts of the search index that hold a changed page
  * (reindex-search.ts) can differ from the last full build's output; they are rendered from the
  * site snapshot (cache/site-snapshot.ts) and the edited files, and replace their files in place.
+ * A new card (headline, summary, reading time, time updated) renders the pages that show it too,
+ * and a headline that moves the page to another URL the pages that link it (move-pages.ts).
  * The other 20,000 records, the index and 34,000 signatures are never loaded.
  *
  * Everything else, or any doubt, is a miss: the caller builds in full. The tests compare every
@@ -25,8 +27,10 @@ import type { ContentFile } from "../content/load-content.js";
 import { loadEntities } from "../content/load-entities.js";
 import { scanContentSoon } from "../content/scan-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
+import { SiteUrls } from "../i18n/urls.js";
 import { createDiskWriter } from "../output/write-output.js";
 import { startChecks, type EditedFile, type RunningChecks } from "./check-snapshot.js";
+import { changedOutputs, moveMiss, pageMoves, type PageMove } from "./move-pages.js";
 import type { AppliedEdit } from "./read-edits.js";
 
 export type DeltaOutcome = { result: BuildResult } | { miss: string };
@@ -38,6 +42,8 @@ interface AppliedEdits {
   relisted: number[];
   /** Listing pages rendered because they show an edited card (not in the search index). */
   listings: number[];
+  /** Edited pages whose URL differs from the last full build's now, or did after an earlier delta. */
+  moves: PageMove[];
   /** Pages rendered, and those of them whose bytes differ from the output's. */
   rendered: number;
   changed: RenderedPage[];
@@ -92,7 +98,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // The content is checked on a thread of its own while this one prepares (see check-snapshot.ts).
   const running = startChecks(
     { root, buildId: frame.buildId, contentDir, listedAt: frame.listedAt, include: patched.files },
-    { root, buildId: frame.buildId, outDir, committedAt: marker.committedAt, removed: patched.search?.removed ?? [], added: patched.search?.added ?? [] },
+    { root, buildId: frame.buildId, outDir, committedAt: marker.committedAt, ...changedOutputs(patched) },
     checksInline(frame),
   );
   checks.push(running);
@@ -132,7 +138,10 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     const hashes = new Map(edited.map(([, file, hash]) => [file, hash]));
     const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])) });
     if ("miss" in read) return read;
-    const cards = cardPages(read.edits, patched.carded, patched.sitemapped);
+    const moves = pageMoves(read.edits, patched.moved);
+    const moveMissed = moves.length === 0 ? null : moveMiss(moves, root, snapshot, patched);
+    if (moveMissed !== null) return { miss: moveMissed };
+    const cards = cardPages(read.edits, patched.carded, patched.sitemapped, moves);
     // Known before the lists are computed: a sitemap entry to write into a sitemap in parts (a full build then).
     if (cards.sitemap.length > 0 && (await (await import("./patch-sitemap.js")).sitemapInParts(outDir))) return { miss: "the sitemap is in parts" };
     const readMs = performance.now() - stageStarted;
@@ -144,7 +153,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
     stageStarted = performance.now();
-    const { pages: rendered, sitemap } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date);
+    const { pages: rendered, sitemap } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves);
     const changed: RenderedPage[] = [];
     const sitemapPatch = sitemap.length === 0 ? null : await (await import("./patch-sitemap.js")).patchSitemap(outDir, sitemap, config.baseUrl);
     if (sitemapPatch !== null && "miss" in sitemapPatch) return sitemapPatch;
@@ -153,7 +162,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
       if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);
     }
-    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings: [...cards.listings], rendered: rendered.length, changed, readMs, relistMs, renderMs: performance.now() - stageStarted };
+    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings: [...cards.listings], moves, rendered: rendered.length, changed, readMs, relistMs, renderMs: performance.now() - stageStarted };
   };
 
   // The worker tells of the first changed file as soon as it finds it: that edit is applied (but
@@ -183,7 +192,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
 
   const guessed = guess.files === JSON.stringify(edited.edited) ? guess.applied : undefined;
   // Nothing changed, and no delta since the last full build: nothing to read or render.
-  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], rendered: 0, changed: [], readMs: 0, relistMs: null, renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
+  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], moves: [], rendered: 0, changed: [], readMs: 0, relistMs: null, renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
   if ("miss" in applied) return applied;
   const { edits, changed } = applied;
   timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
@@ -195,7 +204,17 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // used only once the check has found every file as the last build wrote it.
   const searchStarted = performance.now();
   const listingPaths = new Set(applied.listings.map((number) => snapshot.listing(number).route.outputPath));
-  const searching = config.search ? import("./reindex-search.js").then(({ reindexSearch }) => reindexSearch({ root, outDir, config, key: head.key, patched, changed: changed.filter((page) => !listingPaths.has(page.outputPath)) })) : Promise.resolve(null);
+  const searchMoves = applied.moves.flatMap(({ now, next }) => (now === next ? [] : [{ now: SiteUrls.outputPath(now), next: SiteUrls.outputPath(next), url: next }]));
+  /** Article pages by output path (now, and after the moves): their place in route order. */
+  const routeOrder = () => {
+    const order = new Map<string, number>();
+    for (let number = 0; number < head.offsets.length - 1; number++) order.set(snapshot.page(number).outputPath, number);
+    for (const { number, now, next } of applied.moves) order.set(SiteUrls.outputPath(now), number).set(SiteUrls.outputPath(next), number);
+    return order;
+  };
+  const searching = config.search
+    ? import("./reindex-search.js").then(({ reindexSearch }) => reindexSearch({ root, outDir, config, key: head.key, patched, changed: changed.filter((page) => !listingPaths.has(page.outputPath)), moves: searchMoves, routeOrder }))
+    : Promise.resolve(null);
   searching.catch(() => undefined); // its failure is the build's when it is awaited, not an unhandled rejection before
   // A miss waits for it to end (its Pagefind process closed) but not for its outcome.
   const missing = async (miss: string): Promise<{ miss: string }> => {
@@ -212,11 +231,14 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     timings.push({ stage: "search", ms: performance.now() - searchStarted, detail: `${search.indexed.join(", ") || "nothing"} indexed again, ${search.write.length} files changed, ${search.deletes.length} deleted` });
     changed.push(...search.write);
   }
+  // The files of pages that moved away from where they are now.
+  const vacated = applied.moves.flatMap(({ now, next }) => (now === next ? [] : [SiteUrls.outputPath(now)]));
+  const deletes = [...(search?.deletes ?? []), ...vacated];
   // Written or deleted through a link, a file could be one outside the output.
-  const unsafe = [...changed.map((page) => page.outputPath), ...(search?.deletes ?? [])].find((file) => !plainFolders(outDir, file));
+  const unsafe = [...changed.map((page) => page.outputPath), ...deletes].find((file) => !plainFolders(outDir, file));
   if (unsafe !== undefined) return { miss: `a folder on the way to ${unsafe} is not a plain folder` };
 
-  if (changed.length > 0 || (search && search.deletes.length > 0)) {
+  if (changed.length > 0 || deletes.length > 0) {
     const writeStarted = performance.now();
     // Made first: an output it cannot write fails the build before anything is written down.
     const writer = await createDiskWriter({
@@ -224,7 +246,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       protectedDirs: protectedDirsOf(config),
       buildId: () => head.buildId,
       patch: true,
-      deletes: search?.deletes ?? [],
+      deletes,
     });
     try {
       // Written down before the output changes: a delta killed from here on leaves only pages the next full build renders again.
@@ -235,6 +257,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
         relisted: [...patched.relisted, ...applied.relisted],
         carded: [...patched.carded, ...edits.filter((edit) => edit.card).map((edit) => edit.file)],
         sitemapped: [...patched.sitemapped, ...edits.filter((edit) => edit.lastmod).map((edit) => edit.file)],
+        moved: [...patched.moved.filter(([file]) => !edits.some((edit) => edit.file === file)), ...applied.moves.flatMap(({ edit, from, next }): [string, string, string][] => (from === next ? [] : [[edit.file, from, next]]))],
         ...(search ? { search: search.search } : patched.search ? { search: patched.search } : {}),
       });
       for (const page of changed) await writer.write(page);
@@ -243,7 +266,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       await writer.abort();
       throw error;
     }
-    timings.push({ stage: "write+commit", ms: performance.now() - writeStarted, detail: `${changed.length} files${search?.deletes.length ? `, ${search.deletes.length} deleted` : ""}` });
+    timings.push({ stage: "write+commit", ms: performance.now() - writeStarted, detail: `${changed.length} files${deletes.length ? `, ${deletes.length} deleted` : ""}` });
   }
   return { result: { config, pages: pagesNow(head.pages, search?.search ?? patched.search), languages: head.languages, warnings: head.warnings, timings, outDir } };
 }
@@ -282,13 +305,14 @@ function pagesNow(pages: BuildResult["pages"], search: PatchedSearch | undefined
   return { total: pages.total + more, byKind: { ...pages.byKind, search: (pages.byKind.search ?? 0) + more } };
 }
 
-/** Whether every folder from the output down to `outputPath` is a real folder (not a link that leads elsewhere). */
+/** Whether every folder from the output down to `outputPath` is a real folder (not a link that leads elsewhere), or not there yet (a moved page's: the writer makes it). */
 function plainFolders(outDir: string, outputPath: string): boolean {
   let dir = outDir;
   for (const part of outputPath.split("/").slice(0, -1)) {
     dir = path.join(dir, part);
     const info = lstatSync(dir, { throwIfNoEntry: false });
-    if (!info?.isDirectory()) return false;
+    if (!info) return true;
+    if (!info.isDirectory()) return false;
   }
   return true;
 }

@@ -26,7 +26,7 @@ export interface OutputTask {
   buildId: string;
   outDir: string;
   committedAt: number;
-  /** Files of the last full build that delta builds since deleted, and files they added (search index files: see reindex-search.ts). */
+  /** Files of the last full build that delta builds since deleted, and files they added (search index files, pages moved: see move-pages.ts). */
   removed: string[];
   added: string[];
 }
@@ -125,7 +125,7 @@ export class OutputShare {
 }
 
 /** The last full build's output files, as the delta builds since left them. */
-function outputsNow(outputs: string[] | null, { removed, added }: OutputTask): string[] | null {
+export function outputsNow(outputs: string[] | null, { removed, added }: Pick<OutputTask, "removed" | "added">): string[] | null {
   if (!outputs || (removed.length === 0 && added.length === 0)) return outputs;
   const gone = new Set(removed);
   return [...outputs.filter((file) => !gone.has(file)), ...added];

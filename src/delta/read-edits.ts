@@ -28,6 +28,8 @@ export interface AppliedEdit {
   card: boolean;
   /** Whether its page's sitemap lastmod (the time updated, else the date) differs from the last full build's: then its `sitemap.xml` entry changes. */
   lastmod: boolean;
+  /** The URL the last full build published it at, when its new one differs (a headline its slug is made from: see move-pages.ts). */
+  movedFrom: string | null;
 }
 
 export interface EditsToRead {
@@ -79,8 +81,9 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     const before = records.get(source.file);
     if (!before) return { miss: `the cache has no record of ${source.file} as last built` };
     const fields = changedPageFields(raw, before.article);
-    const other = fields.find((field) => !CARD_FIELDS.has(field) && !TOPIC_FIELDS.has(field));
+    const other = fields.find((field) => !CARD_FIELDS.has(field) && !TOPIC_FIELDS.has(field) && !MOVE_FIELDS.has(field));
     if (other !== undefined) return { miss: `${source.file}: more than its body and card changed (${other})` };
+    const moves = fields.some((field) => MOVE_FIELDS.has(field));
     const doc = extractRelatedFeatures(raw);
     const features = featuresDigest(doc) === before.featuresKey ? null : doc;
     const warnings = readSink.warnings.filter((warning) => warning.location?.file === source.file);
@@ -88,18 +91,23 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     const card = fields.some((field) => CARD_FIELDS.has(field));
     const lastmod = (raw.updated ?? raw.date) !== (before.article.updated ?? before.article.date);
     if (number === undefined) {
-      edits.push({ file: source.file, article: raw, page: null, features, card, lastmod });
+      if (moves) return { miss: `${source.file}: its URL changed` };
+      edits.push({ file: source.file, article: raw, page: null, features, card, lastmod, movedFrom: null });
       continue;
     }
     const inputs = snapshot.page(number);
-    // The checks across articles read no card field: they give the new record what they gave the old.
-    const article = checkedAs(raw, inputs);
+    const published = checkedAs(before.article, inputs);
+    // Published where its slug said (else the checks found it taken, and would decide again where it goes).
+    if (moves && published.url !== before.article.url) return { miss: `${source.file}: its URL changed, and its last one was not its own slug's` };
+    // The checks across articles read no card field: they give the new record what they gave the old (a URL that moves
+    // is the record's own: move-pages.ts checks that no other article holds or wants it).
+    const article = moves ? { ...raw, category: published.category } : checkedAs(raw, inputs);
     // Its headline and entities make some of its topics (the prominent entities): the same topics, spelt alike, or a full build.
     if (fields.some((field) => field === "title" || TOPIC_FIELDS.has(field)) && JSON.stringify(articleTopics(article)) !== JSON.stringify(articleTopics(before.article))) {
       return { miss: `${source.file}: its topics changed` };
     }
     if (linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
-    edits.push({ file: source.file, article, page: { number, inputs }, features, card, lastmod });
+    edits.push({ file: source.file, article, page: { number, inputs }, features, card, lastmod, movedFrom: article.url === published.url ? null : published.url });
   }
   const missing = shown.find((page) => !records.has(page.file));
   if (missing !== undefined) return { miss: `the cache has no record of ${missing.file} as last built` };
@@ -139,24 +147,34 @@ async function readWanted(root: string, engine: string, wanted: ReadonlyMap<stri
  * The pages that show the card of an edited article, besides its own: the listing pages and the
  * article pages whose related list holds it (as the last full build listed them: lists a delta
  * changed are rendered anyway). For edits whose card changed now, or in an earlier delta (`carded`:
- * an undo puts the pages back). And the edited pages whose `sitemap.xml` entry is written again:
- * its lastmod changed, or an earlier delta wrote it (`sitemapped`: an undo puts it back); a new
- * summary or headline leaves the entry as it was, and the sitemap (13 MB at 10,000 stories; in
- * parts, which cannot be patched, above 50,000 URLs) is not read.
+ * an undo puts the pages back), and pages that move (`moves`, now or after an earlier delta: their
+ * other language versions link them too). And the edited pages whose `sitemap.xml` entry is
+ * written again: its lastmod changed, or an earlier delta wrote it (`sitemapped`: an undo puts it
+ * back), or its page or a version's moves; a new summary or headline leaves the entry as it was,
+ * and the sitemap (13 MB at 10,000 stories; in parts, which cannot be patched, above 50,000 URLs)
+ * is not read.
  */
-export function cardPages(edits: readonly AppliedEdit[], carded: readonly string[], sitemapped: readonly string[]): CardPages {
+export function cardPages(edits: readonly AppliedEdit[], carded: readonly string[], sitemapped: readonly string[], moves: readonly { number: number }[] = []): CardPages {
   const [again, entryAgain] = [new Set(carded), new Set(sitemapped)];
-  const sitemap: number[] = [];
+  const moving = new Set(moves.map((move) => move.number));
+  const sitemap = new Set<number>();
   const pages = new Set<number>();
   const listings = new Set<number>();
   for (const edit of edits) {
     if (!edit.page) continue;
-    if (edit.lastmod || entryAgain.has(edit.file)) sitemap.push(edit.page.number);
-    if (!(edit.card || again.has(edit.file))) continue;
-    for (const number of edit.page.inputs.shownBy) pages.add(number);
-    for (const number of edit.page.inputs.listedOn) listings.add(number);
+    const { number, inputs } = edit.page;
+    if (edit.lastmod || entryAgain.has(edit.file)) sitemap.add(number);
+    if (moving.has(number)) {
+      for (const version of inputs.versions) {
+        sitemap.add(version);
+        if (version !== number) pages.add(version);
+      }
+    } else if (!(edit.card || again.has(edit.file))) continue;
+    for (const shown of inputs.shownBy) pages.add(shown);
+    for (const listing of inputs.listedOn) listings.add(listing);
   }
-  return { sitemap, pages: [...pages].sort((a, b) => a - b), listings: [...listings].sort((a, b) => a - b) };
+  const sorted = (numbers: Set<number>) => [...numbers].sort((a, b) => a - b);
+  return { sitemap: sorted(sitemap), pages: sorted(pages), listings: sorted(listings) };
 }
 
 /** The edited pages whose sitemap entries are written again, and the article and listing pages that show edited cards. */
@@ -188,9 +206,13 @@ const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCoun
  * time it was updated: feeds and the sitemap's lastmod), and nothing else reads but its
  * related-articles features and its topic links (both checked): a delta renders the pages that
  * show its card (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts).
- * Its URL, date, authors, section and the rest move it between pages: a full build.
+ * Its URL moves its page (move-pages.ts); its date, authors, section and the rest move it between
+ * listing pages: a full build.
  */
 const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated"] satisfies (keyof Article)[]);
+
+/** What moves its page to another URL (see move-pages.ts); whatever links it shows its card too. */
+const MOVE_FIELDS = new Set<string>(["url", "slug"] satisfies (keyof Article)[]);
 
 /** What other pages read of an article only through its topics (checked: the same topics, or a full build) and its related-articles features. */
 const TOPIC_FIELDS = new Set<string>(["entities"] satisfies (keyof Article)[]);

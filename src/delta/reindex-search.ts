@@ -18,6 +18,7 @@ import { reusedEntries, reusedWords, SearchFeeder, type SearchGroup, type Search
 import { indexedInput } from "../output/search-vocabulary.js";
 import { isSliceGroup, MAIN_BUNDLE, planSearchSlices, searchSlicePages, sliceLanguage, type SearchSlices } from "../output/search-slices.js";
 import { hashText } from "../util/hash.js";
+import { SiteUrls } from "../i18n/urls.js";
 
 export interface SearchPatch {
   /** Index files new or changed: to write. */
@@ -34,19 +35,34 @@ export interface SearchPatch {
  * The index files to write and delete after the pages `changed` (their bytes differ from the
  * output's); null when none of them gives Pagefind another input (the index stays as it is).
  */
-export async function reindexSearch(options: { root: string; outDir: string; config: SiteConfig; key: string; patched: PatchedPages; changed: readonly RenderedPage[] }): Promise<SearchPatch | null | { miss: string }> {
+export async function reindexSearch(options: {
+  root: string;
+  outDir: string;
+  config: SiteConfig;
+  key: string;
+  patched: PatchedPages;
+  changed: readonly RenderedPage[];
+  /** Pages that move: from the output path they have now to their new one and URL (see move-pages.ts). */
+  moves?: readonly SearchMove[];
+  /** Every article page's place in route order (the order a full build feeds them in), by output path now and after the moves. */
+  routeOrder?: () => ReadonlyMap<string, number>;
+}): Promise<SearchPatch | null | { miss: string }> {
   const { root, outDir, config, key, patched, changed } = options;
   // Only article pages are indexed (feeds are not): without one, the state need not be read.
   if (!changed.some((page) => page.outputPath.endsWith(".html"))) return null;
   const state = readSearchState(root, key, patched);
   if (!state?.groups) return { miss: "the search index's state does not read back" };
-  const groups = state.groups;
+  const slices = sameSlices(state.groups, searchSlicePages(config.searchSlicePages));
+  if (slices === false) return { miss: "the search index's slices changed" };
+  /** The parts whose pages give Pagefind something else now (a page whose related list changed does not). */
+  const changedGroups = new Set<string>();
+  const withMoves = options.moves?.length ? movedPages(state.groups, options.moves, slices, new SiteUrls(config.baseUrl, new Map()), options.routeOrder!, changedGroups) : { groups: state.groups };
+  if ("miss" in withMoves) return withMoves;
+  const { groups } = withMoves;
   /** Each article page's part and the hash of what Pagefind read of it, by output path. */
   const pagesByOutput = new Map<string, { group: string; hash: string }>();
   for (const [group, { pages }] of Object.entries(groups)) for (const [, hash, outputPath] of pages) pagesByOutput.set(outputPath, { group, hash });
   const newHtml = new Map<string, string>();
-  /** The parts whose pages give Pagefind something else now (a page whose related list changed does not). */
-  const changedGroups = new Set<string>();
   for (const page of changed) {
     const last = pagesByOutput.get(page.outputPath);
     if (!last) {
@@ -59,10 +75,6 @@ export async function reindexSearch(options: { root: string; outDir: string; con
     if (hashText(indexedInput(html)) !== last.hash) changedGroups.add(last.group);
   }
   if (changedGroups.size === 0) return null;
-
-  const slices = sameSlices(groups, searchSlicePages(config.searchSlicePages));
-  if (slices === false) return { miss: "the search index's slices changed" };
-  const languageOf = (group: string): string => (isSliceGroup(group) ? sliceLanguage(group) : group);
   // A changed page's whole language is fed (its pages held back while they are the last index's):
   // a slice whose words change the language's vocabulary makes every slice of it again.
   const touched = [...new Set([...changedGroups].map(languageOf))].sort();
@@ -72,7 +84,8 @@ export async function reindexSearch(options: { root: string; outDir: string; con
   const total = Object.values(groups).reduce((sum, group) => sum + group.pages.length, 0);
   const indexer = createSearchIndexer(touched, total, slices);
   try {
-    const feeder = new SearchFeeder(indexer, groups, outDir, slices);
+    // Against the parts as the index has them: one a page left or joined is not the same.
+    const feeder = new SearchFeeder(indexer, state.groups, outDir, slices);
     for (const group of fed) {
       for (const [href, , outputPath] of groups[group]!.pages) await feeder.page(href, outputPath, languageOf(group), newHtml.get(outputPath) ?? null);
     }
@@ -102,6 +115,58 @@ export async function reindexSearch(options: { root: string; outDir: string; con
   } finally {
     await indexer.close();
   }
+}
+
+/** A page that moves, for the index: where it is now and where it goes (output paths), and its new URL. */
+export interface SearchMove {
+  now: string;
+  next: string;
+  url: string;
+}
+
+const languageOf = (group: string): string => (isSliceGroup(group) ? sliceLanguage(group) : group);
+
+/**
+ * The index's parts with the moved pages at their new URL: in their part, in place, or (in slices,
+ * which a page's URL decides) out of it and into the one of its new URL, where route order puts
+ * it, as a full build would feed it. Both parts are indexed again (`changedGroups`). A miss when a
+ * move would empty a slice or begin one: the search pages list the slices they merge.
+ */
+function movedPages(
+  groups: SearchGroups,
+  moves: readonly SearchMove[],
+  slices: SearchSlices | null,
+  urls: SiteUrls,
+  routeOrder: () => ReadonlyMap<string, number>,
+  changedGroups: Set<string>,
+): { groups: SearchGroups } | { miss: string } {
+  const moved: SearchGroups = { ...groups };
+  const pagesOf = (group: string) => (moved[group] = { ...moved[group]!, pages: [...moved[group]!.pages] }).pages;
+  for (const move of moves) {
+    const from = Object.keys(moved).find((group) => moved[group]!.pages.some(([, , outputPath]) => outputPath === move.now));
+    if (from === undefined) return { miss: `the search index's state does not hold ${move.now}` };
+    const href = urls.href(move.url);
+    const to = slices ? slices.groupOf(languageOf(from), href) : from;
+    if (!moved[to]) return { miss: "the search index's slices changed" };
+    const leaving = pagesOf(from);
+    const at = leaving.findIndex(([, , outputPath]) => outputPath === move.now);
+    // The hash is the page's last: the page changed, so its part is indexed again whatever it is.
+    const entry: [string, string, string] = [href, leaving[at]![1], move.next];
+    changedGroups.add(from).add(to);
+    if (to === from) {
+      leaving[at] = entry;
+      continue;
+    }
+    leaving.splice(at, 1);
+    if (leaving.length === 0) return { miss: "the search index's slices changed" };
+    const order = routeOrder();
+    const place = (outputPath: string): number => order.get(outputPath) ?? -1;
+    const joining = pagesOf(to);
+    if (joining.some(([, , outputPath]) => place(outputPath) < 0) || place(move.next) < 0) return { miss: `the search index's pages are not the snapshot's` };
+    const before = joining.findIndex(([, , outputPath]) => place(outputPath) > place(move.next));
+    joining.splice(before < 0 ? joining.length : before, 0, entry);
+  }
+  return { groups: moved };
 }
 
 /**

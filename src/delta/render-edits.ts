@@ -18,13 +18,22 @@ import { renderNewsSitemaps, type SitemapEntry } from "../render/sitemaps.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
 import { groupKey, type RenderContext } from "../render/view-context.js";
 import type { AppliedEdit, CardPages } from "./read-edits.js";
+import type { PageMove } from "./move-pages.js";
+import { SiteUrls } from "../i18n/urls.js";
+
+/** A page's new `sitemap.xml` entry, and the URL its entry has in the output now (another when the page moves). */
+export interface SitemapEdit {
+  entry: SitemapEntry;
+  was: string;
+}
 
 /**
  * The edited articles' pages, the pages whose related list changed (`relisted`: the new lists,
  * by page number) or did in an earlier delta (`again`), the pages that show an edited card
  * (`cards`: article pages and listing pages, by number), and the edited articles' languages'
  * feeds where they are in them: the articles the pages show come from their records
- * (`records`), feed articles from the snapshot's cards.
+ * (`records`), feed articles from the snapshot's cards. Pages that move (`moves`) are rendered
+ * at their new URL.
  */
 export function renderEdits(
   edits: readonly AppliedEdit[],
@@ -35,7 +44,9 @@ export function renderEdits(
   config: SiteConfig,
   theme: PreparedTheme,
   date: string,
-): { pages: RenderedPage[]; sitemap: SitemapEntry[] } {
+  moves: readonly PageMove[] = [],
+): { pages: RenderedPage[]; sitemap: SitemapEdit[] } {
+  const moving = new Map(moves.map((move) => [move.number, move]));
   const { feeds } = snapshot.head;
   const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
   const articles = new Map<string, Article>();
@@ -59,7 +70,7 @@ export function renderEdits(
   for (const number of [...numbers].sort((a, b) => a - b)) {
     const inputs = snapshot.page(number);
     const article = articleOf(number);
-    routes.push({ url: article.url, outputPath: inputs.outputPath, params: { kind: "article", id: article.id } });
+    routes.push({ url: article.url, outputPath: moving.has(number) ? SiteUrls.outputPath(article.url) : inputs.outputPath, params: { kind: "article", id: article.id } });
     const versions = inputs.versions.map(articleOf);
     stories.set(article.storyKey, { key: article.storyKey, versions: new Map(versions.map((version) => [version.lang, version])), original: articleOf(inputs.original) });
     related.set(article.id, (relisted.lists.get(number) ?? inputs.related).map((each) => ({ id: articleOf(each).id, score: 0, reasons: [] })));
@@ -95,7 +106,11 @@ export function renderEdits(
   const renderer = createPageRenderer(context, theme.templates, assets, date, { bodies: feedBodies });
   const pages = routes.flatMap((route) => renderer.render(route));
   // The sitemap entries of pages whose lastmod (the time updated) changed, now or in an earlier delta; none for a page the sitemap leaves out.
-  const sitemap = cards.sitemap.flatMap((number) => renderer.sitemapEntry(snapshot.page(number).outputPath) ?? []);
+  const sitemap = cards.sitemap.flatMap((number): SitemapEdit[] => {
+    const move = moving.get(number);
+    const entry = renderer.sitemapEntry(move ? SiteUrls.outputPath(move.next) : snapshot.page(number).outputPath);
+    return entry ? [{ entry, was: move ? context.urls.absolute(move.now) : entry.loc }] : [];
+  });
   // The news sitemap lists headlines: written again when an edited article is in it (the same bytes unless its headline changed).
   const { news } = snapshot.head;
   if (news.some(([number]) => edited.has(number))) {

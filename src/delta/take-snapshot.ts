@@ -3,7 +3,7 @@
  * (cache/site-snapshot.ts) once its output is committed and its page state saved.
  */
 import type { Article, Diagnostic } from "../types.js";
-import type { PlannedSite } from "../build.js";
+import type { CheckedChange, PlannedSite } from "../build.js";
 import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
 import { feedHtml, inNewsWindow, newsArticles, newsEntry } from "../render/render-pages.js";
 import { groupKey } from "../render/view-context.js";
@@ -29,8 +29,8 @@ export interface BuildToSnapshot {
   warnings: Diagnostic[];
   /** The feeds' body HTML this build rendered, by article id (feeds reused from the last output rendered none). */
   feedBodies: ReadonlyMap<string, string>;
-  /** What the checks across articles changed (URL, slug, section), by article id. */
-  checked: ReadonlyMap<string, [url: string, slug: string, category: string | null]>;
+  /** What the checks across articles changed (URL, slug, section; the URL the record wanted), by article id. */
+  checked: ReadonlyMap<string, CheckedChange>;
   /** The groups an article page links (see `linkedGroupsOf`). */
   linkedGroups: (article: Article) => [GroupKind, string][];
 }
@@ -87,12 +87,13 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
     for (const [i, route] of articleRoutes.entries()) {
       const article = articles[i]!;
       const story = index.stories.get(article.storyKey)!;
+      const checked = build.checked.get(article.id);
       yield {
         id: article.id,
         outputPath: route.outputPath,
         file: article.file,
         hash: article.hash,
-        checked: build.checked.get(article.id) ?? 0,
+        checked: checked ? [checked[0], checked[1], checked[2]] : 0,
         versions: [...story.versions.values()].map(numberOf),
         original: numberOf(story.original),
         related: related[i]!,
@@ -118,6 +119,9 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
       feeds,
       news: newsArticles(context, buildDate).map((article) => [numberOf(article), newsEntry(article, context)]),
       groups,
+      // Drafts and future articles take part in the checks too: every URL wanted but not given.
+      relocated: [...build.checked.values()].flatMap(([url, , , wanted]) => (url === wanted ? [] : [wanted])).sort(),
+      unpublished: build.articles.flatMap((article) => (index.articles.has(article.id) ? [] : [article.url])).sort(),
     },
     listedAt: build.listedAt,
     files: build.fileStates,

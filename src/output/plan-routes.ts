@@ -109,7 +109,8 @@ export function checkRoutes(routes: readonly Route[]): SiteError[] {
   return errors;
 }
 
-function confinementProblem(outputPath: string): string | null {
+/** Why an output path would not be inside the output folder, or null (a delta's moved page asks too: see delta/move-pages.ts). */
+export function confinementProblem(outputPath: string): string | null {
   if (outputPath.includes("\0")) return "which contains a NUL byte";
   if (outputPath.includes("\\")) return "which contains a backslash";
   if (path.posix.isAbsolute(outputPath) || /^[a-zA-Z]:/.test(outputPath)) return "an absolute path";

@@ -133,6 +133,39 @@ async function untranslatedGerman(): Promise<string> {
   return shown;
 }
 
+/** The German version of the first story that has other versions: their pages link it. */
+function translatedGerman(): string {
+  const files = [...originals.keys()];
+  return files.filter((file) => file.endsWith("/de.md") && files.some((other) => other !== file && path.dirname(other) === path.dirname(file))).sort()[2]!;
+}
+
+/** A file's text with another headline (its slug is made from it). */
+function withTitle(text: string, title: string): string {
+  if (!/^title: .*$/m.test(text)) throw new Error("a fixture without a title");
+  return text.replace(/^title: .*$/m, `title: "${title}"`);
+}
+
+/** Writes the file with its headline's words turned `turn` places (words the index knows, in another order: another slug). */
+async function rotateHeadline(file: string, turn: number): Promise<void> {
+  const words = /^title: "?([^"\n]+)"?$/m.exec(originals.get(file)!)![1]!.split(" ");
+  const at = turn % words.length;
+  await writeFile(abs(file), withTitle(originals.get(file)!, [...words.slice(at), ...words.slice(0, at)].join(" ")));
+}
+
+/** The German article pages of the output, sorted. */
+async function germanArticlePages(): Promise<string[]> {
+  const tree = await readTree(abs("public"));
+  return [...tree].filter(([file, bytes]) => /^de\/[^/]+\/index\.html$/.test(file) && bytes.includes('og:type" content="article"')).map(([file]) => file).sort();
+}
+
+/** The one page that left `before` and the one that came into `after`. */
+function movedPage(before: readonly string[], after: readonly string[]): [string, string] {
+  const gone = before.filter((file) => !after.includes(file));
+  const came = after.filter((file) => !before.includes(file));
+  expect([gone.length, came.length]).toEqual([1, 1]);
+  return [gone[0]!, came[0]!];
+}
+
 /** A file's text with another summary. */
 function withSummary(text: string, summary: string): string {
   if (!/^summary: .*$/m.test(text)) throw new Error("a fixture without a summary");
@@ -235,12 +268,12 @@ describe("delta builds", () => {
     await addSentence(file);
     expect((await build()).delta).toBe(true);
     await restore(file);
-    // Another story's title: a full build, whose page cache must not trust the patched page's old signature.
+    // Another story's date: a full build, whose page cache must not trust the patched page's old signature.
     const other = [...originals.keys()].filter((each) => each.endsWith("/de.md")).sort()[10]!;
-    await writeFile(abs(other), originals.get(other)!.replace(/^title: (.*)$/m, (_, title: string) => `title: ${title.replace(/"$/, " (aktualisiert)\"")}`));
+    await writeFile(abs(other), originals.get(other)!.replace(/^date: (\d{4})/m, (_, year: string) => `date: ${Number(year) - 1}`));
     const full = await build();
     expect(full.delta).toBe(false);
-    expect(full.missed).toMatch(/more than its body and card changed \(slug\)/);
+    expect(full.missed).toMatch(/more than its body and card changed \(date\)/);
     await expectSameAsCold(full);
     await restore(other);
     const back = await build();
@@ -459,6 +492,74 @@ describe("delta builds", () => {
     }
   });
 
+  test("a headline that moves the page: written at its new URL, its old file deleted, every page that links it written again; moved twice and back, as before", async () => {
+    const file = translatedGerman();
+    const before = await germanArticlePages();
+    await writeFile(abs(file), withTitle(originals.get(file)!, "Neue Schlagzeile über den Haushalt"));
+    const moved = await deltaBuild();
+    const [from, to] = movedPage(before, await germanArticlePages());
+    expect(to).toBe("de/neue-schlagzeile-ueber-den-haushalt/index.html");
+    // Its versions' language switchers, the pages that show its card, its sitemap entry: every file that links it now.
+    const linking = await filesContaining(`/${path.dirname(to)}/`);
+    expect(linking).toEqual(expect.arrayContaining([to, "sitemap.xml"]));
+    expect(linking.filter((each) => /^(en|fr)\/[^/]+\/index\.html$/.test(each)).length).toBeGreaterThanOrEqual(1);
+    expect(moved.rewritten).toEqual(expect.arrayContaining(linking));
+    expect(await filesContaining(`/${path.dirname(from)}/`)).toEqual([]);
+    expect(moved.built.result.timings.find((timing) => timing.stage === "write+commit")?.detail).toMatch(/, 1 deleted$/);
+    await expectSameAsCold(moved.built);
+    // Moved again: from where the last delta put it.
+    await writeFile(abs(file), withTitle(originals.get(file)!, "Zweite Schlagzeile über den Haushalt"));
+    const again = await deltaBuild();
+    expect(movedPage(before, await germanArticlePages())).toEqual([from, "de/zweite-schlagzeile-ueber-den-haushalt/index.html"]);
+    expect(await filesContaining(`/${path.dirname(to)}/`)).toEqual([]);
+    await expectSameAsCold(again.built);
+    // Back to its first headline: at its first URL, and the patched-pages file knows of no move.
+    await restore(file);
+    const back = await deltaBuild();
+    expect(await germanArticlePages()).toEqual(before);
+    expect((JSON.parse(await readFile(abs(`${CACHE_DIR}/patched-v1.json`), "utf8")) as { moved: unknown[] }).moved).toEqual([]);
+    await expectSameAsCold(back.built);
+    // Moved, then back in a full build (another story's date changed): its first page is rendered again, not taken for there.
+    await writeFile(abs(file), withTitle(originals.get(file)!, "Neue Schlagzeile über den Haushalt"));
+    expect((await deltaBuild()).built.delta).toBe(true);
+    await restore(file);
+    const other = oldGerman();
+    await writeFile(abs(other), originals.get(other)!.replace(/^date: (\d{4})/m, (_, year: string) => `date: ${Number(year) - 1}`));
+    const full = await build();
+    expect(full.delta).toBe(false);
+    expect(await germanArticlePages()).toEqual(before);
+    await expectSameAsCold(full);
+    await restore(other);
+    await build();
+  });
+
+  test("a headline whose URL another article has, or wants, or a draft holds: a full build, which decides where each goes", async () => {
+    const file = translatedGerman();
+    const others = [...originals.keys()].filter((each) => each.endsWith("/de.md") && each !== file).sort();
+    const otherTitle = /^title: "?([^"\n]+)"?$/m.exec(originals.get(others[5]!)!)![1]!;
+    await writeFile(abs(file), withTitle(originals.get(file)!, otherTitle));
+    const taken = await build();
+    expect(taken.missed).toMatch(/another page or article has its new URL/);
+    expect(taken.result.warnings.some((warning) => warning.message.includes("is already used by"))).toBe(true);
+    await expectSameAsCold(taken);
+    // Its headline back: the one of the two published elsewhere would get its own URL back.
+    await restore(file);
+    const back = await build();
+    expect(back.missed).toMatch(/an article published elsewhere wants its URL|its last one was not its own slug's/);
+    await expectSameAsCold(back);
+    // A draft's URL: the checks give it out though the draft has no page.
+    await mkdir(abs("articles/2025-11-29-entwurf"), { recursive: true });
+    await writeFile(abs("articles/2025-11-29-entwurf/de.md"), withTitle(originals.get(oldGerman())!, "Ein Entwurf der Redaktion").replace(/^date: .*$/m, (line) => `${line}\ndraft: true`));
+    expect((await build()).delta).toBe(false);
+    await writeFile(abs(file), withTitle(originals.get(file)!, "Ein Entwurf der Redaktion"));
+    const draft = await build();
+    expect(draft.missed).toMatch(/another page or article has its new URL/);
+    await expectSameAsCold(draft);
+    await rm(abs("articles/2025-11-29-entwurf"), { recursive: true });
+    await restore(file);
+    await build();
+  });
+
   test("random edits, undos, titles, summaries and words changed: every build equals a build without the cache", async () => {
     const title = async (file: string) => writeFile(abs(file), originals.get(file)!.replace(/^title: "?/m, (start) => `${start}Neu: `));
     const swap = async (file: string, random: () => number) => swapWords(file, 1 + Math.floor(random() * 3));
@@ -487,7 +588,7 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     return { result, delta: timing("delta:content") !== undefined, missed: timing("delta")?.detail ?? null, read: timing("load+normalize")?.detail ?? "", checked: timing("delta:content")?.detail ?? "" };
   }
 
-  test("a body edit is applied from the worker's first guess; a title edit misses as soon as it is read", async () => {
+  test("a body edit is applied from the worker's first guess; a date edit misses as soon as it is read", async () => {
     for (const file of originals.keys()) await restore(file);
     expect((await compiledBuild()).delta).toBe(false); // another code hash: a full build
     await addSentence(oldGerman());
@@ -497,11 +598,11 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     expect(body.read).toMatch(/read while the content was checked/);
     expect(body.checked).toMatch(/on a worker thread/);
     await expectSameAsCold(body);
-    await writeFile(abs(newestGerman()), originals.get(newestGerman())!.replace(/^title: "?/m, (start) => `${start}Neu: `));
-    const title = await compiledBuild();
-    expect(title.missed).toMatch(/more than its body and card changed \(slug\)/);
-    expect(title.delta).toBe(false);
-    await expectSameAsCold(title);
+    await writeFile(abs(newestGerman()), originals.get(newestGerman())!.replace(/^date: (\d{4})/m, (_, year: string) => `date: ${Number(year) - 1}`));
+    const dated = await compiledBuild();
+    expect(dated.missed).toMatch(/more than its body and card changed \(date\)/);
+    expect(dated.delta).toBe(false);
+    await expectSameAsCold(dated);
     // Two files edited: the guess (the first found) is not all there is; the answer is applied.
     await restore(newestGerman());
     await restore(oldGerman());
@@ -613,6 +714,31 @@ describe("delta builds with the search index (German in four slices, English in 
     await expectSameAsCold(undone);
   });
 
+  test("a headline that moves a German page: a delta, which indexes the slices it leaves and joins again; moved back, as the full build", async () => {
+    const file = translatedGerman();
+    const before = await germanArticlePages();
+    const undone = await readTree(abs("public"));
+    // Its headline's words in other orders (no word new to German, which would index every slice again),
+    // until one moves the page to another slice (a hash of its URL decides).
+    let crossed: Awaited<ReturnType<typeof deltaBuild>> | null = null;
+    for (const turn of [1, 2, 3, 4]) {
+      await rotateHeadline(file, turn);
+      const moved = await deltaBuild();
+      movedPage(before, await germanArticlePages());
+      await expectSameAsCold(moved.built);
+      if (bundles(moved.rewritten).length === 2) crossed = moved;
+    }
+    expect(crossed, "no headline moved the page to another slice").not.toBeNull();
+    expect(searchDetail(crossed!.built)).toMatch(/^de-\d, de-\d indexed again/);
+    await restore(file);
+    const back = await deltaBuild();
+    await expectSameAsCold(back.built);
+    // Every file as before the first move, the index's too.
+    const now = await readTree(abs("public"));
+    for (const tree of [now, undone]) tree.delete(OUTPUT_MARKER);
+    expect([...now.keys()].sort()).toEqual([...undone.keys()].sort());
+  });
+
   test("a file a delta added to the index, deleted by hand: the next build is a full one and puts it back", async () => {
     await appendFile(abs(oldGerman()), KNOWN_WORDS);
     expect((await build()).delta).toBe(true);
@@ -655,7 +781,8 @@ describe("delta builds with the search index (German in four slices, English in 
   test("random edits with the search index on: every build equals a build without the cache", async () => {
     const knownWords = async (file: string) => appendFile(abs(file), KNOWN_WORDS);
     const swap = async (file: string, random: () => number) => swapWords(file, 1 + Math.floor(random() * 3));
-    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261206), 6, [restore, knownWords, swap, addSentence])).toBeGreaterThan(0);
+    const moveHeadline = async (file: string, random: () => number) => rotateHeadline(file, 1 + Math.floor(random() * 3));
+    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261206), 8, [restore, knownWords, swap, addSentence, moveHeadline, moveHeadline])).toBeGreaterThan(0);
   }, 120_000);
 
   test("German slices moved out of the output, links left in their place: the delta, which would delete through one, misses; nothing outside is lost", async () => {

@@ -40,6 +40,8 @@ const content: SnapshotContent = {
     feeds: [],
     news: [[1, { loc: "https://news.example/de/story-1/", publicationName: "Gazette", language: "de", published: "2025-11-30T12:00:00+01:00", title: AWKWARD }]],
     groups: [[AWKWARD, "Name"]],
+    relocated: ["/de/story/"],
+    unpublished: [`/de/${AWKWARD}/`],
   },
   listedAt: 1764547200000,
   files: [0, 1, 2].map((i): [string, string, string] => [`articles/story-${i}/de.md`, `stat-${i}`, `hash-${i}`]),

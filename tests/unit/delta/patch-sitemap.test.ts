@@ -27,17 +27,28 @@ describe("the sitemap patched after a delta build", () => {
     const [old] = urlset(ENTRIES);
     for (const [i, lastmod] of [[0, "2025-12-01T09:15:00+01:00"], [1, "2025-12-01T09:15:00+01:00"], [2, "2025-12-01"]] as const) {
       const changed = ENTRIES.map((each, j) => (j === i ? { ...each, lastmod } : each));
-      const patched = patchedUrlset(old!, [changed[i]!], BASE);
+      const patched = patchedUrlset(old!, [{ entry: changed[i]!, was: changed[i]!.loc }], BASE);
       expect(patched && "body" in patched ? Buffer.from(patched.body).toString() : patched).toEqual(urlset(changed)[0]!.toString());
     }
   });
 
   it("is null when nothing changes; a miss for a page it does not list and for a sitemap in parts", () => {
     const [old] = urlset(ENTRIES);
-    expect(patchedUrlset(old!, [ENTRIES[1]!], BASE)).toBeNull();
-    expect(patchedUrlset(old!, [entry("dritte", "2025-11-04")], BASE)).toEqual({ miss: `the sitemap has no entry for ${BASE}de/dritte/` });
+    expect(patchedUrlset(old!, [{ entry: ENTRIES[1]!, was: ENTRIES[1]!.loc }], BASE)).toBeNull();
+    expect(patchedUrlset(old!, [{ entry: entry("dritte", "2025-11-04"), was: `${BASE}de/dritte/` }], BASE)).toEqual({ miss: `the sitemap has no entry for ${BASE}de/dritte/` });
     const [index] = urlset(ENTRIES, 2);
     expect(index!.toString()).toContain("<sitemapindex");
-    expect(patchedUrlset(index!, [{ ...ENTRIES[0]!, lastmod: "2025-12-01" }], BASE)).toEqual({ miss: "the sitemap is in parts" });
+    expect(patchedUrlset(index!, [{ entry: { ...ENTRIES[0]!, lastmod: "2025-12-01" }, was: ENTRIES[0]!.loc }], BASE)).toEqual({ miss: "the sitemap is in parts" });
+  });
+
+  it("finds a page that moves by the URL it had: its element is replaced in place, as a sitemap of the moved page has it", () => {
+    const [old] = urlset(ENTRIES);
+    // The second page's slug changed: the sitemap lists the pages in route order, which a slug does not change.
+    const moved = ENTRIES.map((each, j) => (j === 1 ? entry("zweite-fassung", "2025-11-02") : each));
+    const patched = patchedUrlset(old!, [{ entry: moved[1]!, was: ENTRIES[1]!.loc }], BASE);
+    expect(patched && "body" in patched ? Buffer.from(patched.body).toString() : patched).toEqual(urlset(moved)[0]!.toString());
+    // Found by its old URL only: "/de/zweite/" is another page.
+    expect(patchedUrlset(old!, [{ entry: moved[1]!, was: `${BASE}de/zweite-fassung/` }], BASE)).toEqual({ miss: `the sitemap has no entry for ${BASE}de/zweite-fassung/` });
+    expect(patchedUrlset(old!, [{ entry: moved[1]!, was: `${BASE}de/zweite/` }], BASE)).not.toEqual(urlset(moved)[0]!.toString());
   });
 });
