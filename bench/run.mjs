@@ -198,7 +198,8 @@ function timed(command, args, { cwd = ROOT, env = {} }) {
  * a sentence added (its related-articles features as they were), then as many builds with one of
  * its frequent words in place of another (its features change: every related list is computed
  * again), as many with another summary (its card changes: listing pages and related lists that
- * show it), and as many with a headline that moves the page (a full build with the cache).
+ * show it), and as many with a headline that moves the page (to another URL: its slug is made from it).
+ * Each is labelled a delta or a full build (with why the delta missed).
  */
 function measureWarm(site, corpus) {
   rmSync(path.join(site, ".gazette-cache"), { recursive: true, force: true });
@@ -210,12 +211,13 @@ function measureWarm(site, corpus) {
   const runs = [];
   const featureRuns = [];
   const summaryRuns = [];
-  const fullRuns = [];
+  const movedRuns = [];
+  const stagesOf = (result) => `${buildKind(result.stderr)}; stages: ${Object.entries(result.stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`;
   try {
     for (let run = 1; run <= options.runs; run++) {
       writeFileSync(file, `${original.trimEnd()}\n\nAktualisiert: Fassung ${run}.\n`);
       runs.push(timeGazette(site, corpus, true));
-      report(`gazette warm #${run}`, runs.at(-1), `stages: ${Object.entries(runs.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+      report(`gazette warm #${run}`, runs.at(-1), stagesOf(runs.at(-1)));
     }
     const [head, body] = original.split("\n---\n");
     const counts = new Map();
@@ -224,23 +226,28 @@ function measureWarm(site, corpus) {
     for (let run = 1; run <= options.runs && run < words.length; run++) {
       writeFileSync(file, `${head}\n---\n${body.replaceAll(new RegExp(`\\b${words[run]}\\b`, "g"), words[0])}`);
       featureRuns.push(timeGazette(site, corpus, true));
-      report(`gazette warm, features changed #${run}`, featureRuns.at(-1), `stages: ${Object.entries(featureRuns.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+      report(`gazette warm, features changed #${run}`, featureRuns.at(-1), stagesOf(featureRuns.at(-1)));
     }
-    // In turns: a summary edit (on top of the headline the last full build had), then a headline
-    // that moves the page (a full build, which the next summary edit is measured against).
+    // In turns: a summary edit (on top of the last headline), then a headline that moves the page.
     const headline = (run) => (run === 0 ? original : original.replace(/^title: "?/m, (start) => `${start}Fassung ${run}: `));
     for (let run = 1; run <= options.runs; run++) {
       writeFileSync(file, headline(run - 1).replace(/^summary: .*$/m, `summary: "Korrigierte Zusammenfassung, Fassung ${run}."`));
       summaryRuns.push(timeGazette(site, corpus, true));
-      report(`gazette warm, summary changed #${run}`, summaryRuns.at(-1), `stages: ${Object.entries(summaryRuns.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+      report(`gazette warm, summary changed #${run}`, summaryRuns.at(-1), stagesOf(summaryRuns.at(-1)));
       writeFileSync(file, headline(run));
-      fullRuns.push(timeGazette(site, corpus, true));
-      report(`gazette warm, headline moved #${run}`, fullRuns.at(-1), `stages: ${Object.entries(fullRuns.at(-1).stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`);
+      movedRuns.push(timeGazette(site, corpus, true));
+      report(`gazette warm, headline moved #${run}`, movedRuns.at(-1), stagesOf(movedRuns.at(-1)));
     }
   } finally {
     writeFileSync(file, original);
   }
-  return { filling, ...medians(runs), features: featureRuns.length > 0 ? medians(featureRuns) : null, summary: medians(summaryRuns), moved: medians(fullRuns) };
+  return { filling, ...medians(runs), features: featureRuns.length > 0 ? medians(featureRuns) : null, summary: medians(summaryRuns), moved: medians(movedRuns) };
+}
+
+/** "delta", or "full build" with why the delta missed, from a `gazette build --verbose` report. */
+function buildKind(stderr) {
+  const missed = /^ {2}delta\s+[\d.]+ m?s\s+missed: (.*)$/m.exec(stderr)?.[1];
+  return /^ {2}delta:prepare/m.test(stderr) ? "delta" : missed !== undefined ? `full build, the delta missed: ${missed}` : "full build";
 }
 
 /**
@@ -261,10 +268,8 @@ function measureFive() {
   const series = { "first build": [], "nothing changed": [], "a sentence added": [], "taken out again": [] };
   const build = (label) => {
     const result = timed(GAZETTE, ["build", "--verbose"], { cwd: site, env: { SOURCE_DATE_EPOCH: EPOCH } });
-    const missed = /^ {2}delta\s+[\d.]+ m?s\s+missed: (.*)$/m.exec(result.stderr)?.[1];
-    const kind = /^ {2}delta:prepare/m.test(result.stderr) ? "delta" : missed !== undefined ? `full build, the delta missed: ${missed}` : "full build";
     series[label].push(result);
-    report(`${label} #${series[label].length}`, result, kind);
+    report(`${label} #${series[label].length}`, result, buildKind(result.stderr));
   };
   for (let run = 1; run <= options.runs; run++) {
     rmSync(path.join(site, "public"), { recursive: true, force: true });
@@ -398,7 +403,7 @@ function printRow(row) {
   if (row.hugo) console.log(`  median: hugo ${row.hugo.wall.toFixed(2)} s wall, ${row.hugo.rssMiB.toFixed(0)} MiB; gazette/hugo ratio (median of pairs) ${row.vsHugo.toFixed(3)}`);
   if (row.floor) console.log(`  median: node floor ${row.floor.wall.toFixed(2)} s wall; gazette/floor ratio ${row.vsFloor.toFixed(3)}`);
   if (row.warm) console.log(`  median: warm build (cache, one article edited) ${row.warm.wall.toFixed(2)} s wall, ${row.warm.cpu.toFixed(2)} s CPU, ${row.warm.rssMiB.toFixed(0)} MiB; filling the cache: ${row.warm.filling.wall.toFixed(2)} s`);
-  if (row.warm?.summary) console.log(`  median: warm build, its summary changed ${row.warm.summary.wall.toFixed(2)} s wall, ${row.warm.summary.cpu.toFixed(2)} s CPU; a headline that moves its page (a full build with the cache) ${row.warm.moved.wall.toFixed(2)} s wall, ${row.warm.moved.cpu.toFixed(2)} s CPU`);
+  if (row.warm?.summary) console.log(`  median: warm build, its summary changed ${row.warm.summary.wall.toFixed(2)} s wall, ${row.warm.summary.cpu.toFixed(2)} s CPU; a headline that moves its page ${row.warm.moved.wall.toFixed(2)} s wall, ${row.warm.moved.cpu.toFixed(2)} s CPU`);
   if (row.warm?.features) console.log(`  median: warm build, the edit changing its related-articles features ${row.warm.features.wall.toFixed(2)} s wall, ${row.warm.features.cpu.toFixed(2)} s CPU, ${row.warm.features.rssMiB.toFixed(0)} MiB`);
 }
 
