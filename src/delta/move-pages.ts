@@ -48,11 +48,20 @@ export function pageMoves(edits: readonly AppliedEdit[], moved: PatchedPages["mo
 
 /** Why the pages cannot move in a delta (a full build decides), or null when they can. */
 export function moveMiss(moves: readonly PageMove[], root: string, snapshot: SiteSnapshot, patched: PatchedPages): string | null {
-  const moving = moves.filter((move) => move.now !== move.next);
-  if (moving.length === 0) return null;
-  const { relocated, unpublished, buildId } = snapshot.head;
-  const outputs = outputsNow(readSnapshotSection(root, buildId, "outputs") as string[] | null, changedOutputs(patched));
+  if (moves.every((move) => move.now === move.next)) return null;
+  const outputs = outputsNow(readSnapshotSection(root, snapshot.head.buildId, "outputs") as string[] | null, changedOutputs(patched));
   if (!outputs) return "the site snapshot does not read back";
+  return clashOfMoves(moves, { outputs, relocated: snapshot.head.relocated, unpublished: snapshot.head.unpublished });
+}
+
+/**
+ * Why the pages cannot move where they go, or null: `outputs`, every file of the output now;
+ * `relocated`, the URLs articles published elsewhere wanted; `unpublished`, the URLs of articles
+ * without a page (see `SnapshotHead`).
+ */
+export function clashOfMoves(moves: readonly PageMove[], site: { outputs: readonly string[]; relocated: readonly string[]; unpublished: readonly string[] }): string | null {
+  const { outputs, relocated, unpublished } = site;
+  const moving = moves.filter((move) => move.now !== move.next);
   // Output paths are compared as a case-insensitive file system sees them (as `checkRoutes` does).
   const taken = new Set(outputs.map((file) => file.toLowerCase()));
   for (const move of moving) taken.delete(SiteUrls.outputPath(move.now).toLowerCase());
