@@ -143,7 +143,9 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     if (moveMissed !== null) return { miss: moveMissed };
     const cards = cardPages(read.edits, patched.carded, patched.sitemapped, moves);
     // Known before the lists are computed: a sitemap entry to write into a sitemap in parts (a full build then).
-    if (cards.sitemap.length > 0 && (await (await import("./patch-sitemap.js")).sitemapInParts(outDir))) return { miss: "the sitemap is in parts" };
+    // (Its parts are patched only for a page that moves: its entry's lastmod stays, and so do the index's dates.)
+    const lastmods = read.edits.some((edit) => edit.lastmod) || patched.sitemapped.length > 0;
+    if (lastmods && cards.sitemap.length > 0 && (await (await import("./patch-sitemap.js")).sitemapInParts(outDir))) return { miss: "the sitemap is in parts" };
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();
     const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);
@@ -155,9 +157,9 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     stageStarted = performance.now();
     const { pages: rendered, sitemap } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves);
     const changed: RenderedPage[] = [];
-    const sitemapPatch = sitemap.length === 0 ? null : await (await import("./patch-sitemap.js")).patchSitemap(outDir, sitemap, config.baseUrl);
-    if (sitemapPatch !== null && "miss" in sitemapPatch) return sitemapPatch;
-    if (sitemapPatch !== null) changed.push(sitemapPatch);
+    const sitemapPatch = sitemap.length === 0 ? [] : await (await import("./patch-sitemap.js")).patchSitemap(outDir, sitemap, config.baseUrl);
+    if ("miss" in sitemapPatch) return sitemapPatch;
+    changed.push(...sitemapPatch);
     for (const page of rendered) {
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
       if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);

@@ -36,8 +36,8 @@ export interface NewsEntry {
 }
 
 /** sitemaps.org limits per file. */
-const MAX_URLS_PER_SITEMAP = 50_000;
-const MAX_BYTES_PER_SITEMAP = 50 * 1024 * 1024;
+export const MAX_URLS_PER_SITEMAP = 50_000;
+export const MAX_BYTES_PER_SITEMAP = 50 * 1024 * 1024;
 /** Google News limit per news sitemap. */
 const MAX_URLS_PER_NEWS_SITEMAP = 1_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { patchedUrlset } from "../../../src/delta/patch-sitemap.js";
+import { patchedParts, patchedUrlset } from "../../../src/delta/patch-sitemap.js";
 import { renderSitemaps, type SitemapEntry } from "../../../src/render/sitemaps.js";
 
 const BASE = "https://news.example/";
@@ -50,5 +50,34 @@ describe("the sitemap patched after a delta build", () => {
     // Found by its old URL only: "/de/zweite/" is another page.
     expect(patchedUrlset(old!, [{ entry: moved[1]!, was: `${BASE}de/zweite-fassung/` }], BASE)).toEqual({ miss: `the sitemap has no entry for ${BASE}de/zweite-fassung/` });
     expect(patchedUrlset(old!, [{ entry: moved[1]!, was: `${BASE}de/zweite/` }], BASE)).not.toEqual(urlset(moved)[0]!.toString());
+  });
+
+  describe("in parts (an index over files of at most maxUrls entries)", () => {
+    const MANY = ["a", "b", "c", "d", "e"].map((slug, i) => entry(`seite-${slug}`, `2025-11-0${i + 1}`));
+    /** The parts renderSitemaps makes of `entries`, two entries each, as patchedParts reads them, and the index. */
+    const partsOf = (entries: readonly SitemapEntry[], maxUrls = 2) => {
+      const [index, ...parts] = renderSitemaps(entries, BASE, maxUrls);
+      return { index: index!.content, parts: parts.map((file) => ({ path: file.path, bytes: Buffer.from(file.content) })) };
+    };
+
+    it("a page that moves: the part that holds it is written as the writer makes it of the new entries, the index and the other parts stay", () => {
+      const before = partsOf(MANY);
+      expect(before.parts.map((part) => part.path)).toEqual(["sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml", "sitemaps/sitemap-3.xml"]);
+      // A longer URL: the part's length changes, not its count.
+      const moved = MANY.map((each, j) => (j === 2 ? entry("seite-c-mit-einer-viel-laengeren-schlagzeile", "2025-11-03") : each));
+      const patched = patchedParts(before.parts, [{ entry: moved[2]!, was: MANY[2]!.loc }], BASE, 2);
+      const after = partsOf(moved);
+      expect(after.index).toEqual(before.index);
+      expect(patched).toEqual([{ outputPath: "sitemaps/sitemap-2.xml", body: after.parts[1]!.bytes }]);
+    });
+
+    it("a miss when a lastmod changes (the index lists each part's newest), when a part but the last is not full (split by size), when no part has the page", () => {
+      const before = partsOf(MANY);
+      expect(patchedParts(before.parts, [{ entry: { ...MANY[0]!, lastmod: "2025-12-01" }, was: MANY[0]!.loc }], BASE, 2)).toEqual({ miss: "an entry's lastmod changed in a sitemap in parts" });
+      expect(patchedParts(before.parts, [{ entry: MANY[0]!, was: MANY[0]!.loc }], BASE, 3)).toEqual({ miss: "the sitemap is in parts split by size" });
+      expect(patchedParts(before.parts, [{ entry: MANY[0]!, was: `${BASE}de/keine/` }], BASE, 2)).toEqual({ miss: `the sitemap has no entry for ${BASE}de/keine/` });
+      // Nothing changes: nothing to write.
+      expect(patchedParts(before.parts, [{ entry: MANY[4]!, was: MANY[4]!.loc }], BASE, 2)).toEqual([]);
+    });
   });
 });
