@@ -142,8 +142,8 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     const moveMissed = moves.length === 0 ? null : moveMiss(moves, root, snapshot, patched);
     if (moveMissed !== null) return { miss: moveMissed };
     const cards = cardPages(read.edits, patched.carded, patched.sitemapped, moves);
-    // Known before the lists are computed: a sitemap entry to write into a sitemap in parts (a full build then).
-    // (Its parts are patched only for a page that moves: its entry's lastmod stays, and so do the index's dates.)
+    // Known before the lists are computed: a new lastmod to write into a sitemap in parts, whose index
+    // dates each part by its newest (a full build then; a moved page's entry is patched in its part).
     const lastmods = read.edits.some((edit) => edit.lastmod) || patched.sitemapped.length > 0;
     if (lastmods && cards.sitemap.length > 0 && (await (await import("./patch-sitemap.js")).sitemapInParts(outDir))) return { miss: "the sitemap is in parts" };
     const readMs = performance.now() - stageStarted;
