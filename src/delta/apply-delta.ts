@@ -142,10 +142,6 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     const moveMissed = moves.length === 0 ? null : moveMiss(moves, root, snapshot, patched);
     if (moveMissed !== null) return { miss: moveMissed };
     const cards = cardPages(read.edits, patched.carded, patched.sitemapped, moves);
-    // Known before the lists are computed: a new lastmod to write into a sitemap in parts, whose index
-    // dates each part by its newest (a full build then; a moved page's entry is patched in its part).
-    const lastmods = read.edits.some((edit) => edit.lastmod) || patched.sitemapped.length > 0;
-    if (lastmods && cards.sitemap.length > 0 && (await (await import("./patch-sitemap.js")).sitemapInParts(outDir))) return { miss: "the sitemap is in parts" };
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();
     const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);

@@ -8,36 +8,22 @@
  * Above 50,000 URLs the sitemap is an index over parts (`sitemaps/sitemap-N.xml`), each listed
  * with its newest lastmod. A part is patched only where the sitemap writer would split the
  * entries as before: every part but the last full (a split by count, which an element's length
- * cannot move), every part within the size limit, and no entry's lastmod changed (the index's
- * dates stay). Else a full build.
+ * cannot move), and every part within the size limit; the index's date of a patched part is its
+ * newest lastmod again. Else a full build.
  */
-import { open, readFile, type FileHandle } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { RenderedPage } from "../types.js";
-import { encodedEntryBytes, MAX_BYTES_PER_SITEMAP, MAX_URLS_PER_SITEMAP, sitemapEntryEncoder } from "../render/sitemaps.js";
+import { encodedEntryBytes, MAX_BYTES_PER_SITEMAP, MAX_URLS_PER_SITEMAP, newestLastmod, sitemapEntryEncoder } from "../render/sitemaps.js";
 import type { SitemapEdit } from "./render-edits.js";
 
 const SITEMAP = "sitemap.xml";
 const LOC_END = Buffer.from("</loc>\n");
 const URL_START = Buffer.from("  <url>\n");
 const URL_END = Buffer.from("  </url>\n");
-const LASTMOD = /<lastmod>([^<]*)<\/lastmod>/;
+const LASTMODS = /<lastmod>([^<]*)<\/lastmod>/g;
 /** A part's path at the end of its URL in the index. */
 const PART = /sitemaps\/sitemap-\d+\.xml$/;
-
-/** Whether the output's `sitemap.xml` is an index over parts; false when it is not, or cannot be read (the patch then tells). */
-export async function sitemapInParts(outDir: string): Promise<boolean> {
-  let file: FileHandle | null = null;
-  try {
-    file = await open(path.join(outDir, SITEMAP));
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
-    return isIndex(buffer.subarray(0, bytesRead));
-  } catch {
-    return false;
-  } finally {
-    await file?.close().catch(() => undefined);
-  }
-}
 
 /** The bytes of a sitemap that tell an index from a urlset: the XML declaration and the root element. */
 const HEAD_BYTES = 200;
@@ -63,7 +49,7 @@ export async function patchSitemap(outDir: string, entries: readonly SitemapEdit
     if (bytes === null) return { miss: `the output has no ${file}` };
     parts.push({ path: file, bytes });
   }
-  return patchedParts(parts, entries, baseUrl);
+  return patchedParts(old, parts, entries, baseUrl);
 }
 
 /** The urlset `old` with each entry's element replaced (see `patchSitemap`); null when it would not change. */
@@ -80,11 +66,12 @@ export function patchedUrlset(old: Buffer, entries: readonly SitemapEdit[], base
 }
 
 /**
- * The parts of a sitemap index (in its order) with each entry's element replaced in the part that
- * has it: those that change, or a miss where the sitemap writer could split the entries otherwise
- * now, or the index's dates would change. `maxUrls`: the writer's count per part.
+ * The index `index` and its parts (in its order) with each entry's element replaced in the part
+ * that has it, and each patched part's date in the index made again: the files that change, or a
+ * miss where the sitemap writer could split the entries otherwise now. `maxUrls`: the writer's
+ * count per part.
  */
-export function patchedParts(parts: readonly { path: string; bytes: Buffer }[], entries: readonly SitemapEdit[], baseUrl: string, maxUrls = MAX_URLS_PER_SITEMAP): RenderedPage[] | { miss: string } {
+export function patchedParts(index: Buffer, parts: readonly { path: string; bytes: Buffer }[], entries: readonly SitemapEdit[], baseUrl: string, maxUrls = MAX_URLS_PER_SITEMAP): RenderedPage[] | { miss: string } {
   if (parts.slice(0, -1).some((part) => countOf(part.bytes, URL_START) !== maxUrls)) return { miss: "the sitemap is in parts split by size" };
   const encode = sitemapEntryEncoder(baseUrl);
   const now = parts.map((part) => part.bytes);
@@ -92,12 +79,20 @@ export function patchedParts(parts: readonly { path: string; bytes: Buffer }[], 
     const at = now.findIndex((bytes) => elementOf(bytes, edit, encode) !== null);
     if (at === -1) return { miss: `the sitemap has no entry for ${edit.was}` };
     const { start, end, element } = elementOf(now[at]!, edit, encode)!;
-    const lastmod = (bytes: Buffer) => LASTMOD.exec(bytes.toString("latin1"))?.[1];
-    if (lastmod(now[at]!.subarray(start, end)) !== lastmod(element)) return { miss: "an entry's lastmod changed in a sitemap in parts" };
     now[at] = Buffer.concat([now[at]!.subarray(0, start), element, now[at]!.subarray(end)]);
   }
   if (now.some((bytes) => bytes.length > MAX_BYTES_PER_SITEMAP)) return { miss: "a sitemap part would outgrow its size limit" };
-  return parts.flatMap((part, i) => (now[i]!.equals(part.bytes) ? [] : [{ outputPath: part.path, body: now[i]! }]));
+  const changed = parts.flatMap((part, i) => (now[i]!.equals(part.bytes) ? [] : [{ outputPath: part.path, body: now[i]! }]));
+  let newIndex = index.toString("latin1");
+  for (const part of changed) {
+    const newest = newestLastmod([...part.body.toString("latin1").matchAll(LASTMODS)].map((match) => match[1]!));
+    // The part's element in the index: its <loc> line, then its lastmod line if it has one.
+    const dated = new RegExp(`(<loc>[^<]*${part.outputPath.replace(/[.]/g, "\\.")}</loc>\n)(    <lastmod>[^<]*</lastmod>\n)?`);
+    if (!dated.test(newIndex)) return { miss: `the sitemap index does not list ${part.outputPath}` };
+    newIndex = newIndex.replace(dated, (_, loc: string) => `${loc}${newest === null ? "" : `    <lastmod>${newest}</lastmod>\n`}`);
+  }
+  const indexBytes = Buffer.from(newIndex, "latin1");
+  return [...(indexBytes.equals(index) ? [] : [{ outputPath: SITEMAP, body: indexBytes }]), ...changed];
 }
 
 /** Where in `bytes` the element of the edit's old URL (`was`) is, and the new entry's element; null when no element has that URL. */

@@ -290,7 +290,8 @@ function lastmodTime(w3c: string): number {
   return w3c.length === 10 ? Date.parse(w3c) : toEpochMilliseconds(w3c);
 }
 
-function newestLastmod(lastmods: readonly string[]): string | null {
+/** The newest of W3C lastmods (the first of those at one instant), as the index dates a part; null for none. */
+export function newestLastmod(lastmods: readonly string[]): string | null {
   let newest: string | null = null;
   let newestTime = Number.NEGATIVE_INFINITY;
   for (const lastmod of lastmods) {

@@ -65,19 +65,32 @@ describe("the sitemap patched after a delta build", () => {
       expect(before.parts.map((part) => part.path)).toEqual(["sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml", "sitemaps/sitemap-3.xml"]);
       // A longer URL: the part's length changes, not its count.
       const moved = MANY.map((each, j) => (j === 2 ? entry("seite-c-mit-einer-viel-laengeren-schlagzeile", "2025-11-03") : each));
-      const patched = patchedParts(before.parts, [{ entry: moved[2]!, was: MANY[2]!.loc }], BASE, 2);
+      const patched = patchedParts(Buffer.from(before.index), before.parts, [{ entry: moved[2]!, was: MANY[2]!.loc }], BASE, 2);
       const after = partsOf(moved);
       expect(after.index).toEqual(before.index);
       expect(patched).toEqual([{ outputPath: "sitemaps/sitemap-2.xml", body: after.parts[1]!.bytes }]);
     });
 
-    it("a miss when a lastmod changes (the index lists each part's newest), when a part but the last is not full (split by size), when no part has the page", () => {
+    it("a new lastmod: the part, and the index's date of it, as the writer makes them (newer or older than the part's newest)", () => {
       const before = partsOf(MANY);
-      expect(patchedParts(before.parts, [{ entry: { ...MANY[0]!, lastmod: "2025-12-01" }, was: MANY[0]!.loc }], BASE, 2)).toEqual({ miss: "an entry's lastmod changed in a sitemap in parts" });
-      expect(patchedParts(before.parts, [{ entry: MANY[0]!, was: MANY[0]!.loc }], BASE, 3)).toEqual({ miss: "the sitemap is in parts split by size" });
-      expect(patchedParts(before.parts, [{ entry: MANY[0]!, was: `${BASE}de/keine/` }], BASE, 2)).toEqual({ miss: `the sitemap has no entry for ${BASE}de/keine/` });
-      // Nothing changes: nothing to write.
-      expect(patchedParts(before.parts, [{ entry: MANY[4]!, was: MANY[4]!.loc }], BASE, 2)).toEqual([]);
+      for (const [i, lastmod] of [[2, "2025-12-01T09:15:00+01:00"], [3, "2025-10-01"], [1, "2025-11-30"]] as const) {
+        const updated = MANY.map((each, j) => (j === i ? { ...each, lastmod } : each));
+        const after = partsOf(updated);
+        const patched = patchedParts(Buffer.from(before.index), before.parts, [{ entry: updated[i]!, was: MANY[i]!.loc }], BASE, 2);
+        const written = new Map((patched as { outputPath: string; body: Uint8Array }[]).map((page) => [page.outputPath, Buffer.from(page.body).toString()]));
+        const part = `sitemaps/sitemap-${Math.floor(i / 2) + 1}.xml`;
+        expect(written.get(part)).toEqual(after.parts[Math.floor(i / 2)]!.bytes.toString());
+        expect(written.get("sitemap.xml") ?? before.index).toEqual(after.index);
+        expect([...written.keys()].filter((file) => file !== part && file !== "sitemap.xml")).toEqual([]);
+      }
+    });
+
+    it("a miss when a part but the last is not full (split by size), or when no part has the page; nothing to write when nothing changes", () => {
+      const before = partsOf(MANY);
+      const index = Buffer.from(before.index);
+      expect(patchedParts(index, before.parts, [{ entry: MANY[0]!, was: MANY[0]!.loc }], BASE, 3)).toEqual({ miss: "the sitemap is in parts split by size" });
+      expect(patchedParts(index, before.parts, [{ entry: MANY[0]!, was: `${BASE}de/keine/` }], BASE, 2)).toEqual({ miss: `the sitemap has no entry for ${BASE}de/keine/` });
+      expect(patchedParts(index, before.parts, [{ entry: MANY[4]!, was: MANY[4]!.loc }], BASE, 2)).toEqual([]);
     });
   });
 });

@@ -1,8 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { sitemapInParts } from "../../../src/delta/patch-sitemap.js";
+import { describe, expect, it } from "vitest";
 import { cardPages, type AppliedEdit } from "../../../src/delta/read-edits.js";
 
 /** An applied edit as far as cards and the sitemap care: its file and page number, whether its card and lastmod changed. */
@@ -26,24 +22,5 @@ describe("the pages an edited card and its sitemap entry make the delta write", 
     const edits = [edit("a.md", 1, summary), edit("c.md", 3, body), edit("e.md", 5, body)];
     expect(cardPages(edits, [], [])).toMatchObject({ pages: [101], listings: [201] });
     expect(cardPages(edits, ["e.md"], [])).toMatchObject({ pages: [101, 105], listings: [201, 205] });
-  });
-});
-
-describe("sitemapInParts", () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-  });
-  const outputWith = async (sitemap: string | null): Promise<string> => {
-    const dir = await mkdtemp(path.join(tmpdir(), "gazette-sitemap-"));
-    dirs.push(dir);
-    if (sitemap !== null) await writeFile(path.join(dir, "sitemap.xml"), sitemap);
-    return dir;
-  };
-  it("tells an index over parts from a urlset, and says no when there is no sitemap", async () => {
-    const declaration = '<?xml version="1.0" encoding="UTF-8"?>\n';
-    expect(await sitemapInParts(await outputWith(`${declaration}<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n</sitemapindex>\n`))).toBe(true);
-    expect(await sitemapInParts(await outputWith(`${declaration}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n</urlset>\n`))).toBe(false);
-    expect(await sitemapInParts(await outputWith(null))).toBe(false);
   });
 });
