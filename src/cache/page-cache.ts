@@ -6,6 +6,8 @@ import { deserialize, serialize } from "node:v8";
 import type { EncodedSitemapEntry } from "../render/sitemaps.js";
 import type { SearchGroup, SearchGroups } from "../output/search-reuse.js";
 import { OUTPUT_MARKER } from "../output/write-output.js";
+import { confinementProblem } from "../output/plan-routes.js";
+import { SiteUrls } from "../i18n/urls.js";
 import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
 /**
@@ -265,7 +267,7 @@ export async function readPatched(root: string, buildId: string): Promise<Patche
       const sitemapped = Array.isArray(stored.sitemapped) ? stored.sitemapped.map(String) : [];
       const moved = stored.moved ?? [];
       // Pages where the output check would not look for them: nothing of the file is trusted.
-      if (!Array.isArray(moved) || !moved.every((move) => strings(move) && move.length === 3)) throw new Error("not moved pages");
+      if (!Array.isArray(moved) || !moved.every((move) => strings(move) && move.length === 3 && move.slice(1).every(articleUrl))) throw new Error("not moved pages");
       return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, carded, sitemapped, moved, ...(search ? { search } : {}) };
     }
   } catch {
@@ -281,6 +283,11 @@ export async function writePatched(root: string, patched: PatchedPages): Promise
   const search = patched.search ? { ...patched.search, removed: [...new Set(patched.search.removed)].sort(), added: [...new Set(patched.search.added)].sort() } : undefined;
   await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), carded: [...new Set(patched.carded)].sort(), sitemapped: [...new Set(patched.sitemapped)].sort(), moved: [...patched.moved].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), search }));
   await rename(temporary, path.join(dir, PATCHED_FILE));
+}
+
+/** A site-relative article URL whose file stays inside the output folder (a moved page's, as stored: deltas delete its file). */
+function articleUrl(url: string): boolean {
+  return url.startsWith("/") && url.endsWith("/") && confinementProblem(SiteUrls.outputPath(url)) === null;
 }
 
 /** The patched search index as stored, or null when it is not one (then nothing of the file is trusted). */

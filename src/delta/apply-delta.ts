@@ -30,7 +30,7 @@ import { DiagnosticSink } from "../errors/diagnostics.js";
 import { SiteUrls } from "../i18n/urls.js";
 import { createDiskWriter } from "../output/write-output.js";
 import { startChecks, type EditedFile, type RunningChecks } from "./check-snapshot.js";
-import { changedOutputs, moveMiss, pageMoves, type PageMove } from "./move-pages.js";
+import { changedOutputs, moveMiss, movedSince, pageMoves, type PageMove } from "./move-pages.js";
 import type { AppliedEdit } from "./read-edits.js";
 
 export type DeltaOutcome = { result: BuildResult } | { miss: string };
@@ -202,16 +202,19 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // used only once the check has found every file as the last build wrote it.
   const searchStarted = performance.now();
   const listingPaths = new Set(applied.listings.map((number) => snapshot.listing(number).route.outputPath));
-  const searchMoves = applied.moves.flatMap(({ now, next }) => (now === next ? [] : [{ now: SiteUrls.outputPath(now), next: SiteUrls.outputPath(next), url: next }]));
-  /** Article pages by output path (now, and after the moves): their place in route order. */
+  // Pages that leave the file they are at now.
+  const leaving = applied.moves.filter(({ now, next }) => now !== next).map(({ now, next }) => ({ now: SiteUrls.outputPath(now), next: SiteUrls.outputPath(next), url: next }));
+  /** Article pages by output path (now, and after the moves): their place in route order. Every page entry is read, once, when asked. */
+  let order: Map<string, number> | null = null;
   const routeOrder = () => {
-    const order = new Map<string, number>();
+    if (order) return order;
+    order = new Map<string, number>();
     for (let number = 0; number < head.offsets.length - 1; number++) order.set(snapshot.page(number).outputPath, number);
     for (const { number, now, next } of applied.moves) order.set(SiteUrls.outputPath(now), number).set(SiteUrls.outputPath(next), number);
     return order;
   };
   const searching = config.search
-    ? import("./reindex-search.js").then(({ reindexSearch }) => reindexSearch({ root, outDir, config, key: head.key, patched, changed: changed.filter((page) => !listingPaths.has(page.outputPath)), moves: searchMoves, routeOrder }))
+    ? import("./reindex-search.js").then(({ reindexSearch }) => reindexSearch({ root, outDir, config, key: head.key, patched, changed: changed.filter((page) => !listingPaths.has(page.outputPath)), moves: leaving, routeOrder }))
     : Promise.resolve(null);
   searching.catch(() => undefined); // its failure is the build's when it is awaited, not an unhandled rejection before
   // A miss waits for it to end (its Pagefind process closed) but not for its outcome.
@@ -229,9 +232,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     timings.push({ stage: "search", ms: performance.now() - searchStarted, detail: `${search.indexed.join(", ") || "nothing"} indexed again, ${search.write.length} files changed, ${search.deletes.length} deleted` });
     changed.push(...search.write);
   }
-  // The files of pages that moved away from where they are now.
-  const vacated = applied.moves.flatMap(({ now, next }) => (now === next ? [] : [SiteUrls.outputPath(now)]));
-  const deletes = [...(search?.deletes ?? []), ...vacated];
+  const deletes = [...(search?.deletes ?? []), ...leaving.map(({ now }) => now)];
   // Written or deleted through a link, a file could be one outside the output.
   const unsafe = [...changed.map((page) => page.outputPath), ...deletes].find((file) => !plainFolders(outDir, file));
   if (unsafe !== undefined) return { miss: `a folder on the way to ${unsafe} is not a plain folder` };
@@ -255,7 +256,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
         relisted: [...patched.relisted, ...applied.relisted],
         carded: [...patched.carded, ...edits.filter((edit) => edit.card).map((edit) => edit.file)],
         sitemapped: [...patched.sitemapped, ...edits.filter((edit) => edit.lastmod).map((edit) => edit.file)],
-        moved: [...patched.moved.filter(([file]) => !edits.some((edit) => edit.file === file)), ...applied.moves.flatMap(({ edit, from, next }): [string, string, string][] => (from === next ? [] : [[edit.file, from, next]]))],
+        moved: movedSince(patched.moved, applied.moves),
         ...(search ? { search: search.search } : patched.search ? { search: patched.search } : {}),
       });
       for (const page of changed) await writer.write(page);

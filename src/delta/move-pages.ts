@@ -78,6 +78,12 @@ export function clashOfMoves(moves: readonly PageMove[], site: { outputs: readon
   return null;
 }
 
+/** The pages moved since the last full build, after this delta: `moves` not at their first URL, and earlier ones this delta did not see (none while deltas apply every moved file again). */
+export function movedSince(earlier: PatchedPages["moved"], moves: readonly PageMove[]): PatchedPages["moved"] {
+  const now = new Set(moves.map((move) => move.edit.file));
+  return [...earlier.filter(([file]) => !now.has(file)), ...moves.flatMap(({ edit, from, next }): [string, string, string][] => (from === next ? [] : [[edit.file, from, next]]))];
+}
+
 /** The files of the last full build's output that deltas deleted, and the files they added: search index files, and pages they moved. */
 export function changedOutputs(patched: PatchedPages): { removed: string[]; added: string[] } {
   return {

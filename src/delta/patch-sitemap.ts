@@ -76,10 +76,12 @@ export function patchedParts(index: Buffer, parts: readonly { path: string; byte
   const encode = sitemapEntryEncoder(baseUrl);
   const now = parts.map((part) => part.bytes);
   for (const edit of entries) {
-    const at = now.findIndex((bytes) => elementOf(bytes, edit, encode) !== null);
-    if (at === -1) return { miss: `the sitemap has no entry for ${edit.was}` };
-    const { start, end, element } = elementOf(now[at]!, edit, encode)!;
-    now[at] = Buffer.concat([now[at]!.subarray(0, start), element, now[at]!.subarray(end)]);
+    let at = 0;
+    let found: ReturnType<typeof elementOf> = null;
+    for (; at < now.length && found === null; at++) found = elementOf(now[at]!, edit, encode);
+    if (found === null) return { miss: `the sitemap has no entry for ${edit.was}` };
+    const bytes = now[--at]!;
+    now[at] = Buffer.concat([bytes.subarray(0, found.start), found.element, bytes.subarray(found.end)]);
   }
   if (now.some((bytes) => bytes.length > MAX_BYTES_PER_SITEMAP)) return { miss: "a sitemap part would outgrow its size limit" };
   const changed = parts.flatMap((part, i) => (now[i]!.equals(part.bytes) ? [] : [{ outputPath: part.path, body: now[i]! }]));

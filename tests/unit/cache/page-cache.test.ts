@@ -97,4 +97,17 @@ describe("the page state", () => {
     await writeFile(pages, bytes);
     expect(readSearchState(root, "the-key", none)).toBeNull();
   });
+
+  it("keeps the pages deltas moved, and trusts none of the file when a moved page's URL would lead out of the output", async () => {
+    const site = await siteWithOutput("build-1");
+    root = site.root;
+    const none = await readPatched(root, "build-1");
+    const moved: [string, string, string][] = [["articles/a/de.md", "/de/alt/", "/de/neu/"]];
+    await writePatched(root, { ...none, pages: ["de/neu/index.html"], moved });
+    expect((await readPatched(root, "build-1")).moved).toEqual(moved);
+    for (const url of ["/de/../../etwas/", "de/neu/", "/de/neu"]) {
+      await writePatched(root, { ...none, pages: ["de/neu/index.html"], moved: [["articles/a/de.md", "/de/alt/", url]] });
+      expect(await readPatched(root, "build-1"), url).toEqual(none);
+    }
+  });
 });
