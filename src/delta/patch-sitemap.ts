@@ -3,7 +3,9 @@
  * last modification (`updated`, else its date), its URL and its versions' (a page that moves:
  * see move-pages.ts). The page's `<url>` element is found by the `<loc>` it has in the sitemap the
  * output holds and replaced by the element the sitemap writer makes of the new entry; every other
- * byte stays.
+ * byte stays. A listing page's entry is dated by the article it shows first (a group's newest, on
+ * every page of the group): when a new date moves articles (redate-listings.ts), only its
+ * `<lastmod>` line is written again.
  *
  * Above 50,000 URLs the sitemap is an index over parts (`sitemaps/sitemap-N.xml`), each listed
  * with its newest lastmod. A part is patched only where the sitemap writer would split the
@@ -21,6 +23,9 @@ const SITEMAP = "sitemap.xml";
 const LOC_END = Buffer.from("</loc>\n");
 const URL_START = Buffer.from("  <url>\n");
 const URL_END = Buffer.from("  </url>\n");
+const LASTMOD_START = Buffer.from("    <lastmod>");
+const URL_TEXT = "  <url>\n";
+const LOC_TEXT = "</loc>\n";
 const LASTMODS = /<lastmod>([^<]*)<\/lastmod>/g;
 /** A part's path at the end of its URL in the index. */
 const PART = /sitemaps\/sitemap-\d+\.xml$/;
@@ -32,13 +37,19 @@ function isIndex(head: Buffer): boolean {
   return head.includes("<sitemapindex");
 }
 
+/** A page whose sitemap entry keeps its URL and alternates, with a new lastmod (null: none). */
+export interface LastmodEdit {
+  loc: string;
+  lastmod: string | null;
+}
+
 /** The sitemap files to write with the entries' elements in place of the ones with their `<loc>` (none when nothing changes); a miss when they cannot be patched. */
-export async function patchSitemap(outDir: string, entries: readonly SitemapEdit[], baseUrl: string): Promise<RenderedPage[] | { miss: string }> {
-  if (entries.length === 0) return [];
+export async function patchSitemap(outDir: string, entries: readonly SitemapEdit[], baseUrl: string, lastmods: readonly LastmodEdit[] = []): Promise<RenderedPage[] | { miss: string }> {
+  if (entries.length === 0 && lastmods.length === 0) return [];
   const old = await readFile(path.join(outDir, SITEMAP)).catch(() => null);
   if (old === null) return { miss: `the output has no ${SITEMAP}` };
   if (!isIndex(old.subarray(0, HEAD_BYTES))) {
-    const patched = patchedUrlset(old, entries, baseUrl);
+    const patched = patchedUrlset(old, entries, baseUrl, lastmods);
     return patched === null ? [] : "miss" in patched ? patched : [patched];
   }
   const parts: { path: string; bytes: Buffer }[] = [];
@@ -49,19 +60,16 @@ export async function patchSitemap(outDir: string, entries: readonly SitemapEdit
     if (bytes === null) return { miss: `the output has no ${file}` };
     parts.push({ path: file, bytes });
   }
-  return patchedParts(old, parts, entries, baseUrl);
+  return patchedParts(old, parts, entries, baseUrl, MAX_URLS_PER_SITEMAP, lastmods);
 }
 
 /** The urlset `old` with each entry's element replaced (see `patchSitemap`); null when it would not change. */
-export function patchedUrlset(old: Buffer, entries: readonly SitemapEdit[], baseUrl: string): RenderedPage | null | { miss: string } {
+export function patchedUrlset(old: Buffer, entries: readonly SitemapEdit[], baseUrl: string, lastmods: readonly LastmodEdit[] = []): RenderedPage | null | { miss: string } {
   if (isIndex(old.subarray(0, HEAD_BYTES))) return { miss: "the sitemap is in parts" };
-  const encode = sitemapEntryEncoder(baseUrl);
-  let bytes = old;
-  for (const edit of entries) {
-    const found = elementOf(bytes, edit, encode);
-    if (found === null) return { miss: `the sitemap has no entry for ${edit.was}` };
-    bytes = Buffer.concat([bytes.subarray(0, found.start), found.element, bytes.subarray(found.end)]);
-  }
+  const edits = elementEdits(entries, lastmods, baseUrl);
+  const { bytes, found } = replaceElements(old, edits);
+  const missing = edits.find((edit) => !found.has(edit));
+  if (missing !== undefined) return { miss: `the sitemap has no entry for ${missing.was}` };
   return bytes.equals(old) ? null : { outputPath: SITEMAP, body: bytes };
 }
 
@@ -71,18 +79,24 @@ export function patchedUrlset(old: Buffer, entries: readonly SitemapEdit[], base
  * miss where the sitemap writer could split the entries otherwise now. `maxUrls`: the writer's
  * count per part.
  */
-export function patchedParts(index: Buffer, parts: readonly { path: string; bytes: Buffer }[], entries: readonly SitemapEdit[], baseUrl: string, maxUrls = MAX_URLS_PER_SITEMAP): RenderedPage[] | { miss: string } {
+export function patchedParts(
+  index: Buffer,
+  parts: readonly { path: string; bytes: Buffer }[],
+  entries: readonly SitemapEdit[],
+  baseUrl: string,
+  maxUrls = MAX_URLS_PER_SITEMAP,
+  lastmods: readonly LastmodEdit[] = [],
+): RenderedPage[] | { miss: string } {
   if (parts.slice(0, -1).some((part) => countOf(part.bytes, URL_START) !== maxUrls)) return { miss: "the sitemap is in parts split by size" };
-  const encode = sitemapEntryEncoder(baseUrl);
-  const now = parts.map((part) => part.bytes);
-  for (const edit of entries) {
-    let at = 0;
-    let found: ReturnType<typeof elementOf> = null;
-    for (; at < now.length && found === null; at++) found = elementOf(now[at]!, edit, encode);
-    if (found === null) return { miss: `the sitemap has no entry for ${edit.was}` };
-    const bytes = now[--at]!;
-    now[at] = Buffer.concat([bytes.subarray(0, found.start), found.element, bytes.subarray(found.end)]);
-  }
+  // Each edit in the first part that has its URL (a URL is in one part only).
+  let left = elementEdits(entries, lastmods, baseUrl);
+  const now = parts.map((part) => {
+    if (left.length === 0) return part.bytes;
+    const { bytes, found } = replaceElements(part.bytes, left);
+    left = left.filter((edit) => !found.has(edit));
+    return bytes;
+  });
+  if (left.length > 0) return { miss: `the sitemap has no entry for ${left[0]!.was}` };
   if (now.some((bytes) => bytes.length > MAX_BYTES_PER_SITEMAP)) return { miss: "a sitemap part would outgrow its size limit" };
   const changed = parts.flatMap((part, i) => (now[i]!.equals(part.bytes) ? [] : [{ outputPath: part.path, body: now[i]! }]));
   let newIndex = index.toString("latin1");
@@ -97,15 +111,81 @@ export function patchedParts(index: Buffer, parts: readonly { path: string; byte
   return [...(indexBytes.equals(index) ? [] : [{ outputPath: SITEMAP, body: indexBytes }]), ...changed];
 }
 
-/** Where in `bytes` the element of the edit's old URL (`was`) is, and the new entry's element; null when no element has that URL. */
-function elementOf(bytes: Buffer, edit: SitemapEdit, encode: ReturnType<typeof sitemapEntryEncoder>): { start: number; end: number; element: Buffer } | null {
-  const element = Buffer.from(encodedEntryBytes(encode(edit.entry)));
-  // The old element's first lines, through its <loc>: unique in a urlset.
-  const wasElement = edit.was === edit.entry.loc ? element : Buffer.from(encodedEntryBytes(encode({ loc: edit.was })));
-  const head = wasElement.subarray(0, wasElement.indexOf(LOC_END) + LOC_END.length);
-  const start = bytes.indexOf(head);
-  const end = start === -1 ? -1 : bytes.indexOf(URL_END, start);
-  return end === -1 ? null : { start, end: end + URL_END.length, element };
+/**
+ * An element to replace: found by its first lines through its `<loc>` (`head`: unique in a urlset),
+ * replaced by `element`, or, with `lastmod`, by itself with that `<lastmod>` line instead of its own.
+ */
+interface ElementEdit {
+  was: string;
+  head: Buffer;
+  element?: Buffer;
+  lastmod?: Buffer;
+}
+
+function elementEdits(entries: readonly SitemapEdit[], lastmods: readonly LastmodEdit[], baseUrl: string): ElementEdit[] {
+  const encode = sitemapEntryEncoder(baseUrl);
+  const headOf = (element: Buffer) => element.subarray(0, element.indexOf(LOC_END) + LOC_END.length);
+  return [
+    ...entries.map((edit): ElementEdit => {
+      const element = Buffer.from(encodedEntryBytes(encode(edit.entry)));
+      const wasElement = edit.was === edit.entry.loc ? element : Buffer.from(encodedEntryBytes(encode({ loc: edit.was })));
+      return { was: edit.was, head: headOf(wasElement), element };
+    }),
+    ...lastmods.map((edit): ElementEdit => {
+      // The writer's own lastmod line: what follows the <loc> line of a dated element (empty without a date).
+      const element = Buffer.from(encodedEntryBytes(encode({ loc: edit.loc, lastmod: edit.lastmod })));
+      const head = headOf(element);
+      return { was: edit.loc, head, lastmod: element.subarray(head.length, element.length - URL_END.length) };
+    }),
+  ];
+}
+
+/** Above this many edits, the elements are found from one pass over the sitemap that notes where each `<loc>` is, not one search each. */
+const SEARCHES = 8;
+
+/** `bytes` with the elements of the edits found replaced, made once; and which edits were found. */
+function replaceElements(bytes: Buffer, edits: readonly ElementEdit[]): { bytes: Buffer; found: Set<ElementEdit> } {
+  const locs = edits.length > SEARCHES ? locPositions(bytes) : null;
+  const replacements: { start: number; end: number; bytes: Buffer }[] = [];
+  const found = new Set<ElementEdit>();
+  for (const edit of edits) {
+    const start = locs ? (locs.get(edit.head.toString("latin1")) ?? -1) : bytes.indexOf(edit.head);
+    const end = start === -1 ? -1 : bytes.indexOf(URL_END, start);
+    if (end === -1 || (locs && !bytes.subarray(start, start + edit.head.length).equals(edit.head))) continue;
+    found.add(edit);
+    const old = bytes.subarray(start, end + URL_END.length);
+    if (edit.element) {
+      replacements.push({ start, end: end + URL_END.length, bytes: edit.element });
+    } else {
+      // The element's own lastmod line, if it has one, follows its <loc> line.
+      const after = old.subarray(edit.head.length);
+      const own = after.subarray(0, after.indexOf(LASTMOD_START) === 0 ? after.indexOf(10) + 1 : 0);
+      replacements.push({ start: start + edit.head.length, end: start + edit.head.length + own.length, bytes: edit.lastmod! });
+    }
+  }
+  if (replacements.length === 0) return { bytes, found };
+  replacements.sort((a, b) => a.start - b.start);
+  const pieces: Buffer[] = [];
+  let at = 0;
+  for (const replacement of replacements) {
+    if (replacement.start < at) throw new Error("Internal: two sitemap edits of one element.");
+    pieces.push(bytes.subarray(at, replacement.start), replacement.bytes);
+    at = replacement.end;
+  }
+  pieces.push(bytes.subarray(at));
+  return { bytes: Buffer.concat(pieces), found };
+}
+
+/** Where each element starts, by its first lines through its `<loc>` (as latin1 text). */
+function locPositions(bytes: Buffer): Map<string, number> {
+  const text = bytes.toString("latin1");
+  const positions = new Map<string, number>();
+  for (let start = text.indexOf(URL_TEXT); start !== -1; start = text.indexOf(URL_TEXT, start + 1)) {
+    const end = text.indexOf(LOC_TEXT, start);
+    if (end === -1) break;
+    positions.set(text.slice(start, end + LOC_TEXT.length), start);
+  }
+  return positions;
 }
 
 /** How often `needle` occurs in `bytes`. */

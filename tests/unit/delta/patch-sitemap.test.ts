@@ -52,6 +52,28 @@ describe("the sitemap patched after a delta build", () => {
     expect(patchedUrlset(old!, [{ entry: moved[1]!, was: `${BASE}de/zweite/` }], BASE)).not.toEqual(urlset(moved)[0]!.toString());
   });
 
+  it("a listing page's new lastmod (its element keeps URL and alternates): as the writer makes it, one edit or many at once, a date added or taken out", () => {
+    const pages = Array.from({ length: 20 }, (_, i) => entry(`seite-${i}`, `2025-10-${String(i + 1).padStart(2, "0")}`));
+    const [old] = urlset(pages);
+    const dates: (string | null)[] = ["2025-12-01T09:15:00+01:00", null, "2025-09-30"];
+    // Three pages (searched one by one), then every page (from one pass that notes where each URL is).
+    for (const count of [3, pages.length]) {
+      const changed = pages.map((each, i) => (i < count ? { ...each, lastmod: dates[i % dates.length] } : each));
+      const lastmods = changed.slice(0, count).map((each) => ({ loc: each.loc, lastmod: each.lastmod ?? null }));
+      const patched = patchedUrlset(old!, [], BASE, lastmods);
+      expect(patched && "body" in patched ? Buffer.from(patched.body).toString() : patched).toEqual(urlset(changed)[0]!.toString());
+    }
+    // A date given to a page that had none.
+    const undated = pages.map((each, i) => (i === 4 ? { ...each, lastmod: null } : each));
+    const dated = patchedUrlset(urlset(undated)[0]!, [], BASE, [{ loc: pages[4]!.loc, lastmod: pages[4]!.lastmod! }]);
+    expect(dated && "body" in dated ? Buffer.from(dated.body).toString() : dated).toEqual(old!.toString());
+    // With an article page's new entry beside them; a page it does not list is a miss.
+    const both = pages.map((each, i) => (i === 0 ? { ...each, lastmod: "2025-12-02" } : i === 1 ? entry("seite-1-neu", "2025-12-03") : each));
+    const patched = patchedUrlset(old!, [{ entry: both[1]!, was: pages[1]!.loc }], BASE, [{ loc: pages[0]!.loc, lastmod: "2025-12-02" }]);
+    expect(patched && "body" in patched ? Buffer.from(patched.body).toString() : patched).toEqual(urlset(both)[0]!.toString());
+    expect(patchedUrlset(old!, [], BASE, [{ loc: `${BASE}de/keine/`, lastmod: null }])).toEqual({ miss: `the sitemap has no entry for ${BASE}de/keine/` });
+  });
+
   describe("in parts (an index over files of at most maxUrls entries)", () => {
     const MANY = ["a", "b", "c", "d", "e"].map((slug, i) => entry(`seite-${slug}`, `2025-11-0${i + 1}`));
     /** The parts renderSitemaps makes of `entries`, two entries each, as patchedParts reads them, and the index. */
@@ -83,6 +105,18 @@ describe("the sitemap patched after a delta build", () => {
         expect(written.get("sitemap.xml") ?? before.index).toEqual(after.index);
         expect([...written.keys()].filter((file) => file !== part && file !== "sitemap.xml")).toEqual([]);
       }
+    });
+
+    it("new lastmods of pages in two parts: both parts, and the index's dates of them, as the writer makes them", () => {
+      const before = partsOf(MANY);
+      const updated = MANY.map((each, j) => (j === 0 || j === 3 ? { ...each, lastmod: "2025-12-05" } : each));
+      const patched = patchedParts(Buffer.from(before.index), before.parts, [], BASE, 2, [0, 3].map((j) => ({ loc: MANY[j]!.loc, lastmod: "2025-12-05" })));
+      const after = partsOf(updated);
+      const written = new Map((patched as { outputPath: string; body: Uint8Array }[]).map((page) => [page.outputPath, Buffer.from(page.body).toString()]));
+      expect([...written.keys()].sort()).toEqual(["sitemap.xml", "sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml"]);
+      expect(written.get("sitemap.xml")).toEqual(after.index);
+      expect(written.get("sitemaps/sitemap-1.xml")).toEqual(after.parts[0]!.bytes.toString());
+      expect(written.get("sitemaps/sitemap-2.xml")).toEqual(after.parts[1]!.bytes.toString());
     });
 
     it("a miss when a part but the last is not full (split by size), or when no part has the page; nothing to write when nothing changes", () => {
