@@ -241,6 +241,10 @@ export interface PatchedPages {
   sitemapped: string[];
   /** Files whose page a delta moved (a new headline, a new slug: see delta/move-pages.ts): the URL the last full build published it at, and the one it is at now. */
   moved: [file: string, from: string, to: string][];
+  /** Files whose date a delta changed, the listing pages (snapshot numbers) it rendered for that, and those whose sitemap lastmod it wrote (see delta/redate-listings.ts): every later delta does them again. */
+  redated: string[];
+  listed: number[];
+  lastmods: number[];
   /** The search index, when deltas indexed part of it again (see delta/reindex-search.ts). */
   search?: PatchedSearch;
 }
@@ -258,22 +262,23 @@ export async function readPatched(root: string, buildId: string): Promise<Patche
   try {
     const stored = JSON.parse(await readFile(path.join(root, CACHE_DIR, PATCHED_FILE), "utf8")) as Partial<PatchedPages>;
     if (stored.buildId === buildId && Array.isArray(stored.pages) && Array.isArray(stored.files)) {
-      const relisted = Array.isArray(stored.relisted) ? stored.relisted : [];
+      const [relisted, listed, lastmods] = [stored.relisted, stored.listed, stored.lastmods].map((numbers) => (Array.isArray(numbers) ? numbers : []));
       // A list this build did not write cannot be trusted to name every page a delta changed.
-      if (!relisted.every((number) => Number.isSafeInteger(number) && number >= 0)) throw new Error("not page numbers");
+      if (![relisted, listed, lastmods].every((numbers) => numbers!.every((number) => Number.isSafeInteger(number) && number >= 0))) throw new Error("not page numbers");
       const search = stored.search === undefined ? undefined : wellFormedSearch(stored.search);
       if (search === null) throw new Error("not a search index");
       const carded = Array.isArray(stored.carded) ? stored.carded.map(String) : [];
       const sitemapped = Array.isArray(stored.sitemapped) ? stored.sitemapped.map(String) : [];
+      const redated = Array.isArray(stored.redated) ? stored.redated.map(String) : [];
       const moved = stored.moved ?? [];
       // Pages where the output check would not look for them: nothing of the file is trusted.
       if (!Array.isArray(moved) || !moved.every((move) => strings(move) && move.length === 3 && move.slice(1).every(articleUrl))) throw new Error("not moved pages");
-      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted, carded, sitemapped, moved, ...(search ? { search } : {}) };
+      return { buildId, pages: stored.pages.map(String), files: stored.files.map(String), relisted: relisted!, carded, sitemapped, moved, redated, listed: listed!, lastmods: lastmods!, ...(search ? { search } : {}) };
     }
   } catch {
     // none
   }
-  return { buildId, pages: [], files: [], relisted: [], carded: [], sitemapped: [], moved: [] };
+  return { buildId, pages: [], files: [], relisted: [], carded: [], sitemapped: [], moved: [], redated: [], listed: [], lastmods: [] };
 }
 
 /** Saved before a delta changes the output: if it is killed half way, the pages listed are only rendered once more. */
@@ -281,7 +286,24 @@ export async function writePatched(root: string, patched: PatchedPages): Promise
   const dir = await cacheDir(root);
   const temporary = path.join(dir, `${PATCHED_FILE}.${process.pid}.tmp`);
   const search = patched.search ? { ...patched.search, removed: [...new Set(patched.search.removed)].sort(), added: [...new Set(patched.search.added)].sort() } : undefined;
-  await writeFile(temporary, JSON.stringify({ buildId: patched.buildId, pages: [...new Set(patched.pages)].sort(), files: [...new Set(patched.files)].sort(), relisted: [...new Set(patched.relisted)].sort((a, b) => a - b), carded: [...new Set(patched.carded)].sort(), sitemapped: [...new Set(patched.sitemapped)].sort(), moved: [...patched.moved].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), search }));
+  const sortedNumbers = (list: readonly number[]) => [...new Set(list)].sort((a, b) => a - b);
+  const sortedStrings = (list: readonly string[]) => [...new Set(list)].sort();
+  await writeFile(
+    temporary,
+    JSON.stringify({
+      buildId: patched.buildId,
+      pages: sortedStrings(patched.pages),
+      files: sortedStrings(patched.files),
+      relisted: sortedNumbers(patched.relisted),
+      carded: sortedStrings(patched.carded),
+      sitemapped: sortedStrings(patched.sitemapped),
+      moved: [...patched.moved].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+      redated: sortedStrings(patched.redated),
+      listed: sortedNumbers(patched.listed),
+      lastmods: sortedNumbers(patched.lastmods),
+      search,
+    }),
+  );
   await rename(temporary, path.join(dir, PATCHED_FILE));
 }
 

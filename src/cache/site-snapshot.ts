@@ -19,7 +19,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * output files (UTF-8 JSON), which only the threads that check them parse.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
-const FORMAT = "gazette-site-3";
+const FORMAT = "gazette-site-4";
 
 /**
  * What feeds and pages other than an article's own show of it (cards, language switchers,
@@ -160,6 +160,8 @@ export interface SnapshotHead {
   relocated: string[];
   /** The URLs of the articles without a page (drafts, future dates): the checks give them their URL all the same. */
   unpublished: string[];
+  /** Each article page's date (its record's, as the listings sort by it), by page number: a delta that redates an article moves it among them (see delta/redate-listings.ts). */
+  dates: string[];
   /** The page number of each content file's article (in `files` order); -1 when it has no page. */
   pageOfFile: number[];
   /** Where each page's entry starts in the pages section (bytes; one more entry: the end). */
@@ -312,7 +314,7 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
   }
   try {
     const head = decodeAsciiJson(headBytes) as SnapshotHead;
-    if (head?.key !== frame.key || head.buildId !== frame.buildId || !Array.isArray(head.pageOfFile) || !Array.isArray(head.offsets) || !Array.isArray(head.listingOffsets)) return null;
+    if (head?.key !== frame.key || head.buildId !== frame.buildId || !Array.isArray(head.pageOfFile) || !Array.isArray(head.offsets) || !Array.isArray(head.listingOffsets) || head.dates?.length !== head.offsets.length - 1) return null;
     let files: SnapshotFiles | null = null;
     const parsed = new Map<number, ArticlePageInputs>();
     const parsedListings = new Map<number, ListingPageInputs>();

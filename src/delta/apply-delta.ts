@@ -21,7 +21,7 @@ import { buildDate, configOverrides, prepareTheme, protectedDirsOf, type BuildOp
 import { ParsedSources } from "../cache/parsed-sources.js";
 import { engineKey } from "../cache/record-cache.js";
 import { pageCacheKey, readOutputMarker, readPatched, writePatched, type PatchedSearch } from "../cache/page-cache.js";
-import { readSiteSnapshot, readSnapshotFrame, type SiteSnapshot, type SnapshotFrame } from "../cache/site-snapshot.js";
+import { checkedAs, readSiteSnapshot, readSnapshotFrame, type SiteSnapshot, type SnapshotFrame } from "../cache/site-snapshot.js";
 import { loadConfig } from "../config/load-config.js";
 import type { ContentFile } from "../content/load-content.js";
 import { loadEntities } from "../content/load-entities.js";
@@ -32,6 +32,7 @@ import { createDiskWriter } from "../output/write-output.js";
 import { startChecks, type EditedFile, type RunningChecks } from "./check-snapshot.js";
 import { changedOutputs, moveMiss, movedSince, pageMoves, type PageMove } from "./move-pages.js";
 import type { AppliedEdit } from "./read-edits.js";
+import type { RedatedListings } from "./redate-listings.js";
 
 export type DeltaOutcome = { result: BuildResult } | { miss: string };
 
@@ -40,8 +41,10 @@ interface AppliedEdits {
   edits: AppliedEdit[];
   /** Pages whose related list differs from the snapshot's now. */
   relisted: number[];
-  /** Listing pages rendered because they show an edited card (not in the search index). */
+  /** Listing pages rendered because they show an edited card, or a new date moved articles on them (not in the search index). */
   listings: number[];
+  /** What new dates changed of the listings (see redate-listings.ts). */
+  redated: RedatedListings | null;
   /** Edited pages whose URL differs from the last full build's now, or did after an earlier delta. */
   moves: PageMove[];
   /** Pages rendered, and those of them whose bytes differ from the output's. */
@@ -104,7 +107,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   checks.push(running);
   // Rendering loads meanwhile (most of the modules: the checks start first); reading and
   // normalizing once a changed file is found (a build with nothing changed never loads them).
-  const stages = Promise.all([import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js")]);
+  const stages = Promise.all([import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js"), import("./redate-listings.js")]);
   stages.catch(() => undefined);
   let editStages: Promise<[typeof import("./read-edits.js"), typeof import("./relist-related.js")]> | null = null;
   const loadEditStages = () => (editStages ??= Promise.all([import("./read-edits.js"), import("./relist-related.js")]));
@@ -121,7 +124,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // The checks' stages are times since the delta started (they overlap the others).
   timings.push({ stage: "delta:prepare", ms: performance.now() - started, detail: "config, snapshot, entities, theme" });
   if (pageCacheKey(engine, theme.hash, { outDir, drafts }) !== head.key) return { miss: "the code, config, entities, theme or options changed" };
-  const [{ renderEdits }, { inNewsWindow }, { compileEntityTable }] = await stages;
+  const [{ renderEdits, listingNumbers }, { inNewsWindow }, { compileEntityTable }, { redateListings }] = await stages;
   const date = buildDate();
   const dateMiss = buildDateMiss(snapshot, date, inNewsWindow);
   if (dateMiss) return { miss: dateMiss };
@@ -134,7 +137,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       return { absolute, file, storyKey: path.basename(path.dirname(absolute)) };
     });
     let stageStarted = performance.now();
-    const [{ readEdits, readShownRecords, readListedRecords, cardPages }, { relistRelated }] = await loadEditStages();
+    const [{ readEdits, readShownRecords, readListedRecords, readPageRecords, cardPages }, { relistRelated }] = await loadEditStages();
     const hashes = new Map(edited.map(([, file, hash]) => [file, hash]));
     const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])) });
     if ("miss" in read) return read;
@@ -142,25 +145,37 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     const moveMissed = moves.length === 0 ? null : moveMiss(moves, root, snapshot, patched);
     if (moveMissed !== null) return { miss: moveMissed };
     const cards = cardPages(read.edits, patched.carded, patched.sitemapped, moves);
+    const articlesOf = async (numbers: readonly number[]) => {
+      const unread = await readPageRecords(root, engine, snapshot, numbers, read.records);
+      return unread ?? new Map(numbers.map((number) => [number, checkedAs(read.records.get(snapshot.page(number).file)!.article, snapshot.page(number))]));
+    };
+    const earlier = { files: patched.redated, listed: patched.listed, lastmods: patched.lastmods };
+    const redated = await redateListings({ snapshot, edits: read.edits, earlier, perPage: config.perPage, buildDate: date, inNewsWindow, articlesOf });
+    if ("miss" in redated) return redated;
+    const listings = listingNumbers(cards, redated);
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();
     const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);
     if ("miss" in relisted) return relisted;
-    if (cards.pages.length + cards.listings.length + relisted.lists.size + relisted.again.length > MAX_CARD_PAGES) return { miss: "too many pages show the edited cards" };
-    const unread = (await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again, ...cards.pages], relisted.lists, read.records)) ?? (await readListedRecords(root, engine, snapshot, cards.listings, read.records));
+    if (cards.pages.length + listings.length + relisted.lists.size + relisted.again.length > MAX_CARD_PAGES) return { miss: "too many pages show the edited cards" };
+    const listed = listings.map((number) => redated.listings.get(number) ?? snapshot.listing(number));
+    const unread =
+      (await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again, ...cards.pages], relisted.lists, read.records)) ??
+      (await readListedRecords(root, engine, snapshot, listed, read.records)) ??
+      (await readPageRecords(root, engine, snapshot, redated.entering, read.records));
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
     stageStarted = performance.now();
-    const { pages: rendered, sitemap } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves);
+    const { pages: rendered, sitemap, lastmods } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves, redated);
     const changed: RenderedPage[] = [];
-    const sitemapPatch = sitemap.length === 0 ? [] : await (await import("./patch-sitemap.js")).patchSitemap(outDir, sitemap, config.baseUrl);
+    const sitemapPatch = sitemap.length + lastmods.length === 0 ? [] : await (await import("./patch-sitemap.js")).patchSitemap(outDir, sitemap, config.baseUrl, lastmods);
     if ("miss" in sitemapPatch) return sitemapPatch;
     changed.push(...sitemapPatch);
     for (const page of rendered) {
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
       if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);
     }
-    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings: [...cards.listings], moves, rendered: rendered.length, changed, readMs, relistMs, renderMs: performance.now() - stageStarted };
+    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings, redated, moves, rendered: rendered.length, changed, readMs, relistMs, renderMs: performance.now() - stageStarted };
   };
 
   // The worker tells of the first changed file as soon as it finds it: that edit is applied (but
@@ -190,7 +205,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
 
   const guessed = guess.files === JSON.stringify(edited.edited) ? guess.applied : undefined;
   // Nothing changed, and no delta since the last full build: nothing to read or render.
-  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], moves: [], rendered: 0, changed: [], readMs: 0, relistMs: null, renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
+  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], redated: null, moves: [], rendered: 0, changed: [], readMs: 0, relistMs: null, renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
   if ("miss" in applied) return applied;
   const { edits, changed } = applied;
   timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
@@ -257,6 +272,9 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
         carded: [...patched.carded, ...edits.filter((edit) => edit.card).map((edit) => edit.file)],
         sitemapped: [...patched.sitemapped, ...edits.filter((edit) => edit.lastmod).map((edit) => edit.file)],
         moved: movedSince(patched.moved, applied.moves),
+        redated: [...patched.redated, ...edits.filter((edit) => edit.redated).map((edit) => edit.file)],
+        listed: [...patched.listed, ...(applied.redated?.listings.keys() ?? [])],
+        lastmods: [...patched.lastmods, ...(applied.redated?.lastmods.keys() ?? [])],
         ...(search ? { search: search.search } : patched.search ? { search: patched.search } : {}),
       });
       for (const page of changed) await writer.write(page);

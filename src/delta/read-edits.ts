@@ -7,7 +7,7 @@
  */
 import type { Article, SourceArticle } from "../types.js";
 import { readCachedRecords, type RecordCache } from "../cache/record-cache.js";
-import { checkedAs, listingMember, type ArticlePageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
+import { checkedAs, listingMember, type ArticlePageInputs, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import { readContentFiles, type ContentFile } from "../content/load-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import type { NormalizeContext } from "../normalize/index.js";
@@ -24,12 +24,14 @@ export interface AppliedEdit {
   page: { number: number; inputs: ArticlePageInputs } | null;
   /** Its related-articles features when they differ from the last full build's (then other pages' lists may change: see relist-related.ts). */
   features: RelatedDoc | null;
-  /** Whether its card (headline, summary, reading time, time updated) differs from the last full build's: then the pages that show the card change too. */
+  /** Whether its card (headline, summary, reading time, date, time updated) differs from the last full build's: then the pages that show the card change too. */
   card: boolean;
   /** Whether its page's sitemap lastmod (the time updated, else the date) differs from the last full build's: then its `sitemap.xml` entry changes. */
   lastmod: boolean;
   /** The URL the last full build published it at, when its new one differs (a headline its slug is made from: see move-pages.ts). */
   movedFrom: string | null;
+  /** Whether its date differs from the last full build's: then it moves within the listings that show it (see redate-listings.ts). */
+  redated: boolean;
 }
 
 export interface EditsToRead {
@@ -90,24 +92,30 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     if (JSON.stringify([warnings, raw.diagnostics]) !== JSON.stringify([before.readWarnings, before.article.diagnostics])) return { miss: `${source.file}: its warnings changed` };
     const card = fields.some((field) => CARD_FIELDS.has(field));
     const lastmod = (raw.updated ?? raw.date) !== (before.article.updated ?? before.article.date);
+    const redated = raw.date !== before.article.date;
     if (number === undefined) {
       if (moves) return { miss: `${source.file}: its URL changed` };
-      edits.push({ file: source.file, article: raw, page: null, features, card, lastmod, movedFrom: null });
+      // Not published (a draft, a future date): a new date may publish it.
+      if (redated) return { miss: `${source.file}: its date changed, and it has no page` };
+      edits.push({ file: source.file, article: raw, page: null, features, card, lastmod, movedFrom: null, redated });
       continue;
     }
     const inputs = snapshot.page(number);
     const published = checkedAs(before.article, inputs);
     // Published where its slug said (else the checks found it taken, and would decide again where it goes).
     if (moves && published.url !== before.article.url) return { miss: `${source.file}: its URL changed, and its last one was not its own slug's` };
-    // The checks across articles read no card field: they give the new record what they gave the old (a URL that moves
-    // is the record's own: move-pages.ts checks that no other article holds or wants it).
+    // Of two articles whose slugs clash, the earlier keeps the plain one: a new date could swap them.
+    if (redated && published.url !== before.article.url) return { miss: `${source.file}: its date changed, and its URL is not its own slug's` };
+    // The checks across articles read no card field but the date, which only orders clashing slugs: they give the new
+    // record what they gave the old (a URL that moves is the record's own: move-pages.ts checks that no other article
+    // holds or wants it; redate-listings.ts that none wants a redated one's).
     const article = moves ? { ...raw, category: published.category } : checkedAs(raw, inputs);
     // Its headline and entities make some of its topics (the prominent entities): the same topics, spelt alike, or a full build.
     if (fields.some((field) => field === "title" || TOPIC_FIELDS.has(field)) && JSON.stringify(articleTopics(article)) !== JSON.stringify(articleTopics(before.article))) {
       return { miss: `${source.file}: its topics changed` };
     }
     if (linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
-    edits.push({ file: source.file, article, page: { number, inputs }, features, card, lastmod, movedFrom: article.url === published.url ? null : published.url });
+    edits.push({ file: source.file, article, page: { number, inputs }, features, card, lastmod, movedFrom: article.url === published.url ? null : published.url, redated });
   }
   const missing = shown.find((page) => !records.has(page.file));
   if (missing !== undefined) return { miss: `the cache has no record of ${missing.file} as last built` };
@@ -184,11 +192,20 @@ export interface CardPages {
   listings: number[];
 }
 
-/** Adds to `records` those of the articles the listing pages `numbers` show, as last built; a string says which one the cache does not have. */
-export async function readListedRecords(root: string, engine: string, snapshot: SiteSnapshot, numbers: readonly number[], records: RecordCache): Promise<string | null> {
+/** Adds to `records` those of the articles of pages `numbers`, as last built; a string says which one the cache does not have. */
+export async function readPageRecords(root: string, engine: string, snapshot: SiteSnapshot, numbers: readonly number[], records: RecordCache): Promise<string | null> {
   const wanted = new Map<string, string>();
   for (const number of numbers) {
-    const listing = snapshot.listing(number);
+    const page = snapshot.page(number);
+    if (!records.has(page.file)) wanted.set(page.file, page.hash);
+  }
+  return readWanted(root, engine, wanted, records);
+}
+
+/** Adds to `records` those of the articles the listing pages `listings` show, as last built; a string says which one the cache does not have. */
+export async function readListedRecords(root: string, engine: string, snapshot: SiteSnapshot, listings: readonly ListingPageInputs[], records: RecordCache): Promise<string | null> {
+  const wanted = new Map<string, string>();
+  for (const listing of listings) {
     const shown = [...listing.members.map((member) => listingMember(member).article), ...(listing.latest ?? []).flatMap(([, latest]) => latest)];
     for (const each of shown) {
       const page = snapshot.page(each);
@@ -206,10 +223,10 @@ const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCoun
  * time it was updated: feeds and the sitemap's lastmod), and nothing else reads but its
  * related-articles features and its topic links (both checked): a delta renders the pages that
  * show its card (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts).
- * Its URL moves its page (move-pages.ts); its date, authors, section and the rest move it between
- * listing pages: a full build.
+ * Its URL moves its page (move-pages.ts); its date moves it within its listings too
+ * (redate-listings.ts); its authors, section and the rest move it between listings: a full build.
  */
-const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated"] satisfies (keyof Article)[]);
+const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated", "date", "datePrecision"] satisfies (keyof Article)[]);
 
 /** What moves its page to another URL (see move-pages.ts); whatever links it shows its card too. */
 const MOVE_FIELDS = new Set<string>(["url", "slug"] satisfies (keyof Article)[]);

@@ -19,6 +19,8 @@ import { linkedGroupsOf } from "../render/route-signatures.js";
 import { groupKey, type RenderContext } from "../render/view-context.js";
 import type { AppliedEdit, CardPages } from "./read-edits.js";
 import type { PageMove } from "./move-pages.js";
+import type { LastmodEdit } from "./patch-sitemap.js";
+import type { RedatedListings } from "./redate-listings.js";
 import { SiteUrls } from "../i18n/urls.js";
 
 /** A page's new `sitemap.xml` entry, and the URL its entry has in the output now (another when the page moves). */
@@ -33,7 +35,8 @@ export interface SitemapEdit {
  * (`cards`: article pages and listing pages, by number), and the edited articles' languages'
  * feeds where they are in them: the articles the pages show come from their records
  * (`records`), feed articles from the snapshot's cards. Pages that move (`moves`) are rendered
- * at their new URL.
+ * at their new URL. Edits that change dates (`redated`) give listing pages, feeds and the news
+ * sitemap their articles in a new order, and listing pages new sitemap lastmods.
  */
 export function renderEdits(
   edits: readonly AppliedEdit[],
@@ -45,7 +48,8 @@ export function renderEdits(
   theme: PreparedTheme,
   date: string,
   moves: readonly PageMove[] = [],
-): { pages: RenderedPage[]; sitemap: SitemapEdit[] } {
+  redated: RedatedListings | null = null,
+): { pages: RenderedPage[]; sitemap: SitemapEdit[]; lastmods: LastmodEdit[] } {
   const moving = new Map(moves.map((move) => [move.number, move]));
   const { feeds } = snapshot.head;
   const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
@@ -83,12 +87,20 @@ export function renderEdits(
   const feedBodies = new Map<string, Uint8Array>();
   const utf8 = new TextEncoder();
   for (const feed of feeds) {
-    if (!feed.members.some(([number]) => edited.has(number))) continue;
+    const order = redated?.feeds.get(feed.lang);
+    if (!order && !feed.members.some(([number]) => edited.has(number))) continue;
+    const stored = new Map(feed.members.map((member) => [member[0], member]));
     // Feed articles not edited are cards: the feeds read no more of them (see render-pages.ts).
-    const members = feed.members.map(([number, , card, tags, html]) => {
-      const article = edited.get(number) ?? articleFromCard(snapshot.page(number).id, card, tags);
-      if (!edited.has(number)) feedBodies.set(article.file, utf8.encode(html));
-      return { article, fallback: false };
+    const members = (order ?? [...stored.keys()]).map((number) => {
+      const article = edited.get(number);
+      if (article) return { article, fallback: false };
+      const member = stored.get(number);
+      // One the snapshot's feed did not have (pushed in by a redated one that left): its item is made from its record.
+      if (!member) return { article: articleOf(number), fallback: false };
+      const [, , card, tags, html] = member;
+      const carded = articleFromCard(snapshot.page(number).id, card, tags);
+      feedBodies.set(carded.file, utf8.encode(html));
+      return { article: carded, fallback: false };
     });
     listings.set(feed.lang, members);
     routes.unshift(...feed.routes); // feeds take their bodies before article pages (see render-pages.ts)
@@ -112,17 +124,28 @@ export function renderEdits(
     return entry ? [{ entry, was: move ? context.urls.absolute(move.now) : entry.loc }] : [];
   });
   // The news sitemap lists headlines: written again when an edited article is in it (the same bytes unless its headline changed).
-  const { news } = snapshot.head;
-  if (news.some(([number]) => edited.has(number))) {
-    const entries = news.map(([number, entry]) => (edited.has(number) ? newsEntry(edited.get(number)!, context) : entry));
+  const news = new Map(snapshot.head.news);
+  const newsOrder = redated?.news ?? (snapshot.head.news.some(([number]) => edited.has(number)) ? [...news.keys()] : null);
+  if (newsOrder) {
+    const entries = newsOrder.map((number) => (edited.has(number) ? newsEntry(edited.get(number)!, context) : (news.get(number) ?? fail(`news article ${number}`))));
     pages.push(...renderNewsSitemaps(entries, config.baseUrl).map((file) => ({ outputPath: file.path, body: file.content })));
   }
-  for (const number of cards.listings) {
-    const listing = snapshot.listing(number);
+  for (const number of listingNumbers(cards, redated)) {
+    const listing = redated?.listings.get(number) ?? snapshot.listing(number);
     const listingContext: RenderContext = { ...context, ...listingOf(listing, articleOf, config.perPage), related: new Map() };
     pages.push(...createPageRenderer(listingContext, theme.templates, assets, date).render(listing.route));
   }
-  return { pages, sitemap };
+  const lastmods = [...(redated?.lastmods ?? [])].map(([number, lastmod]): LastmodEdit => ({ loc: context.urls.absolute(snapshot.listing(number).route.url), lastmod }));
+  return { pages, sitemap, lastmods };
+}
+
+/** The listing pages a delta renders (snapshot numbers, in order): those that show an edited card, and those a new date changed. */
+export function listingNumbers(cards: CardPages, redated: RedatedListings | null): number[] {
+  return [...new Set([...cards.listings, ...(redated?.listings.keys() ?? [])])].sort((a, b) => a - b);
+}
+
+function fail(what: string): never {
+  throw new Error(`Internal: the site snapshot has no ${what}`);
 }
 
 /**

@@ -178,6 +178,31 @@ function withUpdated(text: string, updated: string): string {
   return text.replace(/^date: .*$/m, (line) => `${line}\nupdated: ${updated}`);
 }
 
+/** A file's text with another date. */
+function withDate(text: string, date: string): string {
+  if (!/^date: .*$/m.test(text)) throw new Error("a fixture without a date");
+  return text.replace(/^date: .*$/m, `date: ${date}`);
+}
+
+/** The German versions' files and dates as generated, newest first. */
+function germanByDate(): [file: string, date: string][] {
+  return [...originals]
+    .filter(([file]) => file.endsWith("/de.md"))
+    .map(([file, text]): [string, string] => [file, /^date: "?([^"\n]+)"?$/m.exec(text)![1]!])
+    .sort((a, b) => Date.parse(b[1]) - Date.parse(a[1]));
+}
+
+/** A minute before or after `date`, in UTC. */
+function minuteFrom(date: string, minutes: number): string {
+  return new Date(Date.parse(date) + minutes * 60_000).toISOString().replace(".000Z", "Z");
+}
+
+/** A file's text with another byline (the article moves between author pages: a full build). */
+function withAuthor(text: string, author: string): string {
+  if (!/^author: .*$/m.test(text)) throw new Error("a fixture without an author");
+  return text.replace(/^author: .*$/m, `author: "${author}"`);
+}
+
 /** Writes the file with its headline's first letter in lower case (the same slug, so the same URL); returns the new headline. */
 async function lowerHeadline(file: string): Promise<string> {
   const text = originals.get(file)!;
@@ -268,12 +293,12 @@ describe("delta builds", () => {
     await addSentence(file);
     expect((await build()).delta).toBe(true);
     await restore(file);
-    // Another story's date: a full build, whose page cache must not trust the patched page's old signature.
+    // Another story's byline: a full build, whose page cache must not trust the patched page's old signature.
     const other = [...originals.keys()].filter((each) => each.endsWith("/de.md")).sort()[10]!;
-    await writeFile(abs(other), originals.get(other)!.replace(/^date: (\d{4})/m, (_, year: string) => `date: ${Number(year) - 1}`));
+    await writeFile(abs(other), withAuthor(originals.get(other)!, "Erika Mustermann"));
     const full = await build();
     expect(full.delta).toBe(false);
-    expect(full.missed).toMatch(/more than its body and card changed \(date\)/);
+    expect(full.missed).toMatch(/more than its body and card changed \(authors\)/);
     await expectSameAsCold(full);
     await restore(other);
     const back = await build();
@@ -519,12 +544,12 @@ describe("delta builds", () => {
     expect(await germanArticlePages()).toEqual(before);
     expect((JSON.parse(await readFile(abs(`${CACHE_DIR}/patched-v1.json`), "utf8")) as { moved: unknown[] }).moved).toEqual([]);
     await expectSameAsCold(back.built);
-    // Moved, then back in a full build (another story's date changed): its first page is rendered again, not taken for there.
+    // Moved, then back in a full build (another story's byline changed): its first page is rendered again, not taken for there.
     await writeFile(abs(file), withTitle(originals.get(file)!, "Neue Schlagzeile über den Haushalt"));
     expect((await deltaBuild()).built.delta).toBe(true);
     await restore(file);
     const other = oldGerman();
-    await writeFile(abs(other), originals.get(other)!.replace(/^date: (\d{4})/m, (_, year: string) => `date: ${Number(year) - 1}`));
+    await writeFile(abs(other), withAuthor(originals.get(other)!, "Erika Mustermann"));
     const full = await build();
     expect(full.delta).toBe(false);
     expect(await germanArticlePages()).toEqual(before);
@@ -560,12 +585,123 @@ describe("delta builds", () => {
     await build();
   });
 
+  test("a new date moves the article within its listings: the pages between its places, its feeds, the chooser and the listing pages' sitemap dates are written again; undone, as before", async () => {
+    // The second newest German article (the newest is the only one of its year, which every page shows).
+    const dated = germanByDate();
+    const [file] = dated[1]!;
+    // Third of the German articles: still in the feeds (five), on the first front page, among the chooser's three.
+    await writeFile(abs(file), withDate(originals.get(file)!, minuteFrom(dated[3]![1], -1)));
+    const within = await deltaBuild();
+    expect(within.rewritten).toEqual(expect.arrayContaining(["index.html", "de/index.html", "de/feed.xml", "de/atom.xml", "de/feed.json", "sitemap.xml"]));
+    expect(within.built.result.timings.find((timing) => timing.stage === "related")?.detail).toMatch(/^every list computed again/);
+    await expectSameAsCold(within.built);
+    // Older than the feeds' fifth and sixth: the sixth enters them, its item made from its record.
+    await writeFile(abs(file), withDate(originals.get(file)!, minuteFrom(dated[6]![1], -1)));
+    const out = await deltaBuild();
+    expect(out.rewritten).toEqual(expect.arrayContaining(["de/feed.xml", "sitemap.xml"]));
+    const feed = await readFile(abs("public/de/feed.xml"), "utf8");
+    expect(feed).not.toContain(`>${/^title: "?([^"\n]+)"?$/m.exec(originals.get(file)!)![1]!}<`);
+    expect(feed).toContain(`>${/^title: "?([^"\n]+)"?$/m.exec(originals.get(dated[5]![0])!)![1]!}<`);
+    await expectSameAsCold(out.built);
+    // Older than all but the oldest: onto the last front page, off the first.
+    await writeFile(abs(file), withDate(originals.get(file)!, minuteFrom(dated.at(-1)![1], 1)));
+    const last = await deltaBuild();
+    expect(last.rewritten).toEqual(expect.arrayContaining(["de/index.html", "de/page/2/index.html"]));
+    await expectSameAsCold(last.built);
+    // Its first date again: every page the deltas changed goes back.
+    await restore(file);
+    const back = await deltaBuild();
+    expect(back.rewritten).toEqual(expect.arrayContaining([...new Set([...within.rewritten, ...out.rewritten, ...last.rewritten])].filter((each) => !each.startsWith(`de/${path.basename(path.dirname(file))}`))));
+    await expectSameAsCold(back.built);
+  });
+
+  test("a new date and another article's new summary in one build; a date in the news sitemap's two days", async () => {
+    const dated = germanByDate();
+    await writeFile(abs(dated[4]![0]), withDate(originals.get(dated[4]![0])!, minuteFrom(dated[1]![1], 1)));
+    await writeFile(abs(dated[3]![0]), withSummary(originals.get(dated[3]![0])!, "Eine neue Zusammenfassung."));
+    const both = await deltaBuild();
+    await expectSameAsCold(both.built);
+    await restore(dated[4]![0]);
+    await restore(dated[3]![0]);
+    expect((await deltaBuild()).built.delta).toBe(true);
+    // A story of yesterday (the news sitemap's oldest); then the newest German article dated after it, then before it.
+    const story = "articles/2025-11-30-eilmeldung";
+    await mkdir(abs(story), { recursive: true });
+    await writeFile(abs(`${story}/de.md`), withDate(withTitle(originals.get(oldGerman())!, "Eine Eilmeldung der Redaktion"), "2025-11-30T10:00:00+01:00"));
+    expect((await build()).delta).toBe(false);
+    const [file] = dated[0]!;
+    await writeFile(abs(file), withDate(originals.get(file)!, "2025-11-30T12:00:00+01:00"));
+    const news = await deltaBuild();
+    expect(news.rewritten).toContain("news-sitemap.xml");
+    expect(await readFile(abs("public/news-sitemap.xml"), "utf8")).toMatch(/2025-11-30T12:00:00\+01:00[^]*2025-11-30T10:00:00\+01:00/);
+    await expectSameAsCold(news.built);
+    // Older than the oldest there: a later build date could take it out unseen by the snapshot.
+    await writeFile(abs(file), withDate(originals.get(file)!, "2025-11-30T08:00:00+01:00"));
+    const oldest = await build();
+    expect(oldest.missed).toMatch(/the news sitemap's oldest/);
+    await expectSameAsCold(oldest);
+    await restore(file);
+    await rm(abs(story), { recursive: true });
+    await build();
+  });
+
+  test("a new date that could change what a full build decides is a full build: after the build date, another newest year, a group's name, a URL another wants", async () => {
+    const dated = germanByDate();
+    const [file] = dated[0]!;
+    await writeFile(abs(file), withDate(originals.get(file)!, "2025-12-24T12:00:00+01:00"));
+    const future = await build();
+    expect(future.missed).toMatch(/dated after the build date/);
+    await expectSameAsCold(future);
+    await restore(file);
+    await build();
+    // The only story of its year, dated the year before.
+    expect(dated.filter(([, date]) => date.startsWith(dated[0]![1].slice(0, 4)))).toHaveLength(1);
+    await writeFile(abs(file), withDate(originals.get(file)!, `${Number(dated[0]![1].slice(0, 4)) - 1}-12-31T12:00:00+01:00`));
+    const year = await build();
+    expect(year.missed).toMatch(/newest year changes/);
+    await expectSameAsCold(year);
+    await restore(file);
+    await build();
+    // An old article's tag spelt in lower case (the same topic): dated newest, it would name the topic's pages.
+    const old = oldGerman();
+    const tag = /^tags:\n {2}- "([^"]+)"/m.exec(originals.get(old)!)![1]!;
+    const lowered = originals.get(old)!.replace(`  - "${tag}"`, `  - "${tag.toLowerCase()}"`);
+    await writeFile(abs(old), lowered);
+    expect((await build()).delta).toBe(false);
+    await writeFile(abs(old), withDate(lowered, minuteFrom(dated[0]![1], 1)));
+    const named = await build();
+    expect(named.missed).toMatch(/names a group, and how/);
+    await expectSameAsCold(named);
+    await restore(old);
+    await build();
+    // Two articles with one headline: the earlier keeps the plain slug, which the later one wants; dated after it, it would not.
+    const [later, earlier] = [dated[5]![0], dated[9]![0]];
+    const headline = /^title: "?([^"\n]+)"?$/m.exec(originals.get(earlier)!)![1]!;
+    await writeFile(abs(later), withTitle(originals.get(later)!, headline));
+    expect((await build()).delta).toBe(false);
+    await writeFile(abs(earlier), withDate(originals.get(earlier)!, minuteFrom(dated[5]![1], 5)));
+    const holder = await build();
+    expect(holder.missed).toMatch(/wants its URL/);
+    await expectSameAsCold(holder);
+    await restore(earlier);
+    await writeFile(abs(later), withDate(withTitle(originals.get(later)!, headline), minuteFrom(dated[5]![1], -5)));
+    const relocated = await build();
+    expect(relocated.missed).toMatch(/its URL is not its own slug's/);
+    await expectSameAsCold(relocated);
+    await restore(later);
+    await build();
+  });
+
   test("random edits, undos, titles, summaries and words changed: every build equals a build without the cache", async () => {
     const title = async (file: string) => writeFile(abs(file), originals.get(file)!.replace(/^title: "?/m, (start) => `${start}Neu: `));
     const swap = async (file: string, random: () => number) => swapWords(file, 1 + Math.floor(random() * 3));
     const summary = async (file: string, random: () => number) => writeFile(abs(file), withSummary(originals.get(file)!, `Zusammenfassung ${Math.floor(random() * 3)}.`));
     const updated = async (file: string, random: () => number) => writeFile(abs(file), withUpdated(originals.get(file)!, `2025-11-${10 + Math.floor(random() * 20)}T12:00:00+01:00`));
-    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 10, [restore, addSentence, addSentence, title, swap, summary, summary, lowerHeadline, updated])).toBeGreaterThan(0);
+    const redate = async (file: string, random: () => number) => {
+      const [month, day, hour] = [1 + Math.floor(random() * 10), 1 + Math.floor(random() * 28), Math.floor(random() * 24)].map((n) => String(n).padStart(2, "0"));
+      await writeFile(abs(file), withDate(originals.get(file)!, `2025-${month}-${day}T${hour}:00:00+01:00`));
+    };
+    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 12, [restore, addSentence, addSentence, title, swap, summary, summary, lowerHeadline, updated, redate, redate])).toBeGreaterThan(0);
   }, 120_000);
 });
 
@@ -588,7 +724,7 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     return { result, delta: timing("delta:content") !== undefined, missed: timing("delta")?.detail ?? null, read: timing("load+normalize")?.detail ?? "", checked: timing("delta:content")?.detail ?? "" };
   }
 
-  test("a body edit is applied from the worker's first guess; a date edit misses as soon as it is read", async () => {
+  test("a body edit is applied from the worker's first guess; a byline edit misses as soon as it is read", async () => {
     for (const file of originals.keys()) await restore(file);
     expect((await compiledBuild()).delta).toBe(false); // another code hash: a full build
     await addSentence(oldGerman());
@@ -598,9 +734,9 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     expect(body.read).toMatch(/read while the content was checked/);
     expect(body.checked).toMatch(/on a worker thread/);
     await expectSameAsCold(body);
-    await writeFile(abs(newestGerman()), originals.get(newestGerman())!.replace(/^date: (\d{4})/m, (_, year: string) => `date: ${Number(year) - 1}`));
+    await writeFile(abs(newestGerman()), withAuthor(originals.get(newestGerman())!, "Erika Mustermann"));
     const dated = await compiledBuild();
-    expect(dated.missed).toMatch(/more than its body and card changed \(date\)/);
+    expect(dated.missed).toMatch(/more than its body and card changed \(authors\)/);
     expect(dated.delta).toBe(false);
     await expectSameAsCold(dated);
     // Two files edited: the guess (the first found) is not all there is; the answer is applied.

@@ -42,6 +42,7 @@ const content: SnapshotContent = {
     groups: [[AWKWARD, "Name"]],
     relocated: ["/de/story/"],
     unpublished: [`/de/${AWKWARD}/`],
+    dates: ["2025-11-30T12:00:00+01:00", "2025-11-29", "2025-11-28T08:00:00Z"],
   },
   listedAt: 1764547200000,
   files: [0, 1, 2].map((i): [string, string, string] => [`articles/story-${i}/de.md`, `stat-${i}`, `hash-${i}`]),

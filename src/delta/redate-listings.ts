@@ -1,0 +1,237 @@
+/**
+ * A delta build's listings after edits that change articles' dates (see apply-delta.ts). Every
+ * listing (a language's front pages, a group's pages) is newest first, so a new date moves the
+ * article within each listing that holds it: the pages between its old and new place show other
+ * articles now, and are rendered again; a page's sitemap lastmod is the date of the article it
+ * shows first (a group's newest, on every page of the group), written again where that changes.
+ * Its language's feeds, the chooser's latest articles and the news sitemap follow the same order.
+ * Nothing else a full build makes depends on the date but the related lists (relist-related.ts)
+ * and what the checks below leave to a full build:
+ *
+ * - a date after the build date (the article would not be published);
+ * - a URL that an article published elsewhere wants, or could take (the earlier of two articles
+ *   whose slugs clash keeps the plain slug: see `assignUrls`);
+ * - a new newest year (every page shows it);
+ * - a group whose first native article (it names the group, and its slug is the name's) would
+ *   be another that spells the group's name otherwise, or carries another id of it;
+ * - a news sitemap whose oldest article would be older than the snapshot says (a later build
+ *   date could then drop it unseen: see `buildDateMiss`).
+ *
+ * The listings are taken from the snapshot, pages of one listing being consecutive listing
+ * pages in route order; each move is a binary search by the listings' order (`compareNewest`:
+ * date, then story key, then language) over the snapshot's dates and page ids.
+ */
+import type { Article } from "../types.js";
+import { listingMember, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
+import { labelName } from "../dev/group-names.js";
+import type { AppliedEdit } from "./read-edits.js";
+
+export interface RedatedListings {
+  /** Listing pages to render (snapshot numbers) with what they show now: their articles moved, or as the snapshot has them (an earlier delta's move undone). */
+  listings: Map<number, ListingPageInputs>;
+  /** Listing pages whose sitemap lastmod is written again, with the date it has now (null: none). */
+  lastmods: Map<number, string | null>;
+  /** Per language of a redated article: its feed's articles now (page numbers, newest first). */
+  feeds: Map<string, number[]>;
+  /** Articles not edited that are in a feed now but not in the snapshot's (one pushed in by a redated article that left): their feed items are made from their records. */
+  entering: number[];
+  /** The news sitemap's articles now (page numbers, newest first); null when no article is redated. */
+  news: number[] | null;
+}
+
+export interface RedateInput {
+  snapshot: SiteSnapshot;
+  edits: readonly AppliedEdit[];
+  /** What earlier deltas since the last full build did: the files they redated, the listing pages they rendered and those whose lastmod they wrote. */
+  earlier: { files: readonly string[]; listed: readonly number[]; lastmods: readonly number[] };
+  perPage: number;
+  buildDate: string;
+  inNewsWindow: (date: string, buildDate: string) => boolean;
+  /** The records of articles not edited, as last built (checked), by page number; a string says why they cannot be read. */
+  articlesOf: (numbers: readonly number[]) => Promise<ReadonlyMap<number, Article> | string>;
+}
+
+/** One listing: its pages' numbers from `first`, its members as the snapshot has them and as they are now. */
+interface Listing {
+  first: number;
+  pages: number;
+  kind: "front" | "group";
+  lang: string;
+  topic: boolean;
+  before: number[];
+  now: number[];
+}
+
+export async function redateListings(input: RedateInput): Promise<RedatedListings | { miss: string }> {
+  const { snapshot, edits, earlier, perPage, buildDate } = input;
+  const { head } = snapshot;
+  const again = new Set(earlier.files);
+  // Redated now, or by an earlier delta (applied again: an undo puts the pages back).
+  const redated = edits.filter((edit) => edit.page !== null && (edit.redated || again.has(edit.file)));
+  const result: RedatedListings = { listings: new Map(), lastmods: new Map(), feeds: new Map(), entering: [], news: null };
+  if (redated.length === 0) return earlier.listed.length + earlier.lastmods.length === 0 ? result : { miss: "listing pages an earlier delta changed have no redated article now" };
+
+  const dates = new Map(redated.map((edit) => [edit.page!.number, edit.article.date]));
+  const dateOf = (number: number): string => dates.get(number) ?? head.dates[number]!;
+  const buildAt = Date.parse(buildDate);
+  for (const edit of redated) {
+    if (Date.parse(edit.article.date) > buildAt) return { miss: `${edit.file}: dated after the build date` };
+    const url = edit.article.url;
+    if (head.relocated.some((wanted) => url === wanted || url.startsWith(`${wanted.slice(0, -1)}-`))) return { miss: `${edit.file}: an article published elsewhere wants its URL, or one like it (the earlier one gets it)` };
+  }
+  let newest = "";
+  for (let number = 0; number < head.dates.length; number++) if (dateOf(number) > newest) newest = dateOf(number);
+  if (newest.slice(0, 4) !== head.year) return { miss: "the site's newest year changes (every page shows it)" };
+
+  const compare = newestFirst(snapshot, dateOf);
+  const movers = new Set(dates.keys());
+  const moved = (members: readonly number[]): number[] => {
+    const now = members.filter((member) => !movers.has(listingMember(member).article));
+    for (const member of members) if (movers.has(listingMember(member).article)) insertAt(now, member, compare);
+    return now;
+  };
+
+  const listings = new Map<number, Listing>();
+  for (const edit of redated) {
+    for (const number of edit.page!.inputs.listedOn) {
+      const found = listingAt(snapshot, number, listings);
+      if (typeof found === "string") return { miss: found };
+    }
+  }
+  const renamed: { listing: Listing; before: number; now: number }[] = [];
+  for (const listing of listings.values()) {
+    listing.now = moved(listing.before);
+    // The group's id, name and slug are its first native article's (see `buildGroups`): another may name it only alike.
+    const [before, now] = [namer(listing.before, listing.topic), namer(listing.now, listing.topic)];
+    if (listing.kind === "group" && before !== now) {
+      if (before === undefined || now === undefined) return { miss: "a group without a native article" };
+      renamed.push({ listing, before: listingMember(before).article, now: listingMember(now).article });
+    }
+  }
+  if (renamed.length > 0) {
+    const edited = new Map(redated.map((edit) => [edit.page!.number, edit.article]));
+    const others = await input.articlesOf([...new Set(renamed.flatMap(({ before, now }) => [before, now]))].filter((number) => !edited.has(number)));
+    if (typeof others === "string") return { miss: others };
+    for (const { listing, before, now } of renamed) {
+      const { route, group } = snapshot.listing(listing.first);
+      if (route.params.kind !== "group" || !group) return { miss: "the site snapshot's group page has no group" };
+      const [id, name] = group;
+      const names = [before, now].map((number) => {
+        const article = edited.get(number) ?? others.get(number);
+        return article && labelName(article, route.params.kind === "group" ? route.params.group : "topic", id);
+      });
+      if (names[0] !== name || names[1] !== name) return { miss: `a redated article would change which article names a group, and how (${route.url})` };
+    }
+  }
+
+  const listed = new Set(earlier.listed);
+  const lastmodded = new Set(earlier.lastmods);
+  for (const listing of listings.values()) {
+    for (let page = 0; page < listing.pages; page++) {
+      const number = listing.first + page;
+      const [before, now] = [listing.before, listing.now].map((members) => members.slice(page * perPage, (page + 1) * perPage)) as [number[], number[]];
+      if (listed.has(number) || before.length !== now.length || before.some((member, i) => member !== now[i])) {
+        result.listings.set(number, { ...snapshot.listing(number), members: now });
+      }
+      // As render-pages.ts dates them: a front page by its first article, a group's pages by the group's newest.
+      const [leadBefore, leadNow] = listing.kind === "front" ? [before[0], now[0]] : [listing.before[0], listing.now[0]];
+      const lastmodBefore = leadBefore === undefined ? null : head.dates[listingMember(leadBefore).article]!;
+      const lastmodNow = leadNow === undefined ? null : dateOf(listingMember(leadNow).article);
+      if (lastmodded.has(number) || lastmodNow !== lastmodBefore) result.lastmods.set(number, lastmodNow);
+    }
+  }
+
+  // The chooser (listing page 0, the first route) shows each language's latest own articles.
+  const chooser = head.listingOffsets.length > 1 ? snapshot.listing(0) : null;
+  if (chooser?.route.params.kind === "chooser" && chooser.latest) {
+    const latest = chooser.latest.map(([lang, numbers]): [string, number[]] => {
+      const front = frontOf(listings, lang);
+      return [lang, front ? front.now.filter((member) => member >= 0).slice(0, numbers.length) : numbers];
+    });
+    const changed = latest.some(([, numbers], i) => numbers.some((number, k) => number !== chooser.latest![i]![1][k]));
+    if (changed || listed.has(0)) result.listings.set(0, { ...chooser, latest });
+  }
+
+  // Feeds: a language's newest own articles. A move into them pushes the last one out; one out of them lets the next one in.
+  for (const lang of new Set(redated.map((edit) => edit.article.lang))) {
+    const feed = head.feeds.find((each) => each.lang === lang);
+    const front = frontOf(listings, lang);
+    if (!feed || feed.routes.length === 0) continue;
+    if (!front) return { miss: `the ${lang} front pages do not list a redated article` };
+    const had = new Set(feed.members.map(([number]) => number));
+    const now = front.now.filter((member) => member >= 0).slice(0, feed.members.length);
+    result.entering.push(...now.filter((number) => !had.has(number) && !movers.has(number)));
+    result.feeds.set(lang, now);
+  }
+
+  // The news sitemap: the articles of the last two days.
+  const news = head.news.map(([number]) => number).filter((number) => !movers.has(number));
+  const oldest = head.newsOldest === null ? -Infinity : Date.parse(head.newsOldest);
+  for (const edit of redated) {
+    if (!input.inNewsWindow(edit.article.date, buildDate)) continue;
+    if (Date.parse(edit.article.date) < oldest || head.newsOldest === null) return { miss: `${edit.file}: its new date makes it the news sitemap's oldest article` };
+    insertAt(news, edit.page!.number, compare);
+  }
+  result.news = news;
+  return result;
+}
+
+/** The listings' order over snapshot page numbers (fallback members by their article's): newest first, then by story key, then by language. */
+function newestFirst(snapshot: SiteSnapshot, dateOf: (number: number) => string): (a: number, b: number) => number {
+  const keys = new Map<number, { time: number; story: string; lang: string }>();
+  const keyOf = (number: number) => {
+    let key = keys.get(number);
+    if (!key) {
+      const id = snapshot.page(number).id;
+      const slash = id.lastIndexOf("/");
+      key = { time: Date.parse(dateOf(number)), story: id.slice(0, slash), lang: id.slice(slash + 1) };
+      keys.set(number, key);
+    }
+    return key;
+  };
+  return (a, b) => {
+    const [x, y] = [keyOf(listingMember(a).article), keyOf(listingMember(b).article)];
+    if (x.time !== y.time) return y.time - x.time;
+    if (x.story !== y.story) return x.story < y.story ? -1 : 1;
+    return x.lang < y.lang ? -1 : x.lang > y.lang ? 1 : 0;
+  };
+}
+
+/** Puts `member` at its place in `members` (in order by `compare`), after any equal one. */
+export function insertAt(members: number[], member: number, compare: (a: number, b: number) => number): void {
+  let low = 0;
+  let high = members.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compare(members[middle]!, member) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  members.splice(low, 0, member);
+}
+
+/** The article that names a group: its first native member, else (authors, sources: fallbacks make those too) its first. */
+export function namer(members: readonly number[], topic: boolean): number | undefined {
+  return members.find((member) => member >= 0) ?? (topic ? undefined : members[0]);
+}
+
+/** Adds to `listings` the listing that listing page `number` is a page of (front or group pages; nothing for the chooser); a string says why it cannot. */
+function listingAt(snapshot: SiteSnapshot, number: number, listings: Map<number, Listing>): string | null {
+  const { params } = snapshot.listing(number).route;
+  if (params.kind !== "front" && params.kind !== "group") return null;
+  const first = number - (params.page - 1);
+  if (listings.has(first)) return null;
+  const before: number[] = [];
+  for (let page = 1; page <= params.pages; page++) {
+    const other = snapshot.listing(first + page - 1).route.params;
+    const same = other.kind === params.kind && other.lang === params.lang && other.page === page && (other.kind !== "group" || (params.kind === "group" && other.group === params.group && other.slug === params.slug));
+    if (!same) return "the site snapshot's listing pages are not in route order";
+    before.push(...snapshot.listing(first + page - 1).members);
+  }
+  listings.set(first, { first, pages: params.pages, kind: params.kind, lang: params.lang, topic: params.kind === "group" && params.group === "topic", before, now: before });
+  return null;
+}
+
+function frontOf(listings: ReadonlyMap<number, Listing>, lang: string): Listing | undefined {
+  for (const listing of listings.values()) if (listing.kind === "front" && listing.lang === lang) return listing;
+  return undefined;
+}
