@@ -53,6 +53,8 @@ interface AppliedEdits {
   readMs: number;
   /** Lists computed again and the records of their pages read; null when no edit changed features. */
   relistMs: number | null;
+  /** "every list computed again", or how many (a new date: those it can change). */
+  relistDetail: string;
   renderMs: number;
 }
 
@@ -165,6 +167,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       (await readPageRecords(root, engine, snapshot, redated.entering, read.records));
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
+    const relistDetail = relisted.computed?.all === false ? `${relisted.computed.count} lists computed again (dates moved)` : "every list computed again";
     stageStarted = performance.now();
     const { pages: rendered, sitemap, lastmods } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves, redated);
     const changed: RenderedPage[] = [];
@@ -175,7 +178,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
       if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);
     }
-    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings, redated, moves, rendered: rendered.length, changed, readMs, relistMs, renderMs: performance.now() - stageStarted };
+    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings, redated, moves, rendered: rendered.length, changed, readMs, relistMs, relistDetail, renderMs: performance.now() - stageStarted };
   };
 
   // The worker tells of the first changed file as soon as it finds it: that edit is applied (but
@@ -205,11 +208,11 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
 
   const guessed = guess.files === JSON.stringify(edited.edited) ? guess.applied : undefined;
   // Nothing changed, and no delta since the last full build: nothing to read or render.
-  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], redated: null, moves: [], rendered: 0, changed: [], readMs: 0, relistMs: null, renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
+  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], redated: null, moves: [], rendered: 0, changed: [], readMs: 0, relistMs: null, relistDetail: "", renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
   if ("miss" in applied) return applied;
   const { edits, changed } = applied;
   timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
-  if (applied.relistMs !== null) timings.push({ stage: "related", ms: applied.relistMs, detail: `every list computed again, ${applied.relisted.length} changed` });
+  if (applied.relistMs !== null) timings.push({ stage: "related", ms: applied.relistMs, detail: `${applied.relistDetail}, ${applied.relisted.length} changed` });
   timings.push({ stage: "render", ms: applied.renderMs, detail: `${applied.rendered} pages, ${changed.length} changed` });
 
   // The search index, if an article page changed: its part of it made again, while the output

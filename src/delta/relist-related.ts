@@ -4,10 +4,12 @@
  * counts). Scores depend on how common each feature is across the whole site, so every list is
  * computed again, from the features the last full build computed its lists from
  * (cache/related-features.ts) with the edited articles' new ones; the pages whose list changed are
- * rendered with the edited ones. Without those features, or when too many lists change, the
- * delta misses and the build is a full one.
+ * rendered with the edited ones. An edit that changes an article's date alone changes no feature's
+ * weight: then only the lists that could read it are computed again (`affectedByMoves`). Without
+ * those features, or when too many lists change, the delta misses and the build is a full one.
  */
 import type { SiteConfig } from "../config/site-config.js";
+import type { RelatedDoc } from "../related/index.js";
 import { readRelatedFeatures } from "../cache/related-features.js";
 import type { SiteSnapshot } from "../cache/site-snapshot.js";
 import type { AppliedEdit } from "./read-edits.js";
@@ -18,8 +20,8 @@ const MAX_RELISTED = 500;
 /**
  * The new related list (page numbers, best first) of every page whose list differs from the
  * snapshot's, and the pages earlier deltas relisted that are not among them (`earlier`: they are
- * rendered again, so that an undo puts them back); or why the delta cannot tell. `computed`: whether
- * an edit's features changed, so that the lists were computed.
+ * rendered again, so that an undo puts them back); or why the delta cannot tell. `computed`: how many
+ * lists were computed again (none unless an edit's features changed), and whether that was all of them.
  */
 export async function relistRelated(
   root: string,
@@ -27,44 +29,81 @@ export async function relistRelated(
   edits: readonly AppliedEdit[],
   config: SiteConfig,
   earlier: readonly number[],
-): Promise<{ lists: Map<number, number[]>; again: number[]; computed: boolean } | { miss: string }> {
+): Promise<{ lists: Map<number, number[]>; again: number[]; computed: { count: number; all: boolean } | null } | { miss: string }> {
   const changed = edits.filter((edit) => edit.page !== null && edit.features !== null);
   const lists = new Map<number, number[]>();
+  let computed: { count: number; all: boolean } | null = null;
   if (changed.length > 0) {
-    const computed = await computeLists(root, snapshot, changed, config, lists);
-    if (computed !== null) return { miss: computed };
+    const outcome = await computeLists(root, snapshot, changed, config, lists);
+    if (typeof outcome === "string") return { miss: outcome };
+    computed = outcome;
   }
   const again = earlier.filter((number) => !lists.has(number));
   if (lists.size + again.length > MAX_RELISTED) return { miss: `${lists.size + again.length} related lists changed` };
-  return { lists, again, computed: changed.length > 0 };
+  return { lists, again, computed };
 }
 
-/** Every list computed again with the edits' features; those that differ from the snapshot's go into `lists`. A string says why they cannot be. */
-async function computeLists(root: string, snapshot: SiteSnapshot, changed: readonly AppliedEdit[], config: SiteConfig, lists: Map<number, number[]>): Promise<string | null> {
+/**
+ * The lists computed again with the edits' features (every list, or those a move in time can change);
+ * those that differ from the snapshot's go into `lists`. A string says why they cannot be.
+ */
+async function computeLists(root: string, snapshot: SiteSnapshot, changed: readonly AppliedEdit[], config: SiteConfig, lists: Map<number, number[]>): Promise<{ count: number; all: boolean } | string> {
   const { relatedKey, offsets } = snapshot.head;
   if (!relatedKey) return "the site snapshot does not say which related-articles features it was built from";
   const docs = await readRelatedFeatures(root, relatedKey);
   const pageCount = offsets.length - 1;
   if (docs?.length !== pageCount) return "the last build's related-articles features do not read back";
   const docOf = new Map(docs.map((doc, i) => [doc.id, i]));
+  // Moved in time alone (a new date): their old times, while every edit is one.
+  let moves: { id: string; time: number }[] | null = [];
   for (const edit of changed) {
     const at = docOf.get(edit.article.id);
     if (at === undefined) return `the last build's related-articles features have no ${edit.article.id}`;
+    if (moves && sameButTime(docs[at]!, edit.features!)) moves.push({ id: edit.article.id, time: docs[at]!.time });
+    else moves = null;
     docs[at] = edit.features!;
   }
-  // Every page's entry is read to compare its list: its id too.
-  const numberOf = new Map<string, number>();
-  for (let number = 0; number < pageCount; number++) numberOf.set(snapshot.page(number).id, number);
-  const { computeRelated } = await import("../related/compute-related.js");
+  const { computeRelated, buildRelatedIndex, affectedByMoves } = await import("../related/compute-related.js");
   // As the full build computes them (planSite): pages show no reasons.
-  const computed = computeRelated(docs, { ...config.related, explain: false });
-  if (computed.size !== pageCount) return "the related lists are not one per page";
+  const options = { ...config.related, explain: false };
+  const index = buildRelatedIndex(docs, options);
+  const only = moves ? [...affectedByMoves(index, moves)] : null;
+  const computed = computeRelated(docs, only ? { ...options, only } : options, index);
+  if (computed.size !== (only?.length ?? pageCount)) return "the related lists are not one per page";
+  const numberOf = pageNumbers(snapshot, docs, docOf, pageCount, only === null);
   for (const [id, entries] of computed) {
-    const number = numberOf.get(id);
-    const list = entries.map((entry) => numberOf.get(entry.id) ?? -1);
+    const number = numberOf(id);
+    const list = entries.map((entry) => numberOf(entry.id) ?? -1);
     if (number === undefined || list.includes(-1)) return `a related list of ${id} is not of the snapshot's pages`;
-    const before = snapshot.page(number).related;
+    const before = snapshot.page(number!).related;
     if (list.length !== before.length || list.some((each, i) => each !== before[i])) lists.set(number, list);
   }
-  return null;
+  return { count: computed.size, all: only === null };
+}
+
+/** Whether two documents' features are the same but for their time (and names, which only explain a list: the stored features have none). */
+function sameButTime(a: RelatedDoc, b: RelatedDoc): boolean {
+  const features = (doc: RelatedDoc) => JSON.stringify([doc.id, doc.storyKey, doc.lang, doc.entities, doc.entityCounts, doc.topics, doc.terms, doc.termCounts, doc.pins, doc.exclude]);
+  return features(a) === features(b);
+}
+
+/**
+ * Article ids to page numbers. The features are written in page order (a full build's), so a page is
+ * found at its document's place and checked there; in another order, or for `every` page, each
+ * page's entry is read for its id.
+ */
+function pageNumbers(snapshot: SiteSnapshot, docs: readonly RelatedDoc[], docOf: ReadonlyMap<string, number>, pageCount: number, every: boolean): (id: string) => number | undefined {
+  let all: Map<string, number> | null = null;
+  const readAll = () => {
+    all = new Map();
+    for (let number = 0; number < pageCount; number++) all.set(snapshot.page(number).id, number);
+    return all;
+  };
+  if (every) readAll();
+  return (id) => {
+    if (all) return all.get(id);
+    const at = docOf.get(id);
+    if (at !== undefined && docs[at]!.id === id && snapshot.page(at).id === id) return at;
+    return readAll().get(id);
+  };
 }
