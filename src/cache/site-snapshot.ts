@@ -13,10 +13,11 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * one page can be rendered again from a few of these entries instead of 20,000 records.
  *
  * The file: one JSON line (format, the build's key and id, each section's length and CRC-32),
- * then five sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
+ * then six sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
  * page's entry starts); the article pages' entries and the listing pages' (UTF-8 JSON, one
  * after the other), of which a delta parses the few it renders; the content files and the
- * output files (UTF-8 JSON), which only the threads that check them parse.
+ * output files (UTF-8 JSON), which only the threads that check them parse; each article page's
+ * date, which only a delta that redates an article reads.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
 const FORMAT = "gazette-site-4";
@@ -160,8 +161,6 @@ export interface SnapshotHead {
   relocated: string[];
   /** The URLs of the articles without a page (drafts, future dates): the checks give them their URL all the same. */
   unpublished: string[];
-  /** Each article page's date (its record's, as the listings sort by it), by page number: a delta that redates an article moves it among them (see delta/redate-listings.ts). */
-  dates: string[];
   /** The page number of each content file's article (in `files` order); -1 when it has no page. */
   pageOfFile: number[];
   /** Where each page's entry starts in the pages section (bytes; one more entry: the end). */
@@ -181,10 +180,12 @@ export interface SiteSnapshot {
   page(article: number): ArticlePageInputs;
   /** The inputs of a listing page, by number. */
   listing(number: number): ListingPageInputs;
+  /** Each article page's date (its record's: the listings are sorted by it), by page number (read on demand: see delta/redate-listings.ts). */
+  dates(): readonly string[];
 }
 
 /** In file order: the main thread reads the first three, the checking threads one each of the others. */
-const SECTIONS = ["head", "pages", "listings", "files", "outputs"] as const;
+const SECTIONS = ["head", "pages", "listings", "files", "outputs", "dates"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The snapshot's first line: what a delta build checks before it reads the rest. */
@@ -207,6 +208,8 @@ export interface SnapshotContent {
   outputs: string[];
   pages: Iterable<ArticlePageInputs>;
   listings: Iterable<ListingPageInputs>;
+  /** Each article page's date, in page order. */
+  dates: string[];
 }
 
 /** Writes the snapshot atomically; errors are returned (without one, the next build is a full one). */
@@ -228,6 +231,7 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
       // Plain UTF-8 JSON: paths are ASCII but for a few letters, and escaping 5 MB of them cost ~80 ms a build.
       files: [Buffer.from(JSON.stringify(content.files))],
       outputs: [Buffer.from(JSON.stringify(content.outputs))],
+      dates: [Buffer.from(JSON.stringify(content.dates))],
       pages: pages.chunks,
       listings: listings.chunks,
     };
@@ -314,8 +318,9 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
   }
   try {
     const head = decodeAsciiJson(headBytes) as SnapshotHead;
-    if (head?.key !== frame.key || head.buildId !== frame.buildId || !Array.isArray(head.pageOfFile) || !Array.isArray(head.offsets) || !Array.isArray(head.listingOffsets) || head.dates?.length !== head.offsets.length - 1) return null;
+    if (head?.key !== frame.key || head.buildId !== frame.buildId || !Array.isArray(head.pageOfFile) || !Array.isArray(head.offsets) || !Array.isArray(head.listingOffsets)) return null;
     let files: SnapshotFiles | null = null;
+    let dates: string[] | null = null;
     const parsed = new Map<number, ArticlePageInputs>();
     const parsedListings = new Map<number, ListingPageInputs>();
     return {
@@ -323,6 +328,14 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
       files() {
         files ??= (readSnapshotSection(root, frame.buildId, "files") as SnapshotFiles | null) ?? fail("content files that read back");
         return files;
+      },
+      dates() {
+        if (!dates) {
+          const read = readSnapshotSection(root, frame.buildId, "dates");
+          if (!Array.isArray(read) || read.length !== head.offsets.length - 1) fail("page dates that read back");
+          dates = read as string[];
+        }
+        return dates;
       },
       page(article) {
         let page = parsed.get(article);
@@ -406,7 +419,7 @@ export function readSnapshotFrame(root: string): SnapshotFrame | null {
  * (only its bytes are read): null unless the snapshot is still the build `buildId`'s and the
  * section reads back whole.
  */
-export function readSnapshotSection(root: string, buildId: string, name: "files" | "outputs"): unknown {
+export function readSnapshotSection(root: string, buildId: string, name: "files" | "outputs" | "dates"): unknown {
   let fd: number | null = null;
   try {
     fd = openSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE), "r");

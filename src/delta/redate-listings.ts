@@ -72,7 +72,8 @@ export async function redateListings(input: RedateInput): Promise<RedatedListing
   if (redated.length === 0) return earlier.listed.length + earlier.lastmods.length === 0 ? result : { miss: "listing pages an earlier delta changed have no redated article now" };
 
   const dates = new Map(redated.map((edit) => [edit.page!.number, edit.article.date]));
-  const dateOf = (number: number): string => dates.get(number) ?? head.dates[number]!;
+  const lastDates = snapshot.dates();
+  const dateOf = (number: number): string => dates.get(number) ?? lastDates[number]!;
   const buildAt = Date.parse(buildDate);
   for (const edit of redated) {
     if (Date.parse(edit.article.date) > buildAt) return { miss: `${edit.file}: dated after the build date` };
@@ -80,7 +81,7 @@ export async function redateListings(input: RedateInput): Promise<RedatedListing
     if (head.relocated.some((wanted) => url === wanted || url.startsWith(`${wanted.slice(0, -1)}-`))) return { miss: `${edit.file}: an article published elsewhere wants its URL, or one like it (the earlier one gets it)` };
   }
   let newest = "";
-  for (let number = 0; number < head.dates.length; number++) if (dateOf(number) > newest) newest = dateOf(number);
+  for (let number = 0; number < lastDates.length; number++) if (dateOf(number) > newest) newest = dateOf(number);
   if (newest.slice(0, 4) !== head.year) return { miss: "the site's newest year changes (every page shows it)" };
 
   const compare = newestFirst(snapshot, dateOf);
@@ -135,7 +136,7 @@ export async function redateListings(input: RedateInput): Promise<RedatedListing
       }
       // As render-pages.ts dates them: a front page by its first article, a group's pages by the group's newest.
       const [leadBefore, leadNow] = listing.kind === "front" ? [before[0], now[0]] : [listing.before[0], listing.now[0]];
-      const lastmodBefore = leadBefore === undefined ? null : head.dates[listingMember(leadBefore).article]!;
+      const lastmodBefore = leadBefore === undefined ? null : lastDates[listingMember(leadBefore).article]!;
       const lastmodNow = leadNow === undefined ? null : dateOf(listingMember(leadNow).article);
       if (lastmodded.has(number) || lastmodNow !== lastmodBefore) result.lastmods.set(number, lastmodNow);
     }

@@ -122,13 +122,13 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
       // Drafts and future articles take part in the checks too: every URL wanted but not given.
       relocated: [...build.checked.values()].flatMap(([url, , , wanted]) => (url === wanted ? [] : [wanted])).sort(),
       unpublished: build.articles.flatMap((article) => (index.articles.has(article.id) ? [] : [article.url])).sort(),
-      dates: articles.map((article) => article.date),
     },
     listedAt: build.listedAt,
     files: build.fileStates,
     outputs: build.outputs.sort(),
     pages: pages(),
     listings,
+    dates: articles.map((article) => article.date),
   });
 }
 
