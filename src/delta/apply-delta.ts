@@ -155,6 +155,8 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     const redated = await redateListings({ snapshot, edits: read.edits, earlier, perPage: config.perPage, buildDate: date, inNewsWindow, articlesOf });
     if ("miss" in redated) return redated;
     const listings = listingNumbers(cards, redated);
+    // Known before the lists are computed (a date moved far: hundreds of front pages): no need to compute them to miss.
+    if (cards.pages.length + listings.length > MAX_CARD_PAGES) return { miss: "too many pages show the edited cards" };
     const readMs = performance.now() - stageStarted;
     stageStarted = performance.now();
     const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);
