@@ -71,11 +71,17 @@ export function clashOfMoves(moves: readonly PageMove[], site: { outputs: readon
     if (confinementProblem(outputPath) !== null) return `${edit.file}: its new URL is outside the output folder`;
     if (taken.has(outputPath.toLowerCase()) || held.has(next)) return `${edit.file}: another page or article has its new URL`;
     taken.add(outputPath.toLowerCase());
-    for (const url of [now, next]) {
-      if (relocated.some((wanted) => url === wanted || url.startsWith(`${wanted.slice(0, -1)}-`))) return `${edit.file}: an article published elsewhere wants its URL, or one like it`;
-    }
+    if (wantedElsewhere(now, relocated) || wantedElsewhere(next, relocated)) return `${edit.file}: an article published elsewhere wants its URL, or one like it`;
   }
   return null;
+}
+
+/**
+ * Whether an article published elsewhere (its slug was taken) wants `url`, or could take it as one
+ * of its other candidates (its slug with a date or story key appended: see `assignUrls`).
+ */
+export function wantedElsewhere(url: string, relocated: readonly string[]): boolean {
+  return relocated.some((wanted) => url === wanted || url.startsWith(`${wanted.slice(0, -1)}-`));
 }
 
 /** The pages moved since the last full build, after this delta: `moves` not at their first URL, and earlier ones this delta did not see (none while deltas apply every moved file again). */

@@ -151,7 +151,7 @@ function replaceElements(bytes: Buffer, edits: readonly ElementEdit[]): { bytes:
   for (const edit of edits) {
     const start = locs ? (locs.get(edit.head.toString("latin1")) ?? -1) : bytes.indexOf(edit.head);
     const end = start === -1 ? -1 : bytes.indexOf(URL_END, start);
-    if (end === -1 || (locs && !bytes.subarray(start, start + edit.head.length).equals(edit.head))) continue;
+    if (end === -1) continue;
     found.add(edit);
     const old = bytes.subarray(start, end + URL_END.length);
     if (edit.element) {

@@ -204,15 +204,8 @@ export async function readPageRecords(root: string, engine: string, snapshot: Si
 
 /** Adds to `records` those of the articles the listing pages `listings` show, as last built; a string says which one the cache does not have. */
 export async function readListedRecords(root: string, engine: string, snapshot: SiteSnapshot, listings: readonly ListingPageInputs[], records: RecordCache): Promise<string | null> {
-  const wanted = new Map<string, string>();
-  for (const listing of listings) {
-    const shown = [...listing.members.map((member) => listingMember(member).article), ...(listing.latest ?? []).flatMap(([, latest]) => latest)];
-    for (const each of shown) {
-      const page = snapshot.page(each);
-      if (!records.has(page.file)) wanted.set(page.file, page.hash);
-    }
-  }
-  return readWanted(root, engine, wanted, records);
+  const shown = listings.flatMap((listing) => [...listing.members.map((member) => listingMember(member).article), ...(listing.latest ?? []).flatMap(([, latest]) => latest)]);
+  return readPageRecords(root, engine, snapshot, shown, records);
 }
 
 /** What only an article's own page shows of it (or nothing shows): the rest is read by other pages, the checks across articles and the site index. */

@@ -24,6 +24,7 @@
 import type { Article } from "../types.js";
 import { listingMember, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import { labelName } from "../dev/group-names.js";
+import { wantedElsewhere } from "./move-pages.js";
 import type { AppliedEdit } from "./read-edits.js";
 
 export interface RedatedListings {
@@ -77,8 +78,7 @@ export async function redateListings(input: RedateInput): Promise<RedatedListing
   const buildAt = Date.parse(buildDate);
   for (const edit of redated) {
     if (Date.parse(edit.article.date) > buildAt) return { miss: `${edit.file}: dated after the build date` };
-    const url = edit.article.url;
-    if (head.relocated.some((wanted) => url === wanted || url.startsWith(`${wanted.slice(0, -1)}-`))) return { miss: `${edit.file}: an article published elsewhere wants its URL, or one like it (the earlier one gets it)` };
+    if (wantedElsewhere(edit.article.url, head.relocated)) return { miss: `${edit.file}: an article published elsewhere wants its URL, or one like it (the earlier one gets it)` };
   }
   let newest = "";
   for (let number = 0; number < lastDates.length; number++) if (dateOf(number) > newest) newest = dateOf(number);
@@ -151,6 +151,10 @@ export async function redateListings(input: RedateInput): Promise<RedatedListing
     });
     const changed = latest.some(([, numbers], i) => numbers.some((number, k) => number !== chooser.latest![i]![1][k]));
     if (changed || listed.has(0)) result.listings.set(0, { ...chooser, latest });
+  }
+  // Every page an earlier delta rendered or re-dated is in a listing of an article redated then (applied again now).
+  if ([...listed].some((number) => !result.listings.has(number)) || [...lastmodded].some((number) => !result.lastmods.has(number))) {
+    return { miss: "a listing page an earlier delta changed is in no listing of a redated article" };
   }
 
   // Feeds: a language's newest own articles. A move into them pushes the last one out; one out of them lets the next one in.

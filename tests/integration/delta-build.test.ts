@@ -666,6 +666,17 @@ describe("delta builds", () => {
     await expectSameAsCold(future);
     await restore(file);
     await build();
+    // A patched-pages file that names a listing page no redated article is listed on (by hand): not trusted.
+    const second = dated[1]![0];
+    await writeFile(abs(second), withDate(originals.get(second)!, minuteFrom(dated[3]![1], -1)));
+    expect((await deltaBuild()).built.delta).toBe(true);
+    const patchedFile = abs(`${CACHE_DIR}/patched-v1.json`);
+    const patched = JSON.parse(await readFile(patchedFile, "utf8")) as { listed: number[] };
+    await writeFile(patchedFile, JSON.stringify({ ...patched, listed: [...patched.listed, 999_999] }));
+    await restore(second);
+    const tampered = await build();
+    expect(tampered.missed).toMatch(/in no listing of a redated article/);
+    await expectSameAsCold(tampered);
     // The only story of its year, dated the year before.
     expect(dated.filter(([, date]) => date.startsWith(dated[0]![1].slice(0, 4)))).toHaveLength(1);
     await writeFile(abs(file), withDate(originals.get(file)!, `${Number(dated[0]![1].slice(0, 4)) - 1}-12-31T12:00:00+01:00`));
