@@ -241,7 +241,7 @@ export interface PatchedPages {
   sitemapped: string[];
   /** Files whose page a delta moved (a new headline, a new slug: see delta/move-pages.ts): the URL the last full build published it at, and the one it is at now. */
   moved: [file: string, from: string, to: string][];
-  /** Files whose date a delta changed, the listing pages (snapshot numbers) it rendered for that, and those whose sitemap lastmod it wrote (see delta/redate-listings.ts): every later delta does them again. */
+  /** Files whose date a delta changed, the listing pages (snapshot numbers) it rendered for new dates or topics, and those whose sitemap lastmod it wrote (see delta/update-listings.ts): every later delta does them again. */
   redated: string[];
   listed: number[];
   lastmods: number[];

@@ -3,6 +3,7 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, Route } from "../types.js";
 import type { NewsEntry } from "../render/sitemaps.js";
+import type { GroupKind } from "../i18n/site-index.js";
 import { checksum, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.js";
 import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
@@ -13,14 +14,15 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * one page can be rendered again from a few of these entries instead of 20,000 records.
  *
  * The file: one JSON line (format, the build's key and id, each section's length and CRC-32),
- * then six sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
+ * then seven sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
  * page's entry starts); the article pages' entries and the listing pages' (UTF-8 JSON, one
  * after the other), of which a delta parses the few it renders; the content files and the
  * output files (UTF-8 JSON), which only the threads that check them parse; each article page's
- * date, which only a delta that redates an article reads.
+ * date, which only a delta that redates an article reads; the group pages' ids, which only a
+ * delta that changes an article's topics reads.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
-const FORMAT = "gazette-site-4";
+const FORMAT = "gazette-site-5";
 
 /**
  * What feeds and pages other than an article's own show of it (cards, language switchers,
@@ -172,6 +174,12 @@ export interface SnapshotHead {
 /** Every content file of the build: project path, stat key, content hash, in listing order. */
 export type SnapshotFiles = [file: string, stat: string, hash: string][];
 
+/**
+ * A group's pages (topic, author, source): their language and kind, the listing number of their
+ * first page, and every id the group merges (see `Group.ids`), in route order.
+ */
+export type SnapshotGroup = [lang: string, kind: GroupKind, first: number, ids: string[]];
+
 export interface SiteSnapshot {
   head: SnapshotHead;
   /** The content files (parsed on demand: the thread that checks them reads them itself). */
@@ -180,12 +188,14 @@ export interface SiteSnapshot {
   page(article: number): ArticlePageInputs;
   /** The inputs of a listing page, by number. */
   listing(number: number): ListingPageInputs;
-  /** Each article page's date (its record's: the listings are sorted by it), by page number (read on demand: see delta/redate-listings.ts). */
+  /** Each article page's date (its record's: the listings are sorted by it), by page number (read on demand: see delta/update-listings.ts). */
   dates(): readonly string[];
+  /** Every group's pages and ids (read on demand: see delta/regroup-listings.ts). */
+  groups(): readonly SnapshotGroup[];
 }
 
 /** In file order: the main thread reads the first three, the checking threads one each of the others. */
-const SECTIONS = ["head", "pages", "listings", "files", "outputs", "dates"] as const;
+const SECTIONS = ["head", "pages", "listings", "files", "outputs", "dates", "groups"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The snapshot's first line: what a delta build checks before it reads the rest. */
@@ -210,6 +220,7 @@ export interface SnapshotContent {
   listings: Iterable<ListingPageInputs>;
   /** Each article page's date, in page order. */
   dates: string[];
+  groups: SnapshotGroup[];
 }
 
 /** Writes the snapshot atomically; errors are returned (without one, the next build is a full one). */
@@ -232,6 +243,7 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
       files: [Buffer.from(JSON.stringify(content.files))],
       outputs: [Buffer.from(JSON.stringify(content.outputs))],
       dates: [Buffer.from(JSON.stringify(content.dates))],
+      groups: [Buffer.from(JSON.stringify(content.groups))],
       pages: pages.chunks,
       listings: listings.chunks,
     };
@@ -321,6 +333,7 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
     if (head?.key !== frame.key || head.buildId !== frame.buildId || !Array.isArray(head.pageOfFile) || !Array.isArray(head.offsets) || !Array.isArray(head.listingOffsets)) return null;
     let files: SnapshotFiles | null = null;
     let dates: string[] | null = null;
+    let groups: SnapshotGroup[] | null = null;
     const parsed = new Map<number, ArticlePageInputs>();
     const parsedListings = new Map<number, ListingPageInputs>();
     return {
@@ -336,6 +349,14 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
           dates = read as string[];
         }
         return dates;
+      },
+      groups() {
+        if (!groups) {
+          const read = readSnapshotSection(root, frame.buildId, "groups");
+          if (!Array.isArray(read)) fail("group pages that read back");
+          groups = read as SnapshotGroup[];
+        }
+        return groups;
       },
       page(article) {
         let page = parsed.get(article);
@@ -419,7 +440,7 @@ export function readSnapshotFrame(root: string): SnapshotFrame | null {
  * (only its bytes are read): null unless the snapshot is still the build `buildId`'s and the
  * section reads back whole.
  */
-export function readSnapshotSection(root: string, buildId: string, name: "files" | "outputs" | "dates"): unknown {
+export function readSnapshotSection(root: string, buildId: string, name: "files" | "outputs" | "dates" | "groups"): unknown {
   let fd: number | null = null;
   try {
     fd = openSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE), "r");

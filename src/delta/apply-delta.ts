@@ -7,7 +7,9 @@
  * (reindex-search.ts) can differ from the last full build's output; they are rendered from the
  * site snapshot (cache/site-snapshot.ts) and the edited files, and replace their files in place.
  * A new card (headline, summary, reading time, time updated) renders the pages that show it too,
- * and a headline that moves the page to another URL the pages that link it (move-pages.ts).
+ * and a headline that moves the page to another URL the pages that link it (move-pages.ts); a
+ * new date moves the article within its listings, new topics between topic pages
+ * (update-listings.ts, regroup-listings.ts).
  * The other 20,000 records, the index and 34,000 signatures are never loaded.
  *
  * Everything else, or any doubt, is a miss: the caller builds in full. The tests compare every
@@ -32,7 +34,7 @@ import { createDiskWriter } from "../output/write-output.js";
 import { startChecks, type EditedFile, type RunningChecks } from "./check-snapshot.js";
 import { changedOutputs, moveMiss, movedSince, pageMoves, type PageMove } from "./move-pages.js";
 import type { AppliedEdit } from "./read-edits.js";
-import type { RedatedListings } from "./redate-listings.js";
+import type { UpdatedListings } from "./update-listings.js";
 
 export type DeltaOutcome = { result: BuildResult } | { miss: string };
 
@@ -43,8 +45,10 @@ interface AppliedEdits {
   relisted: number[];
   /** Listing pages rendered because they show an edited card, or a new date moved articles on them (not in the search index). */
   listings: number[];
-  /** What new dates changed of the listings (see redate-listings.ts). */
-  redated: RedatedListings | null;
+  /** What new dates and topics changed of the listings (see update-listings.ts). */
+  updated: UpdatedListings | null;
+  /** Indexes of groups rendered because groups' counts changed (not in the search index). */
+  indexPaths: string[];
   /** Edited pages whose URL differs from the last full build's now, or did after an earlier delta. */
   moves: PageMove[];
   /** Pages rendered, and those of them whose bytes differ from the output's. */
@@ -109,7 +113,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   checks.push(running);
   // Rendering loads meanwhile (most of the modules: the checks start first); reading and
   // normalizing once a changed file is found (a build with nothing changed never loads them).
-  const stages = Promise.all([import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js"), import("./redate-listings.js")]);
+  const stages = Promise.all([import("./render-edits.js"), import("../render/render-pages.js"), import("../normalize/entities.js"), import("./update-listings.js"), import("./regroup-listings.js")]);
   stages.catch(() => undefined);
   let editStages: Promise<[typeof import("./read-edits.js"), typeof import("./relist-related.js")]> | null = null;
   const loadEditStages = () => (editStages ??= Promise.all([import("./read-edits.js"), import("./relist-related.js")]));
@@ -126,7 +130,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // The checks' stages are times since the delta started (they overlap the others).
   timings.push({ stage: "delta:prepare", ms: performance.now() - started, detail: "config, snapshot, entities, theme" });
   if (pageCacheKey(engine, theme.hash, { outDir, drafts }) !== head.key) return { miss: "the code, config, entities, theme or options changed" };
-  const [{ renderEdits, listingNumbers }, { inNewsWindow }, { compileEntityTable }, { redateListings }] = await stages;
+  const [{ renderEdits, listingNumbers }, { inNewsWindow }, { compileEntityTable }, { updateListings }, { regroupListings }] = await stages;
   const date = buildDate();
   const dateMiss = buildDateMiss(snapshot, date, inNewsWindow);
   if (dateMiss) return { miss: dateMiss };
@@ -152,9 +156,11 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       return unread ?? new Map(numbers.map((number) => [number, checkedAs(read.records.get(snapshot.page(number).file)!.article, snapshot.page(number))]));
     };
     const earlier = { files: patched.redated, listed: patched.listed, lastmods: patched.lastmods };
-    const redated = await redateListings({ snapshot, edits: read.edits, earlier, perPage: config.perPage, buildDate: date, inNewsWindow, articlesOf });
-    if ("miss" in redated) return redated;
-    const listings = listingNumbers(cards, redated);
+    const regrouping = regroupListings(snapshot, read.edits);
+    if (typeof regrouping === "string") return { miss: regrouping };
+    const updated = await updateListings({ snapshot, edits: read.edits, regrouping, earlier, perPage: config.perPage, buildDate: date, inNewsWindow, articlesOf });
+    if ("miss" in updated) return updated;
+    const listings = listingNumbers(cards, updated);
     // Known before the lists are computed (a date moved far: hundreds of front pages): no need to compute them to miss.
     if (cards.pages.length + listings.length > MAX_CARD_PAGES) return { miss: "too many pages show the edited cards" };
     const readMs = performance.now() - stageStarted;
@@ -162,16 +168,16 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);
     if ("miss" in relisted) return relisted;
     if (cards.pages.length + listings.length + relisted.lists.size + relisted.again.length > MAX_CARD_PAGES) return { miss: "too many pages show the edited cards" };
-    const listed = listings.map((number) => redated.listings.get(number) ?? snapshot.listing(number));
+    const listed = listings.map((number) => updated.listings.get(number) ?? snapshot.listing(number));
     const unread =
       (await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again, ...cards.pages], relisted.lists, read.records)) ??
       (await readListedRecords(root, engine, snapshot, listed, read.records)) ??
-      (await readPageRecords(root, engine, snapshot, redated.entering, read.records));
+      (await readPageRecords(root, engine, snapshot, updated.entering, read.records));
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
     const relistDetail = relisted.computed?.all === false ? `${relisted.computed.count} lists computed again (dates moved)` : "every list computed again";
     stageStarted = performance.now();
-    const { pages: rendered, sitemap, lastmods } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves, redated);
+    const { pages: rendered, sitemap, lastmods, indexPaths } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves, updated, regrouping.links);
     const changed: RenderedPage[] = [];
     const sitemapPatch = sitemap.length + lastmods.length === 0 ? [] : await (await import("./patch-sitemap.js")).patchSitemap(outDir, sitemap, config.baseUrl, lastmods);
     if ("miss" in sitemapPatch) return sitemapPatch;
@@ -180,7 +186,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       const old = await readFile(path.join(outDir, page.outputPath)).catch(() => null);
       if (old === null || !old.equals(typeof page.body === "string" ? Buffer.from(page.body) : page.body)) changed.push(page);
     }
-    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings, redated, moves, rendered: rendered.length, changed, readMs, relistMs, relistDetail, renderMs: performance.now() - stageStarted };
+    return { edits: read.edits, relisted: [...relisted.lists.keys()], listings, indexPaths, updated, moves, rendered: rendered.length, changed, readMs, relistMs, relistDetail, renderMs: performance.now() - stageStarted };
   };
 
   // The worker tells of the first changed file as soon as it finds it: that edit is applied (but
@@ -210,7 +216,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
 
   const guessed = guess.files === JSON.stringify(edited.edited) ? guess.applied : undefined;
   // Nothing changed, and no delta since the last full build: nothing to read or render.
-  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], redated: null, moves: [], rendered: 0, changed: [], readMs: 0, relistMs: null, relistDetail: "", renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
+  const applied = edited.edited.length === 0 ? { edits: [], relisted: [], listings: [], indexPaths: [], updated: null, moves: [], rendered: 0, changed: [], readMs: 0, relistMs: null, relistDetail: "", renderMs: 0 } : await (guessed ?? applyEdits(edited.edited));
   if ("miss" in applied) return applied;
   const { edits, changed } = applied;
   timings.push({ stage: "load+normalize", ms: applied.readMs, detail: `${edits.length} edited files${guessed ? " (read while the content was checked)" : ""}` });
@@ -221,7 +227,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
   // check goes on (Pagefind works in a process of its own); it reads pages of the output, so it is
   // used only once the check has found every file as the last build wrote it.
   const searchStarted = performance.now();
-  const listingPaths = new Set(applied.listings.map((number) => snapshot.listing(number).route.outputPath));
+  const listingPaths = new Set([...applied.listings.map((number) => snapshot.listing(number).route.outputPath), ...applied.indexPaths]);
   // Pages that leave the file they are at now.
   const leaving = applied.moves.filter(({ now, next }) => now !== next).map(({ now, next }) => ({ now: SiteUrls.outputPath(now), next: SiteUrls.outputPath(next), url: next }));
   /** Article pages by output path (now, and after the moves): their place in route order. Every page entry is read, once, when asked. */
@@ -278,8 +284,8 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
         sitemapped: [...patched.sitemapped, ...edits.filter((edit) => edit.lastmod).map((edit) => edit.file)],
         moved: movedSince(patched.moved, applied.moves),
         redated: [...patched.redated, ...edits.filter((edit) => edit.redated).map((edit) => edit.file)],
-        listed: [...patched.listed, ...(applied.redated?.listings.keys() ?? [])],
-        lastmods: [...patched.lastmods, ...(applied.redated?.lastmods.keys() ?? [])],
+        listed: [...patched.listed, ...(applied.updated?.listings.keys() ?? [])],
+        lastmods: [...patched.lastmods, ...(applied.updated?.lastmods.keys() ?? [])],
         ...(search ? { search: search.search } : patched.search ? { search: patched.search } : {}),
       });
       for (const page of changed) await writer.write(page);

@@ -4,7 +4,7 @@
  * see move-pages.ts). The page's `<url>` element is found by the `<loc>` it has in the sitemap the
  * output holds and replaced by the element the sitemap writer makes of the new entry; every other
  * byte stays. A listing page's entry is dated by the article it shows first (a group's newest, on
- * every page of the group): when a new date moves articles (redate-listings.ts), only its
+ * every page of the group): when a new date moves articles (update-listings.ts), only its
  * `<lastmod>` line is written again.
  *
  * Above 50,000 URLs the sitemap is an index over parts (`sitemaps/sitemap-N.xml`), each listed

@@ -30,8 +30,10 @@ export interface AppliedEdit {
   lastmod: boolean;
   /** The URL the last full build published it at, when its new one differs (a headline its slug is made from: see move-pages.ts). */
   movedFrom: string | null;
-  /** Whether its date differs from the last full build's: then it moves within the listings that show it (see redate-listings.ts). */
+  /** Whether its date differs from the last full build's: then it moves within the listings that show it (see update-listings.ts). */
   redated: boolean;
+  /** Whether its topics differ from the last full build's: then it joins and leaves topic pages (see regroup-listings.ts). */
+  regrouped: boolean;
 }
 
 export interface EditsToRead {
@@ -97,7 +99,7 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
       if (moves) return { miss: `${source.file}: its URL changed` };
       // Not published (a draft, a future date): a new date may publish it.
       if (redated) return { miss: `${source.file}: its date changed, and it has no page` };
-      edits.push({ file: source.file, article: raw, page: null, features, card, lastmod, movedFrom: null, redated });
+      edits.push({ file: source.file, article: raw, page: null, features, card, lastmod, movedFrom: null, redated, regrouped: false });
       continue;
     }
     const inputs = snapshot.page(number);
@@ -108,14 +110,12 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     if (redated && published.url !== before.article.url) return { miss: `${source.file}: its date changed, and its URL is not its own slug's` };
     // The checks across articles read no card field but the date, which only orders clashing slugs: they give the new
     // record what they gave the old (a URL that moves is the record's own: move-pages.ts checks that no other article
-    // holds or wants it; redate-listings.ts that none wants a redated one's).
+    // holds or wants it; update-listings.ts that none wants a redated one's).
     const article = moves ? { ...raw, category: published.category } : checkedAs(raw, inputs);
-    // Its headline and entities make some of its topics (the prominent entities): the same topics, spelt alike, or a full build.
-    if (fields.some((field) => field === "title" || TOPIC_FIELDS.has(field)) && JSON.stringify(articleTopics(article)) !== JSON.stringify(articleTopics(before.article))) {
-      return { miss: `${source.file}: its topics changed` };
-    }
-    if (linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
-    edits.push({ file: source.file, article, page: { number, inputs }, features, card, lastmod, movedFrom: article.url === published.url ? null : published.url, redated });
+    // Its tags, and its headline and entities (the prominent entities), make its topics: new ones move it between topic pages (see regroup-listings.ts).
+    const regrouped = fields.some((field) => field === "title" || TOPIC_FIELDS.has(field)) && JSON.stringify(articleTopics(article)) !== JSON.stringify(articleTopics(before.article));
+    if (!regrouped && linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
+    edits.push({ file: source.file, article, page: { number, inputs }, features, card, lastmod, movedFrom: article.url === published.url ? null : published.url, redated, regrouped });
   }
   const missing = shown.find((page) => !records.has(page.file));
   if (missing !== undefined) return { miss: `the cache has no record of ${missing.file} as last built` };
@@ -217,15 +217,15 @@ const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCoun
  * related-articles features and its topic links (both checked): a delta renders the pages that
  * show its card (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts).
  * Its URL moves its page (move-pages.ts); its date moves it within its listings too
- * (redate-listings.ts); its authors, section and the rest move it between listings: a full build.
+ * (update-listings.ts); its authors, section and the rest move it between listings: a full build.
  */
 const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated", "date", "datePrecision"] satisfies (keyof Article)[]);
 
 /** What moves its page to another URL (see move-pages.ts); whatever links it shows its card too. */
 const MOVE_FIELDS = new Set<string>(["url", "slug"] satisfies (keyof Article)[]);
 
-/** What other pages read of an article only through its topics (checked: the same topics, or a full build) and its related-articles features. */
-const TOPIC_FIELDS = new Set<string>(["entities"] satisfies (keyof Article)[]);
+/** What other pages read of an article only through its topics (see regroup-listings.ts), its feed items (tags) and its related-articles features. */
+const TOPIC_FIELDS = new Set<string>(["entities", "tags"] satisfies (keyof Article)[]);
 
 /** The fields that other pages read and that differ between two records of an article, in key order. */
 function changedPageFields(next: Article, previous: Article): string[] {

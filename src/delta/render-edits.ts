@@ -20,8 +20,10 @@ import { groupKey, type RenderContext } from "../render/view-context.js";
 import type { AppliedEdit, CardPages } from "./read-edits.js";
 import type { PageMove } from "./move-pages.js";
 import type { LastmodEdit } from "./patch-sitemap.js";
-import type { RedatedListings } from "./redate-listings.js";
+import type { UpdatedListings } from "./update-listings.js";
+import type { Regrouping } from "./regroup-listings.js";
 import { SiteUrls } from "../i18n/urls.js";
+import { groupRoutes } from "../output/plan-routes.js";
 
 /** A page's new `sitemap.xml` entry, and the URL its entry has in the output now (another when the page moves). */
 export interface SitemapEdit {
@@ -35,8 +37,9 @@ export interface SitemapEdit {
  * (`cards`: article pages and listing pages, by number), and the edited articles' languages'
  * feeds where they are in them: the articles the pages show come from their records
  * (`records`), feed articles from the snapshot's cards. Pages that move (`moves`) are rendered
- * at their new URL. Edits that change dates (`redated`) give listing pages, feeds and the news
- * sitemap their articles in a new order, and listing pages new sitemap lastmods.
+ * at their new URL. Edits that change dates or topics (`updated`) give listing pages, feeds and
+ * the news sitemap their articles in a new order, listing pages new sitemap lastmods, and
+ * indexes of groups new counts; a regrouped article's page links the topic pages of `links`.
  */
 export function renderEdits(
   edits: readonly AppliedEdit[],
@@ -48,8 +51,9 @@ export function renderEdits(
   theme: PreparedTheme,
   date: string,
   moves: readonly PageMove[] = [],
-  redated: RedatedListings | null = null,
-): { pages: RenderedPage[]; sitemap: SitemapEdit[]; lastmods: LastmodEdit[] } {
+  updated: UpdatedListings | null = null,
+  links: Regrouping["links"] = new Map(),
+): { pages: RenderedPage[]; sitemap: SitemapEdit[]; lastmods: LastmodEdit[]; indexPaths: string[] } {
   const moving = new Map(moves.map((move) => [move.number, move]));
   const { feeds } = snapshot.head;
   const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
@@ -78,8 +82,9 @@ export function renderEdits(
     const versions = inputs.versions.map(articleOf);
     stories.set(article.storyKey, { key: article.storyKey, versions: new Map(versions.map((version) => [version.lang, version])), original: articleOf(inputs.original) });
     related.set(article.id, (relisted.lists.get(number) ?? inputs.related).map((each) => ({ id: articleOf(each).id, score: 0, reasons: [] })));
+    const linked = links.get(number);
     linkedGroupsOf(article).forEach(([kind, id], i) => {
-      const group = snapshot.head.groups[inputs.groups[i]!];
+      const group = linked ? linked[i] : snapshot.head.groups[inputs.groups[i]!];
       if (group) groupsById.set(groupKey(article.lang, kind, id), { kind, id, ids: [id], slug: group[0], name: group[1], entries: [] });
     });
   }
@@ -87,7 +92,7 @@ export function renderEdits(
   const feedBodies = new Map<string, Uint8Array>();
   const utf8 = new TextEncoder();
   for (const feed of feeds) {
-    const order = redated?.feeds.get(feed.lang);
+    const order = updated?.feeds.get(feed.lang);
     if (!order && !feed.members.some(([number]) => edited.has(number))) continue;
     const stored = new Map(feed.members.map((member) => [member[0], member]));
     // Feed articles not edited are cards: the feeds read no more of them (see render-pages.ts).
@@ -125,23 +130,37 @@ export function renderEdits(
   });
   // The news sitemap lists headlines: written again when an edited article is in it (the same bytes unless its headline changed).
   const news = new Map(snapshot.head.news);
-  const newsOrder = redated?.news ?? (snapshot.head.news.some(([number]) => edited.has(number)) ? [...news.keys()] : null);
+  const newsOrder = updated?.news ?? (snapshot.head.news.some(([number]) => edited.has(number)) ? [...news.keys()] : null);
   if (newsOrder) {
     const entries = newsOrder.map((number) => (edited.has(number) ? newsEntry(edited.get(number)!, context) : (news.get(number) ?? fail(`news article ${number}`))));
     pages.push(...renderNewsSitemaps(entries, config.baseUrl).map((file) => ({ outputPath: file.path, body: file.content })));
   }
-  for (const number of listingNumbers(cards, redated)) {
-    const listing = redated?.listings.get(number) ?? snapshot.listing(number);
+  for (const number of listingNumbers(cards, updated)) {
+    const listing = updated?.listings.get(number) ?? snapshot.listing(number);
     const listingContext: RenderContext = { ...context, ...listingOf(listing, articleOf, config.perPage), related: new Map() };
     pages.push(...createPageRenderer(listingContext, theme.templates, assets, date).render(listing.route));
   }
-  const lastmods = [...(redated?.lastmods ?? [])].map(([number, lastmod]): LastmodEdit => ({ loc: context.urls.absolute(snapshot.listing(number).route.url), lastmod }));
-  return { pages, sitemap, lastmods };
+  // The indexes of groups whose counts changed: each group's name and slug from its first page, its count now.
+  const indexPaths: string[] = [];
+  for (const { lang, kind, groups } of updated?.indexes ?? []) {
+    const listed = groups.map(([first, count]): Group => {
+      const { route, group } = snapshot.listing(first);
+      if (route.params.kind !== "group" || !group) return fail(`group page ${first}`);
+      return { kind, id: group[0], ids: [group[0]], slug: route.params.slug, name: group[1], entries: new Array<ListingEntry>(count) };
+    });
+    const route = groupRoutes(lang, kind, [], config.perPage, context.urls)[0]!;
+    const byKind = { topic: [], author: [], source: [], [kind]: listed };
+    const indexContext: RenderContext = { ...context, index: { ...context.index, groups: new Map([[lang, byKind]]) } };
+    pages.push(...createPageRenderer(indexContext, theme.templates, assets, date).render(route));
+    indexPaths.push(route.outputPath);
+  }
+  const lastmods = [...(updated?.lastmods ?? [])].map(([number, lastmod]): LastmodEdit => ({ loc: context.urls.absolute(snapshot.listing(number).route.url), lastmod }));
+  return { pages, sitemap, lastmods, indexPaths };
 }
 
 /** The listing pages a delta renders (snapshot numbers, in order): those that show an edited card, and those a new date changed. */
-export function listingNumbers(cards: CardPages, redated: RedatedListings | null): number[] {
-  return [...new Set([...cards.listings, ...(redated?.listings.keys() ?? [])])].sort((a, b) => a - b);
+export function listingNumbers(cards: CardPages, updated: UpdatedListings | null): number[] {
+  return [...new Set([...cards.listings, ...(updated?.listings.keys() ?? [])])].sort((a, b) => a - b);
 }
 
 function fail(what: string): never {

@@ -7,7 +7,7 @@ import type { CheckedChange, PlannedSite } from "../build.js";
 import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
 import { feedHtml, inNewsWindow, newsArticles, newsEntry } from "../render/render-pages.js";
 import { groupKey } from "../render/view-context.js";
-import { cardOf, listingMember, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotFeed } from "../cache/site-snapshot.js";
+import { cardOf, listingMember, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotFeed, type SnapshotGroup } from "../cache/site-snapshot.js";
 
 export interface BuildToSnapshot {
   root: string;
@@ -71,7 +71,7 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
     }
     return number;
   };
-  const listings = listingPages(plan, numberOf);
+  const { listings, groups: groupPages } = listingPages(plan, numberOf);
   const related = articles.map((article) => (plan.related.get(article.id) ?? []).map((entry) => numberOf(index.articles.get(entry.id) ?? fail(entry.id))));
   /** Per article page: the listing pages that show its card, and the article pages whose related list does. */
   const listedOn = articles.map((): number[] => []);
@@ -129,15 +129,17 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
     pages: pages(),
     listings,
     dates: articles.map((article) => article.date),
+    groups: groupPages,
   });
 }
 
-/** The pages that list article cards (front, topic, author and source pages, the chooser), in route order, with what they show. */
-function listingPages(plan: PlannedSite, numberOf: (article: Article) => number): ListingPageInputs[] {
+/** The pages that list article cards (front, topic, author and source pages, the chooser), in route order, with what they show; and each group's first page and ids. */
+function listingPages(plan: PlannedSite, numberOf: (article: Article) => number): { listings: ListingPageInputs[]; groups: SnapshotGroup[] } {
   const { index, context } = plan;
   const { perPage, languages } = context.config;
   const membersOf = (entries: readonly ListingEntry[]): ListingPageInputs["members"] => entries.map((entry) => (entry.fallback ? -1 - numberOf(entry.article) : numberOf(entry.article)));
   const listings: ListingPageInputs[] = [];
+  const groups: SnapshotGroup[] = [];
   for (const route of plan.routes) {
     const { params } = route;
     if (params.kind === "front") {
@@ -151,13 +153,14 @@ function listingPages(plan: PlannedSite, numberOf: (article: Article) => number)
         return other ? [[code, other.slug]] : [];
       });
       const entries = group.entries.slice((params.page - 1) * perPage, params.page * perPage);
+      if (params.page === 1) groups.push([params.lang, params.group, listings.length, group.ids]);
       listings.push({ route, members: membersOf(entries), group: [group.id, group.name, group.entries.length, others], latest: null });
     } else if (params.kind === "chooser") {
       const latest = languages.map(({ code }): [string, number[]] => [code, (index.listings.get(code) ?? []).filter((entry) => !entry.fallback).slice(0, 3).map((entry) => numberOf(entry.article))]);
       listings.push({ route, members: [], group: null, latest });
     }
   }
-  return listings;
+  return { listings, groups };
 }
 
 /**

@@ -49,6 +49,7 @@ const content: SnapshotContent = {
   pages: [0, 1, 2].map(page),
   listings: [0, 1, 2].map(listing),
   dates: ["2025-11-30T12:00:00+01:00", "2025-11-29", "2025-11-28T08:00:00Z"],
+  groups: [["de", "topic", 0, ["id-0", AWKWARD]]],
 };
 
 describe("the site snapshot", () => {
@@ -64,6 +65,7 @@ describe("the site snapshot", () => {
     expect(() => snapshot.listing(3)).toThrow(/no listing page 3/);
     expect(snapshot.files()).toEqual(content.files);
     expect(snapshot.dates()).toEqual(content.dates);
+    expect(snapshot.groups()).toEqual(content.groups);
     expect(readSnapshotSection(root, "build", "outputs")).toEqual(content.outputs);
     // A snapshot of another build is not read by the checks.
     expect(readSnapshotSection(root, "another build", "files")).toBeNull();
@@ -89,11 +91,16 @@ describe("the site snapshot", () => {
     expect(await readSiteSnapshot(root)).not.toBeNull();
     expect(readSnapshotSection(root, "build", "files")).toBeNull();
     expect(readSnapshotSection(root, "build", "outputs")).toEqual(content.outputs);
-    // The last section, the dates: the snapshot reads, its dates do not (a delta that needs them misses).
+    // The last section, the groups: the snapshot reads, its groups do not (a delta that needs them misses).
     await writeFile(file, bytes.subarray(0, bytes.length - 1));
     expect(readSnapshotSection(root, "build", "outputs")).toEqual(content.outputs);
-    expect(readSnapshotSection(root, "build", "dates")).toBeNull();
+    expect(readSnapshotSection(root, "build", "groups")).toBeNull();
     const truncated = (await readSiteSnapshot(root))!;
-    expect(() => truncated.dates()).toThrow(/no page dates that read back/);
+    expect(truncated.dates()).toEqual(content.dates);
+    expect(() => truncated.groups()).toThrow(/no group pages that read back/);
+    // The dates section, one byte changed: the snapshot reads, its dates do not.
+    await flip("2025-11-29");
+    const flipped = (await readSiteSnapshot(root))!;
+    expect(() => flipped.dates()).toThrow(/no page dates that read back/);
   });
 });

@@ -38,6 +38,7 @@ async function siteWithSnapshot(options: { modified?: (story: number) => Date } 
     pages: [],
     listings: [],
     dates: [],
+    groups: [],
   };
   expect(await writeSiteSnapshot(site, content)).toBeNull();
   return { root: site, committedAt: Date.now() + 60_000, files: contentFiles };

@@ -4,7 +4,7 @@ import type { AppliedEdit } from "../../../src/delta/read-edits.js";
 
 /** An applied edit as far as moves care: its file, page number, URL now, and the URL the last full build had when it differs. */
 function edit(file: string, number: number, url: string, movedFrom: string | null = null): AppliedEdit {
-  return { file, article: { url } as AppliedEdit["article"], page: { number, inputs: {} as never }, features: null, card: true, lastmod: false, movedFrom, redated: false };
+  return { file, article: { url } as AppliedEdit["article"], page: { number, inputs: {} as never }, features: null, card: true, lastmod: false, movedFrom, redated: false, regrouped: false };
 }
 
 /** A move of page 1 from `now` to `next` (its first URL `now`). */

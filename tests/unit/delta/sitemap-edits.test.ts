@@ -4,7 +4,7 @@ import { cardPages, type AppliedEdit } from "../../../src/delta/read-edits.js";
 /** An applied edit as far as cards and the sitemap care: its file and page number, whether its card and lastmod changed. */
 function edit(file: string, number: number | null, changed: { card: boolean; lastmod: boolean }): AppliedEdit {
   const inputs = { shownBy: [number === null ? -1 : number + 100], listedOn: [number === null ? -1 : number + 200] } as never;
-  return { file, ...changed, features: null, article: {} as AppliedEdit["article"], page: number === null ? null : { number, inputs }, movedFrom: null, redated: false };
+  return { file, ...changed, features: null, article: {} as AppliedEdit["article"], page: number === null ? null : { number, inputs }, movedFrom: null, redated: false, regrouped: false };
 }
 
 describe("the pages an edited card and its sitemap entry make the delta write", () => {

@@ -1,19 +1,23 @@
 /**
- * A delta build's listings after edits that change articles' dates (see apply-delta.ts). Every
- * listing (a language's front pages, a group's pages) is newest first, so a new date moves the
- * article within each listing that holds it: the pages between its old and new place show other
- * articles now, and are rendered again; a page's sitemap lastmod is the date of the article it
- * shows first (a group's newest, on every page of the group), written again where that changes.
- * Its language's feeds, the chooser's latest articles and the news sitemap follow the same order.
- * Nothing else a full build makes depends on the date but the related lists (relist-related.ts)
- * and what the checks below leave to a full build:
+ * A delta build's listings after edits that change articles' dates or topics (see
+ * apply-delta.ts). Every listing (a language's front pages, a group's pages) is newest first, so
+ * a new date moves the article within each listing that holds it, and new topics move its entries
+ * into and out of topic pages (which ones: regroup-listings.ts): the pages between its old and
+ * new place show other articles now, and are rendered again (every page of a topic whose number
+ * of articles changed, which they show, and its language's index of topics); a page's sitemap
+ * lastmod is the date of the article it shows first (a group's newest, on every page of the
+ * group), written again where that changes. A redated article's language's feeds, the chooser's
+ * latest articles and the news sitemap follow the same order. Nothing else a full build makes
+ * depends on the date but the related lists (relist-related.ts) and what the checks below leave
+ * to a full build:
  *
  * - a date after the build date (the article would not be published);
  * - a URL that an article published elsewhere wants, or could take (the earlier of two articles
  *   whose slugs clash keeps the plain slug: see `assignUrls`);
  * - a new newest year (every page shows it);
  * - a group whose first native article (it names the group, and its slug is the name's) would
- *   be another that spells the group's name otherwise, or carries another id of it;
+ *   be another that spells the group's name otherwise, or carries another id of it, or none;
+ * - a group whose number of pages changes;
  * - a news sitemap whose oldest article would be older than the snapshot says (a later build
  *   date could then drop it unseen: see `buildDateMiss`).
  *
@@ -23,13 +27,17 @@
  */
 import type { Article } from "../types.js";
 import { listingMember, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
+import type { GroupKind } from "../i18n/site-index.js";
 import { labelName } from "../dev/group-names.js";
 import { wantedElsewhere } from "./move-pages.js";
 import type { AppliedEdit } from "./read-edits.js";
+import type { Regrouping } from "./regroup-listings.js";
 
-export interface RedatedListings {
+export interface UpdatedListings {
   /** Listing pages to render (snapshot numbers) with what they show now: their articles moved, or as the snapshot has them (an earlier delta's move undone). */
   listings: Map<number, ListingPageInputs>;
+  /** The indexes of groups to render (a language's topics, say): their groups in order, with how many articles each has now (the first listing page of each). */
+  indexes: { lang: string; kind: GroupKind; groups: [first: number, count: number][] }[];
   /** Listing pages whose sitemap lastmod is written again, with the date it has now (null: none). */
   lastmods: Map<number, string | null>;
   /** Per language of a redated article: its feed's articles now (page numbers, newest first). */
@@ -40,9 +48,11 @@ export interface RedatedListings {
   news: number[] | null;
 }
 
-export interface RedateInput {
+export interface UpdateInput {
   snapshot: SiteSnapshot;
   edits: readonly AppliedEdit[];
+  /** The topic pages that regrouped edits join and leave (see regroup-listings.ts). */
+  regrouping: Regrouping;
   /** What earlier deltas since the last full build did: the files they redated, the listing pages they rendered and those whose lastmod they wrote. */
   earlier: { files: readonly string[]; listed: readonly number[]; lastmods: readonly number[] };
   perPage: number;
@@ -63,14 +73,15 @@ interface Listing {
   now: number[];
 }
 
-export async function redateListings(input: RedateInput): Promise<RedatedListings | { miss: string }> {
-  const { snapshot, edits, earlier, perPage, buildDate } = input;
+export async function updateListings(input: UpdateInput): Promise<UpdatedListings | { miss: string }> {
+  const { snapshot, edits, earlier, perPage, buildDate, regrouping } = input;
   const { head } = snapshot;
   const again = new Set(earlier.files);
   // Redated now, or by an earlier delta (applied again: an undo puts the pages back).
   const redated = edits.filter((edit) => edit.page !== null && (edit.redated || again.has(edit.file)));
-  const result: RedatedListings = { listings: new Map(), lastmods: new Map(), feeds: new Map(), entering: [], news: null };
-  if (redated.length === 0) return earlier.listed.length + earlier.lastmods.length === 0 ? result : { miss: "listing pages an earlier delta changed have no redated article now" };
+  const regrouped = edits.filter((edit) => edit.page !== null && regrouping.joins.has(edit.page.number));
+  const result: UpdatedListings = { listings: new Map(), indexes: [], lastmods: new Map(), feeds: new Map(), entering: [], news: null };
+  if (redated.length + regrouped.length + earlier.listed.length + earlier.lastmods.length === 0) return result;
 
   const dates = new Map(redated.map((edit) => [edit.page!.number, edit.article.date]));
   const lastDates = snapshot.dates();
@@ -80,37 +91,60 @@ export async function redateListings(input: RedateInput): Promise<RedatedListing
     if (Date.parse(edit.article.date) > buildAt) return { miss: `${edit.file}: dated after the build date` };
     if (wantedElsewhere(edit.article.url, head.relocated)) return { miss: `${edit.file}: an article published elsewhere wants its URL, or one like it (the earlier one gets it)` };
   }
-  let newest = "";
-  for (let number = 0; number < lastDates.length; number++) if (dateOf(number) > newest) newest = dateOf(number);
-  if (newest.slice(0, 4) !== head.year) return { miss: "the site's newest year changes (every page shows it)" };
+  if (redated.length > 0) {
+    let newest = "";
+    for (let number = 0; number < lastDates.length; number++) if (dateOf(number) > newest) newest = dateOf(number);
+    if (newest.slice(0, 4) !== head.year) return { miss: "the site's newest year changes (every page shows it)" };
+  }
 
+  // The listings that change: those of redated articles, the topic pages regrouped ones join and leave, and those earlier deltas changed (applied again).
+  const listings = new Map<number, Listing>();
+  const numbers = [
+    ...redated.flatMap((edit) => edit.page!.inputs.listedOn),
+    ...regrouped.flatMap((edit) => [...regrouping.joins.get(edit.page!.number)!, ...regrouping.was.get(edit.page!.number)!]),
+    ...earlier.listed,
+    ...earlier.lastmods,
+  ];
+  for (const number of numbers) {
+    if (!(number >= 0 && number + 1 < head.listingOffsets.length)) return { miss: "a listing page an earlier delta changed is not in the site snapshot" };
+    const found = listingAt(snapshot, number, listings);
+    if (typeof found === "string") return { miss: found };
+  }
   const compare = newestFirst(snapshot, dateOf);
   const movers = new Set(dates.keys());
-  const moved = (members: readonly number[]): number[] => {
-    const now = members.filter((member) => !movers.has(listingMember(member).article));
-    for (const member of members) if (movers.has(listingMember(member).article)) insertAt(now, member, compare);
-    return now;
-  };
-
-  const listings = new Map<number, Listing>();
-  for (const edit of redated) {
-    for (const number of edit.page!.inputs.listedOn) {
-      const found = listingAt(snapshot, number, listings);
-      if (typeof found === "string") return { miss: found };
+  const joining = new Map<number, { member: number; lang: string }[]>();
+  const leaving = new Set<string>();
+  for (const edit of regrouped) {
+    const { number } = edit.page!;
+    for (const first of regrouping.joins.get(number)!) {
+      const listing = listings.get(first)!;
+      const list = joining.get(first) ?? [];
+      list.push({ member: listing.lang === edit.article.lang ? number : -1 - number, lang: edit.article.lang });
+      joining.set(first, list);
     }
+    for (const first of regrouping.leaves.get(number)!) leaving.add(`${first}|${number}`);
   }
   const renamed: { listing: Listing; before: number; now: number }[] = [];
+  const relabeled = new Set(regrouped.map((edit) => edit.page!.number));
   for (const listing of listings.values()) {
-    listing.now = moved(listing.before);
+    const stays = (member: number) => !leaving.has(`${listing.first}|${listingMember(member).article}`);
+    const now = listing.before.filter((member) => !movers.has(listingMember(member).article) && stays(member));
+    for (const member of listing.before) if (movers.has(listingMember(member).article) && stays(member)) insertAt(now, member, compare);
+    for (const { member } of joining.get(listing.first) ?? []) insertAt(now, member, compare);
+    listing.now = now;
+    if (now.length !== listing.before.length && Math.max(1, Math.ceil(now.length / perPage)) !== listing.pages) {
+      return { miss: `a group's number of pages would change (${snapshot.listing(listing.first).route.url})` };
+    }
     // The group's id, name and slug are its first native article's (see `buildGroups`): another may name it only alike.
-    const [before, now] = [namer(listing.before, listing.topic), namer(listing.now, listing.topic)];
-    if (listing.kind === "group" && before !== now) {
-      if (before === undefined || now === undefined) return { miss: "a group without a native article" };
-      renamed.push({ listing, before: listingMember(before).article, now: listingMember(now).article });
+    const [before, after] = [namer(listing.before, listing.topic), namer(listing.now, listing.topic)];
+    // A regrouped article may name a group it stays in, and spell its topic otherwise now.
+    if (listing.kind === "group" && (before !== after || (after !== undefined && relabeled.has(listingMember(after).article)))) {
+      if (before === undefined || after === undefined) return { miss: `a group would be left without an article of its language (${snapshot.listing(listing.first).route.url})` };
+      renamed.push({ listing, before: listingMember(before).article, now: listingMember(after).article });
     }
   }
   if (renamed.length > 0) {
-    const edited = new Map(redated.map((edit) => [edit.page!.number, edit.article]));
+    const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
     const others = await input.articlesOf([...new Set(renamed.flatMap(({ before, now }) => [before, now]))].filter((number) => !edited.has(number)));
     if (typeof others === "string") return { miss: others };
     for (const { listing, before, now } of renamed) {
@@ -121,24 +155,39 @@ export async function redateListings(input: RedateInput): Promise<RedatedListing
         const article = edited.get(number) ?? others.get(number);
         return article && labelName(article, route.params.kind === "group" ? route.params.group : "topic", id);
       });
-      if (names[0] !== name || names[1] !== name) return { miss: `a redated article would change which article names a group, and how (${route.url})` };
+      if (names[0] !== name || names[1] !== name) return { miss: `an edited article would change which article names a group, and how (${route.url})` };
     }
   }
 
   const listed = new Set(earlier.listed);
   const lastmodded = new Set(earlier.lastmods);
+  const indexes = new Set<string>();
   for (const listing of listings.values()) {
+    // A group's pages show its number of articles.
+    const counted = listing.now.length !== listing.before.length;
     for (let page = 0; page < listing.pages; page++) {
       const number = listing.first + page;
       const [before, now] = [listing.before, listing.now].map((members) => members.slice(page * perPage, (page + 1) * perPage)) as [number[], number[]];
-      if (listed.has(number) || before.length !== now.length || before.some((member, i) => member !== now[i])) {
-        result.listings.set(number, { ...snapshot.listing(number), members: now });
+      if (counted || listed.has(number) || before.length !== now.length || before.some((member, i) => member !== now[i])) {
+        const inputs = snapshot.listing(number);
+        result.listings.set(number, { ...inputs, members: now, group: inputs.group && [inputs.group[0], inputs.group[1], listing.now.length, inputs.group[3]] });
+        const { params } = inputs.route;
+        // The language's index of the group's kind shows the count too (rendered again where an earlier delta changed a group's pages: an undo puts it back).
+        if (params.kind === "group" && (counted || listed.has(number))) indexes.add(`${params.lang}|${params.group}`);
       }
       // As render-pages.ts dates them: a front page by its first article, a group's pages by the group's newest.
       const [leadBefore, leadNow] = listing.kind === "front" ? [before[0], now[0]] : [listing.before[0], listing.now[0]];
       const lastmodBefore = leadBefore === undefined ? null : lastDates[listingMember(leadBefore).article]!;
       const lastmodNow = leadNow === undefined ? null : dateOf(listingMember(leadNow).article);
       if (lastmodded.has(number) || lastmodNow !== lastmodBefore) result.lastmods.set(number, lastmodNow);
+    }
+  }
+  if (indexes.size > 0) {
+    const counts = new Map([...listings.values()].map((listing) => [listing.first, listing.now.length]));
+    for (const key of [...indexes].sort()) {
+      const [lang, kind] = key.split("|") as [string, GroupKind];
+      const groups = snapshot.groups().flatMap(([groupLang, groupKind, first]): [number, number][] => (groupLang === lang && groupKind === kind ? [[first, counts.get(first) ?? snapshot.listing(first).group?.[2] ?? 0]] : []));
+      result.indexes.push({ lang, kind, groups });
     }
   }
 
@@ -152,10 +201,11 @@ export async function redateListings(input: RedateInput): Promise<RedatedListing
     const changed = latest.some(([, numbers], i) => numbers.some((number, k) => number !== chooser.latest![i]![1][k]));
     if (changed || listed.has(0)) result.listings.set(0, { ...chooser, latest });
   }
-  // Every page an earlier delta rendered or re-dated is in a listing of an article redated then (applied again now).
+  // Every page an earlier delta rendered or re-dated is done again (an undo puts it back).
   if ([...listed].some((number) => !result.listings.has(number)) || [...lastmodded].some((number) => !result.lastmods.has(number))) {
-    return { miss: "a listing page an earlier delta changed is in no listing of a redated article" };
+    return { miss: "a listing page an earlier delta changed would not be rendered again" };
   }
+  if (redated.length === 0) return result;
 
   // Feeds: a language's newest own articles. A move into them pushes the last one out; one out of them lets the next one in.
   for (const lang of new Set(redated.map((edit) => edit.article.lang))) {

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import type { Article, Route } from "../../../src/types.js";
+import type { ArticlePageInputs, ListingPageInputs, SiteSnapshot, SnapshotGroup } from "../../../src/cache/site-snapshot.js";
+import type { AppliedEdit } from "../../../src/delta/read-edits.js";
+import { regroupListings } from "../../../src/delta/regroup-listings.js";
+import { updateListings } from "../../../src/delta/update-listings.js";
+
+/**
+ * A German site of three articles (0 newest), two to a page: front pages [0, 1] and [2]; topic
+ * "Alpha" [0, 1], topic "Beta" [2] (ids "alpha", "beta"; "gamma" merged into Beta's page).
+ */
+const PER_PAGE = 2;
+const DATES = ["2025-11-03T10:00:00Z", "2025-11-02T10:00:00Z", "2025-11-01T10:00:00Z"];
+const TAGS = [["Alpha"], ["Alpha"], ["Beta"]];
+
+function route(url: string, params: Route["params"]): Route {
+  return { url, outputPath: `${url.slice(1)}index.html`, params };
+}
+
+const LISTINGS: ListingPageInputs[] = [
+  { route: route("/de/", { kind: "front", lang: "de", page: 1, pages: 2 }), members: [0, 1], group: null, latest: null },
+  { route: route("/de/page/2/", { kind: "front", lang: "de", page: 2, pages: 2 }), members: [2], group: null, latest: null },
+  { route: route("/de/themen/alpha/", { kind: "group", lang: "de", group: "topic", slug: "alpha", page: 1, pages: 1 }), members: [0, 1], group: ["alpha", "Alpha", 2, []], latest: null },
+  { route: route("/de/themen/beta/", { kind: "group", lang: "de", group: "topic", slug: "beta", page: 1, pages: 1 }), members: [2], group: ["beta", "Beta", 1, []], latest: null },
+];
+const GROUPS: SnapshotGroup[] = [
+  ["de", "topic", 2, ["alpha"]],
+  ["de", "topic", 3, ["beta", "gamma"]],
+];
+
+function inputs(number: number): ArticlePageInputs {
+  const listedOn = [number < PER_PAGE ? 0 : 1, TAGS[number]![0] === "Alpha" ? 2 : 3];
+  return { id: `s${number}/de`, outputPath: `de/s${number}/index.html`, file: `articles/s${number}/de.md`, hash: "", checked: 0, versions: [number], original: number, related: [], groups: [number], listedOn, shownBy: [] };
+}
+
+const snapshot: SiteSnapshot = {
+  head: { groups: [], relocated: [], year: "2025", listingOffsets: [0, 1, 2, 3, 4], feeds: [], news: [], newsOldest: null } as unknown as SiteSnapshot["head"],
+  files: () => [],
+  page: inputs,
+  listing: (number) => LISTINGS[number]!,
+  dates: () => DATES,
+  groups: () => GROUPS,
+};
+
+function article(number: number, tags: readonly string[]): Article {
+  return { id: `s${number}/de`, storyKey: `s${number}`, lang: "de", title: `Story ${number}`, date: DATES[number]!, authors: [], source: null, entities: [], tags: tags.map((name) => ({ id: name.toLowerCase(), name, slug: name.toLowerCase() })) } as unknown as Article;
+}
+
+function edit(number: number, tags: readonly string[]): AppliedEdit {
+  return { file: `articles/s${number}/de.md`, article: article(number, tags), page: { number, inputs: inputs(number) }, features: null, card: false, lastmod: false, movedFrom: null, redated: false, regrouped: true };
+}
+
+async function update(edits: AppliedEdit[]) {
+  const regrouping = regroupListings(snapshot, edits);
+  if (typeof regrouping === "string") return { miss: regrouping };
+  const articlesOf = async (numbers: readonly number[]) => new Map(numbers.map((number) => [number, article(number, TAGS[number]!)]));
+  const empty = { files: [], listed: [], lastmods: [] };
+  return updateListings({ snapshot, edits, regrouping, earlier: empty, perPage: PER_PAGE, buildDate: "2025-12-01T00:00:00Z", inNewsWindow: () => false, articlesOf });
+}
+
+describe("topic pages after new topics (delta builds)", () => {
+  it("an article joining a topic: its page lists it in date order with the new count, the language's index of topics follows, its lastmod is the newest's", async () => {
+    const updated = await update([edit(0, ["Alpha", "Beta"])]);
+    if ("miss" in updated) throw new Error(updated.miss);
+    expect([...updated.listings.keys()]).toEqual([3]);
+    expect(updated.listings.get(3)).toMatchObject({ members: [0, 2], group: ["beta", "Beta", 2, []] });
+    expect(updated.indexes).toEqual([{ lang: "de", kind: "topic", groups: [[2, 2], [3, 2]] }]);
+    expect(updated.lastmods).toEqual(new Map([[3, DATES[0]]]));
+  });
+
+  it("an article joining through a merged id joins the page that merges it", async () => {
+    const regrouping = regroupListings(snapshot, [edit(1, ["Alpha", "Gamma"])]);
+    expect(regrouping).toMatchObject({ joins: new Map([[1, [3]]]), leaves: new Map([[1, []]]) });
+  });
+
+  it("an article leaving a topic that keeps another article: the page without it, one article fewer", async () => {
+    const updated = await update([edit(1, ["Beta"])]);
+    if ("miss" in updated) throw new Error(updated.miss);
+    expect(updated.listings.get(2)).toMatchObject({ members: [0], group: ["alpha", "Alpha", 1, []] });
+    expect(updated.listings.get(3)).toMatchObject({ members: [1, 2], group: ["beta", "Beta", 2, []] });
+  });
+
+  it("misses: a topic page that would need another page, one left without an article, a topic new to the site, the page's namer spelling it otherwise", async () => {
+    expect(await update([edit(2, ["Beta", "Alpha"])])).toEqual({ miss: expect.stringMatching(/number of pages would change \(\/de\/themen\/alpha\/\)/) });
+    expect(await update([edit(2, [])])).toEqual({ miss: expect.stringMatching(/left without an article of its language \(\/de\/themen\/beta\/\)/) });
+    expect(await update([edit(1, ["Alpha", "Delta"])])).toEqual({ miss: expect.stringMatching(/would have a page of its own \(delta\)/) });
+    expect(await update([edit(0, ["ALPHA"])])).toEqual({ miss: expect.stringMatching(/names a group, and how/) });
+  });
+});
