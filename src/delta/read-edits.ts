@@ -13,7 +13,7 @@ import { DiagnosticSink } from "../errors/diagnostics.js";
 import type { NormalizeContext } from "../normalize/index.js";
 import { normalizeArticle } from "../normalize/normalize-article.js";
 import { extractRelatedFeatures, featuresDigest, type RelatedDoc } from "../related/index.js";
-import { articleTopics } from "../i18n/site-index.js";
+import { articleLabelsKey } from "../i18n/site-index.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
 
 /** An edited file that a delta can apply: its new record, as the checks across articles leave it. */
@@ -112,8 +112,8 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     // record what they gave the old (a URL that moves is the record's own: move-pages.ts checks that no other article
     // holds or wants it; update-listings.ts that none wants a redated one's).
     const article = moves ? { ...raw, category: published.category } : checkedAs(raw, inputs);
-    // Its tags, and its headline and entities (the prominent entities), make its topics: new ones move it between topic pages (see regroup-listings.ts).
-    const regrouped = fields.some((field) => field === "title" || TOPIC_FIELDS.has(field)) && JSON.stringify(articleTopics(article)) !== JSON.stringify(articleTopics(before.article));
+    // Its authors, source and topics (its tags, and the entities prominent in its headline and body) make its groups: new ones move it between group pages (see regroup-listings.ts).
+    const regrouped = articleLabelsKey(article) !== articleLabelsKey(before.article);
     if (!regrouped && linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
     edits.push({ file: source.file, article, page: { number, inputs }, features, card, lastmod, movedFrom: article.url === published.url ? null : published.url, redated, regrouped });
   }
@@ -214,12 +214,13 @@ const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCoun
 /**
  * What cards show of an article besides its own page (listing pages, related lists, feeds; the
  * time it was updated: feeds and the sitemap's lastmod), and nothing else reads but its
- * related-articles features and its topic links (both checked): a delta renders the pages that
- * show its card (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts).
- * Its URL moves its page (move-pages.ts); its date moves it within its listings too
- * (update-listings.ts); its authors, section and the rest move it between listings: a full build.
+ * related-articles features and its groups' pages: a delta renders the pages that show its card
+ * (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts). Its URL moves its
+ * page (move-pages.ts); its date moves it within its listings too, its authors between author
+ * pages (update-listings.ts); its section, source (its versions' pages read it) and the rest: a
+ * full build.
  */
-const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated", "date", "datePrecision"] satisfies (keyof Article)[]);
+const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated", "date", "datePrecision", "authors"] satisfies (keyof Article)[]);
 
 /** What moves its page to another URL (see move-pages.ts); whatever links it shows its card too. */
 const MOVE_FIELDS = new Set<string>(["url", "slug"] satisfies (keyof Article)[]);

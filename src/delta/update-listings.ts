@@ -58,7 +58,7 @@ export interface UpdateInput {
   perPage: number;
   buildDate: string;
   inNewsWindow: (date: string, buildDate: string) => boolean;
-  /** The records of articles not edited, as last built (checked), by page number; a string says why they cannot be read. */
+  /** The records of articles as last built (checked; edited ones too), by page number; a string says why they cannot be read. */
   articlesOf: (numbers: readonly number[]) => Promise<ReadonlyMap<number, Article> | string>;
 }
 
@@ -144,18 +144,17 @@ export async function updateListings(input: UpdateInput): Promise<UpdatedListing
     }
   }
   if (renamed.length > 0) {
+    // The namer before, as last built; the namer now, as edited.
     const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
-    const others = await input.articlesOf([...new Set(renamed.flatMap(({ before, now }) => [before, now]))].filter((number) => !edited.has(number)));
-    if (typeof others === "string") return { miss: others };
+    const built = await input.articlesOf([...new Set(renamed.flatMap(({ before, now }) => [before, now]))]);
+    if (typeof built === "string") return { miss: built };
     for (const { listing, before, now } of renamed) {
       const { route, group } = snapshot.listing(listing.first);
       if (route.params.kind !== "group" || !group) return { miss: "the site snapshot's group page has no group" };
       const [id, name] = group;
-      const names = [before, now].map((number) => {
-        const article = edited.get(number) ?? others.get(number);
-        return article && labelName(article, route.params.kind === "group" ? route.params.group : "topic", id);
-      });
-      if (names[0] !== name || names[1] !== name) return { miss: `an edited article would change which article names a group, and how (${route.url})` };
+      const kind = route.params.group;
+      const [nameBefore, nameNow] = [built.get(before), edited.get(now) ?? built.get(now)].map((article) => article && labelName(article, kind, id));
+      if (nameBefore !== name || nameNow !== name) return { miss: `an edited article would change which article names a group, and how (${route.url})` };
     }
   }
 
