@@ -28,7 +28,7 @@
 import type { Article } from "../types.js";
 import { listingMember, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import type { GroupKind } from "../i18n/site-index.js";
-import { labelName } from "../dev/group-names.js";
+import { labelIds, labelName } from "../dev/group-names.js";
 import { wantedElsewhere } from "./move-pages.js";
 import type { AppliedEdit } from "./read-edits.js";
 import type { Regrouping } from "./regroup-listings.js";
@@ -148,13 +148,19 @@ export async function updateListings(input: UpdateInput): Promise<UpdatedListing
     const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
     const built = await input.articlesOf([...new Set(renamed.flatMap(({ before, now }) => [before, now]))]);
     if (typeof built === "string") return { miss: built };
+    const idsOf = new Map(snapshot.groups().map(([, , first, ids]) => [first, ids]));
     for (const { listing, before, now } of renamed) {
       const { route, group } = snapshot.listing(listing.first);
       if (route.params.kind !== "group" || !group) return { miss: "the site snapshot's group page has no group" };
       const [id, name] = group;
       const kind = route.params.group;
-      const [nameBefore, nameNow] = [built.get(before), edited.get(now) ?? built.get(now)].map((article) => article && labelName(article, kind, id));
-      if (nameBefore !== name || nameNow !== name) return { miss: `an edited article would change which article names a group, and how (${route.url})` };
+      // The page's id is the namer's first label of the ids it merges, its name how the namer spells that one.
+      const ids = idsOf.get(listing.first) ?? [id];
+      const named = [built.get(before), edited.get(now) ?? built.get(now)].map((article) => {
+        const lead = article && labelIds(article, kind).find((each) => ids.includes(each));
+        return lead === id ? labelName(article!, kind, id) : undefined;
+      });
+      if (named[0] !== name || named[1] !== name) return { miss: `an edited article would change which article names a group, and how (${route.url})` };
     }
   }
 

@@ -7,13 +7,13 @@ import { updateListings } from "../../../src/delta/update-listings.js";
 
 /**
  * A German site of three articles (0 newest), two to a page: front pages [0, 1] and [2]; topic
- * "Alpha" [0, 1], topic "Beta" [2] (ids "alpha", "beta"; "gamma" merged into Beta's page); authors
+ * "Alpha" [0, 1], topic "Beta" [2], topic "Gamma" [1] (its page merges the id "gamma2"); authors
  * Anna [0, 1] and Ben [2]. English lists article 2 in place of its story's missing version: on its
  * front page and on Ben's English page.
  */
 const PER_PAGE = 2;
 const DATES = ["2025-11-03T10:00:00Z", "2025-11-02T10:00:00Z", "2025-11-01T10:00:00Z"];
-const TAGS = [["Alpha"], ["Alpha"], ["Beta"]];
+const TAGS = [["Alpha"], ["Alpha", "Gamma"], ["Beta"]];
 const AUTHORS = ["Anna", "Anna", "Ben"];
 
 function route(url: string, params: Route["params"]): Route {
@@ -29,17 +29,19 @@ const LISTINGS: ListingPageInputs[] = [
   { route: route("/de/autoren/anna/", { kind: "group", lang: "de", group: "author", slug: "anna", page: 1, pages: 1 }), members: [0, 1], group: ["anna", "Anna", 2, []], latest: null },
   { route: route("/de/autoren/ben/", { kind: "group", lang: "de", group: "author", slug: "ben", page: 1, pages: 1 }), members: [2], group: ["ben", "Ben", 1, [["en", "ben"]]], latest: null },
   { route: route("/en/authors/ben/", { kind: "group", lang: "en", group: "author", slug: "ben", page: 1, pages: 1 }), members: [-1 - 2], group: ["ben", "Ben", 1, [["de", "ben"]]], latest: null },
+  { route: route("/de/themen/gamma/", { kind: "group", lang: "de", group: "topic", slug: "gamma", page: 1, pages: 1 }), members: [1], group: ["gamma", "Gamma", 1, []], latest: null },
 ];
 const GROUPS: SnapshotGroup[] = [
   ["de", "topic", 2, ["alpha"]],
-  ["de", "topic", 3, ["beta", "gamma"]],
+  ["de", "topic", 3, ["beta"]],
   ["de", "author", 5, ["anna"]],
   ["de", "author", 6, ["ben"]],
   ["en", "author", 7, ["ben"]],
+  ["de", "topic", 8, ["gamma", "gamma2"]],
 ];
 const LISTED_ON = [
   [0, 2, 5],
-  [0, 2, 5],
+  [0, 2, 5, 8],
   [1, 3, 4, 6, 7],
 ];
 
@@ -48,7 +50,7 @@ function inputs(number: number): ArticlePageInputs {
 }
 
 const snapshot: SiteSnapshot = {
-  head: { groups: [], relocated: [], year: "2025", listingOffsets: [0, 1, 2, 3, 4, 5, 6, 7, 8], feeds: [], news: [], newsOldest: null } as unknown as SiteSnapshot["head"],
+  head: { groups: [], relocated: [], year: "2025", listingOffsets: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], feeds: [], news: [], newsOldest: null } as unknown as SiteSnapshot["head"],
   files: () => [],
   page: inputs,
   listing: (number) => LISTINGS[number]!,
@@ -78,17 +80,17 @@ describe("group pages after new topics or bylines (delta builds)", () => {
     if ("miss" in updated) throw new Error(updated.miss);
     expect([...updated.listings.keys()]).toEqual([3]);
     expect(updated.listings.get(3)).toMatchObject({ members: [0, 2], group: ["beta", "Beta", 2, []] });
-    expect(updated.indexes).toEqual([{ lang: "de", kind: "topic", groups: [[2, 2], [3, 2]] }]);
+    expect(updated.indexes).toEqual([{ lang: "de", kind: "topic", groups: [[2, 2], [3, 2], [8, 1]] }]);
     expect(updated.lastmods).toEqual(new Map([[3, DATES[0]]]));
   });
 
   it("an article joining through a merged id joins the page that merges it", async () => {
-    const regrouping = regroupListings(snapshot, [edit(1, ["Alpha", "Gamma"])]);
-    expect(regrouping).toMatchObject({ joins: new Map([[1, [3]]]), leaves: new Map([[1, []]]) });
+    const regrouping = regroupListings(snapshot, [edit(2, ["Beta", "Gamma2"])]);
+    expect(regrouping).toMatchObject({ joins: new Map([[2, [8]]]), leaves: new Map([[2, []]]) });
   });
 
   it("an article leaving a topic that keeps another article: the page without it, one article fewer", async () => {
-    const updated = await update([edit(1, ["Beta"])]);
+    const updated = await update([edit(1, ["Beta", "Gamma"])]);
     if ("miss" in updated) throw new Error(updated.miss);
     expect(updated.listings.get(2)).toMatchObject({ members: [0], group: ["alpha", "Alpha", 1, []] });
     expect(updated.listings.get(3)).toMatchObject({ members: [1, 2], group: ["beta", "Beta", 2, []] });
@@ -109,10 +111,12 @@ describe("group pages after new topics or bylines (delta builds)", () => {
     expect(await update([edit(2, ["Beta"], ["Anna"])])).toEqual({ miss: expect.stringMatching(/its author anna would have a page of its own in en/) });
   });
 
-  it("misses: a topic page that would need another page, one left without an article, a topic new to the site, the page's namer spelling it otherwise", async () => {
+  it("misses: a topic page that would need another page, one left without an article, a topic new to the site, the page's namer spelling it otherwise or leading merged ids", async () => {
     expect(await update([edit(2, ["Beta", "Alpha"])])).toEqual({ miss: expect.stringMatching(/number of pages would change \(\/de\/themen\/alpha\/\)/) });
     expect(await update([edit(2, [])])).toEqual({ miss: expect.stringMatching(/left without an article of its language \(\/de\/themen\/beta\/\)/) });
     expect(await update([edit(1, ["Alpha", "Delta"])])).toEqual({ miss: expect.stringMatching(/its topic delta would have a page of its own in de/) });
     expect(await update([edit(0, ["ALPHA"])])).toEqual({ miss: expect.stringMatching(/names a group, and how/) });
+    // Gamma's page merges "gamma2": the newest article carrying it before "gamma" would lead it with that id.
+    expect(await update([edit(0, ["Alpha", "Gamma2", "Gamma"])])).toEqual({ miss: expect.stringMatching(/names a group, and how \(\/de\/themen\/gamma\/\)/) });
   });
 });
