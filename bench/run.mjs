@@ -200,7 +200,8 @@ function timed(command, args, { cwd = ROOT, env = {} }) {
  * again), as many with another summary (its card changes: listing pages and related lists that
  * show it), as many with a headline that moves the page (to another URL: its slug is made from it),
  * and, after restoring it, as many with its date a day, two days… earlier (it moves down the listings
- * that show it; only its time changes).
+ * that show it; only its time changes), as many with a topic added (it joins the topic's pages) and
+ * as many with another byline (it moves between author pages).
  * Each is labelled a delta or a full build (with why the delta missed).
  */
 function measureWarm(site, corpus) {
@@ -215,6 +216,8 @@ function measureWarm(site, corpus) {
   const summaryRuns = [];
   const movedRuns = [];
   const datedRuns = [];
+  const topicRuns = [];
+  const bylineRuns = [];
   const stagesOf = (result) => `${buildKind(result.stderr)}; stages: ${Object.entries(result.stages).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ")}`;
   try {
     for (let run = 1; run <= options.runs; run++) {
@@ -251,10 +254,50 @@ function measureWarm(site, corpus) {
       datedRuns.push(timeGazette(site, corpus, true));
       report(`gazette warm, date ${run} day${run > 1 ? "s" : ""} earlier`, datedRuns.at(-1), stagesOf(datedRuns.at(-1)));
     }
+    // A topic added (from the article as it was, restored by an untimed build first): the German
+    // tags most articles carry that it lacks, one per run; it joins that topic's pages (and leaves
+    // the last run's).
+    writeFileSync(file, original);
+    timeGazette(site, corpus, true);
+    for (const [run, tag] of germanTags(corpus, original).slice(0, options.runs).entries()) {
+      writeFileSync(file, original.replace(/^tags:\n/m, `tags:\n  - "${tag}"\n`));
+      topicRuns.push(timeGazette(site, corpus, true));
+      report(`gazette warm, topic ${tag} added #${run + 1}`, topicRuns.at(-1), stagesOf(topicRuns.at(-1)));
+    }
+    // Its byline set to the German authors with the most articles, one per run (from the article as it was).
+    writeFileSync(file, original);
+    timeGazette(site, corpus, true);
+    for (const [run, author] of germanAuthors(corpus, original).slice(0, options.runs).entries()) {
+      writeFileSync(file, original.replace(/^author: .*$/m, `author: "${author}"`));
+      bylineRuns.push(timeGazette(site, corpus, true));
+      report(`gazette warm, byline ${author} #${run + 1}`, bylineRuns.at(-1), stagesOf(bylineRuns.at(-1)));
+    }
   } finally {
     writeFileSync(file, original);
   }
-  return { filling, ...medians(runs), features: featureRuns.length > 0 ? medians(featureRuns) : null, summary: medians(summaryRuns), moved: medians(movedRuns), dated: medians(datedRuns) };
+  return { filling, ...medians(runs), features: featureRuns.length > 0 ? medians(featureRuns) : null, summary: medians(summaryRuns), moved: medians(movedRuns), dated: medians(datedRuns), topic: topicRuns.length > 0 ? medians(topicRuns) : null, byline: bylineRuns.length > 0 ? medians(bylineRuns) : null };
+}
+
+/** The tags of the corpus's German articles, most frequent first, but those `text` carries. */
+function germanTags(corpus, text) {
+  const tagsOf = (markdown) => [.../^tags:\n((?: {2}- .*\n)+)/m.exec(markdown)?.[1].matchAll(/^ {2}- "?([^"\n]+)"?$/gm) ?? []].map((match) => match[1]);
+  return mostFrequentGerman(corpus, tagsOf, new Set(tagsOf(text)));
+}
+
+/** The bylines of the corpus's German articles, most frequent first, but the one `text` has. */
+function germanAuthors(corpus, text) {
+  const authorsOf = (markdown) => [/^author: "?([^"\n]+)"?$/m.exec(markdown)?.[1]].filter(Boolean);
+  return mostFrequentGerman(corpus, authorsOf, new Set(authorsOf(text)));
+}
+
+/** The values `valuesOf` finds in the corpus's German articles, most frequent first (ties by name), but those in `except`. */
+function mostFrequentGerman(corpus, valuesOf, except) {
+  const counts = new Map();
+  for (const story of readdirSync(corpus)) {
+    const german = path.join(corpus, story, "de.md");
+    if (existsSync(german)) for (const value of valuesOf(readFileSync(german, "utf8"))) counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return [...counts].filter(([value]) => !except.has(value)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value]) => value);
 }
 
 /** "delta", or "full build" with why the delta missed, from a `gazette build --verbose` report. */
@@ -417,6 +460,7 @@ function printRow(row) {
   if (row.floor) console.log(`  median: node floor ${row.floor.wall.toFixed(2)} s wall; gazette/floor ratio ${row.vsFloor.toFixed(3)}`);
   if (row.warm) console.log(`  median: warm build (cache, one article edited) ${row.warm.wall.toFixed(2)} s wall, ${row.warm.cpu.toFixed(2)} s CPU, ${row.warm.rssMiB.toFixed(0)} MiB; filling the cache: ${row.warm.filling.wall.toFixed(2)} s`);
   if (row.warm?.summary) console.log(`  median: warm build, its summary changed ${row.warm.summary.wall.toFixed(2)} s wall, ${row.warm.summary.cpu.toFixed(2)} s CPU; a headline that moves its page ${row.warm.moved.wall.toFixed(2)} s wall, ${row.warm.moved.cpu.toFixed(2)} s CPU; its date earlier ${row.warm.dated.wall.toFixed(2)} s wall, ${row.warm.dated.cpu.toFixed(2)} s CPU`);
+  if (row.warm?.topic) console.log(`  median: warm build, a topic added ${row.warm.topic.wall.toFixed(2)} s wall, ${row.warm.topic.cpu.toFixed(2)} s CPU; another byline ${row.warm.byline.wall.toFixed(2)} s wall, ${row.warm.byline.cpu.toFixed(2)} s CPU`);
   if (row.warm?.features) console.log(`  median: warm build, the edit changing its related-articles features ${row.warm.features.wall.toFixed(2)} s wall, ${row.warm.features.cpu.toFixed(2)} s CPU, ${row.warm.features.rssMiB.toFixed(0)} MiB`);
 }
 
