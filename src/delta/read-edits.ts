@@ -32,7 +32,7 @@ export interface AppliedEdit {
   movedFrom: string | null;
   /** Whether its date differs from the last full build's: then it moves within the listings that show it (see update-listings.ts). */
   redated: boolean;
-  /** Whether its topics differ from the last full build's: then it joins and leaves topic pages (see regroup-listings.ts). */
+  /** Whether its labels (topics, authors) differ from the last full build's: then it joins and leaves group pages (see regroup-listings.ts). */
   regrouped: boolean;
 }
 

@@ -1,10 +1,10 @@
 /**
- * A delta build's listings after edits that change articles' dates or topics (see
+ * A delta build's listings after edits that change articles' dates or labels (see
  * apply-delta.ts). Every listing (a language's front pages, a group's pages) is newest first, so
- * a new date moves the article within each listing that holds it, and new topics move its entries
- * into and out of topic pages (which ones: regroup-listings.ts): the pages between its old and
- * new place show other articles now, and are rendered again (every page of a topic whose number
- * of articles changed, which they show, and its language's index of topics); a page's sitemap
+ * a new date moves the article within each listing that holds it, and new topics or authors move
+ * its entries into and out of group pages (which ones: regroup-listings.ts): the pages between its
+ * old and new place show other articles now, and are rendered again (every page of a group whose
+ * number of articles changed, which they show, and its language's index of that kind); a page's sitemap
  * lastmod is the date of the article it shows first (a group's newest, on every page of the
  * group), written again where that changes. A redated article's language's feeds, the chooser's
  * latest articles and the news sitemap follow the same order. Nothing else a full build makes
@@ -51,7 +51,7 @@ export interface UpdatedListings {
 export interface UpdateInput {
   snapshot: SiteSnapshot;
   edits: readonly AppliedEdit[];
-  /** The topic pages that regrouped edits join and leave (see regroup-listings.ts). */
+  /** The group pages that regrouped edits join and leave (see regroup-listings.ts). */
   regrouping: Regrouping;
   /** What earlier deltas since the last full build did: the files they redated, the listing pages they rendered and those whose lastmod they wrote. */
   earlier: { files: readonly string[]; listed: readonly number[]; lastmods: readonly number[] };
@@ -97,7 +97,7 @@ export async function updateListings(input: UpdateInput): Promise<UpdatedListing
     if (newest.slice(0, 4) !== head.year) return { miss: "the site's newest year changes (every page shows it)" };
   }
 
-  // The listings that change: those of redated articles, the topic pages regrouped ones join and leave, and those earlier deltas changed (applied again).
+  // The listings that change: those of redated articles, the group pages regrouped ones join or were on, and those earlier deltas changed (applied again).
   const listings = new Map<number, Listing>();
   const numbers = [
     ...redated.flatMap((edit) => edit.page!.inputs.listedOn),
@@ -112,14 +112,14 @@ export async function updateListings(input: UpdateInput): Promise<UpdatedListing
   }
   const compare = newestFirst(snapshot, dateOf);
   const movers = new Set(dates.keys());
-  const joining = new Map<number, { member: number; lang: string }[]>();
+  const joining = new Map<number, number[]>();
   const leaving = new Set<string>();
   for (const edit of regrouped) {
     const { number } = edit.page!;
     for (const first of regrouping.joins.get(number)!) {
       const listing = listings.get(first)!;
       const list = joining.get(first) ?? [];
-      list.push({ member: listing.lang === edit.article.lang ? number : -1 - number, lang: edit.article.lang });
+      list.push(listing.lang === edit.article.lang ? number : -1 - number);
       joining.set(first, list);
     }
     for (const first of regrouping.leaves.get(number)!) leaving.add(`${first}|${number}`);
@@ -130,7 +130,7 @@ export async function updateListings(input: UpdateInput): Promise<UpdatedListing
     const stays = (member: number) => !leaving.has(`${listing.first}|${listingMember(member).article}`);
     const now = listing.before.filter((member) => !movers.has(listingMember(member).article) && stays(member));
     for (const member of listing.before) if (movers.has(listingMember(member).article) && stays(member)) insertAt(now, member, compare);
-    for (const { member } of joining.get(listing.first) ?? []) insertAt(now, member, compare);
+    for (const member of joining.get(listing.first) ?? []) insertAt(now, member, compare);
     listing.now = now;
     if (now.length !== listing.before.length && Math.max(1, Math.ceil(now.length / perPage)) !== listing.pages) {
       return { miss: `a group's number of pages would change (${snapshot.listing(listing.first).route.url})` };
