@@ -234,7 +234,7 @@ function withTags(text: string, tags: readonly string[]): string {
   return text.replace(/^tags:\n(?: {2}- .*\n)+/m, `tags:\n${tags.map((tag) => `  - "${tag}"\n`).join("")}`);
 }
 
-/** A file's text with another byline (the article moves between author pages: a full build). */
+/** A file's text with another byline (one no other article has: no author page has it yet, so a full build). */
 function withAuthor(text: string, author: string): string {
   if (!/^author: .*$/m.test(text)) throw new Error("a fixture without an author");
   return text.replace(/^author: .*$/m, `author: "${author}"`);
