@@ -5,7 +5,7 @@
  * differ: see relist-related.ts); the records of the articles its page shows are read too, each
  * alone (a few KB of its shard).
  */
-import type { Article, SourceArticle } from "../types.js";
+import type { Article, SeoPolicy, SourceArticle } from "../types.js";
 import { readCachedRecords, type RecordCache } from "../cache/record-cache.js";
 import { checkedAs, listingMember, type ArticlePageInputs, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import { readContentFiles, type ContentFile } from "../content/load-content.js";
@@ -32,7 +32,7 @@ export interface AppliedEdit {
   movedFrom: string | null;
   /** Whether its date differs from the last full build's: then it moves within the listings that show it (see update-listings.ts). */
   redated: boolean;
-  /** Whether its labels (topics, authors) differ from the last full build's: then it joins and leaves group pages (see regroup-listings.ts). */
+  /** Whether its labels (topics, authors, source) differ from the last full build's: then it joins and leaves group pages (see regroup-listings.ts). */
   regrouped: boolean;
 }
 
@@ -88,6 +88,10 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     const other = fields.find((field) => !CARD_FIELDS.has(field) && !TOPIC_FIELDS.has(field) && !MOVE_FIELDS.has(field));
     if (other !== undefined) return { miss: `${source.file}: more than its body and card changed (${other})` };
     const moves = fields.some((field) => MOVE_FIELDS.has(field));
+    // Whether it is a copy, and its source's URL, decide under its copy policy its canonical URL and whether its versions' pages list it.
+    if (fields.includes("source") && copyPolicyOf(raw, normalizeContext.config.seo) !== copyPolicyOf(before.article, normalizeContext.config.seo)) {
+      return { miss: `${source.file}: its source changed, and its copy policy reads it (seo)` };
+    }
     const doc = extractRelatedFeatures(raw);
     const features = featuresDigest(doc) === before.featuresKey ? null : doc;
     const warnings = readSink.warnings.filter((warning) => warning.location?.file === source.file);
@@ -216,11 +220,18 @@ const OWN_PAGE_FIELDS = new Set<string>(["body", "packedBody", "hash", "wordCoun
  * time it was updated: feeds and the sitemap's lastmod), and nothing else reads but its
  * related-articles features and its groups' pages: a delta renders the pages that show its card
  * (see render-edits.ts) and writes its sitemap entry again (patch-sitemap.ts). Its URL moves its
- * page (move-pages.ts); its date moves it within its listings too, its authors between author
- * pages (update-listings.ts); its section, source (its versions' pages read it) and the rest: a
- * full build.
+ * page (move-pages.ts); its date moves it within its listings too, its authors and source between
+ * author and source pages (update-listings.ts); its section and the rest: a full build (and a
+ * source that changes what its copy policy makes of its page: its versions' pages read that).
  */
-const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated", "date", "datePrecision", "authors"] satisfies (keyof Article)[]);
+const CARD_FIELDS = new Set<string>(["title", "summary", "readingMinutes", "updated", "date", "datePrecision", "authors", "source"] satisfies (keyof Article)[]);
+
+/** What its source decides of an article's page under its copy policy (see article-view.ts): whether it is a copy kept out of the index, and the source URL a copy's canonical points to. */
+function copyPolicyOf(article: Article, siteSeo: SeoPolicy): string {
+  const copy = article.source !== null && article.translatedFrom === null;
+  const policy = article.seo ?? siteSeo;
+  return JSON.stringify([copy && policy === "noindex", copy && policy === "source" ? (article.source?.url ?? null) : null]);
+}
 
 /** What moves its page to another URL (see move-pages.ts); whatever links it shows its card too. */
 const MOVE_FIELDS = new Set<string>(["url", "slug"] satisfies (keyof Article)[]);

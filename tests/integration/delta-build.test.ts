@@ -221,6 +221,19 @@ function authorOf(text: string): string {
   return author;
 }
 
+/** The name of a file's source (`source:` with `name:` and `url:` below it). */
+function sourceOf(text: string): string {
+  const name = /^source:\n {2}name: "?([^"\n]+)"?$/m.exec(text)?.[1];
+  if (name === undefined) throw new Error("a fixture without a source name");
+  return name;
+}
+
+/** A file's text with its source named otherwise (its URL kept). */
+function withSourceName(text: string, name: string): string {
+  sourceOf(text);
+  return text.replace(/^(source:\n {2}name: ).*$/m, `$1"${name}"`);
+}
+
 /** The tags of a file's text, as written. */
 function tagsOf(text: string): string[] {
   const block = /^tags:\n((?: {2}- .*\n)+)/m.exec(text);
@@ -289,6 +302,12 @@ async function retag(file: string, random: () => number): Promise<void> {
 async function rebyline(file: string, random: () => number): Promise<void> {
   const pool = [...originals].filter(([each]) => path.basename(each) === path.basename(file)).map(([, text]) => authorOf(text));
   await writeFile(abs(file), withAuthor(originals.get(file)!, pool[Math.floor(random() * pool.length)]!));
+}
+
+/** The file with the source name of another article of its language. */
+async function resource(file: string, random: () => number): Promise<void> {
+  const pool = [...originals].filter(([each]) => path.basename(each) === path.basename(file)).map(([, text]) => sourceOf(text));
+  await writeFile(abs(file), withSourceName(originals.get(file)!, pool[Math.floor(random() * pool.length)]!));
 }
 
 let version = 0;
@@ -819,6 +838,43 @@ describe("delta builds", () => {
     await expectSameAsCold(back.built);
   });
 
+  test("a source another German article has: the article moves between source pages, their index follows; undone, as before; a copy that becomes the site's own under a noindex policy, a full build", async () => {
+    await freshSnapshot();
+    const german = [...originals].filter(([file]) => file.endsWith("/de.md"));
+    const count = (name: string) => german.filter(([, text]) => sourceOf(text) === name).length;
+    const sources = [...new Set(german.map(([, text]) => sourceOf(text)))].sort((a, b) => count(b) - count(a) || (a < b ? -1 : 1));
+    // A story in every language, from a source of other German articles too.
+    const files = [...originals.keys()];
+    const file = german.map(([each]) => each).find((each) => files.filter((other) => path.dirname(other) === path.dirname(each)).length === 3 && count(sourceOf(originals.get(each)!)) >= 2 && sourceOf(originals.get(each)!) !== sources[0])!;
+    expect(file).toBeDefined();
+    const [from, to] = [sourceOf(originals.get(file)!), sources[0]!];
+    const [fromPages, toPages] = [from, to].map((name) => [`de/quellen/${groupSlug(name, foldName(name), "de")}/index.html`]) as [string[], string[]];
+    const headline = `>${/^title: "?([^"\n]+)"?$/m.exec(originals.get(file)!)![1]!}<`;
+    expect(await filesContaining(headline)).toEqual(expect.arrayContaining(fromPages));
+    await writeFile(abs(file), withSourceName(originals.get(file)!, to));
+    const moved = await deltaBuild();
+    expect(moved.rewritten).toEqual(expect.arrayContaining([...fromPages, ...toPages, "de/quellen/index.html"]));
+    expect(await filesContaining(headline)).toEqual(expect.arrayContaining(toPages));
+    expect(await filesContaining(headline)).not.toEqual(expect.arrayContaining(fromPages));
+    await expectSameAsCold(moved.built);
+    await restore(file);
+    const back = await deltaBuild();
+    expect(back.rewritten).toEqual(expect.arrayContaining([...fromPages, ...toPages, "de/quellen/index.html"]));
+    await expectSameAsCold(back.built);
+    // A copy kept out of search engines' index: another source's name keeps it a copy (a delta); no source makes it the site's own, which its versions' pages list (a full build).
+    const noindex = originals.get(file)!.replace(/^lang: .*$/m, (line) => `${line}\nseo: noindex`);
+    await writeFile(abs(file), noindex);
+    expect((await build()).delta).toBe(false);
+    await writeFile(abs(file), withSourceName(noindex, to));
+    await expectSameAsCold((await deltaBuild()).built);
+    await writeFile(abs(file), noindex.replace(/^source:\n(?: {2}.*\n)+/m, ""));
+    const policy = await build();
+    expect(policy.missed).toMatch(/its source changed, and its copy policy reads it/);
+    await expectSameAsCold(policy);
+    await restore(file);
+    await build();
+  });
+
   test("new topics that could change what a full build decides are a full build: a new topic page, one left empty, a topic named otherwise", async () => {
     const file = await untranslatedGerman();
     const own = tagsOf(originals.get(file)!);
@@ -849,7 +905,7 @@ describe("delta builds", () => {
     await build();
   });
 
-  test("random edits, undos, titles, summaries, words, dates, topics and bylines changed: every build equals a build without the cache", async () => {
+  test("random edits, undos, titles, summaries, words, dates, topics, bylines and sources changed: every build equals a build without the cache", async () => {
     const title = async (file: string) => writeFile(abs(file), originals.get(file)!.replace(/^title: "?/m, (start) => `${start}Neu: `));
     const swap = async (file: string, random: () => number) => swapWords(file, 1 + Math.floor(random() * 3));
     const summary = async (file: string, random: () => number) => writeFile(abs(file), withSummary(originals.get(file)!, `Zusammenfassung ${Math.floor(random() * 3)}.`));
@@ -858,7 +914,7 @@ describe("delta builds", () => {
       const [month, day, hour] = [1 + Math.floor(random() * 10), 1 + Math.floor(random() * 28), Math.floor(random() * 24)].map((n) => String(n).padStart(2, "0"));
       await writeFile(abs(file), withDate(originals.get(file)!, `2025-${month}-${day}T${hour}:00:00+01:00`));
     };
-    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 16, [restore, addSentence, addSentence, title, swap, summary, summary, lowerHeadline, updated, redate, redate, retag, retag, rebyline])).toBeGreaterThan(0);
+    expect(await randomRounds(Number(process.env.DELTA_SEED ?? 20261205), 18, [restore, addSentence, addSentence, title, swap, summary, summary, lowerHeadline, updated, redate, redate, retag, retag, rebyline, resource])).toBeGreaterThan(0);
   }, 120_000);
 });
 
