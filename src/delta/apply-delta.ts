@@ -8,7 +8,7 @@
  * site snapshot (cache/site-snapshot.ts) and the edited files, and replace their files in place.
  * A new card (headline, summary, reading time, time updated) renders the pages that show it too,
  * and a headline that moves the page to another URL the pages that link it (move-pages.ts); a
- * new date moves the article within its listings, new tags or a new byline between group pages
+ * new date moves the article within its listings, new tags, byline or source between group pages
  * (update-listings.ts, regroup-listings.ts).
  * The other 20,000 records, the index and 34,000 signatures are never loaded.
  *
@@ -45,7 +45,7 @@ interface AppliedEdits {
   relisted: number[];
   /** Listing pages rendered because they show an edited card, or a new date moved articles on them (not in the search index). */
   listings: number[];
-  /** What new dates and labels (topics, authors) changed of the listings (see update-listings.ts). */
+  /** What new dates and labels (topics, authors, source) changed of the listings (see update-listings.ts). */
   updated: UpdatedListings | null;
   /** Indexes of groups rendered because groups' counts changed (not in the search index). */
   indexPaths: string[];

@@ -1,7 +1,7 @@
 /**
  * A delta build's listings after edits that change articles' dates or labels (see
  * apply-delta.ts). Every listing (a language's front pages, a group's pages) is newest first, so
- * a new date moves the article within each listing that holds it, and new topics or authors move
+ * a new date moves the article within each listing that holds it, and new topics, authors or a source move
  * its entries into and out of group pages (which ones: regroup-listings.ts): the pages between its
  * old and new place show other articles now, and are rendered again (every page of a group whose
  * number of articles changed, which they show, and its language's index of that kind); a page's sitemap

@@ -320,6 +320,39 @@ async function addSentence(file: string): Promise<void> {
   await appendFile(abs(file), `\nAktualisiert: Fassung ${++version}.\n`);
 }
 
+/**
+ * A German article of a story in every language (it stands in for no other), whose label (`labelOf`:
+ * its byline, its source) other German articles share, given the label most German articles have
+ * (`withLabel`): a delta that moves it from the group pages of one (under `segment`) to the other's,
+ * their index written again; undone, a delta again. Each build equals a build without the cache.
+ */
+async function moveBetweenGroups(segment: string, labelOf: (text: string) => string, withLabel: (text: string, label: string) => string): Promise<{ file: string; to: string }> {
+  await freshSnapshot();
+  const german = [...originals].filter(([file]) => file.endsWith("/de.md"));
+  const count = (label: string) => german.filter(([, text]) => labelOf(text) === label).length;
+  const labels = [...new Set(german.map(([, text]) => labelOf(text)))].sort((a, b) => count(b) - count(a) || (a < b ? -1 : 1));
+  const files = [...originals.keys()];
+  const file = german.map(([each]) => each).find((each) => files.filter((other) => path.dirname(other) === path.dirname(each)).length === 3 && count(labelOf(originals.get(each)!)) >= 2 && labelOf(originals.get(each)!) !== labels[0])!;
+  expect(file).toBeDefined();
+  const [from, to] = [labelOf(originals.get(file)!), labels[0]!];
+  const [fromPages, toPages] = [from, to].map((name) => [`de/${segment}/${groupSlug(name, foldName(name), "de")}/index.html`]) as [string[], string[]];
+  const groupPages = [...fromPages, ...toPages, `de/${segment}/index.html`];
+  const headline = `>${/^title: "?([^"\n]+)"?$/m.exec(originals.get(file)!)![1]!}<`;
+  expect(await filesContaining(headline)).toEqual(expect.arrayContaining(fromPages));
+  expect(await filesContaining(headline)).not.toEqual(expect.arrayContaining(toPages));
+  await writeFile(abs(file), withLabel(originals.get(file)!, to));
+  const moved = await deltaBuild();
+  expect(moved.rewritten).toEqual(expect.arrayContaining(groupPages));
+  expect(await filesContaining(headline)).toEqual(expect.arrayContaining(toPages));
+  expect(await filesContaining(headline)).not.toEqual(expect.arrayContaining(fromPages));
+  await expectSameAsCold(moved.built);
+  await restore(file);
+  const back = await deltaBuild();
+  expect(back.rewritten).toEqual(expect.arrayContaining(groupPages));
+  await expectSameAsCold(back.built);
+  return { file, to };
+}
+
 describe("delta builds", () => {
   test("the first build is a full one; with nothing changed the next writes nothing", async () => {
     const first = await build();
@@ -813,54 +846,11 @@ describe("delta builds", () => {
   });
 
   test("a byline another German article has: the article moves from its author's pages to the other's, their index and the cards that show it follow; undone, as before", async () => {
-    await freshSnapshot();
-    const german = [...originals].filter(([file]) => file.endsWith("/de.md"));
-    const count = (author: string) => german.filter(([, text]) => authorOf(text) === author).length;
-    const authors = [...new Set(german.map(([, text]) => authorOf(text)))].sort((a, b) => count(b) - count(a) || (a < b ? -1 : 1));
-    // A story in every language (its German version stands in for no other), by an author of other German articles too.
-    const files = [...originals.keys()];
-    const file = german.map(([each]) => each).find((each) => files.filter((other) => path.dirname(other) === path.dirname(each)).length === 3 && count(authorOf(originals.get(each)!)) >= 2 && authorOf(originals.get(each)!) !== authors[0])!;
-    expect(file).toBeDefined();
-    const [from, to] = [authorOf(originals.get(file)!), authors[0]!];
-    const [fromPages, toPages] = [from, to].map((name) => [`de/autoren/${groupSlug(name, foldName(name), "de")}/index.html`]) as [string[], string[]];
-    const headline = `>${/^title: "?([^"\n]+)"?$/m.exec(originals.get(file)!)![1]!}<`;
-    expect(await filesContaining(headline)).toEqual(expect.arrayContaining(fromPages));
-    expect(await filesContaining(headline)).not.toEqual(expect.arrayContaining(toPages));
-    await writeFile(abs(file), withAuthor(originals.get(file)!, to));
-    const moved = await deltaBuild();
-    expect(moved.rewritten).toEqual(expect.arrayContaining([...fromPages, ...toPages, "de/autoren/index.html"]));
-    expect(await filesContaining(headline)).toEqual(expect.arrayContaining(toPages));
-    expect(await filesContaining(headline)).not.toEqual(expect.arrayContaining(fromPages));
-    await expectSameAsCold(moved.built);
-    await restore(file);
-    const back = await deltaBuild();
-    expect(back.rewritten).toEqual(expect.arrayContaining([...fromPages, ...toPages, "de/autoren/index.html"]));
-    await expectSameAsCold(back.built);
+    await moveBetweenGroups("autoren", authorOf, withAuthor);
   });
 
   test("a source another German article has: the article moves between source pages, their index follows; undone, as before; a copy that becomes the site's own under a noindex policy, a full build", async () => {
-    await freshSnapshot();
-    const german = [...originals].filter(([file]) => file.endsWith("/de.md"));
-    const count = (name: string) => german.filter(([, text]) => sourceOf(text) === name).length;
-    const sources = [...new Set(german.map(([, text]) => sourceOf(text)))].sort((a, b) => count(b) - count(a) || (a < b ? -1 : 1));
-    // A story in every language, from a source of other German articles too.
-    const files = [...originals.keys()];
-    const file = german.map(([each]) => each).find((each) => files.filter((other) => path.dirname(other) === path.dirname(each)).length === 3 && count(sourceOf(originals.get(each)!)) >= 2 && sourceOf(originals.get(each)!) !== sources[0])!;
-    expect(file).toBeDefined();
-    const [from, to] = [sourceOf(originals.get(file)!), sources[0]!];
-    const [fromPages, toPages] = [from, to].map((name) => [`de/quellen/${groupSlug(name, foldName(name), "de")}/index.html`]) as [string[], string[]];
-    const headline = `>${/^title: "?([^"\n]+)"?$/m.exec(originals.get(file)!)![1]!}<`;
-    expect(await filesContaining(headline)).toEqual(expect.arrayContaining(fromPages));
-    await writeFile(abs(file), withSourceName(originals.get(file)!, to));
-    const moved = await deltaBuild();
-    expect(moved.rewritten).toEqual(expect.arrayContaining([...fromPages, ...toPages, "de/quellen/index.html"]));
-    expect(await filesContaining(headline)).toEqual(expect.arrayContaining(toPages));
-    expect(await filesContaining(headline)).not.toEqual(expect.arrayContaining(fromPages));
-    await expectSameAsCold(moved.built);
-    await restore(file);
-    const back = await deltaBuild();
-    expect(back.rewritten).toEqual(expect.arrayContaining([...fromPages, ...toPages, "de/quellen/index.html"]));
-    await expectSameAsCold(back.built);
+    const { file, to } = await moveBetweenGroups("quellen", sourceOf, withSourceName);
     // A copy kept out of search engines' index: another source's name keeps it a copy (a delta); no source makes it the site's own, which its versions' pages list (a full build).
     const noindex = originals.get(file)!.replace(/^lang: .*$/m, (line) => `${line}\nseo: noindex`);
     await writeFile(abs(file), noindex);
