@@ -19,7 +19,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * after the other), of which a delta parses the few it renders; the content files and the
  * output files (UTF-8 JSON), which only the threads that check them parse; each article page's
  * date, which only a delta that redates an article reads; the group pages' ids, which only a
- * delta that changes an article's topics reads.
+ * delta that changes an article's topics, authors or source reads.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
 const FORMAT = "gazette-site-5";

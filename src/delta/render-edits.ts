@@ -37,9 +37,9 @@ export interface SitemapEdit {
  * (`cards`: article pages and listing pages, by number), and the edited articles' languages'
  * feeds where they are in them: the articles the pages show come from their records
  * (`records`), feed articles from the snapshot's cards. Pages that move (`moves`) are rendered
- * at their new URL. Edits that change dates or topics (`updated`) give listing pages, feeds and
+ * at their new URL. Edits that change dates or labels (`updated`) give listing pages, feeds and
  * the news sitemap their articles in a new order, listing pages new sitemap lastmods, and
- * indexes of groups new counts; a regrouped article's page links the topic pages of `links`.
+ * indexes of groups new counts; a regrouped article's page links the group pages of `links`.
  */
 export function renderEdits(
   edits: readonly AppliedEdit[],
