@@ -14,10 +14,10 @@
  * - a group page left without an article (of its language, for a topic: it would go), or whose
  *   first one (it names the page) would be another that spells the name otherwise.
  */
-import type { GroupKind } from "../i18n/site-index.js";
 import type { SiteSnapshot, SnapshotGroup } from "../cache/site-snapshot.js";
 import { GROUP_KINDS, labelIds } from "../dev/group-names.js";
 import { linkedGroupsOf } from "../render/route-signatures.js";
+import { groupKey } from "../render/view-context.js";
 import type { AppliedEdit } from "./read-edits.js";
 
 export interface Regrouping {
@@ -87,10 +87,6 @@ export function regroupListings(snapshot: SiteSnapshot, edits: readonly AppliedE
     );
   }
   return result;
-}
-
-function groupKey(lang: string, kind: GroupKind, id: string): string {
-  return `${lang}|${kind}|${id}`;
 }
 
 /** Group pages by language, kind and each id they merge. */
