@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";
-import type { RelatedDoc } from "./related/index.js";
+import type { FeatureRows, RelatedDoc } from "./related/index.js";
 import type { TemplateSet } from "./render/templates.js";
 import type { SiteIndex } from "./i18n/site-index.js";
 import type { Translate } from "./i18n/ui-strings.js";
@@ -276,8 +276,9 @@ export interface PlannedSite {
   freshRelated?: { key: string; lists: RelatedMap };
   /** With `relatedCache`: the key of the lists' input (see cache/related-cache.ts), whether they were computed or reused. */
   relatedKey?: string;
-  /** With `freshRelated`: the features the lists were computed from (the caller lets them go before pages render). */
+  /** With `freshRelated`: the features the lists were computed from, and their rows (the caller lets them go before pages render). */
   relatedDocs?: RelatedDoc[];
+  relatedRows?: FeatureRows;
 }
 
 /** The compiled theme: templates, UI strings, assets; loaded once per config (and per template change in dev). */
@@ -373,7 +374,7 @@ export async function planSite(
     freshKey = key;
   }
   // Loaded only now: lists from the cache, or deferred, need neither the stemmers nor the scoring.
-  const { computeRelated, extractRelatedFeatures } = await import("./related/index.js");
+  const { buildRelatedIndex, computeRelated, extractRelatedFeatures, internFeatures } = await import("./related/index.js");
   // Pages show no reasons (`gazette related` does): explaining would double the time and memory.
   const features = [...index.articles.values()].map((article) => {
     let doc = options.featureCache?.get(article) ?? options.featuresById?.get(article.id);
@@ -383,10 +384,12 @@ export async function planSite(
     }
     return doc;
   });
-  const related: RelatedMap = computeRelated(features, { ...config.related, explain: false });
+  const rows = internFeatures(features);
+  const relatedOptions = { ...config.related, explain: false };
+  const related: RelatedMap = computeRelated(features, relatedOptions, buildRelatedIndex(features, relatedOptions, rows));
   timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
   const plan = finishPlan(index, related, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
-  return freshKey !== null ? { ...plan, freshRelated: { key: freshKey, lists: related }, relatedKey: freshKey, relatedDocs: features } : plan;
+  return freshKey !== null ? { ...plan, freshRelated: { key: freshKey, lists: related }, relatedKey: freshKey, relatedDocs: features, relatedRows: rows } : plan;
 }
 
 /** Routes (checked for collisions) and the render context, once index and related lists are made. */
@@ -525,13 +528,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // The features the lists were computed from, for a later delta build (see delta/relist-related.ts).
   // Written before pages render: kept alive while they render, at 30,000 stories they grew the
   // build's peak memory by ~55 MB (~0.25 s at 10,000 stories).
-  if (plan.relatedDocs && plan.relatedKey && pageCache && site.fileStates) {
+  if (plan.relatedDocs && plan.relatedRows && plan.freshRelated && pageCache && site.fileStates) {
     started = performance.now();
-    // Taken out of relatedDocs as written: each can be let go.
-    const failed = await (await import("./cache/related-features.js")).writeRelatedFeatures(config.root, plan.relatedKey, plan.relatedDocs);
+    const failed = await (await import("./cache/related-features.js")).writeRelatedFeatures(config.root, plan.freshRelated.key, plan.relatedDocs, plan.relatedRows, plan.freshRelated.lists);
     timings.push({ stage: "features", ms: performance.now() - started, detail: failed ? `related-articles features not written (${failed.message})` : "related-articles features written" });
   }
   delete plan.relatedDocs;
+  delete plan.relatedRows;
   // The related lists are made: their features (~90 MB at 30,000 stories) are not needed while pages render.
   if (site.features instanceof Map) site.features.clear();
   const warnings = [...site.warnings, ...plan.warnings];

@@ -22,7 +22,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * delta that changes an article's topics, authors or source reads.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
-const FORMAT = "gazette-site-5";
+const FORMAT = "gazette-site-6";
 
 /**
  * What feeds and pages other than an article's own show of it (cards, language switchers,
@@ -144,6 +144,8 @@ export interface SnapshotHead {
   emptyFeed: boolean;
   /** The key of the related lists' input (see cache/related-cache.ts), whose features a delta reads when an edit changes some; null when unknown. */
   relatedKey: string | null;
+  /** The digest of the article pages' ids in page order (`idsDigest`): the features file's documents are the pages when its digest is this. */
+  pageOrder: string;
   /** The year pages show (the newest article's). */
   year: string;
   /** The build's report. */

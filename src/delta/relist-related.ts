@@ -3,8 +3,8 @@
  * related-articles features, as most added paragraphs do (its 32 strongest terms and their
  * counts). Scores depend on how common each feature is across the whole site, so every list is
  * computed again, from the features the last full build computed its lists from
- * (cache/related-features.ts) with the edited articles' new ones; the pages whose list changed are
- * rendered with the edited ones. An edit that changes an article's date alone changes no feature's
+ * (cache/related-features.ts) with the edited articles' new ones; the pages whose list differs from
+ * that build's (kept with the features) are rendered with the edited ones. An edit that changes an article's date alone changes no feature's
  * weight: then only the lists that could read it are computed again (`affectedByMoves`). Without
  * those features, or when too many lists change, the delta misses and the build is a full one.
  */
@@ -45,65 +45,53 @@ export async function relistRelated(
 
 /**
  * The lists computed again with the edits' features (every list, or those a move in time can change);
- * those that differ from the snapshot's go into `lists`. A string says why they cannot be.
+ * those that differ from the last full build's go into `lists`. A string says why they cannot be.
  */
 async function computeLists(root: string, snapshot: SiteSnapshot, changed: readonly AppliedEdit[], config: SiteConfig, lists: Map<number, number[]>): Promise<{ count: number; all: boolean } | string> {
-  const { relatedKey, offsets } = snapshot.head;
+  const { relatedKey, offsets, pageOrder } = snapshot.head;
   if (!relatedKey) return "the site snapshot does not say which related-articles features it was built from";
-  const docs = await readRelatedFeatures(root, relatedKey);
+  const stored = await readRelatedFeatures(root, relatedKey);
   const pageCount = offsets.length - 1;
-  if (docs?.length !== pageCount) return "the last build's related-articles features do not read back";
-  const docOf = new Map(docs.map((doc, i) => [doc.id, i]));
+  if (stored?.docs.length !== pageCount) return "the last build's related-articles features do not read back";
+  // Its documents in page order: a document's number is its page's.
+  if (stored.order !== pageOrder) return "the last build's related-articles features are not in the order of its pages";
+  const { docs } = stored;
+  const numberOf = new Map(docs.map((doc, i) => [doc.id, i]));
+  const replacements = new Map<number, RelatedDoc>();
+  for (const edit of changed) {
+    const at = numberOf.get(edit.article.id);
+    if (at === undefined) return `the last build's related-articles features have no ${edit.article.id}`;
+    replacements.set(at, edit.features!);
+  }
+  const { replaceRows, sameRow } = await import("../related/feature-rows.js");
+  const rows = replaceRows(stored.rows, replacements);
   // Moved in time alone (a new date): their old times, while every edit is one.
   let moves: { id: string; time: number }[] | null = [];
-  for (const edit of changed) {
-    const at = docOf.get(edit.article.id);
-    if (at === undefined) return `the last build's related-articles features have no ${edit.article.id}`;
-    if (moves && sameButTime(docs[at]!, edit.features!)) moves.push({ id: edit.article.id, time: docs[at]!.time });
+  for (const [at, features] of replacements) {
+    if (moves && sameRow(stored.rows, at, rows, at) && sameLists(docs[at]!, features)) moves.push({ id: features.id, time: docs[at]!.time });
     else moves = null;
-    docs[at] = edit.features!;
+    docs[at] = features;
   }
   const { computeRelated, buildRelatedIndex, affectedByMoves } = await import("../related/compute-related.js");
   // As the full build computes them (planSite): pages show no reasons.
   const options = { ...config.related, explain: false };
-  const index = buildRelatedIndex(docs, options);
+  const index = buildRelatedIndex(docs, options, rows);
   const only = moves ? [...affectedByMoves(index, moves)] : null;
   const computed = computeRelated(docs, only ? { ...options, only } : options, index);
   if (computed.size !== (only?.length ?? pageCount)) return "the related lists are not one per page";
-  const numberOf = pageNumbers(snapshot, docs, docOf, pageCount, only === null);
+  const before = stored.lists;
   for (const [id, entries] of computed) {
-    const number = numberOf(id);
-    const list = entries.map((entry) => numberOf(entry.id) ?? -1);
+    const number = numberOf.get(id);
+    const list = entries.map((entry) => numberOf.get(entry.id) ?? -1);
     if (number === undefined || list.includes(-1)) return `a related list of ${id} is not of the snapshot's pages`;
-    const before = snapshot.page(number!).related;
-    if (list.length !== before.length || list.some((each, i) => each !== before[i])) lists.set(number, list);
+    const [start, end] = [before.offsets[number]!, before.offsets[number + 1]!];
+    if (list.length !== end - start || list.some((each, i) => each !== before.docs[start + i])) lists.set(number, list);
   }
   return { count: computed.size, all: only === null };
 }
 
-/** Whether two documents' features are the same but for their time (and names, which only explain a list: the stored features have none). */
-function sameButTime(a: RelatedDoc, b: RelatedDoc): boolean {
-  const features = (doc: RelatedDoc) => JSON.stringify([doc.id, doc.storyKey, doc.lang, doc.entities, doc.entityCounts, doc.topics, doc.terms, doc.termCounts, doc.pins, doc.exclude]);
-  return features(a) === features(b);
-}
-
-/**
- * Article ids to page numbers. The features are written in page order (a full build's), so a page is
- * found at its document's place and checked there; in another order, or for `every` page, each
- * page's entry is read for its id.
- */
-function pageNumbers(snapshot: SiteSnapshot, docs: readonly RelatedDoc[], docOf: ReadonlyMap<string, number>, pageCount: number, every: boolean): (id: string) => number | undefined {
-  let all: Map<string, number> | null = null;
-  const readAll = () => {
-    all = new Map();
-    for (let number = 0; number < pageCount; number++) all.set(snapshot.page(number).id, number);
-    return all;
-  };
-  if (every) readAll();
-  return (id) => {
-    if (all) return all.get(id);
-    const at = docOf.get(id);
-    if (at !== undefined && docs[at]!.id === id && snapshot.page(at).id === id) return at;
-    return readAll().get(id);
-  };
+/** Whether two documents of one article have the same pins and excludes (and story). */
+function sameLists(a: RelatedDoc, b: RelatedDoc): boolean {
+  const lists = (doc: RelatedDoc) => JSON.stringify([doc.id, doc.storyKey, doc.lang, doc.pins, doc.exclude]);
+  return lists(a) === lists(b);
 }

@@ -7,6 +7,7 @@ import type { CheckedChange, PlannedSite } from "../build.js";
 import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
 import { feedHtml, inNewsWindow, newsArticles, newsEntry } from "../render/render-pages.js";
 import { groupKey } from "../render/view-context.js";
+import { idsDigest } from "../cache/related-features.js";
 import { cardOf, listingMember, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotFeed, type SnapshotGroup } from "../cache/site-snapshot.js";
 
 export interface BuildToSnapshot {
@@ -112,6 +113,7 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
       newsOldest,
       emptyFeed: feeds.some((feed) => feed.routes.length > 0 && feed.members.length === 0),
       relatedKey: plan.relatedKey ?? null,
+      pageOrder: idsDigest(articles.map((article) => article.id)),
       year: context.year,
       pages: build.pages,
       languages: build.languages,

@@ -1,7 +1,7 @@
 import type { RelatedConfig } from "../config/site-config.js";
 import type { RelatedEntry, RelatedMap, RelatedReason } from "../types.js";
 import { compareStrings, type RelatedDoc } from "./extract-features.js";
-import { FNV_OFFSET, FNV_PRIME } from "../util/fnv.js";
+import { ENTITIES, internFeatures, TEXT, TOPICS, type FeatureRows } from "./feature-rows.js";
 
 /**
  * Related articles for every version, explained.
@@ -74,9 +74,6 @@ export const defaultTuning = {
   candidateFactor: 2,
 } satisfies RelatedTuning;
 
-const ENTITIES = 0;
-const TOPICS = 1;
-const TEXT = 2;
 const SIGNAL_NAMES = ["entities", "topics", "text", "time"] as const;
 const MICRO = 1_000_000;
 const DAY_MS = 86_400_000;
@@ -192,7 +189,11 @@ export interface RelatedIndex {
   readonly storyDocs: Int32Array;
 }
 
-export function buildRelatedIndex(input: readonly RelatedDoc[], options: RelatedOptions): RelatedIndex {
+/**
+ * `rows`: the documents' features, interned (see feature-rows.ts), in `input`'s order; made here
+ * when not given. Documents given with their rows need no features of their own but when explaining.
+ */
+export function buildRelatedIndex(input: readonly RelatedDoc[], options: RelatedOptions, rows: FeatureRows = internFeatures(input)): RelatedIndex {
   const tuning: RelatedTuning = { ...defaultTuning, ...options.tuning };
   const n = input.length;
 
@@ -210,13 +211,11 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
   const docLang = new Int32Array(n);
   const docStory = new Int32Array(n);
   const langDocs: number[] = [];
-  let total = 0;
   for (let d = 0; d < n; d++) {
     const doc = docs[d]!;
     docLang[d] = intern(langIndex, doc.lang);
     docStory[d] = intern(storyIndex, doc.storyKey);
     langDocs[docLang[d]!] = (langDocs[docLang[d]!] ?? 0) + 1;
-    total += doc.entities.length + doc.topics.length + doc.termCounts.length;
   }
 
   // Stories: their documents (CSR); one version per language, or the ids repeat.
@@ -235,97 +234,33 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
     }
   }
 
-  // Features, interned per signal (terms per language). The documents are read in input order, which is
-  // memory order (200,000 documents in date order would each be a cache miss); their rows land in
-  // canonical order. Feature ids follow first sight and decide nothing: scores sum in row order.
-  const entityIds = new Map<string, number>();
-  const topicIds = new Map<string, number>();
-  const featureSignalList: number[] = [];
-  const featureKey: string[] = [];
-  const featureLangList: number[] = [];
-  const termIds = new TermTable(featureKey, featureLangList);
-  const newFeature = (signal: number, key: string, lang: number) => {
-    featureSignalList.push(signal);
-    featureKey.push(key);
-    featureLangList.push(lang);
-    return featureKey.length - 1;
-  };
+  // Rows, read in input order (memory order), land in canonical order; document frequencies on the way.
+  if (rows.offsets.length !== n + 1) throw new Error("Internal: related-articles features are not one row per document");
+  const features = rows.keys.length;
+  const featureKey = rows.keys;
+  const featureSignal = Uint8Array.from(rows.signals);
+  const featureLang = Int32Array.from(rows.langs, (lang, f) => (featureSignal[f] === TEXT ? (langIndex.get(lang) ?? -1) : -1));
   const positionOf = new Int32Array(n);
   for (let d = 0; d < n; d++) positionOf[order[d]!] = d;
-  const rowStart = new Int32Array(n);
-  const rowLength = new Int32Array(n);
-  const rowIds = new Int32Array(total);
-  const rowWeights = new Float64Array(total);
-  let df = new Int32Array(Math.max(16, total >> 3));
-  /** Per feature, the last document that had it: a feature listed twice in one document counts once. */
-  let lastDoc = new Int32Array(df.length).fill(-1);
-  let used = 0;
-  for (let i = 0; i < n; i++) {
-    const doc = input[i]!;
-    const d = positionOf[i]!;
-    const start = used;
-    for (let k = 0; k < doc.entities.length; k++) {
-      let id = entityIds.get(doc.entities[k]!);
-      if (id === undefined) entityIds.set(doc.entities[k]!, (id = newFeature(ENTITIES, doc.entities[k]!, -1)));
-      rowIds[used] = id;
-      rowWeights[used++] = countWeight(doc.entityCounts[k]);
-    }
-    for (const topic of doc.topics) {
-      let id = topicIds.get(topic);
-      if (id === undefined) topicIds.set(topic, (id = newFeature(TOPICS, topic, -1)));
-      rowIds[used] = id;
-      rowWeights[used++] = 1;
-    }
-    // Terms: read in place from the space-separated string, no substring unless the term is new.
-    const lang = docLang[d]!;
-    const text = doc.terms;
-    let count = 0;
-    for (let from = 0; from < text.length && count < doc.termCounts.length; ) {
-      let to = text.indexOf(" ", from);
-      if (to < 0) to = text.length;
-      if (to > from) {
-        let id = termIds.find(lang, text, from, to);
-        if (id < 0) termIds.add(lang, text, from, to, (id = newFeature(TEXT, text.slice(from, to), lang)));
-        rowIds[used] = id;
-        rowWeights[used++] = countWeight(doc.termCounts[count++]);
-      }
-      from = to + 1;
-    }
-    if (featureKey.length > df.length) {
-      df = grow(df, featureKey.length, 0);
-      lastDoc = grow(lastDoc, featureKey.length, -1);
-    }
-    // Document frequencies, dropping repeats within the document.
-    let kept = start;
-    for (let k = start; k < used; k++) {
-      const id = rowIds[k]!;
-      if (lastDoc[id] === d) continue;
-      lastDoc[id] = d;
-      df[id]!++;
-      rowIds[kept] = id;
-      rowWeights[kept++] = rowWeights[k]!;
-    }
-    used = kept;
-    rowStart[d] = start;
-    rowLength[d] = used - start;
-  }
   const featOffsets = new Int32Array(n + 1);
-  for (let d = 0; d < n; d++) featOffsets[d + 1] = featOffsets[d]! + rowLength[d]!;
+  for (let d = 0; d < n; d++) featOffsets[d + 1] = featOffsets[d]! + rows.offsets[order[d]! + 1]! - rows.offsets[order[d]!]!;
+  const used = featOffsets[n]!;
   const featIds = new Int32Array(used);
   const rawWeights = new Float64Array(used);
-  for (let d = 0; d < n; d++) {
-    for (let k = 0, from = rowStart[d]!, to = featOffsets[d]!; k < rowLength[d]!; k++) {
-      featIds[to + k] = rowIds[from + k]!;
-      rawWeights[to + k] = rowWeights[from + k]!;
+  const df = new Int32Array(features);
+  for (let i = 0; i < n; i++) {
+    for (let k = rows.offsets[i]!, to = featOffsets[positionOf[i]!]!; k < rows.offsets[i + 1]!; k++, to++) {
+      const f = rows.ids[k]!;
+      featIds[to] = f;
+      rawWeights[to] = rows.weights[k]!;
+      df[f]!++;
     }
   }
-  const features = featureKey.length;
-  const featureSignal = Uint8Array.from(featureSignalList);
 
   // Entities and topics are counted per story: a story told in three languages is one piece of evidence.
   // (Terms are per language, where a story has one version at most.)
   const storyDf = new Int32Array(features);
-  lastDoc.fill(-1);
+  const lastDoc = new Int32Array(features).fill(-1);
   for (let s = 0; s < stories; s++) {
     for (let k = storyOffsets[s]!; k < storyOffsets[s + 1]!; k++) {
       const d = storyDocs[k]!;
@@ -345,7 +280,7 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
   const featureShared = new Uint8Array(features);
   for (let f = 0; f < features; f++) {
     const text = featureSignal[f] === TEXT;
-    const scope = text ? langDocs[featureLangList[f]!]! : stories;
+    const scope = text ? langDocs[featureLang[f]!]! : stories;
     const frequency = text ? df[f]! : storyDf[f]!;
     idf[f] = Math.log(1 + scope / frequency);
     featureCommon[f] = frequency > Math.max(tuning.maxShare * scope, tuning.minCommon) ? 1 : 0;
@@ -417,14 +352,6 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
     storyDocs,
   };
 }
-
-/** 1 + ln(count): a feature said ten times is not ten times the evidence. */
-function countWeight(count: number | undefined): number {
-  const c = count !== undefined && count > 1 ? Math.floor(count) : 1;
-  return c < LOG_TABLE.length ? LOG_TABLE[c]! : 1 + Math.log(c);
-}
-
-const LOG_TABLE = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(Math.max(1, c)));
 
 /**
  * The squared weight of the unshared background feature every vector gets: an IDF of a feature in
@@ -858,65 +785,6 @@ function nameOf(docA: RelatedDoc, docB: RelatedDoc, signal: number, key: string)
 }
 
 /**
- * (language, term) -> feature id, looked up straight in a document's space-separated `terms`: hashing the
- * characters in place spares a substring and a Map lookup per term (8 million at 200,000 documents).
- */
-class TermTable {
-  private slots = new Int32Array(1 << 12).fill(-1);
-  private hashes = new Int32Array(1 << 12);
-  private size = 0;
-
-  constructor(
-    private readonly keys: readonly string[],
-    private readonly langs: readonly number[],
-  ) {}
-
-  find(lang: number, text: string, start: number, end: number): number {
-    const hash = hashRange(lang, text, start, end);
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot]!;
-      if (id < 0) return -1;
-      if (this.hashes[slot] === hash && this.langs[id] === lang && equalsRange(this.keys[id]!, text, start, end)) return id;
-    }
-  }
-
-  add(lang: number, text: string, start: number, end: number, id: number): void {
-    if (2 * (this.size + 1) > this.slots.length) this.rehash();
-    this.place(hashRange(lang, text, start, end), id);
-    this.size++;
-  }
-
-  private place(hash: number, id: number): void {
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    while (this.slots[slot]! >= 0) slot = (slot + 1) & mask;
-    this.slots[slot] = id;
-    this.hashes[slot] = hash;
-  }
-
-  private rehash(): void {
-    const { slots, hashes } = this;
-    this.slots = new Int32Array(slots.length * 2).fill(-1);
-    this.hashes = new Int32Array(slots.length * 2);
-    for (let slot = 0; slot < slots.length; slot++) if (slots[slot]! >= 0) this.place(hashes[slot]!, slots[slot]!);
-  }
-}
-
-/** FNV-1a over the language and the characters text[start..end). */
-function hashRange(lang: number, text: string, start: number, end: number): number {
-  let hash = Math.imul(FNV_OFFSET ^ lang, FNV_PRIME);
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
-  return hash & 0x7fffffff;
-}
-
-function equalsRange(key: string, text: string, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
-  return true;
-}
-
-/**
  * One article's features, feature id -> weight, in a small open-addressing table: unlike an array over all
  * features, it stays in the CPU cache while candidates are scored against it.
  */
@@ -1010,11 +878,4 @@ function intern(map: Map<string, number>, key: string): number {
   let id = map.get(key);
   if (id === undefined) map.set(key, (id = map.size));
   return id;
-}
-
-function grow(array: Int32Array<ArrayBuffer>, atLeast: number, fill: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(Math.max(atLeast, array.length * 2));
-  if (fill !== 0) next.fill(fill, array.length);
-  next.set(array);
-  return next;
 }

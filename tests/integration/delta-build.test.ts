@@ -443,9 +443,9 @@ describe("delta builds", () => {
     await expectSameAsCold(undone.built);
   });
 
-  test("an edit that changes features misses when the last build's features do not read back; in another order than the pages, they apply", async () => {
+  test("an edit that changes features misses when the last build's features do not read back, or are in another order than its pages", async () => {
     const file = oldGerman();
-    const features = abs(`${CACHE_DIR}/related-features-v1.bin`);
+    const features = abs(`${CACHE_DIR}/related-features-v2.bin`);
     const bytes = await readFile(features);
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 1;
     await writeFile(features, bytes);
@@ -453,15 +453,28 @@ describe("delta builds", () => {
     const full = await build();
     expect(full.missed).toMatch(/related-articles features do not read back/);
     await expectSameAsCold(full);
-    // The full build wrote them again: undoing the edit is a delta, with the features in another
-    // order than the pages (they are matched by id).
-    const key = (JSON.parse((await readFile(features, "latin1")).split("\n").at(-1)!) as { key: string }).key;
+    // The full build wrote them again; written in another order (with their rows and lists), a document's number is no page's.
+    const key = (JSON.parse((await readFile(features, "latin1")).split("\n")[0]!) as { key: string }).key;
     const stored = (await readRelatedFeatures(root, key))!;
-    expect(await writeRelatedFeatures(root, key, stored.reverse())).toBeNull();
+    const { docs, rows, lists } = stored;
+    const order = docs.map((_, d) => d).reverse();
+    const rowOf = (d: number) => [rows.offsets[d]!, rows.offsets[d + 1]!] as const;
+    const offsets = Int32Array.from([0, ...order.map((d) => rowOf(d)[1] - rowOf(d)[0])]);
+    for (let d = 0; d < order.length; d++) offsets[d + 1]! += offsets[d]!;
+    const listOf = (d: number) => Array.from(lists.docs.subarray(lists.offsets[d], lists.offsets[d + 1]), (b) => ({ id: docs[b]!.id, score: 0, reasons: [] }));
+    const reversed = { ...rows, offsets, ids: Int32Array.from(order.flatMap((d) => [...rows.ids.subarray(...rowOf(d))])), weights: Float64Array.from(order.flatMap((d) => [...rows.weights.subarray(...rowOf(d))])) };
+    expect(await writeRelatedFeatures(root, key, order.map((d) => docs[d]!), reversed, new Map(docs.map((doc, d) => [doc.id, listOf(d)])))).toBeNull();
+    expect((await readRelatedFeatures(root, key))!.order).not.toBe(stored.order);
     await restore(file);
+    const again = await build();
+    expect(again.missed).toMatch(/related-articles features are not in the order of its pages/);
+    await expectSameAsCold(again);
+    // Written in page order by that build: the next such edit is a delta again.
+    await swapWords(file, 1);
     const delta = await deltaBuild();
     expect(delta.built.result.timings.find((timing) => timing.stage === "related")?.detail).toMatch(/^every list computed again/);
     await expectSameAsCold(delta.built);
+    await restore(file);
     await build();
   });
 

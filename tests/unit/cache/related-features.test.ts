@@ -1,9 +1,12 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CACHE_DIR } from "../../../src/cache/record-cache.js";
-import { readRelatedFeatures, writeRelatedFeatures } from "../../../src/cache/related-features.js";
+import { idsDigest, readRelatedFeatures, writeRelatedFeatures } from "../../../src/cache/related-features.js";
+import { internFeatures } from "../../../src/related/feature-rows.js";
 import type { RelatedDoc } from "../../../src/related/index.js";
+import type { RelatedMap } from "../../../src/types.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
 let root: string | null = null;
@@ -12,47 +15,69 @@ afterEach(async () => {
   root = null;
 });
 
+const FILE = "related-features-v2.bin";
+
 function doc(id: string, extra: Partial<RelatedDoc> = {}): RelatedDoc {
   const slash = id.lastIndexOf("/");
   return { id, storyKey: id.slice(0, slash), lang: id.slice(slash + 1), time: 1_700_000_000_000, entities: [], entityNames: [], entityCounts: [], topics: [], topicNames: [], terms: "", termCounts: [], pins: [], exclude: [], ...extra };
 }
 
-// Names are not kept (lists without reasons never read them): these docs name everything by its id.
 const DOCS = [
-  doc("köln-wahl/de", { entities: ["angela-merkel"], entityNames: ["angela-merkel"], entityCounts: [3], topics: ["bundestagswahl", "straße"], topicNames: ["bundestagswahl", "straße"], terms: "wahl stimm", termCounts: [9, 4], pins: ["b"], exclude: ["c-ß"] }),
-  doc("b/el", { terms: 'εκλογές "quoted" back\\slash', termCounts: [2], topics: ["straße"], topicNames: ["straße"] }),
-  // More than one slice.
-  ...Array.from({ length: 2500 }, (_, i) => doc(`story-${i}/fr`, { time: i, terms: `mot${i}`, termCounts: [1] })),
+  doc("köln-wahl/de", { entities: ["angela-merkel"], entityNames: ["Angela Merkel"], entityCounts: [3], topics: ["bundestagswahl", "straße"], topicNames: ["Bundestagswahl", "Straße"], terms: "wahl stimm", termCounts: [9, 4], pins: ["b"], exclude: ["c-ß"] }),
+  doc("b/el", { time: 1_700_000_000_500.25, terms: 'εκλογές "quoted" back\\slash', termCounts: [2, 1, 1], topics: ["straße"], topicNames: ["Straße"] }),
+  ...Array.from({ length: 2500 }, (_, i) => doc(`story-${i}/fr`, { time: i, terms: `mot${i} wahl`, termCounts: [1, 300] })),
 ];
 
+/** Lists of the first two: each other, and the third document. */
+const LISTS: RelatedMap = new Map([
+  ["köln-wahl/de", [{ id: "b/el", score: 0.5, reasons: [] }, { id: "story-0/fr", score: 0.25, reasons: [] }]],
+  ["b/el", [{ id: "köln-wahl/de", score: 0.5, reasons: [] }]],
+]);
+
 describe("the related-features cache", () => {
-  it("reads back the features it wrote (letters beyond ASCII, pins, several slices) for the same key, in their order, as ASCII", async () => {
+  it("reads back the documents, their rows and lists it wrote (letters beyond ASCII, pins), for the same key, in their order", async () => {
     root = await makeTempSite({});
-    const docs = [...DOCS];
-    expect(await writeRelatedFeatures(root, "key-1", docs)).toBeNull();
-    expect(docs).toEqual([]); // taken out as written
-    expect(await readRelatedFeatures(root, "key-1")).toEqual(DOCS);
+    const rows = internFeatures(DOCS);
+    expect(await writeRelatedFeatures(root, "key-1", DOCS, rows, LISTS)).toBeNull();
+    const stored = (await readRelatedFeatures(root, "key-1"))!;
+    // Documents keep what is not a feature; the features are the rows.
+    expect(stored.docs.map(({ id, storyKey, lang, time, pins, exclude }) => ({ id, storyKey, lang, time, pins, exclude }))).toEqual(DOCS.map(({ id, storyKey, lang, time, pins, exclude }) => ({ id, storyKey, lang, time, pins, exclude })));
+    expect(stored.docs[0]!.entities).toEqual([]);
+    expect({ ...stored.rows, offsets: [...stored.rows.offsets], ids: [...stored.rows.ids], weights: [...stored.rows.weights] }).toEqual({ ...rows, offsets: [...rows.offsets], ids: [...rows.ids], weights: [...rows.weights] });
+    expect([...stored.lists.offsets.subarray(0, 4)]).toEqual([0, 2, 3, 3]);
+    expect([...stored.lists.docs]).toEqual([1, 2, 0]);
+    expect(stored.order).toBe(idsDigest(DOCS.map((each) => each.id)));
+    expect(stored.order).not.toBe(idsDigest(DOCS.map((each) => each.id).reverse()));
     expect(await readRelatedFeatures(root, "key-2")).toBeNull();
-    const bytes = await readFile(path.join(root, CACHE_DIR, "related-features-v1.bin"));
-    expect(bytes.every((byte) => byte < 128)).toBe(true);
   });
 
-  it("reads nothing from a file with a byte changed, a missing file, or none written for ids that are not story key and language", async () => {
+  it("reads nothing from a file with a byte changed or cut short, or a missing file; writes nothing for ids that are not story key and language, or lists of articles it has not", async () => {
     root = await makeTempSite({});
     expect(await readRelatedFeatures(root, "key-1")).toBeNull();
-    expect(await writeRelatedFeatures(root, "key-1", [...DOCS])).toBeNull();
-    const file = path.join(root, CACHE_DIR, "related-features-v1.bin");
+    expect(await writeRelatedFeatures(root, "key-1", DOCS, internFeatures(DOCS), LISTS)).toBeNull();
+    const file = path.join(root, CACHE_DIR, FILE);
     const bytes = await readFile(file);
-    bytes[200] = bytes[200]! ^ 2;
-    await writeFile(file, bytes);
+    for (const at of [300, bytes.length - 3]) {
+      const changed = Buffer.from(bytes);
+      changed[at] = changed[at]! ^ 2;
+      await writeFile(file, changed);
+      expect(await readRelatedFeatures(root, "key-1")).toBeNull();
+    }
+    await writeFile(file, bytes.subarray(0, bytes.length - 8));
     expect(await readRelatedFeatures(root, "key-1")).toBeNull();
-    expect((await writeRelatedFeatures(root, "key-3", [{ ...DOCS[0]!, lang: "en" }]))?.message).toMatch(/not its story key and language/);
+    await writeFile(file, bytes);
+    expect(await readRelatedFeatures(root, "key-1")).not.toBeNull();
+    const wrongId = [{ ...DOCS[0]!, lang: "en" }];
+    expect((await writeRelatedFeatures(root, "key-3", wrongId, internFeatures(wrongId), new Map()))?.message).toMatch(/not its story key and language/);
+    expect((await writeRelatedFeatures(root, "key-3", DOCS.slice(0, 1), internFeatures(DOCS.slice(0, 1)), LISTS))?.message).toMatch(/shows b\/el, which has no features/);
     expect(await readRelatedFeatures(root, "key-3")).toBeNull();
   });
 
-  it("writes an empty list", async () => {
-    root = await makeTempSite({});
-    expect(await writeRelatedFeatures(root, "empty", [])).toBeNull();
-    expect(await readRelatedFeatures(root, "empty")).toEqual([]);
+  it("writes an empty site, and deletes the file of the format before", async () => {
+    root = await makeTempSite({ [`${CACHE_DIR}/related-features-v1.bin`]: "[]" });
+    expect(await writeRelatedFeatures(root, "empty", [], internFeatures([]), new Map())).toBeNull();
+    const stored = (await readRelatedFeatures(root, "empty"))!;
+    expect([stored.docs, stored.rows.keys, [...stored.rows.offsets], [...stored.lists.offsets]]).toEqual([[], [], [0], [0]]);
+    expect(existsSync(path.join(root, CACHE_DIR, "related-features-v1.bin"))).toBe(false);
   });
 });

@@ -33,6 +33,7 @@ const content: SnapshotContent = {
     newsOldest: null,
     emptyFeed: false,
     relatedKey: "related",
+    pageOrder: "digest",
     year: "2025",
     pages: { total: 3, byKind: { article: 3 } },
     languages: ["de"],

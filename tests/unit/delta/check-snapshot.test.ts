@@ -31,7 +31,7 @@ async function siteWithSnapshot(options: { modified?: (story: number) => Date } 
     .filter((file) => file.startsWith("articles/"))
     .map((file): [string, string, string] => [file, statKey(statSync(path.join(site, file), { bigint: true })), `hash-${file}`]);
   const content: SnapshotContent = {
-    head: { key: "key", buildId: "build", buildDate: "2025-12-01T00:00:00.000Z", nextDue: null, newsOldest: null, emptyFeed: false, relatedKey: null, year: "2025", pages: { total: OUTPUTS, byKind: {} }, languages: ["de"], warnings: [], feeds: [], news: [], groups: [], relocated: [], unpublished: [] },
+    head: { key: "key", buildId: "build", buildDate: "2025-12-01T00:00:00.000Z", nextDue: null, newsOldest: null, emptyFeed: false, relatedKey: null, pageOrder: "", year: "2025", pages: { total: OUTPUTS, byKind: {} }, languages: ["de"], warnings: [], feeds: [], news: [], groups: [], relocated: [], unpublished: [] },
     listedAt: Date.now(),
     files: contentFiles,
     outputs: Array.from({ length: OUTPUTS }, (_, i) => outputPath(i)),

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { computeRelated, normalizeWeights, timeCloseness, type RelatedOptions } from "../../../src/related/compute-related.js";
+import { buildRelatedIndex, computeRelated, normalizeWeights, timeCloseness, type RelatedOptions } from "../../../src/related/compute-related.js";
+import { internFeatures, replaceRows } from "../../../src/related/feature-rows.js";
 import type { RelatedDoc } from "../../../src/related/extract-features.js";
 import type { RelatedEntry } from "../../../src/types.js";
 import { DEFAULT_OPTIONS, makeDocs, onlySignals, type ArticleSpec } from "./make-article.js";
@@ -478,6 +479,29 @@ describe("laws (property tests)", () => {
             if (group(entries[i]!) === group(entries[i - 1]!) && group(entries[i]!) > 0) expect(entries[i]!.score).toBeLessThanOrEqual(entries[i - 1]!.score);
           }
         }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test("lists from stored rows with some documents' rows replaced (a delta build's) are those computed from the edited documents", () => {
+    const editsArbitrary = fc.array(fc.tuple(fc.nat(), docArbitrary), { maxLength: 4 });
+    fc.assert(
+      fc.property(corpusArbitrary, editsArbitrary, optionsArbitrary, (docs, edits, options) => {
+        if (docs.length === 0) return;
+        const edited = [...docs];
+        const replacements = new Map<number, RelatedDoc>();
+        for (const [at, spec] of edits) {
+          const d = at % docs.length;
+          const doc = { ...docs[d]!, time: Date.UTC(2025, 0, 1) + spec.day * 86_400_000, entities: [...spec.entities].sort(), entityNames: [...spec.entities].sort(), entityCounts: spec.entities.map(() => 2), topics: [...spec.topics].sort(), topicNames: [...spec.topics].sort(), terms: [...spec.terms, "new"].join(" "), termCounts: [...spec.terms, "new"].map((_, i) => 3 - i) };
+          edited[d] = doc;
+          replacements.set(d, doc);
+        }
+        const plain = { ...options, explain: false };
+        // Documents without features of their own: the rows are all the index reads.
+        const bare = edited.map((doc) => ({ ...doc, entities: [], entityCounts: [], topics: [], terms: "", termCounts: [] }));
+        const fromRows = computeRelated(bare, plain, buildRelatedIndex(bare, plain, replaceRows(internFeatures(docs), replacements)));
+        expect([...fromRows.entries()]).toEqual([...computeRelated(edited, plain).entries()]);
       }),
       { numRuns: 150 },
     );
