@@ -66,16 +66,23 @@ export function replaceRows(rows: FeatureRows, replacements: ReadonlyMap<number,
   const ids = new Int32Array(Math.max(total, rows.ids.length));
   const weights = new Float64Array(ids.length);
   let used = 0;
-  for (let d = 0; d < n; d++) {
-    const doc = replacements.get(d);
-    if (doc) used = interner.row(doc, ids, weights, used);
-    else {
-      ids.set(rows.ids.subarray(rows.offsets[d]!, rows.offsets[d + 1]!), used);
-      weights.set(rows.weights.subarray(rows.offsets[d]!, rows.offsets[d + 1]!), used);
-      used += rows.offsets[d + 1]! - rows.offsets[d]!;
-    }
+  // The rows between two replaced ones are copied at once, their offsets shifted.
+  let from = 0;
+  const copyUpTo = (end: number) => {
+    const [start, stop] = [rows.offsets[from]!, rows.offsets[end]!];
+    ids.set(rows.ids.subarray(start, stop), used);
+    weights.set(rows.weights.subarray(start, stop), used);
+    for (let d = from; d < end; d++) offsets[d + 1] = rows.offsets[d + 1]! - start + used;
+    used += stop - start;
+  };
+  for (const d of [...replacements.keys()].sort((a, b) => a - b)) {
+    if (!(d >= 0 && d < n)) throw new Error(`Internal: no related-articles features row ${d}`);
+    copyUpTo(d);
+    used = interner.row(replacements.get(d)!, ids, weights, used);
     offsets[d + 1] = used;
+    from = d + 1;
   }
+  copyUpTo(n);
   return { ...table, offsets, ids: ids.slice(0, used), weights: weights.slice(0, used) };
 }
 
