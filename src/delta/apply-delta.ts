@@ -175,7 +175,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       (await readPageRecords(root, engine, snapshot, updated.entering, read.records));
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
-    const relistDetail = relisted.computed?.all === false ? `${relisted.computed.count} lists computed again (dates moved)` : "every list computed again";
+    const relistDetail = relisted.computed?.only ? `${relisted.computed.count} lists computed again (${relisted.computed.only})` : "every list computed again";
     stageStarted = performance.now();
     const { pages: rendered, sitemap, lastmods, indexPaths } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves, updated, regrouping.links);
     const changed: RenderedPage[] = [];

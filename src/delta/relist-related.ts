@@ -1,21 +1,32 @@
 /**
  * A delta build's related lists (see apply-delta.ts) when an edit changes an article's
  * related-articles features, as most added paragraphs do (its 32 strongest terms and their
- * counts). Scores depend on how common each feature is across the whole site, so every list is
- * computed again, from the features the last full build computed its lists from
- * (cache/related-features.ts) with the edited articles' new ones; the pages whose list differs from
- * that build's (kept with the features) are rendered with the edited ones. An edit that changes an article's date alone changes no feature's
- * weight: then only the lists that could read it are computed again (`affectedByMoves`). Without
- * those features, or when too many lists change, the delta misses and the build is a full one.
+ * counts). Scores depend on how common each feature is across the whole site, so the lists are
+ * computed again from the features the last full build computed its lists from
+ * (cache/related-features.ts) with the edited articles' new ones: those the edit can change
+ * (`affectedByFeatures`: often two thirds of them for a new tag), or all when that is most. The
+ * pages whose list differs from that build's (kept with the features) are rendered with the edited
+ * ones. An edit that changes an article's date alone changes no feature's weight: then only the
+ * lists that could read it are computed again (`affectedByMoves`). Without those features, or when
+ * too many lists change, the delta misses and the build is a full one.
  */
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
+import type { FeatureChange } from "../related/affected-lists.js";
 import { readRelatedFeatures } from "../cache/related-features.js";
 import type { SiteSnapshot } from "../cache/site-snapshot.js";
 import type { AppliedEdit } from "./read-edits.js";
 
 /** Above this many pages whose related list changed (now or in earlier deltas), a full build is about as quick. */
 const MAX_RELISTED = 500;
+/** Above this share of the lists that an edit of features can change, they are all computed: about as quick as finding which. */
+const MAX_AFFECTED_SHARE = 0.8;
+
+/** How many lists were computed again, and why not all (null: all). */
+export interface ComputedLists {
+  count: number;
+  only: "dates moved" | "features changed" | null;
+}
 
 /**
  * The new related list (page numbers, best first) of every page whose list differs from the
@@ -29,10 +40,10 @@ export async function relistRelated(
   edits: readonly AppliedEdit[],
   config: SiteConfig,
   earlier: readonly number[],
-): Promise<{ lists: Map<number, number[]>; again: number[]; computed: { count: number; all: boolean } | null } | { miss: string }> {
+): Promise<{ lists: Map<number, number[]>; again: number[]; computed: ComputedLists | null } | { miss: string }> {
   const changed = edits.filter((edit) => edit.page !== null && edit.features !== null);
   const lists = new Map<number, number[]>();
-  let computed: { count: number; all: boolean } | null = null;
+  let computed: ComputedLists | null = null;
   if (changed.length > 0) {
     const outcome = await computeLists(root, snapshot, changed, config, lists);
     if (typeof outcome === "string") return { miss: outcome };
@@ -47,7 +58,7 @@ export async function relistRelated(
  * The lists computed again with the edits' features (every list, or those a move in time can change);
  * those that differ from the last full build's go into `lists`. A string says why they cannot be.
  */
-async function computeLists(root: string, snapshot: SiteSnapshot, changed: readonly AppliedEdit[], config: SiteConfig, lists: Map<number, number[]>): Promise<{ count: number; all: boolean } | string> {
+async function computeLists(root: string, snapshot: SiteSnapshot, changed: readonly AppliedEdit[], config: SiteConfig, lists: Map<number, number[]>): Promise<ComputedLists | string> {
   const { relatedKey, offsets, pageOrder } = snapshot.head;
   if (!relatedKey) return "the site snapshot does not say which related-articles features it was built from";
   const stored = await readRelatedFeatures(root, relatedKey);
@@ -67,16 +78,19 @@ async function computeLists(root: string, snapshot: SiteSnapshot, changed: reado
   const rows = replaceRows(stored.rows, replacements);
   // Moved in time alone (a new date): their old times, while every edit is one.
   let moves: { id: string; time: number }[] | null = [];
+  const changes: FeatureChange[] = [];
   for (const [at, features] of replacements) {
     if (moves && sameRow(stored.rows, at, rows, at) && sameLists(docs[at]!, features)) moves.push({ id: features.id, time: docs[at]!.time });
     else moves = null;
+    changes.push({ id: features.id, time: docs[at]!.time, features: new Set(stored.rows.ids.subarray(stored.rows.offsets[at], stored.rows.offsets[at + 1])) });
     docs[at] = features;
   }
-  const { computeRelated, buildRelatedIndex, affectedByMoves } = await import("../related/compute-related.js");
+  const [{ computeRelated, buildRelatedIndex }, { affectedByFeatures, affectedByMoves }] = await Promise.all([import("../related/compute-related.js"), import("../related/affected-lists.js")]);
   // As the full build computes them (planSite): pages show no reasons.
   const options = { ...config.related, explain: false };
   const index = buildRelatedIndex(docs, options, rows);
-  const only = moves ? [...affectedByMoves(index, moves)] : null;
+  const affected = moves ? affectedByMoves(index, moves) : affectedByFeatures(index, changes, Math.floor(MAX_AFFECTED_SHARE * pageCount));
+  const only = affected && [...affected];
   const computed = computeRelated(docs, only ? { ...options, only } : options, index);
   if (computed.size !== (only?.length ?? pageCount)) return "the related lists are not one per page";
   const before = stored.lists;
@@ -87,7 +101,7 @@ async function computeLists(root: string, snapshot: SiteSnapshot, changed: reado
     const [start, end] = [before.offsets[number]!, before.offsets[number + 1]!];
     if (list.length !== end - start || list.some((each, i) => each !== before.docs[start + i])) lists.set(number, list);
   }
-  return { count: computed.size, all: only === null };
+  return { count: computed.size, only: only === null ? null : moves ? "dates moved" : "features changed" };
 }
 
 /** Whether two documents of one article have the same pins and excludes (and story). */

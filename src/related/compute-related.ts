@@ -92,64 +92,6 @@ export function computeRelated(docs: readonly RelatedDoc[], options: RelatedOpti
 }
 
 /**
- * The documents whose list can differ once some moved in time alone (`moves`: each one's id and its
- * time before; the index has it at its new time, with the same features), all others' lists being
- * what they were: the moved ones; each document that reads a moved one's postings, which a list
- * reads only of its own features that generate candidates, and, of a feature with more than
- * `2 · window` postings, only within `window` postings of its own place (see `gather`), so only the
- * documents near a moved one's old or new place there; and every document with pins (the version
- * of a pinned story it shows may be scored). Scores, weights and the order of every other pair are
- * as they were: a feature's weight counts the documents that have it, not when.
- */
-export function affectedByMoves(index: RelatedIndex, moves: readonly { id: string; time: number }[]): Set<string> {
-  const { postOffsets, postDocs, featOffsets, featIds, featureSearched, docTime, docs } = index;
-  const window = Math.max(1, Math.floor(index.tuning.window));
-  // A document's window ends at `after ± window`, `after` its place plus one: two more on either side.
-  const margin = window + 2;
-  const affected = new Set<number>();
-  const numberOf = new Map(docs.map((doc, d) => [doc.id, d]));
-  for (const move of moves) {
-    const x = numberOf.get(move.id);
-    if (x === undefined) throw new Error(`Internal: no related document ${move.id}`);
-    affected.add(x);
-    const before = Number.isFinite(move.time) ? move.time : 0;
-    /** Whether document d stands after the moved one at its old time, in index order (date, then id). */
-    const afterOld = (d: number) => docTime[d]! > before || (docTime[d]! === before && compareStrings(docs[d]!.id, move.id) > 0);
-    for (let i = featOffsets[x]!; i < featOffsets[x + 1]!; i++) {
-      const f = featIds[i]!;
-      if (!featureSearched[f]) continue;
-      const [lo, hi] = [postOffsets[f]!, postOffsets[f + 1]!];
-      const near = (at: number) => {
-        for (let p = Math.max(lo, at - margin); p < Math.min(hi, at + margin + 1); p++) affected.add(postDocs[p]!);
-      };
-      if (hi - lo <= 2 * window) {
-        for (let p = lo; p < hi; p++) affected.add(postDocs[p]!);
-        continue;
-      }
-      // Postings are in index order: its place now, and where its old time would put it among the others.
-      let [low, high] = [lo, hi];
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (postDocs[middle]! < x) low = middle + 1;
-        else high = middle;
-      }
-      const place = low;
-      near(place);
-      const others = (v: number) => lo + v + (lo + v >= place ? 1 : 0);
-      [low, high] = [0, hi - lo - 1];
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (!afterOld(postDocs[others(middle)]!)) low = middle + 1;
-        else high = middle;
-      }
-      near(low < hi - lo - 1 ? others(low) : hi);
-    }
-  }
-  for (let d = 0; d < index.n; d++) if (docs[d]!.pins.length > 0) affected.add(d);
-  return new Set([...affected].map((d) => docs[d]!.id));
-}
-
-/**
  * The index over all documents, numbered in date order, then id: a canonical order, so that input order
  * never matters, in which postings are date-sorted by construction.
  */
