@@ -55,7 +55,7 @@ export async function relistRelated(
 }
 
 /**
- * The lists computed again with the edits' features (every list, or those a move in time can change);
+ * The lists computed again with the edits' features (those the edits can change: every list, or those a move in time or the features changed can reach);
  * those that differ from the last full build's go into `lists`. A string says why they cannot be.
  */
 async function computeLists(root: string, snapshot: SiteSnapshot, changed: readonly AppliedEdit[], config: SiteConfig, lists: Map<number, number[]>): Promise<ComputedLists | string> {

@@ -6,7 +6,7 @@ import { FNV_OFFSET, FNV_PRIME } from "../util/fnv.js";
  * language) and a row of feature numbers with their count weights per document. The index
  * (compute-related.ts) is built from these rows; the cache keeps them (cache/related-features.ts),
  * so that a delta build puts an edited document's row in instead of interning 20,000 documents'
- * ~900,000 strings again. Feature numbers follow first sight and decide nothing: scores sum in
+ * ~800,000 strings again. Feature numbers follow first sight and decide nothing: scores sum in
  * row order.
  */
 export interface FeatureRows {
