@@ -72,7 +72,9 @@ export function affectedByFeatures(index: RelatedIndex, changes: readonly Featur
   }
   const inChanged = new Uint8Array(n);
   for (const x of changed) inChanged[x] = 1;
-  for (let d = 0; d < n; d++) {
+  // The documents with a feature gained or lost (none when only counts changed).
+  const anyGainedOrLost = gainedOrLost.includes(1);
+  for (let d = 0; anyGainedOrLost && d < n; d++) {
     for (let i = featOffsets[d]!; i < featOffsets[d + 1]! && !inChanged[d]; i++) {
       if (gainedOrLost[featIds[i]!]) {
         inChanged[d] = 1;

@@ -47,13 +47,10 @@ export function internFeatures(docs: readonly RelatedDoc[]): FeatureRows {
  */
 export function replaceRows(rows: FeatureRows, replacements: ReadonlyMap<number, RelatedDoc>): FeatureRows {
   const table = { signals: [...rows.signals], keys: [...rows.keys], langs: [...rows.langs] };
-  const [wanted, wantedKeys] = [new Set<string>(), new Set<string>()];
-  for (const doc of replacements.values()) {
-    for (const [signal, key, lang] of featuresOf(doc)) {
-      wanted.add(featureName(signal, key, lang));
-      wantedKeys.add(key);
-    }
-  }
+  // The features the new rows name, as the rows name them: interned on their own first.
+  const named = internFeatures([...replacements.values()]);
+  const wanted = new Set(named.keys.map((key, f) => featureName(named.signals[f]!, key, named.langs[f]!)));
+  const wantedKeys = new Set(named.keys);
   const known: number[] = [];
   for (let f = 0; f < table.keys.length; f++) {
     if (wantedKeys.has(table.keys[f]!) && wanted.has(featureName(table.signals[f]!, table.keys[f]!, table.langs[f]!))) known.push(f);
@@ -104,14 +101,6 @@ export function countWeight(count: number | undefined): number {
 }
 
 const LOG_TABLE = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(Math.max(1, c)));
-
-/** A document's features as (signal, key, language), in row order (repeats included). */
-function* featuresOf(doc: RelatedDoc): Generator<[number, string, string]> {
-  for (const entity of doc.entities) yield [ENTITIES, entity, ""];
-  for (const topic of doc.topics) yield [TOPICS, topic, ""];
-  const terms = doc.terms.split(" ").filter((term) => term.length > 0);
-  for (let k = 0; k < terms.length && k < doc.termCounts.length; k++) yield [TEXT, terms[k]!, doc.lang];
-}
 
 function featureName(signal: number, key: string, lang: string): string {
   return `${signal}\u0000${lang}\u0000${key}`;
