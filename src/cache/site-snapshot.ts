@@ -22,7 +22,7 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * delta that changes an article's topics, authors or source reads.
  */
 export const SNAPSHOT_FILE = "site-v1.bin";
-const FORMAT = "gazette-site-6";
+const FORMAT = "gazette-site-7";
 
 /**
  * What feeds and pages other than an article's own show of it (cards, language switchers,
@@ -36,19 +36,36 @@ export type ArticleCard = Pick<Article, (typeof CARD_FIELDS)[number]>;
 /** A card as stored. */
 export type StoredCard = unknown[];
 
+/** A stored card's values, in CARD_FIELDS order. */
+type CardValues = ValuesOf<typeof CARD_FIELDS>;
+type ValuesOf<T extends readonly (keyof ArticleCard)[]> = { -readonly [K in keyof T]: ArticleCard[T[K] & keyof ArticleCard] };
+
 export function cardOf(article: ArticleCard): StoredCard {
   return CARD_FIELDS.map((field) => article[field]);
 }
 
 /**
- * A feed article's stored card as an Article: the fields a card leaves out are read only by the
- * article's own page. No body either: the feed takes its HTML from the snapshot (by `file`, here
- * its id).
+ * A stored card as an Article: the fields a card leaves out are read only by the article's own
+ * page. No body either: a feed takes its HTML from the snapshot (by `file`, here its id).
  */
 export function articleFromCard(id: string, stored: StoredCard, tags: Article["tags"] = []): Article {
-  const card = Object.fromEntries(CARD_FIELDS.map((field, i) => [field, stored[i]])) as unknown as ArticleCard;
+  // Named one by one, in CARD_FIELDS order: an object built from entries is a slow dictionary (~40 µs a card).
+  const [lang, url, slug, title, summary, date, datePrecision, updated, category, authors, readingMinutes, seo, source, translatedFrom] = stored as unknown as CardValues;
   return {
-    ...card,
+    lang,
+    url,
+    slug,
+    title,
+    summary,
+    date,
+    datePrecision,
+    updated,
+    category,
+    authors,
+    readingMinutes,
+    seo,
+    source,
+    translatedFrom,
     id,
     storyKey: id.slice(0, id.lastIndexOf("/")),
     file: id,
@@ -101,6 +118,12 @@ export interface ArticlePageInputs {
  * number of articles, and its page's slug in each other language that has one); the chooser's
  * latest articles per language.
  */
+/** An article page as the snapshot keeps it: its inputs, and its card as the full build published it (what listing pages, related lists and language switchers read of it). */
+export interface SnapshotPage {
+  inputs: ArticlePageInputs;
+  card: StoredCard;
+}
+
 export interface ListingPageInputs {
   route: Route;
   members: number[];
@@ -188,6 +211,11 @@ export interface SiteSnapshot {
   files(): SnapshotFiles;
   /** The inputs of a published article's page, by number. */
   page(article: number): ArticlePageInputs;
+  /**
+   * A published article as other pages show it (cards, language switchers, alternates), by page
+   * number: its card as the last full build published it, without what only its own page reads.
+   */
+  card(article: number): Article;
   /** The inputs of a listing page, by number. */
   listing(number: number): ListingPageInputs;
   /** Each article page's date (its record's: the listings are sorted by it), by page number (read on demand: see delta/update-listings.ts). */
@@ -218,7 +246,7 @@ export interface SnapshotContent {
   files: SnapshotFiles;
   /** Every file written into the output but its marker. */
   outputs: string[];
-  pages: Iterable<ArticlePageInputs>;
+  pages: Iterable<SnapshotPage>;
   listings: Iterable<ListingPageInputs>;
   /** Each article page's date, in page order. */
   dates: string[];
@@ -232,11 +260,12 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
     const fileNumbers = new Map(content.files.map(([file], i) => [file, i]));
     const pageOfFile = content.files.map(() => -1);
     let pageCount = 0;
-    const pages = encodeEntries(content.pages, (page) => {
+    const pages = encodeEntries(content.pages, ({ inputs: page, card }) => {
       const number = fileNumbers.get(page.file);
       if (number !== undefined) pageOfFile[number] = pageCount;
       pageCount++;
-      return JSON.stringify([page.id, page.outputPath, page.file, page.hash, page.checked, page.versions, page.original, page.related, page.groups, page.listedOn, page.shownBy]);
+      // The card after a line break (JSON text has none of its own): a delta that needs only the inputs does not parse it.
+      return `${JSON.stringify([page.id, page.outputPath, page.file, page.hash, page.checked, page.versions, page.original, page.related, page.groups, page.listedOn, page.shownBy])}\n${JSON.stringify(card)}`;
     });
     const listings = encodeEntries(content.listings, (listing) => JSON.stringify([listing.route, listing.members, listing.group, listing.latest]));
     const bytes: Record<Section, Buffer[]> = {
@@ -337,7 +366,38 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
     let dates: string[] | null = null;
     let groups: SnapshotGroup[] | null = null;
     const parsed = new Map<number, ArticlePageInputs>();
+    const cards = new Map<number, Article>();
+    /** Where a page's entry starts, where its card starts (after the line break), and where it ends. */
+    const entryOf = (article: number): [start: number, card: number, end: number] => {
+      if (!(article >= 0 && article + 1 < head.offsets.length)) fail(`page ${article}`);
+      const [start, end] = [head.offsets[article]!, head.offsets[article + 1]!];
+      const lineBreak = pages.indexOf(10, start);
+      if (lineBreak === -1 || lineBreak >= end) fail(`card of page ${article}`);
+      return [start, lineBreak + 1, end];
+    };
     const parsedListings = new Map<number, ListingPageInputs>();
+    const pageAt = (article: number): ArticlePageInputs => {
+      let page = parsed.get(article);
+      if (page === undefined) {
+        const [start, cardStart] = entryOf(article);
+        const [id, outputPath, file, hash, checked, versions, original, related, groups, listedOn, shownBy] = JSON.parse(pages.toString("utf8", start, cardStart - 1)) as [
+          string,
+          string,
+          string,
+          string,
+          ArticlePageInputs["checked"],
+          number[],
+          number,
+          number[],
+          number[],
+          number[],
+          number[],
+        ];
+        page = { id, outputPath, file, hash, checked, versions, original, related, groups, listedOn, shownBy };
+        parsed.set(article, page);
+      }
+      return page;
+    };
     return {
       head,
       files() {
@@ -360,27 +420,17 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
         }
         return groups;
       },
-      page(article) {
-        let page = parsed.get(article);
-        if (page === undefined) {
-          if (!(article >= 0 && article + 1 < head.offsets.length)) fail(`page ${article}`);
-          const [id, outputPath, file, hash, checked, versions, original, related, groups, listedOn, shownBy] = JSON.parse(pages.toString("utf8", head.offsets[article], head.offsets[article + 1])) as [
-            string,
-            string,
-            string,
-            string,
-            ArticlePageInputs["checked"],
-            number[],
-            number,
-            number[],
-            number[],
-            number[],
-            number[],
-          ];
-          page = { id, outputPath, file, hash, checked, versions, original, related, groups, listedOn, shownBy };
-          parsed.set(article, page);
+      page: pageAt,
+      card(article) {
+        let card = cards.get(article);
+        if (card === undefined) {
+          const [, cardStart, end] = entryOf(article);
+          const stored = JSON.parse(pages.toString("utf8", cardStart, end)) as unknown;
+          if (!Array.isArray(stored)) fail(`card of page ${article}`);
+          card = articleFromCard(pageAt(article).id, stored);
+          cards.set(article, card);
         }
-        return page;
+        return card;
       },
       listing(number) {
         let listing = parsedListings.get(number);

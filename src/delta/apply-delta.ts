@@ -143,7 +143,7 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
       return { absolute, file, storyKey: path.basename(path.dirname(absolute)) };
     });
     let stageStarted = performance.now();
-    const [{ readEdits, readShownRecords, readListedRecords, readPageRecords, cardPages }, { relistRelated }] = await loadEditStages();
+    const [{ readEdits, readPageRecords, cardPages }, { relistRelated }] = await loadEditStages();
     const hashes = new Map(edited.map(([, file, hash]) => [file, hash]));
     const read = await readEdits({ root, contentDir, normalizeContext, engine, snapshot, candidates, hashes, reapply: patched.files, fileIndex: new Map(edited.map(([index, file]) => [file, index])) });
     if ("miss" in read) return read;
@@ -168,11 +168,8 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     const relisted = await relistRelated(root, snapshot, read.edits, config, patched.relisted);
     if ("miss" in relisted) return relisted;
     if (cards.pages.length + listings.length + relisted.lists.size + relisted.again.length > MAX_CARD_PAGES) return { miss: "too many pages show the edited cards" };
-    const listed = listings.map((number) => updated.listings.get(number) ?? snapshot.listing(number));
-    const unread =
-      (await readShownRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again, ...cards.pages], relisted.lists, read.records)) ??
-      (await readListedRecords(root, engine, snapshot, listed, read.records)) ??
-      (await readPageRecords(root, engine, snapshot, updated.entering, read.records));
+    // The records of the article pages rendered again, and of the articles a redated one pushed into a feed (their items are made again); the rest are shown by their cards.
+    const unread = await readPageRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again, ...cards.pages, ...updated.entering], read.records);
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
     const relistDetail = relisted.computed?.only ? `${relisted.computed.count} lists computed again (${relisted.computed.only})` : "every list computed again";

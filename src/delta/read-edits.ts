@@ -2,12 +2,13 @@
  * A delta build's edited files (see apply-delta.ts): read, normalized and compared with their
  * records as last built. An edit applies when everything but what its own page and its card
  * show is as it was (its other page fields and warnings; its related-articles features may
- * differ: see relist-related.ts); the records of the articles its page shows are read too, each
- * alone (a few KB of its shard).
+ * differ: see relist-related.ts). Records are read each alone (a few KB of its shard): the edited
+ * files' and those of the pages rendered again; the articles those pages show are shown by their
+ * cards in the site snapshot.
  */
 import type { Article, SeoPolicy, SourceArticle } from "../types.js";
 import { readCachedRecords, type RecordCache } from "../cache/record-cache.js";
-import { checkedAs, listingMember, type ArticlePageInputs, type ListingPageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
+import { checkedAs, type ArticlePageInputs, type SiteSnapshot } from "../cache/site-snapshot.js";
 import { readContentFiles, type ContentFile } from "../content/load-content.js";
 import { DiagnosticSink } from "../errors/diagnostics.js";
 import type { NormalizeContext } from "../normalize/index.js";
@@ -71,14 +72,8 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     // The record's id must be the page's: else the article moved (another language, say), which the page fields below would tell too.
     normalized.push({ source, raw: outcome.article, number: page >= 0 && snapshot.page(page).id === outcome.article.id ? page : undefined });
   }
-  // The records of the edited files as last built, and of the articles their pages show.
-  const shown = normalized.flatMap(({ number }) => {
-    if (number === undefined) return [];
-    const inputs = snapshot.page(number);
-    return [...inputs.versions, inputs.original, ...inputs.related].map((each) => snapshot.page(each));
-  });
-  for (const page of shown) hashes.set(page.file, page.hash);
-  const records = await readCachedRecords(root, engine, [...sourcesToApply.map((source) => source.file), ...shown.map((page) => page.file)]);
+  // The records of the edited files as last built (the articles their pages show are shown by their cards: see render-edits.ts).
+  const records = await readCachedRecords(root, engine, sourcesToApply.map((source) => source.file));
   for (const file of [...records.keys()]) if (records.get(file)!.hash !== hashes.get(file)) records.delete(file);
   const edits: AppliedEdit[] = [];
   for (const { source, raw, number } of normalized) {
@@ -121,26 +116,7 @@ export async function readEdits(input: EditsToRead): Promise<{ edits: AppliedEdi
     if (!regrouped && linkedGroupsOf(article).length !== inputs.groups.length) return { miss: `${source.file}: its links differ from the snapshot's` };
     edits.push({ file: source.file, article, page: { number, inputs }, features, card, lastmod, movedFrom: article.url === published.url ? null : published.url, redated, regrouped });
   }
-  const missing = shown.find((page) => !records.has(page.file));
-  if (missing !== undefined) return { miss: `the cache has no record of ${missing.file} as last built` };
   return { edits, records };
-}
-
-/**
- * Adds to `records` those of the articles the pages `numbers` show, as last built: the page's
- * own, its story's versions and original, its related list (from `lists` where it changed). A
- * string says which one the cache does not have.
- */
-export async function readShownRecords(root: string, engine: string, snapshot: SiteSnapshot, numbers: readonly number[], lists: ReadonlyMap<number, readonly number[]>, records: RecordCache): Promise<string | null> {
-  const wanted = new Map<string, string>();
-  for (const number of numbers) {
-    const inputs = snapshot.page(number);
-    for (const each of [number, ...inputs.versions, inputs.original, ...(lists.get(number) ?? inputs.related)]) {
-      const page = snapshot.page(each);
-      if (!records.has(page.file)) wanted.set(page.file, page.hash);
-    }
-  }
-  return readWanted(root, engine, wanted, records);
 }
 
 /** Adds the records `wanted` (file -> hash as last built) to `records`; a string says which one the cache does not have. */
@@ -204,12 +180,6 @@ export async function readPageRecords(root: string, engine: string, snapshot: Si
     if (!records.has(page.file)) wanted.set(page.file, page.hash);
   }
   return readWanted(root, engine, wanted, records);
-}
-
-/** Adds to `records` those of the articles the listing pages `listings` show, as last built; a string says which one the cache does not have. */
-export async function readListedRecords(root: string, engine: string, snapshot: SiteSnapshot, listings: readonly ListingPageInputs[], records: RecordCache): Promise<string | null> {
-  const shown = listings.flatMap((listing) => [...listing.members.map((member) => listingMember(member).article), ...(listing.latest ?? []).flatMap(([, latest]) => latest)]);
-  return readPageRecords(root, engine, snapshot, shown, records);
 }
 
 /** What only an article's own page shows of it (or nothing shows): the rest is read by other pages, the checks across articles and the site index. */

@@ -35,8 +35,8 @@ export interface SitemapEdit {
  * The edited articles' pages, the pages whose related list changed (`relisted`: the new lists,
  * by page number) or did in an earlier delta (`again`), the pages that show an edited card
  * (`cards`: article pages and listing pages, by number), and the edited articles' languages'
- * feeds where they are in them: the articles the pages show come from their records
- * (`records`), feed articles from the snapshot's cards. Pages that move (`moves`) are rendered
+ * feeds where they are in them: the rendered article pages' own articles come from their records
+ * (`records`), the articles they and the listing pages show from the snapshot's cards. Pages that move (`moves`) are rendered
  * at their new URL. Edits that change dates or labels (`updated`) give listing pages, feeds and
  * the news sitemap their articles in a new order, listing pages new sitemap lastmods, and
  * indexes of groups new counts; a regrouped article's page links the group pages of `links`.
@@ -58,30 +58,34 @@ export function renderEdits(
   const { feeds } = snapshot.head;
   const edited = new Map(edits.flatMap((edit) => (edit.page ? [[edit.page.number, edit.article] as const] : [])));
   const articles = new Map<string, Article>();
-  /** An article another page shows, as that page saw it. */
-  const articleOf = (number: number): Article => {
+  /** An article whose own page is rendered, or whose feed item is made again: its record, as its page was last built (or as edited). */
+  const recordOf = (number: number): Article => {
     const inputs = snapshot.page(number);
-    let article = edited.get(number) ?? articles.get(inputs.id);
-    if (!article) {
-      const record = records.get(inputs.file);
-      if (!record) throw new Error(`Internal: no record of ${inputs.file}`);
-      article = checkedAs(record.article, inputs);
-    }
-    articles.set(inputs.id, article);
+    const record = records.get(inputs.file);
+    if (!edited.has(number) && !record) throw new Error(`Internal: no record of ${inputs.file}`);
+    return edited.get(number) ?? checkedAs(record!.article, inputs);
+  };
+  const numbers = [...new Set([...edits.flatMap(({ page }) => (page ? [page.number] : [])), ...relisted.lists.keys(), ...relisted.again, ...cards.pages])].sort((a, b) => a - b);
+  // The rendered pages' own articles first: the others are shown by their cards.
+  for (const number of numbers) articles.set(snapshot.page(number).id, recordOf(number));
+  /** An article another page shows (a card, a language switcher, an alternate): its record if its page is rendered too, else its card (or as edited). */
+  const shownOf = (number: number): Article => {
+    const { id } = snapshot.page(number);
+    let article = articles.get(id);
+    if (!article) articles.set(id, (article = edited.get(number) ?? snapshot.card(number)));
     return article;
   };
   const stories = new Map<string, Story>();
   const related = new Map<string, RelatedEntry[]>();
   const groupsById = new Map<string, Group>();
   const routes: Route[] = [];
-  const numbers = new Set([...edits.flatMap(({ page }) => (page ? [page.number] : [])), ...relisted.lists.keys(), ...relisted.again, ...cards.pages]);
-  for (const number of [...numbers].sort((a, b) => a - b)) {
+  for (const number of numbers) {
     const inputs = snapshot.page(number);
-    const article = articleOf(number);
+    const article = articles.get(inputs.id)!;
     routes.push({ url: article.url, outputPath: moving.has(number) ? SiteUrls.outputPath(article.url) : inputs.outputPath, params: { kind: "article", id: article.id } });
-    const versions = inputs.versions.map(articleOf);
-    stories.set(article.storyKey, { key: article.storyKey, versions: new Map(versions.map((version) => [version.lang, version])), original: articleOf(inputs.original) });
-    related.set(article.id, (relisted.lists.get(number) ?? inputs.related).map((each) => ({ id: articleOf(each).id, score: 0, reasons: [] })));
+    const versions = inputs.versions.map(shownOf);
+    stories.set(article.storyKey, { key: article.storyKey, versions: new Map(versions.map((version) => [version.lang, version])), original: shownOf(inputs.original) });
+    related.set(article.id, (relisted.lists.get(number) ?? inputs.related).map((each) => ({ id: shownOf(each).id, score: 0, reasons: [] })));
     const linked = links.get(number);
     linkedGroupsOf(article).forEach(([kind, id], i) => {
       const group = linked ? linked[i] : snapshot.head.groups[inputs.groups[i]!];
@@ -101,7 +105,7 @@ export function renderEdits(
       if (article) return { article, fallback: false };
       const member = stored.get(number);
       // One the snapshot's feed did not have (pushed in by a redated one that left): its item is made from its record.
-      if (!member) return { article: articleOf(number), fallback: false };
+      if (!member) return { article: recordOf(number), fallback: false };
       const [, , card, tags, html] = member;
       const carded = articleFromCard(snapshot.page(number).id, card, tags);
       feedBodies.set(carded.file, utf8.encode(html));
@@ -137,7 +141,7 @@ export function renderEdits(
   }
   for (const number of listingNumbers(cards, updated)) {
     const listing = updated?.listings.get(number) ?? snapshot.listing(number);
-    const listingContext: RenderContext = { ...context, ...listingOf(listing, articleOf, config.perPage), related: new Map() };
+    const listingContext: RenderContext = { ...context, ...listingOf(listing, shownOf, config.perPage), related: new Map() };
     pages.push(...createPageRenderer(listingContext, theme.templates, assets, date).render(listing.route));
   }
   // The indexes of groups whose counts changed: each group's name and slug from its first page, its count now.

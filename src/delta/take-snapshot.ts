@@ -8,7 +8,7 @@ import type { Group, GroupKind, ListingEntry } from "../i18n/site-index.js";
 import { feedHtml, inNewsWindow, newsArticles, newsEntry } from "../render/render-pages.js";
 import { groupKey } from "../render/view-context.js";
 import { idsDigest } from "../cache/related-features.js";
-import { cardOf, listingMember, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotFeed, type SnapshotGroup } from "../cache/site-snapshot.js";
+import { cardOf, listingMember, readSiteSnapshot, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotFeed, type SnapshotGroup, type SnapshotPage } from "../cache/site-snapshot.js";
 
 export interface BuildToSnapshot {
   root: string;
@@ -84,12 +84,12 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
   related.forEach((list, i) => {
     for (const number of list) shownBy[number]!.push(i);
   });
-  const pages = function* (): Generator<ArticlePageInputs> {
+  const pages = function* (): Generator<SnapshotPage> {
     for (const [i, route] of articleRoutes.entries()) {
       const article = articles[i]!;
       const story = index.stories.get(article.storyKey)!;
       const checked = build.checked.get(article.id);
-      yield {
+      const inputs: ArticlePageInputs = {
         id: article.id,
         outputPath: route.outputPath,
         file: article.file,
@@ -102,6 +102,7 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
         listedOn: listedOn[i]!,
         shownBy: shownBy[i]!,
       };
+      yield { inputs, card: cardOf(article) };
     }
   };
   return writeSiteSnapshot(build.root, {

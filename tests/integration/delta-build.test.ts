@@ -16,7 +16,7 @@ import { readRelatedFeatures, writeRelatedFeatures } from "../../src/cache/relat
 import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { foldName, groupSlug } from "../../src/i18n/site-index.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
-import { REPO_ROOT, SHARED_DIR, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { REPO_ROOT, SHARED_DIR, copyProject, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
 import { seededRandom } from "../helpers/random.js";
 
@@ -1164,4 +1164,44 @@ describe("delta builds with the search index (German in four slices, English in 
       await restore(oldGerman());
     }
   });
+});
+
+describe("delta builds of the repository's own stories (translations that name their original)", () => {
+  let site: string;
+  beforeAll(async () => {
+    process.env.SOURCE_DATE_EPOCH = EPOCH;
+    site = await makeTempSite({});
+    await copyProject(site);
+    await appendFile(path.join(site, "gazette.config.yml"), "\nsearch: false\n");
+  });
+  afterAll(async () => {
+    delete process.env.SOURCE_DATE_EPOCH;
+    await removeTempSite(site);
+  });
+
+  /** A build with the cache, which must be a delta, and its output equal to a build without the cache. */
+  async function expectDeltaAsCold(): Promise<void> {
+    const result = await buildSite({ root: site, cache: true });
+    expect(result.timings.find((timing) => timing.stage === "delta")?.detail ?? null).toBe(null);
+    expect(result.timings.some((timing) => timing.stage === "delta:content")).toBe(true);
+    await buildSite({ root: site, out: path.join(site, "cold"), cache: false });
+    const [warm, cold] = await Promise.all([readTree(path.join(site, "public")), readTree(path.join(site, "cold"))]);
+    warm.delete(OUTPUT_MARKER);
+    cold.delete(OUTPUT_MARKER);
+    expect([...warm.keys()].sort()).toEqual([...cold.keys()].sort());
+    for (const [file, bytes] of cold) expect(warm.get(file)!.equals(bytes), file).toBe(true);
+    await rm(path.join(site, "cold"), { recursive: true, force: true });
+  }
+
+  test("a sentence added to an original, then to its translation: each page, rendered with its versions' cards, names the other as a build without the cache does", async () => {
+    const story = path.join(site, "articles/trump-putin-telefonat-ohne-fortschritte");
+    expect(await readFile(path.join(story, "en.md"), "utf8")).toMatch(/^translated_from: de$/m);
+    await buildSite({ root: site, cache: true });
+    const page = await readFile(path.join(site, "public/de/telefonat-zwischen-trump-und-putin-endet-ohne-fortschritte-zur-beendigung-des/index.html"), "utf8");
+    expect(page).toMatch(/"workTranslation":\[\{"@id":"[^"]+\/en\//);
+    await appendFile(path.join(story, "de.md"), "\nEin weiterer Satz, der nur die Seite selbst ändert.\n");
+    await expectDeltaAsCold();
+    await appendFile(path.join(story, "en.md"), "\nOne more sentence that changes only the page itself.\n");
+    await expectDeltaAsCold();
+  }, 120_000);
 });

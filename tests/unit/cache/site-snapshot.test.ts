@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CACHE_DIR } from "../../../src/cache/record-cache.js";
-import { readSiteSnapshot, readSnapshotFrame, readSnapshotSection, SNAPSHOT_FILE, writeSiteSnapshot, type ArticlePageInputs, type ListingPageInputs, type SnapshotContent } from "../../../src/cache/site-snapshot.js";
+import { cardOf, readSiteSnapshot, readSnapshotFrame, readSnapshotSection, SNAPSHOT_FILE, writeSiteSnapshot, type ArticleCard, type ArticlePageInputs, type ListingPageInputs, type SnapshotContent } from "../../../src/cache/site-snapshot.js";
 import { makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
 
 let root: string | null = null;
@@ -17,6 +17,26 @@ const AWKWARD = "„Zitat“ – naïve 😀 \u2028 \\ \" end";
 
 function page(i: number): ArticlePageInputs {
   return { id: `story-${i}/de`, outputPath: `de/story-${i}/index.html`, file: `articles/story-${i}/de.md`, hash: `hash-${i}`, checked: i === 1 ? [`/de/${AWKWARD}/`, AWKWARD, null] : 0, versions: [i], original: i, related: [(i + 1) % 3], groups: [0, -1], listedOn: [i, 2], shownBy: [(i + 2) % 3] };
+}
+
+/** A card with text a JSON round trip could get wrong, and a line break in a summary (the card follows its page's inputs after one). */
+function card(i: number): ArticleCard {
+  return {
+    lang: "de",
+    url: `/de/story-${i}/`,
+    slug: `story-${i}`,
+    title: `${AWKWARD} ${i}`,
+    summary: i === 1 ? "Zwei\nZeilen" : "",
+    date: "2025-11-30T12:00:00+01:00",
+    datePrecision: "time",
+    updated: i === 2 ? "2025-12-01T08:00:00+01:00" : null,
+    category: i === 0 ? "politik" : null,
+    authors: ["Marie Dubois", AWKWARD],
+    readingMinutes: i + 1,
+    seo: null,
+    source: i === 2 ? { name: AWKWARD, url: "https://agency.example/a" } : null,
+    translatedFrom: i === 1 ? "en" : null,
+  };
 }
 
 function listing(i: number): ListingPageInputs {
@@ -47,7 +67,7 @@ const content: SnapshotContent = {
   listedAt: 1764547200000,
   files: [0, 1, 2].map((i): [string, string, string] => [`articles/story-${i}/de.md`, `stat-${i}`, `hash-${i}`]),
   outputs: ["de/story-0/index.html", "de/story-1/index.html", "de/story-2/index.html"],
-  pages: [0, 1, 2].map(page),
+  pages: [0, 1, 2].map((i) => ({ inputs: page(i), card: cardOf(card(i)) })),
   listings: [0, 1, 2].map(listing),
   dates: ["2025-11-30T12:00:00+01:00", "2025-11-29", "2025-11-28T08:00:00Z"],
   groups: [["de", "topic", 0, ["id-0", AWKWARD]]],
@@ -62,6 +82,8 @@ describe("the site snapshot", () => {
     expect(snapshot.head).toMatchObject(content.head);
     expect(snapshot.head.pageOfFile).toEqual([0, 1, 2]);
     for (const i of [2, 0, 1]) expect(snapshot.page(i)).toEqual(page(i));
+    for (const i of [1, 2, 0]) expect(snapshot.card(i)).toMatchObject({ ...card(i), id: `story-${i}/de`, storyKey: `story-${i}`, tags: [], entities: [] });
+    expect(() => snapshot.card(3)).toThrow(/no page 3/);
     for (const i of [1, 2, 0]) expect(snapshot.listing(i)).toEqual(listing(i));
     expect(() => snapshot.listing(3)).toThrow(/no listing page 3/);
     expect(snapshot.files()).toEqual(content.files);
