@@ -1,10 +1,10 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, Route } from "../types.js";
 import type { NewsEntry } from "../render/sitemaps.js";
 import type { GroupKind } from "../i18n/site-index.js";
-import { checksum, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.js";
+import { checksum, checksumOn, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.js";
 import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
 /**
@@ -13,10 +13,11 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * what it reported, and for every article page what that page shows of other articles, so that
  * one page can be rendered again from a few of these entries instead of 20,000 records.
  *
- * The file: one JSON line (format, the build's key and id, each section's length and CRC-32),
- * then seven sections. The head (ASCII JSON: the report, dates, feeds, group table, where each
- * page's entry starts); the article pages' entries and the listing pages' (UTF-8 JSON, one
- * after the other), of which a delta parses the few it renders; the content files and the
+ * The file: one JSON line (format, the build's key and id, each section's length and CRC-32;
+ * padded with spaces to FRAME_ROOM bytes), then seven sections. The article pages' entries (each
+ * with its card) and the listing pages' (UTF-8 JSON, one after the other), of which a delta
+ * parses the few it renders; the head (ASCII JSON: the report, dates, feeds, group table, where
+ * each page's entry starts); the content files and the
  * output files (UTF-8 JSON), which only the threads that check them parse; each article page's
  * date, which only a delta that redates an article reads; the group pages' ids, which only a
  * delta that changes an article's topics, authors or source reads.
@@ -224,8 +225,8 @@ export interface SiteSnapshot {
   groups(): readonly SnapshotGroup[];
 }
 
-/** In file order: the main thread reads the first three, the checking threads one each of the others. */
-const SECTIONS = ["head", "pages", "listings", "files", "outputs", "dates", "groups"] as const;
+/** In file order (the head, which says where each page's entry starts, is written once they are): the main thread reads the first three, the checking threads one each of the others. */
+const SECTIONS = ["pages", "listings", "head", "files", "outputs", "dates", "groups"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The snapshot's first line: what a delta build checks before it reads the rest. */
@@ -253,74 +254,117 @@ export interface SnapshotContent {
   groups: SnapshotGroup[];
 }
 
-/** Writes the snapshot atomically; errors are returned (without one, the next build is a full one). */
+/**
+ * Writes the snapshot atomically; errors are returned (without one, the next build is a full one).
+ * Each section goes to the file as it is encoded, ~1 MB at a time (held whole, the sections were
+ * ~60-90 MB at 30,000 stories, at the build's peak of memory); the first line, which gives their
+ * lengths and checksums, is written last, in the room kept for it at the start.
+ */
 export async function writeSiteSnapshot(root: string, content: SnapshotContent): Promise<Error | null> {
   const temporary = path.join(root, CACHE_DIR, `${SNAPSHOT_FILE}.${process.pid}.tmp`);
+  let handle: FileHandle | null = null;
   try {
+    const dir = await cacheDir(root);
+    handle = await open(temporary, "w");
+    const file = handle;
+    let position = FRAME_ROOM;
+    const sections = {} as SnapshotFrame["sections"];
+    /** Writes one section, chunk by chunk as `produce` hands them over, and keeps its length and CRC-32. */
+    const section = async <T>(name: Section, produce: (emit: (chunk: Buffer) => Promise<void>) => Promise<T>): Promise<T> => {
+      const start = position;
+      let crc = 0;
+      const result = await produce(async (chunk) => {
+        crc = checksumOn(crc, chunk);
+        await file.write(chunk, 0, chunk.length, position);
+        position += chunk.length;
+      });
+      sections[name] = [position - start, crc];
+      return result;
+    };
+    /** A JSON array, its items encoded one at a time (one text of them all was ~10 MB at 30,000 stories, twice over as UTF-16). */
+    const array = (values: readonly unknown[]) => async (emit: (chunk: Buffer) => Promise<void>) => {
+      if (values.length === 0) return emit(Buffer.from("[]"));
+      const last = values.length - 1;
+      await encodeEntries(values.keys(), (i) => `${i === 0 ? "[" : ","}${JSON.stringify(values[i])}${i === last ? "]" : ""}`, emit);
+    };
+
     const fileNumbers = new Map(content.files.map(([file], i) => [file, i]));
     const pageOfFile = content.files.map(() => -1);
     let pageCount = 0;
-    const pages = encodeEntries(content.pages, ({ inputs: page, card }) => {
-      const number = fileNumbers.get(page.file);
-      if (number !== undefined) pageOfFile[number] = pageCount;
-      pageCount++;
-      // The card after a line break (JSON text has none of its own): a delta that needs only the inputs does not parse it.
-      return `${JSON.stringify([page.id, page.outputPath, page.file, page.hash, page.checked, page.versions, page.original, page.related, page.groups, page.listedOn, page.shownBy])}\n${JSON.stringify(card)}`;
-    });
-    const listings = encodeEntries(content.listings, (listing) => JSON.stringify([listing.route, listing.members, listing.group, listing.latest]));
-    const bytes: Record<Section, Buffer[]> = {
-      head: [encodeAsciiJson({ ...content.head, pageOfFile, offsets: pages.offsets, listingOffsets: listings.offsets })],
-      // Plain UTF-8 JSON: paths are ASCII but for a few letters, and escaping 5 MB of them cost ~80 ms a build.
-      files: [Buffer.from(JSON.stringify(content.files))],
-      outputs: [Buffer.from(JSON.stringify(content.outputs))],
-      dates: [Buffer.from(JSON.stringify(content.dates))],
-      groups: [Buffer.from(JSON.stringify(content.groups))],
-      pages: pages.chunks,
-      listings: listings.chunks,
-    };
-    const sections = Object.fromEntries(SECTIONS.map((section) => [section, [byteLength(bytes[section]), checksum(...bytes[section])]])) as SnapshotFrame["sections"];
+    const offsets = await section("pages", (emit) =>
+      encodeEntries(
+        content.pages,
+        ({ inputs: page, card }) => {
+          const number = fileNumbers.get(page.file);
+          if (number !== undefined) pageOfFile[number] = pageCount;
+          pageCount++;
+          // The card after a line break (JSON text has none of its own): a delta that needs only the inputs does not parse it.
+          return `${JSON.stringify([page.id, page.outputPath, page.file, page.hash, page.checked, page.versions, page.original, page.related, page.groups, page.listedOn, page.shownBy])}\n${JSON.stringify(card)}`;
+        },
+        emit,
+      ),
+    );
+    const listingOffsets = await section("listings", (emit) => encodeEntries(content.listings, (listing) => JSON.stringify([listing.route, listing.members, listing.group, listing.latest]), emit));
+    await section("head", (emit) => emit(encodeAsciiJson({ ...content.head, pageOfFile, offsets, listingOffsets })));
+    // Plain UTF-8 JSON: paths are ASCII but for a few letters, and escaping 5 MB of them cost ~80 ms a build.
+    await section("files", array(content.files));
+    await section("outputs", array(content.outputs));
+    await section("dates", array(content.dates));
+    await section("groups", array(content.groups));
+
     const frame: SnapshotFrame = { format: FORMAT, key: content.head.key, buildId: content.head.buildId, listedAt: content.listedAt, sections };
-    const dir = await cacheDir(root);
-    await writeFile(temporary, [Buffer.from(`${JSON.stringify(frame)}\n`), ...SECTIONS.flatMap((section) => bytes[section])]);
+    const line = JSON.stringify(frame);
+    if (line.length >= FRAME_ROOM) throw new Error("Internal: the snapshot's first line is longer than the room kept for it");
+    // Padded with spaces, which JSON allows after the value, to the room kept.
+    await file.write(Buffer.from(`${line.padEnd(FRAME_ROOM - 1)}\n`, "latin1"), 0, FRAME_ROOM, 0);
+    await file.close();
+    handle = null;
     await rename(temporary, path.join(dir, SNAPSHOT_FILE));
     return null;
   } catch (error) {
+    await handle?.close().catch(() => undefined);
     await rm(temporary, { force: true }).catch(() => undefined);
     return error as Error;
   }
 }
 
-/** Texts joined into a chunk of about this many characters before they become bytes. */
-const CHUNK_CHARS = 1 << 20;
+/** Bytes kept at the start of the file for its first line (a few hundred: the format, key, id and sections). */
+const FRAME_ROOM = 1024;
+
+/** Bytes of entries written to the file at a time. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
- * Entries as JSON texts, in UTF-8 chunks of ~1 MB, with the byte offset where each starts (one
- * more: the end). Joined whole, a section was in memory three times at once (the texts, the
- * joined string, its bytes): ~120 MB at 30,000 stories, at the build's peak.
+ * Entries as JSON texts, emitted in UTF-8 chunks of ~1 MB, each text encoded into the chunk as it
+ * is made (one buffer for them all, emptied by each write); returns the byte offset where each
+ * starts (one more: the end). Texts joined before they became bytes, and every section held
+ * whole, took ~120 MB at 30,000 stories, at the build's peak of memory.
  */
-function encodeEntries<T>(entries: Iterable<T>, text: (entry: T) => string): { chunks: Buffer[]; offsets: number[] } {
-  const chunks: Buffer[] = [];
+async function encodeEntries<T>(entries: Iterable<T>, text: (entry: T) => string, emit: (chunk: Buffer) => Promise<void>): Promise<number[]> {
   const offsets = [0];
-  let batch: string[] = [];
-  let batchChars = 0;
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
   let length = 0;
   for (const entry of entries) {
     const json = text(entry);
-    batch.push(json);
-    batchChars += json.length;
-    offsets.push((length += Buffer.byteLength(json)));
-    if (batchChars >= CHUNK_CHARS) {
-      chunks.push(Buffer.from(batch.join("")));
-      batch = [];
-      batchChars = 0;
+    // At most 3 bytes a UTF-16 unit: a text that may not fit in what is left goes after the chunk is written (alone, if no chunk could hold it).
+    if (used > 0 && used + json.length * 3 > CHUNK_BYTES) {
+      await emit(chunk.subarray(0, used));
+      used = 0;
     }
+    let written: number;
+    if (json.length * 3 > CHUNK_BYTES) {
+      const bytes = Buffer.from(json);
+      await emit(bytes);
+      written = bytes.length;
+    } else {
+      written = chunk.write(json, used);
+      used += written;
+    }
+    offsets.push((length += written));
   }
-  if (batch.length > 0) chunks.push(Buffer.from(batch.join("")));
-  return { chunks, offsets };
-}
-
-function byteLength(chunks: readonly Buffer[]): number {
-  return chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  if (used > 0) await emit(chunk.subarray(0, used));
+  return offsets;
 }
 
 /** Whether the last build left a snapshot: without one, a build does not even load the delta's code. */
@@ -348,11 +392,11 @@ export async function readSiteSnapshot(root: string): Promise<SiteSnapshot | nul
     const [headLength, headSum] = frame.sections.head;
     const [pagesLength, pagesSum] = frame.sections.pages;
     const [listingsLength, listingsSum] = frame.sections.listings;
-    const bytes = Buffer.alloc(headLength + pagesLength + listingsLength);
+    const bytes = Buffer.alloc(pagesLength + listingsLength + headLength);
     if (readSync(fd, bytes, 0, bytes.length, opened.start) !== bytes.length) return null;
-    headBytes = bytes.subarray(0, headLength);
-    pages = bytes.subarray(headLength, headLength + pagesLength);
-    listings = bytes.subarray(headLength + pagesLength);
+    pages = bytes.subarray(0, pagesLength);
+    listings = bytes.subarray(pagesLength, pagesLength + listingsLength);
+    headBytes = bytes.subarray(pagesLength + listingsLength);
     if (checksum(headBytes) !== headSum || checksum(pages) !== pagesSum || checksum(listings) !== listingsSum) return null;
   } catch {
     return null;

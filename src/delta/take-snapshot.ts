@@ -72,15 +72,20 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
     }
     return number;
   };
-  const { listings, groups: groupPages } = listingPages(plan, numberOf);
   const related = articles.map((article) => (plan.related.get(article.id) ?? []).map((entry) => numberOf(index.articles.get(entry.id) ?? fail(entry.id))));
   /** Per article page: the listing pages that show its card, and the article pages whose related list does. */
   const listedOn = articles.map((): number[] => []);
   const shownBy = articles.map((): number[] => []);
-  listings.forEach((listing, i) => {
-    for (const member of listing.members) listedOn[listingMember(member).article]!.push(i);
-    for (const [, latest] of listing.latest ?? []) for (const article of latest) listedOn[article]!.push(i);
-  });
+  // The listing pages are made twice, here and as they are written, rather than held (~40,000 at 30,000 stories).
+  const groupPages: SnapshotGroup[] = [];
+  let listingNumber = 0;
+  for (const { listing, ids } of listingPages(plan, numberOf)) {
+    for (const member of listing.members) listedOn[listingMember(member).article]!.push(listingNumber);
+    for (const [, latest] of listing.latest ?? []) for (const article of latest) listedOn[article]!.push(listingNumber);
+    const { params } = listing.route;
+    if (ids && params.kind === "group") groupPages.push([params.lang, params.group, listingNumber, ids]);
+    listingNumber++;
+  }
   related.forEach((list, i) => {
     for (const number of list) shownBy[number]!.push(i);
   });
@@ -130,24 +135,24 @@ export async function saveSnapshot(build: BuildToSnapshot): Promise<Error | null
     files: build.fileStates,
     outputs: build.outputs.sort(),
     pages: pages(),
-    listings,
+    listings: (function* () {
+      for (const { listing } of listingPages(plan, numberOf)) yield listing;
+    })(),
     dates: articles.map((article) => article.date),
     groups: groupPages,
   });
 }
 
-/** The pages that list article cards (front, topic, author and source pages, the chooser), in route order, with what they show; and each group's first page and ids. */
-function listingPages(plan: PlannedSite, numberOf: (article: Article) => number): { listings: ListingPageInputs[]; groups: SnapshotGroup[] } {
+/** The pages that list article cards (front, topic, author and source pages, the chooser), in route order, with what they show; a group's first page with the group's ids. */
+function* listingPages(plan: PlannedSite, numberOf: (article: Article) => number): Generator<{ listing: ListingPageInputs; ids: string[] | null }> {
   const { index, context } = plan;
   const { perPage, languages } = context.config;
   const membersOf = (entries: readonly ListingEntry[]): ListingPageInputs["members"] => entries.map((entry) => (entry.fallback ? -1 - numberOf(entry.article) : numberOf(entry.article)));
-  const listings: ListingPageInputs[] = [];
-  const groups: SnapshotGroup[] = [];
   for (const route of plan.routes) {
     const { params } = route;
     if (params.kind === "front") {
       const entries = (index.listings.get(params.lang) ?? []).slice((params.page - 1) * perPage, params.page * perPage);
-      listings.push({ route, members: membersOf(entries), group: null, latest: null });
+      yield { listing: { route, members: membersOf(entries), group: null, latest: null }, ids: null };
     } else if (params.kind === "group") {
       const group = context.groupsBySlug.get(groupKey(params.lang, params.group, params.slug));
       if (!group) throw new Error(`Internal: route for unknown group ${params.slug}`);
@@ -156,14 +161,12 @@ function listingPages(plan: PlannedSite, numberOf: (article: Article) => number)
         return other ? [[code, other.slug]] : [];
       });
       const entries = group.entries.slice((params.page - 1) * perPage, params.page * perPage);
-      if (params.page === 1) groups.push([params.lang, params.group, listings.length, group.ids]);
-      listings.push({ route, members: membersOf(entries), group: [group.id, group.name, group.entries.length, others], latest: null });
+      yield { listing: { route, members: membersOf(entries), group: [group.id, group.name, group.entries.length, others], latest: null }, ids: params.page === 1 ? group.ids : null };
     } else if (params.kind === "chooser") {
       const latest = languages.map(({ code }): [string, number[]] => [code, (index.listings.get(code) ?? []).filter((entry) => !entry.fallback).slice(0, 3).map((entry) => numberOf(entry.article))]);
-      listings.push({ route, members: [], group: null, latest });
+      yield { listing: { route, members: [], group: null, latest }, ids: null };
     }
   }
-  return { listings, groups };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CACHE_DIR } from "../../../src/cache/record-cache.js";
@@ -110,6 +110,8 @@ describe("the site snapshot", () => {
     expect(await readSiteSnapshot(root)).toBeNull();
     await flip("seite/1"); // the listings section
     expect(await readSiteSnapshot(root)).toBeNull();
+    await flip('"relocated"'); // the head
+    expect(await readSiteSnapshot(root)).toBeNull();
     await flip("stat-1");
     expect(await readSiteSnapshot(root)).not.toBeNull();
     expect(readSnapshotSection(root, "build", "files")).toBeNull();
@@ -125,5 +127,38 @@ describe("the site snapshot", () => {
     await flip("2025-11-29");
     const flipped = (await readSiteSnapshot(root))!;
     expect(() => flipped.dates()).toThrow(/no page dates that read back/);
+  });
+
+  it("writes its first line last, in the room kept for it; one that would not fit fails the write, and leaves no file", async () => {
+    root = await makeTempSite({});
+    expect(await writeSiteSnapshot(root, content)).toBeNull();
+    const bytes = await readFile(path.join(root, CACHE_DIR, SNAPSHOT_FILE));
+    expect(bytes.indexOf(10)).toBe(1023);
+    expect(bytes.subarray(0, 1023).toString("latin1")).toMatch(/^\{"format":"gazette-site-\d+".*\} +$/);
+    await rm(path.join(root, CACHE_DIR, SNAPSHOT_FILE));
+    const error = await writeSiteSnapshot(root, { ...content, head: { ...content.head, key: "k".repeat(1024) } });
+    expect(error?.message).toMatch(/first line is longer than the room kept for it/);
+    expect(await readdir(path.join(root, CACHE_DIR))).toEqual([]);
+  });
+
+  it("reads back every page and card of a snapshot written in many chunks, one card larger than a chunk", async () => {
+    root = await makeTempSite({});
+    const count = 6000;
+    const numbers = Array.from({ length: count }, (_, i) => i);
+    const cardAt = (i: number): ArticleCard => ({ ...card(i % 3), title: `${AWKWARD} ${i}`, summary: i === 4321 ? "ä".repeat(400_000) : card(i % 3).summary });
+    const many: SnapshotContent = {
+      ...content,
+      files: numbers.map((i): [string, string, string] => [`articles/story-${i}/de.md`, `stat-${i}`, `hash-${i}`]),
+      pages: numbers.map((i) => ({ inputs: page(i), card: cardOf(cardAt(i)) })),
+      dates: numbers.map(() => "2025-11-30"),
+    };
+    expect(await writeSiteSnapshot(root, many)).toBeNull();
+    const snapshot = (await readSiteSnapshot(root))!;
+    expect(snapshot.head.pageOfFile).toEqual(numbers);
+    for (const i of [0, 1, 2999, 4320, 4321, 4322, count - 1]) {
+      expect(snapshot.page(i)).toEqual(page(i));
+      expect(snapshot.card(i)).toMatchObject(cardAt(i));
+    }
+    expect(snapshot.dates()).toHaveLength(count);
   });
 });
