@@ -42,13 +42,31 @@ export interface PageRenderer {
 const utf8 = new TextDecoder();
 
 /**
- * Frees bytes no longer needed now rather than at the next full collection: their holder came
- * in while loading and lives in the old generation, so without this the bodies of all pages
+ * Frees a buffer no longer needed now rather than at the next full collection: its holders came
+ * in while loading and live in the old generation, so without this the bodies of all pages
  * stayed in memory to the end of the build (~230 MB at 30,000 stories). Moving the buffer to a
  * new holder, which dies young, lets the next minor collection free it.
  */
-function release(bytes: Uint8Array): void {
-  structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] });
+function release(buffer: ArrayBufferLike): void {
+  structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+}
+
+/**
+ * What frees the bodies' buffers as their pages are rendered: a buffer once none of the bodies
+ * that view it is left to render (a loading thread sends a batch's bodies in one buffer: see
+ * `packBodies`). Its holders' views are detached then.
+ */
+export function bodyReleaser(bodies: Iterable<Uint8Array>): (rendered: Uint8Array) => void {
+  const unrendered = new Map<ArrayBufferLike, number>();
+  for (const body of bodies) unrendered.set(body.buffer, (unrendered.get(body.buffer) ?? 0) + 1);
+  return (body) => {
+    const left = (unrendered.get(body.buffer) ?? 1) - 1;
+    if (left > 0) unrendered.set(body.buffer, left);
+    else {
+      unrendered.delete(body.buffer);
+      release(body.buffer);
+    }
+  };
 }
 
 /** Google News sitemaps list articles of the last two days before the build. */
@@ -88,6 +106,7 @@ export function createPageRenderer(
 ): PageRenderer {
   const { bodies, feedHtml: keptFeedHtml } = options;
   const { urls, config, index } = context;
+  const rendered = bodyReleaser(bodies?.values() ?? []);
   const sitemapEntries = new Map<string, SitemapEntry>();
   const sitemapStream = options.streamSitemap ? sitemapWriter(config.baseUrl) : null;
   /** Article id -> body HTML for feeds: RSS, Atom and JSON Feed of a language carry the same items. */
@@ -116,7 +135,7 @@ export function createPageRenderer(
           if (body === undefined) return html(route, articlePage(article, context), article.updated ?? article.date);
           bodies!.delete(article.file);
           const bodyHtml = utf8.decode(body);
-          release(body);
+          rendered(body);
           return html(route, articlePage(article, context, bodyHtml), article.updated ?? article.date);
         }
         case "front": {
