@@ -110,6 +110,12 @@ export interface ArticlePageInputs {
   shownBy: number[];
 }
 
+/** An article page as the snapshot keeps it: its inputs, and its card as the full build published it (what listing pages, related lists and language switchers read of it). */
+export interface SnapshotPage {
+  inputs: ArticlePageInputs;
+  card: StoredCard;
+}
+
 /**
  * A page that lists article cards (a front page, a topic, author or source page, the language
  * chooser), with what it shows beside them, so that it can be rendered again when a card changes
@@ -119,12 +125,6 @@ export interface ArticlePageInputs {
  * number of articles, and its page's slug in each other language that has one); the chooser's
  * latest articles per language.
  */
-/** An article page as the snapshot keeps it: its inputs, and its card as the full build published it (what listing pages, related lists and language switchers read of it). */
-export interface SnapshotPage {
-  inputs: ArticlePageInputs;
-  card: StoredCard;
-}
-
 export interface ListingPageInputs {
   route: Route;
   members: number[];
@@ -266,7 +266,7 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
   try {
     const dir = await cacheDir(root);
     handle = await open(temporary, "w");
-    const file = handle;
+    const out = handle;
     let position = FRAME_ROOM;
     const sections = {} as SnapshotFrame["sections"];
     /** Writes one section, chunk by chunk as `produce` hands them over, and keeps its length and CRC-32. */
@@ -275,7 +275,7 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
       let crc = 0;
       const result = await produce(async (chunk) => {
         crc = checksumOn(crc, chunk);
-        await file.write(chunk, 0, chunk.length, position);
+        await out.write(chunk, 0, chunk.length, position);
         position += chunk.length;
       });
       sections[name] = [position - start, crc];
@@ -316,8 +316,8 @@ export async function writeSiteSnapshot(root: string, content: SnapshotContent):
     const line = JSON.stringify(frame);
     if (line.length >= FRAME_ROOM) throw new Error("Internal: the snapshot's first line is longer than the room kept for it");
     // Padded with spaces, which JSON allows after the value, to the room kept.
-    await file.write(Buffer.from(`${line.padEnd(FRAME_ROOM - 1)}\n`, "latin1"), 0, FRAME_ROOM, 0);
-    await file.close();
+    await out.write(Buffer.from(`${line.padEnd(FRAME_ROOM - 1)}\n`, "latin1"), 0, FRAME_ROOM, 0);
+    await out.close();
     handle = null;
     await rename(temporary, path.join(dir, SNAPSHOT_FILE));
     return null;

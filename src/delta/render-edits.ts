@@ -36,8 +36,8 @@ export interface SitemapEdit {
  * by page number) or did in an earlier delta (`again`), the pages that show an edited card
  * (`cards`: article pages and listing pages, by number), and the edited articles' languages'
  * feeds where they are in them: the rendered article pages' own articles come from their records
- * (`records`), the articles they and the listing pages show from the snapshot's cards. Pages that move (`moves`) are rendered
- * at their new URL. Edits that change dates or labels (`updated`) give listing pages, feeds and
+ * (`records`), the articles they and the listing pages show from the snapshot's cards. Pages
+ * that move (`moves`) are rendered at their new URL. Edits that change dates or labels (`updated`) give listing pages, feeds and
  * the news sitemap their articles in a new order, listing pages new sitemap lastmods, and
  * indexes of groups new counts; a regrouped article's page links the group pages of `links`.
  */

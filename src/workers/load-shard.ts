@@ -215,8 +215,8 @@ function withoutPackedBody(article: Article): Article {
 /**
  * A batch's bodies as views of one buffer, in order, for the main thread. Moved there one by one,
  * each was a small allocation of this thread's, whose free holes only this thread could use
- * again: freed as pages rendered, ~100 MB at 30,000 stories that the process kept after this
- * thread was gone. One buffer per batch (~1-3 MB) is given back whole once the last of its pages
+ * again: freed as pages rendered, memory the process kept after this thread was gone (at 30,000
+ * stories the peak was ~30-60 MB higher). One buffer per batch (~1-3 MB) is given back whole once the last of its pages
  * is rendered (see `bodyReleaser`). Bodies loaded on the main thread are not packed: article pages
  * render in file order and batches may not (one record shard's files), so a buffer would be held
  * to the end, where one body at a time is freed, and its room used again, as pages render.
