@@ -2,6 +2,7 @@ import { cp, mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SHARED_DIR = path.resolve(REPO_ROOT, "../shared");
@@ -23,6 +24,25 @@ export async function makeTempSite(files: Record<string, string | Uint8Array>): 
 /** Copies a project's articles, entity table and config (the repository's, by default) into `root`. */
 export async function copyProject(root: string, from = REPO_ROOT): Promise<void> {
   for (const entry of ["articles", "data", "gazette.config.yml"]) await cp(path.join(from, entry), path.join(root, entry), { recursive: true });
+}
+
+/**
+ * A temporary copy of the repository's site for the tests of the file or block that calls this:
+ * made before them, removed after them. Returns the copy's root (once they run).
+ */
+export function useProjectCopy(): () => string {
+  let root: string | null = null;
+  beforeAll(async () => {
+    root = await makeTempSite({});
+    await copyProject(root);
+  });
+  afterAll(async () => {
+    if (root) await removeTempSite(root);
+  });
+  return () => {
+    if (!root) throw new Error("the project copy is made before the tests run");
+    return root;
+  };
 }
 
 export async function removeTempSite(root: string): Promise<void> {

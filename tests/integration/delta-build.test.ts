@@ -16,7 +16,7 @@ import { readRelatedFeatures, writeRelatedFeatures } from "../../src/cache/relat
 import { SNAPSHOT_FILE } from "../../src/cache/site-snapshot.js";
 import { foldName, groupSlug } from "../../src/i18n/site-index.js";
 import { OUTPUT_MARKER } from "../../src/output/write-output.js";
-import { REPO_ROOT, SHARED_DIR, copyProject, makeTempSite, removeTempSite } from "../helpers/temp-site.js";
+import { REPO_ROOT, SHARED_DIR, makeTempSite, removeTempSite, useProjectCopy } from "../helpers/temp-site.js";
 import { readTree } from "../quality/support/tree.js";
 import { seededRandom } from "../helpers/random.js";
 
@@ -1167,16 +1167,15 @@ describe("delta builds with the search index (German in four slices, English in 
 });
 
 describe("delta builds of the repository's own stories (translations that name their original)", () => {
+  const copy = useProjectCopy();
   let site: string;
   beforeAll(async () => {
     process.env.SOURCE_DATE_EPOCH = EPOCH;
-    site = await makeTempSite({});
-    await copyProject(site);
+    site = copy();
     await appendFile(path.join(site, "gazette.config.yml"), "\nsearch: false\n");
   });
-  afterAll(async () => {
+  afterAll(() => {
     delete process.env.SOURCE_DATE_EPOCH;
-    await removeTempSite(site);
   });
 
   /** A build with the cache, which must be a delta, and its output equal to a build without the cache. */

@@ -2,12 +2,12 @@
  * Article bodies rendered by a loading thread travel to the main thread as one buffer a batch
  * (load-worker.ts), which the renderer frees once every page of the batch is rendered.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadShard, packBodies, type ShardChunk } from "../../../src/workers/load-shard.js";
 import { bodyReleaser } from "../../../src/render/render-pages.js";
 import { listContent } from "../../../src/content/load-content.js";
 import { DiagnosticSink } from "../../../src/errors/diagnostics.js";
-import { copyProject, makeTempSite, removeTempSite } from "../../helpers/temp-site.js";
+import { useProjectCopy } from "../../helpers/temp-site.js";
 
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
@@ -38,16 +38,10 @@ describe("bodies packed into one buffer", () => {
 });
 
 describe("a loading thread's bodies", () => {
-  let root: string;
-  beforeAll(async () => {
-    root = await makeTempSite({});
-    await copyProject(root);
-  });
-  afterAll(async () => {
-    await removeTempSite(root);
-  });
+  const site = useProjectCopy();
 
   it("come in one buffer a batch when handed to another thread, one body an article, each its page's HTML; kept on this thread, one each", async () => {
+    const root = site();
     const files = await listContent({ root, contentDir: "articles" }, new DiagnosticSink());
     const task = { root, overrides: {}, contentDir: "articles", files, renderBodies: true, markdown: "drop" as const };
     const chunks: ShardChunk[] = [];
