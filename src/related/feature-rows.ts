@@ -1,5 +1,6 @@
 import type { RelatedDoc } from "./extract-features.js";
 import { FNV_OFFSET, FNV_PRIME } from "../util/fnv.js";
+import { equalsRange } from "../util/text.js";
 
 /**
  * Every document's related-articles features interned once: a table of features (signal, key,
@@ -250,10 +251,4 @@ function hashRange(lang: number, text: string, start: number, end: number): numb
   let hash = Math.imul(FNV_OFFSET ^ lang, FNV_PRIME);
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash & 0x7fffffff;
-}
-
-function equalsRange(key: string, text: string, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
-  return true;
 }

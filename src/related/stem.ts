@@ -2,7 +2,7 @@ import { stemmer as stemEnglish } from "@orama/stemmers/english";
 import { stemmer as stemFrench } from "@orama/stemmers/french";
 import { stemmer as stemGerman } from "@orama/stemmers/german";
 import { stemmer as stemSpanish } from "@orama/stemmers/spanish";
-import { foldText } from "../util/text.js";
+import { equalsRange, foldText } from "../util/text.js";
 import { stopWordsFor } from "./stop-words.js";
 import { FNV_OFFSET, FNV_PRIME } from "../util/fnv.js";
 
@@ -60,7 +60,7 @@ export class Vocabulary {
       const entry = this.slots[slot]!;
       if (entry === 0) break;
       const index = entry - 1;
-      if (this.wordHashes[index] === hash && sameRange(this.words[index]!, text, start, end)) return this.wordTerms[index]!;
+      if (this.wordHashes[index] === hash && equalsRange(this.words[index]!, text, start, end)) return this.wordTerms[index]!;
       slot = (slot + 1) & mask;
     }
     const word = text.slice(start, end);
@@ -104,12 +104,6 @@ export class Vocabulary {
       this.slots[slot] = index + 1;
     }
   }
-}
-
-function sameRange(word: string, text: string, start: number, end: number): boolean {
-  if (word.length !== end - start) return false;
-  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
-  return true;
 }
 
 /** Bounds memory on open vocabularies; a reset only costs recomputation. */

@@ -12,6 +12,13 @@ export function foldText(text: string): string {
     .normalize("NFC");
 }
 
+/** Whether text[start..end) is `key`, compared in place: tables keyed by words look them up without a substring. */
+export function equalsRange(key: string, text: string, start: number, end: number): boolean {
+  if (key.length !== end - start) return false;
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
 /** Collapses runs of whitespace (including no-break spaces) to one space and trims. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+/gu, " ").trim();
