@@ -8,11 +8,13 @@
  * pages whose list differs from that build's (kept with the features) are rendered with the edited
  * ones. An edit that changes an article's date alone changes no feature's weight: then only the
  * lists that could read it are computed again (`affectedByMoves`). Without those features, or when
- * too many lists change, the delta misses and the build is a full one.
+ * too many lists change, the delta misses and the build is a full one. Many lists are computed on
+ * two threads (see related/related-on-cores.ts).
  */
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
 import type { FeatureChange } from "../related/affected-lists.js";
+import type { RelatedMap } from "../types.js";
 import { readRelatedFeatures } from "../cache/related-features.js";
 import type { SiteSnapshot } from "../cache/site-snapshot.js";
 import type { AppliedEdit } from "./read-edits.js";
@@ -85,13 +87,25 @@ async function computeLists(root: string, snapshot: SiteSnapshot, changed: reado
     changes.push({ id: features.id, time: docs[at]!.time, features: new Set(stored.rows.ids.subarray(stored.rows.offsets[at], stored.rows.offsets[at + 1])) });
     docs[at] = features;
   }
-  const [{ computeRelated, buildRelatedIndex }, { affectedByFeatures, affectedByMoves }] = await Promise.all([import("../related/compute-related.js"), import("../related/affected-lists.js")]);
-  // As the full build computes them (planSite): pages show no reasons.
-  const options = { ...config.related, explain: false };
-  const index = buildRelatedIndex(docs, options, rows);
-  const affected = moves ? affectedByMoves(index, moves) : affectedByFeatures(index, changes, Math.floor(MAX_AFFECTED_SHARE * pageCount));
-  const only = affected && [...affected];
-  const computed = computeRelated(docs, only ? { ...options, only } : options, index);
+  const [{ buildRelatedIndex }, { affectedByFeatures, affectedByMoves }, { computeRelatedOnCores, startRelatedHelper }] = await Promise.all([
+    import("../related/compute-related.js"),
+    import("../related/affected-lists.js"),
+    import("../related/related-on-cores.js"),
+  ]);
+  // Features changed (not dates alone): often every list is computed again, a share of them on a helper thread started now.
+  const helper = moves ? null : startRelatedHelper(pageCount);
+  let computed: RelatedMap;
+  let only: string[] | null;
+  try {
+    // As the full build computes them (planSite): pages show no reasons.
+    const options = { ...config.related, explain: false };
+    const index = buildRelatedIndex(docs, options, rows, helper !== null);
+    const affected = moves ? affectedByMoves(index, moves) : affectedByFeatures(index, changes, Math.floor(MAX_AFFECTED_SHARE * pageCount));
+    only = affected && [...affected];
+    computed = await computeRelatedOnCores(docs, only ? { ...options, only } : options, index, helper);
+  } finally {
+    helper?.close();
+  }
   if (computed.size !== (only?.length ?? pageCount)) return "the related lists are not one per page";
   const before = stored.lists;
   for (const [id, entries] of computed) {

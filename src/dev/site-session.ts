@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "../types.js";
-import { computeRelated, extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
+import { buildRelatedIndex, extractRelatedFeatures, type RelatedDoc } from "../related/index.js";
+import { computeRelatedOnCores, startRelatedHelper } from "../related/related-on-cores.js";
 import { buildDate, loadSite, planSite, prepareTheme, type LoadCaches, type PlannedSite, type PreparedTheme, type StageTiming } from "../build.js";
 import type { ContentCache } from "../content/load-content.js";
 import type { SiteConfig } from "../config/site-config.js";
@@ -213,12 +214,19 @@ export class SiteSession {
       return { ok: true, written: [], removed: [], moved: [], rendered: 0, routes: 0, errors: [], warnings: [], ms: 0, timings: [], pending: false, quick: false };
     }
     const previous = state.plan;
-    const features = [...previous.index.articles.values()].map((article) => {
-      let doc = this.featureCache.get(article);
-      if (doc === undefined) this.featureCache.set(article, (doc = extractRelatedFeatures(article)));
-      return doc;
-    });
-    const related: RelatedMap = computeRelated(features, { ...previous.context.config.related, explain: false });
+    const helper = startRelatedHelper(previous.index.articles.size);
+    let related: RelatedMap;
+    try {
+      const features = [...previous.index.articles.values()].map((article) => {
+        let doc = this.featureCache.get(article);
+        if (doc === undefined) this.featureCache.set(article, (doc = extractRelatedFeatures(article)));
+        return doc;
+      });
+      const options = { ...previous.context.config.related, explain: false };
+      related = await computeRelatedOnCores(features, options, buildRelatedIndex(features, options, undefined, helper !== null), helper);
+    } finally {
+      helper?.close();
+    }
     const timings: StageTiming[] = [{ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` }];
     const changed: number[] = [];
     for (const [id, list] of related) {

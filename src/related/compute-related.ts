@@ -75,7 +75,7 @@ export const defaultTuning = {
 } satisfies RelatedTuning;
 
 const SIGNAL_NAMES = ["entities", "topics", "text", "time"] as const;
-const MICRO = 1_000_000;
+export const MICRO = 1_000_000;
 const DAY_MS = 86_400_000;
 /** Details listed per signal in a reason. */
 const MAX_DETAILS = 8;
@@ -89,6 +89,28 @@ export function computeRelated(docs: readonly RelatedDoc[], options: RelatedOpti
     if (!only || only.has(index.docs[doc]!.id)) result.set(index.docs[doc]!.id, search.relatedOf(doc));
   }
   return result;
+}
+
+/**
+ * The lists of the documents at `positions` (document numbers, rising), a block of `blockSize` at a
+ * time as `claim` hands out block numbers (rising; past the last block: done), each given to
+ * `put(slot, entries)` for `positions[slot]`: what each thread runs when the lists are computed on
+ * several (see related-on-cores.ts). A thread's blocks rise, so its search's cursors only move forward.
+ */
+export function computeBlocks(index: RelatedIndex, positions: Int32Array, blockSize: number, claim: () => number, put: (slot: number, entries: RelatedEntry[]) => void): void {
+  const search = new CandidateSearch(index);
+  for (let block = claim(); block * blockSize < positions.length; block = claim()) {
+    const end = Math.min(positions.length, (block + 1) * blockSize);
+    for (let slot = block * blockSize; slot < end; slot++) put(slot, search.relatedOf(positions[slot]!));
+  }
+}
+
+/** An entry for document b in a's list, `micro` its score in millionths: the one shape every list's entries have. */
+export function entryOf(index: RelatedIndex, a: number, b: number, micro: number, pinned: boolean, reasons: RelatedReason[] = NO_REASONS): RelatedEntry {
+  const entry: RelatedEntry = { id: index.docs[b]!.id, score: micro / MICRO, reasons };
+  if (pinned) entry.pinned = true;
+  if (index.docLang[b] !== index.docLang[a]) entry.fallbackLang = index.docs[b]!.lang;
+  return entry;
 }
 
 /**
@@ -119,6 +141,7 @@ export interface RelatedIndex {
    * too many stories, nor when in one story only (an article's rarest features are often its story's alone).
    */
   readonly featureSignal: Uint8Array;
+  /** (Empty in a helper thread's index, see related-on-cores.ts: keys are read only when explaining.) */
   readonly featureKey: readonly string[];
   readonly featureSearched: Uint8Array;
   /** Per feature, its documents in index (= date) order, with their weights (common features have none). */
@@ -134,8 +157,12 @@ export interface RelatedIndex {
 /**
  * `rows`: the documents' features, interned (see feature-rows.ts), in `input`'s order; made here
  * when not given. Documents given with their rows need no features of their own but when explaining.
+ * `shared`: the largest arrays on SharedArrayBuffers, for a helper thread to read without a copy.
  */
-export function buildRelatedIndex(input: readonly RelatedDoc[], options: RelatedOptions, rows: FeatureRows = internFeatures(input)): RelatedIndex {
+export function buildRelatedIndex(input: readonly RelatedDoc[], options: RelatedOptions, rows: FeatureRows = internFeatures(input), shared = false): RelatedIndex {
+  // The four arrays the size of every feature of every document, on memory a helper thread can share (see related-on-cores.ts).
+  const int32 = (length: number) => (shared ? new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT)) : new Int32Array(length));
+  const float32 = (length: number) => (shared ? new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT)) : new Float32Array(length));
   const tuning: RelatedTuning = { ...defaultTuning, ...options.tuning };
   const n = input.length;
 
@@ -187,7 +214,7 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
   const featOffsets = new Int32Array(n + 1);
   for (let d = 0; d < n; d++) featOffsets[d + 1] = featOffsets[d]! + rows.offsets[order[d]! + 1]! - rows.offsets[order[d]!]!;
   const used = featOffsets[n]!;
-  const featIds = new Int32Array(used);
+  const featIds = int32(used);
   const rawWeights = new Float64Array(used);
   const df = new Int32Array(features);
   for (let i = 0; i < n; i++) {
@@ -228,7 +255,7 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
     featureCommon[f] = frequency > Math.max(tuning.maxShare * scope, tuning.minCommon) ? 1 : 0;
     featureShared[f] = frequency > 1 ? 1 : 0;
   }
-  const featWeights = new Float32Array(used);
+  const featWeights = float32(used);
   const sums = new Float64Array(3);
   const backgroundAll = background(stories, tuning);
   const backgroundByLang = langDocs.map((count) => background(count, tuning));
@@ -250,8 +277,8 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
   for (let f = 0; f < features; f++) featureSearched[f] = featureShared[f] && !featureCommon[f] ? 1 : 0;
   const postOffsets = new Int32Array(features + 1);
   for (let f = 0; f < features; f++) postOffsets[f + 1] = postOffsets[f]! + (featureSearched[f] ? df[f]! : 0);
-  const postDocs = new Int32Array(postOffsets[features]!);
-  const postWeights = new Float32Array(postOffsets[features]!);
+  const postDocs = int32(postOffsets[features]!);
+  const postWeights = float32(postOffsets[features]!);
   const cursor = postOffsets.slice(0, features);
   for (let d = 0; d < n; d++) {
     for (let i = featOffsets[d]!; i < featOffsets[d + 1]!; i++) {
@@ -370,7 +397,7 @@ class CandidateSearch {
     this.acc = new Float64Array(index.n);
     this.stamp = new Int32Array(index.n).fill(-1);
     this.touched = new Int32Array(index.n);
-    this.cursor = index.postOffsets.slice(0, index.featureKey.length);
+    this.cursor = index.postOffsets.slice(0, index.featureSignal.length);
     this.limit = Math.max(0, Math.floor(index.options.limit));
     this.explain = index.options.explain ?? true;
     const candidates = Math.max(8, Math.ceil(index.tuning.candidateFactor * this.limit));
@@ -613,10 +640,7 @@ class CandidateSearch {
       reasons = this.explainer.explain(a, b, this.current, parts);
       if (pinned) reasons.unshift({ signal: "pinned", score: 0, details: ["pinned in the frontmatter"] });
     }
-    const entry: RelatedEntry = { id: index.docs[b]!.id, score: micro / MICRO, reasons };
-    if (pinned) entry.pinned = true;
-    if (index.docLang[b] !== index.docLang[a]) entry.fallbackLang = index.docs[b]!.lang;
-    return entry;
+    return entryOf(index, a, b, micro, pinned, reasons);
   }
 }
 
