@@ -23,17 +23,41 @@ import type { RelatedDoc } from "./extract-features.js";
 
 const WORKER_FILE = new URL("./related-worker.js", import.meta.url);
 
-/** Below this many lists the helper's start and the copy of the index cost about what it saves (~16 µs a list). */
-export const MIN_PARALLEL_LISTS = 2000;
+/**
+ * Below this many lists (~16 µs each) the helper's start (~40-60 ms of a core) is most of what it
+ * could save; measured with its start and the index: 20,025 lists 468 -> 441 ms, 60,071 1,231 -> 957 ms.
+ */
+export const MIN_PARALLEL_LISTS = 10_000;
 /** Lists per block: ~4 ms of work, so that neither thread waits long for the other's last block. */
 const BLOCK_SIZE = 256;
 
-/** What the helper is sent: the index without its feature keys, the documents' numbers to list, the shared block counter. */
+/**
+ * What the helper is sent: the index without its feature keys, the documents' numbers to list, and
+ * two shared Int32 slots: the next block (COUNTER) and whether the helper joined (STATE, see `joins`).
+ */
 export interface HelperTask {
   index: IndexWire;
   positions: Int32Array;
   blockSize: number;
   counter: SharedArrayBuffer;
+}
+
+export const COUNTER = 0;
+export const STATE = 1;
+const [OPEN, JOINED, CLOSED] = [0, 1, 2];
+
+/** Slots for a task's `counter`. */
+export function helperSlots(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/**
+ * The helper's claim to take part, before its first block: false once this thread, done with every
+ * block, has closed the task, which it then does not wait for (a helper still starting when a few
+ * thousand lists are done, or when a delta's lists turned out few).
+ */
+export function joins(slots: Int32Array): boolean {
+  return Atomics.compareExchange(slots, STATE, OPEN, JOINED) === OPEN;
 }
 
 type IndexArrays = Pick<
@@ -114,13 +138,15 @@ export async function computeRelatedOnCores(docs: readonly RelatedDoc[], options
     return computeRelated(docs, options, index);
   }
   const mine = positions.subarray(0, count);
-  const counter = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-  const theirs = helper.run({ index: wireOf(index), positions: mine, blockSize: BLOCK_SIZE, counter: counter.buffer as SharedArrayBuffer });
+  const slots = helperSlots();
+  const theirs = helper.run({ index: wireOf(index), positions: mine, blockSize: BLOCK_SIZE, counter: slots.buffer as SharedArrayBuffer });
   const lists = new Array<RelatedEntry[] | undefined>(count);
-  computeBlocks(index, mine, BLOCK_SIZE, () => Atomics.add(counter, 0, 1), (slot, entries) => (lists[slot] = entries));
-  const answer = await theirs;
+  computeBlocks(index, mine, BLOCK_SIZE, () => Atomics.add(slots, COUNTER, 1), (slot, entries) => (lists[slot] = entries));
+  // Waited for only if it joined (then its blocks are under way, or it has none left to take).
+  const joined = Atomics.compareExchange(slots, STATE, OPEN, CLOSED) === JOINED;
+  const answer = joined ? await theirs : null;
   helper.close();
-  if (!(answer instanceof Error)) readAnswer(index, mine, answer, lists);
+  if (answer && !(answer instanceof Error)) readAnswer(index, mine, answer, lists);
   // The lists a failed helper had taken (none otherwise).
   const missing = Int32Array.from(lists.keys()).filter((slot) => lists[slot] === undefined);
   if (missing.length > 0) {

@@ -59,7 +59,7 @@ describe("related lists on two threads", () => {
       expect(helper).not.toBeNull();
       // This thread takes no block: the helper lists every document.
       const positions = Int32Array.from({ length: index.n }, (_, d) => d);
-      const answer = await helper.run({ index: cores.wireOf(index), positions, blockSize: 100, counter: new SharedArrayBuffer(4) });
+      const answer = await helper.run({ index: cores.wireOf(index), positions, blockSize: 100, counter: cores.helperSlots().buffer as SharedArrayBuffer });
       helper.close();
       if (answer instanceof Error) throw answer;
       const lists = new Array<RelatedEntry[] | undefined>(index.n);
@@ -84,11 +84,12 @@ describe("related lists on two threads", () => {
     const index = compute.buildRelatedIndex(docs, OPTIONS);
     const claimed: number[] = [];
     let closed = false;
-    // A helper that takes the first two blocks, then fails.
+    // A helper that joins, takes the first two blocks, then fails.
     const failing = {
       run: async (task: { counter: SharedArrayBuffer }) => {
-        const counter = new Int32Array(task.counter);
-        claimed.push(Atomics.add(counter, 0, 1), Atomics.add(counter, 0, 1));
+        const slots = new Int32Array(task.counter);
+        expect(cores.joins(slots)).toBe(true);
+        claimed.push(Atomics.add(slots, cores.COUNTER, 1), Atomics.add(slots, cores.COUNTER, 1));
         return new Error("the helper failed");
       },
       close: () => void (closed = true),
@@ -97,6 +98,20 @@ describe("related lists on two threads", () => {
     expect(claimed).toEqual([0, 1]);
     expect(closed).toBe(true);
     expect(entriesOf(lists)).toEqual(entriesOf(compute.computeRelated(docs, OPTIONS, index)));
+  });
+
+  it("does not wait for a helper that had not joined when this thread was done, and closes it", async () => {
+    const { cores, compute } = await compiled();
+    const index = compute.buildRelatedIndex(docs, OPTIONS);
+    let task: { counter: SharedArrayBuffer } | null = null;
+    let closed = false;
+    // A helper still starting: it never answers.
+    const starting = { run: (sent: { counter: SharedArrayBuffer }) => ((task = sent), new Promise<Error>(() => {})), close: () => void (closed = true) };
+    const lists = await cores.computeRelatedOnCores(docs, OPTIONS, index, starting, FORCED);
+    expect(closed).toBe(true);
+    expect(entriesOf(lists)).toEqual(entriesOf(compute.computeRelated(docs, OPTIONS, index)));
+    // Were it to start now, it would find the task closed.
+    expect(cores.joins(new Int32Array(task!.counter))).toBe(false);
   });
 
   it("starts no helper for a small site, nor when told not to, and explained lists stay on this thread", async () => {
