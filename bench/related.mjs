@@ -10,7 +10,9 @@
 // (cached as NDJSON, keyed by a hash of the code that makes them). Then, in a fresh process per mode, the
 // RelatedDocs are loaded and computeRelated runs several times: median wall time, peak RSS of that process
 // (RelatedDocs + index + lists), precision@5 against the corpus's topic-cluster labels, coverage.
-// Modes: "lists" (explain: false, what a build needs) and "explained" (every entry's reasons).
+// Modes: "lists" (explain: false, what a build needs) and "explained" (every entry's reasons). Lists are also
+// computed on two threads (src/related/related-on-cores.ts, what a delta and gazette dev's settle do), in
+// turns with one: its median, and a check that both made the same lists.
 // Imports the compiled code in dist/: the npm script compiles first.
 
 import { spawnSync } from "node:child_process";
@@ -153,7 +155,8 @@ async function extract(articlesDir, target) {
 
 /** Child: RelatedDocs in, timed computeRelated runs, quality against the labels; one JSON line out. */
 async function time(featuresFile, labelsFile, explainFlag, runs) {
-  const { computeRelated } = await import(path.join(DIST, "related", "index.js"));
+  const { computeRelated, buildRelatedIndex } = await import(path.join(DIST, "related", "index.js"));
+  const { computeRelatedOnCores, startRelatedHelper } = await import(path.join(DIST, "related", "related-on-cores.js"));
   const { defaults } = await import(path.join(DIST, "config", "site-config.js"));
   const docs = [];
   for await (const line of createInterface({ input: createReadStream(featuresFile), crlfDelay: Infinity })) if (line) docs.push(JSON.parse(line));
@@ -163,6 +166,7 @@ async function time(featuresFile, labelsFile, explainFlag, runs) {
   const rssBefore = process.memoryUsage().rss;
   const times = [];
   const cpus = [];
+  const twoTimes = [];
   let related;
   for (let run = 0; run < runs; run++) {
     related = undefined;
@@ -173,6 +177,14 @@ async function time(featuresFile, labelsFile, explainFlag, runs) {
     times.push(performance.now() - started);
     const used = process.cpuUsage(cpu);
     cpus.push((used.user + used.system) / 1000);
+    if (options.explain) continue;
+    // In turns: the helper started as a delta starts it, before the index is built (both timed).
+    globalThis.gc?.();
+    const twoStarted = performance.now();
+    const helper = startRelatedHelper(docs.length, { GAZETTE_RELATED_THREAD: "1" });
+    const shared = await computeRelatedOnCores(docs, options, buildRelatedIndex(docs, options, undefined, true), helper);
+    twoTimes.push(performance.now() - twoStarted);
+    if (!sameLists(related, shared)) throw new Error("two threads made other lists than one");
   }
   const peak = process.resourceUsage().maxRSS * 1024;
 
@@ -198,6 +210,7 @@ async function time(featuresFile, labelsFile, explainFlag, runs) {
       docs: docs.length,
       medianMs: median(times),
       minMs: Math.min(...times),
+      twoMs: twoTimes.length > 0 ? median(twoTimes) : null,
       cpuMs: median(cpus),
       peakRss: peak,
       rssBefore,
@@ -209,11 +222,24 @@ async function time(featuresFile, labelsFile, explainFlag, runs) {
   );
 }
 
+/** Whether two maps of lists list the same ids with the same scores, in the same order. */
+function sameLists(a, b) {
+  if (a.size !== b.size) return false;
+  const keys = [...b.keys()];
+  let k = 0;
+  for (const [id, entries] of a) {
+    const other = b.get(id);
+    if (keys[k++] !== id || other.length !== entries.length || entries.some((entry, i) => entry.id !== other[i].id || entry.score !== other[i].score)) return false;
+  }
+  return true;
+}
+
 function report(row) {
   console.log(
     `${row.size.toLocaleString("en")} stories (${row.docs.toLocaleString("en")} versions), ${row.explain ? "explained" : "lists"}: ` +
       `median ${seconds(row.medianMs)} of ${row.runs} (fastest ${seconds(row.minMs)}, CPU ${seconds(row.cpuMs)}), peak RSS ${gib(row.peakRss)}, ` +
-      `P@5 ${row.precision.toFixed(4)}, coverage ${row.coverage.toFixed(4)}`,
+      `P@5 ${row.precision.toFixed(4)}, coverage ${row.coverage.toFixed(4)}` +
+      (row.twoMs !== null ? `; on two threads, in turns: median ${seconds(row.twoMs)} (${(row.twoMs / row.medianMs).toFixed(2)} x)` : ""),
   );
 }
 
