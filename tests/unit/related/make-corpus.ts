@@ -38,4 +38,3 @@ export function corpus(count: number, seed: number): RelatedDoc[] {
   }
   return docs;
 }
-
