@@ -24,10 +24,12 @@ import type { RelatedDoc } from "./extract-features.js";
 const WORKER_FILE = new URL("./related-worker.js", import.meta.url);
 
 /**
- * Below this many lists (~16 µs each) the helper's start (~40-60 ms of a core) is most of what it
- * could save; measured with its start and the index: 20,025 lists 468 -> 441 ms, 60,071 1,231 -> 957 ms.
+ * Below this many lists (~16 µs each) the helper's start (~40-60 ms of a core, often one the main
+ * thread needs on a busy machine) is most of what it saves: measured with its start and the index,
+ * 20,025 lists 468 -> 441 ms (in `bench:related` and whole deltas: no difference), 60,071 lists
+ * 1,231 -> 957 ms.
  */
-export const MIN_PARALLEL_LISTS = 10_000;
+export const MIN_PARALLEL_LISTS = 25_000;
 /** Lists per block: ~4 ms of work, so that neither thread waits long for the other's last block. */
 const BLOCK_SIZE = 256;
 
