@@ -182,7 +182,7 @@ async function time(featuresFile, labelsFile, explainFlag, runs) {
     globalThis.gc?.();
     const twoStarted = performance.now();
     const helper = startRelatedHelper(docs.length, { GAZETTE_RELATED_THREAD: "1" });
-    const shared = await computeRelatedOnCores(docs, options, buildRelatedIndex(docs, options, undefined, true), helper);
+    const { lists: shared } = await computeRelatedOnCores(docs, options, buildRelatedIndex(docs, options, undefined, true), helper);
     twoTimes.push(performance.now() - twoStarted);
     if (!sameLists(related, shared)) throw new Error("two threads made other lists than one");
   }

@@ -172,7 +172,8 @@ async function tryDelta(options: BuildOptions, checks: RunningChecks[]): Promise
     const unread = await readPageRecords(root, engine, snapshot, [...relisted.lists.keys(), ...relisted.again, ...cards.pages, ...updated.entering], read.records);
     if (unread !== null) return { miss: unread };
     const relistMs = relisted.computed ? performance.now() - stageStarted : null;
-    const relistDetail = relisted.computed?.only ? `${relisted.computed.count} lists computed again (${relisted.computed.only})` : "every list computed again";
+    const helped = relisted.computed?.helped ? `, ${relisted.computed.helped} of them on a helper thread` : "";
+    const relistDetail = (relisted.computed?.only ? `${relisted.computed.count} lists computed again (${relisted.computed.only})` : "every list computed again") + helped;
     stageStarted = performance.now();
     const { pages: rendered, sitemap, lastmods, indexPaths } = renderEdits(read.edits, relisted, cards, snapshot, read.records, config, theme, date, moves, updated, regrouping.links);
     const changed: RenderedPage[] = [];

@@ -28,6 +28,8 @@ const MAX_AFFECTED_SHARE = 0.8;
 export interface ComputedLists {
   count: number;
   only: "dates moved" | "features changed" | null;
+  /** How many a helper thread made (see related/related-on-cores.ts). */
+  helped: number;
 }
 
 /**
@@ -95,6 +97,7 @@ async function computeLists(root: string, snapshot: SiteSnapshot, changed: reado
   // Features changed (not dates alone): often every list is computed again, a share of them on a helper thread started now.
   const helper = moves ? null : startRelatedHelper(pageCount);
   let computed: RelatedMap;
+  let helped: number;
   let only: string[] | null;
   try {
     // As the full build computes them (planSite): pages show no reasons.
@@ -102,7 +105,7 @@ async function computeLists(root: string, snapshot: SiteSnapshot, changed: reado
     const index = buildRelatedIndex(docs, options, rows, helper !== null);
     const affected = moves ? affectedByMoves(index, moves) : affectedByFeatures(index, changes, Math.floor(MAX_AFFECTED_SHARE * pageCount));
     only = affected && [...affected];
-    computed = await computeRelatedOnCores(docs, only ? { ...options, only } : options, index, helper);
+    ({ lists: computed, helped } = await computeRelatedOnCores(docs, only ? { ...options, only } : options, index, helper));
   } finally {
     helper?.close();
   }
@@ -115,7 +118,7 @@ async function computeLists(root: string, snapshot: SiteSnapshot, changed: reado
     const [start, end] = [before.offsets[number]!, before.offsets[number + 1]!];
     if (list.length !== end - start || list.some((each, i) => each !== before.docs[start + i])) lists.set(number, list);
   }
-  return { count: computed.size, only: only === null ? null : moves ? "dates moved" : "features changed" };
+  return { count: computed.size, only: only === null ? null : moves ? "dates moved" : "features changed", helped };
 }
 
 /** Whether two documents of one article have the same pins and excludes (and story). */

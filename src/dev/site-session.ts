@@ -223,7 +223,7 @@ export class SiteSession {
         return doc;
       });
       const options = { ...previous.context.config.related, explain: false };
-      related = await computeRelatedOnCores(features, options, buildRelatedIndex(features, options, undefined, helper !== null), helper);
+      ({ lists: related } = await computeRelatedOnCores(features, options, buildRelatedIndex(features, options, undefined, helper !== null), helper));
     } finally {
       helper?.close();
     }

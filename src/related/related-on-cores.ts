@@ -125,19 +125,25 @@ export class RelatedHelper implements ListHelper {
   }
 }
 
+/** The lists, and how many of them the helper made (0 without one). */
+export interface ListsOnCores {
+  lists: RelatedMap;
+  helped: number;
+}
+
 /**
  * computeRelated(docs, options, index), the lists shared with `helper` when it is given, reasons
  * are off, and there are enough of them; else all on this thread. The helper is closed either way.
  * Should it fail, this thread computes the lists it had taken.
  */
-export async function computeRelatedOnCores(docs: readonly RelatedDoc[], options: RelatedOptions, index: RelatedIndex, helper: ListHelper | null, env: NodeJS.ProcessEnv = process.env): Promise<RelatedMap> {
+export async function computeRelatedOnCores(docs: readonly RelatedDoc[], options: RelatedOptions, index: RelatedIndex, helper: ListHelper | null, env: NodeJS.ProcessEnv = process.env): Promise<ListsOnCores> {
   const only = options.only ? new Set(options.only) : null;
   const positions = new Int32Array(only ? only.size : index.n);
   let count = 0;
   for (let d = 0; d < index.n && count < positions.length; d++) if (!only || only.has(index.docs[d]!.id)) positions[count++] = d;
   if (!helper || options.explain !== false || (count < MIN_PARALLEL_LISTS && env.GAZETTE_RELATED_THREAD !== "1")) {
     helper?.close();
-    return computeRelated(docs, options, index);
+    return { lists: computeRelated(docs, options, index), helped: 0 };
   }
   const mine = positions.subarray(0, count);
   const slots = helperSlots();
@@ -148,7 +154,7 @@ export async function computeRelatedOnCores(docs: readonly RelatedDoc[], options
   const joined = Atomics.compareExchange(slots, STATE, OPEN, CLOSED) === JOINED;
   const answer = joined ? await theirs : null;
   helper.close();
-  if (answer && !(answer instanceof Error)) readAnswer(index, mine, answer, lists);
+  const helped = answer && !(answer instanceof Error) ? readAnswer(index, mine, answer, lists) : 0;
   // The lists a failed helper had taken (none otherwise).
   const missing = Int32Array.from(lists.keys()).filter((slot) => lists[slot] === undefined);
   if (missing.length > 0) {
@@ -157,18 +163,23 @@ export async function computeRelatedOnCores(docs: readonly RelatedDoc[], options
   }
   const result = new Map<string, readonly RelatedEntry[]>();
   for (let slot = 0; slot < count; slot++) result.set(index.docs[mine[slot]!]!.id, lists[slot]!);
-  return result;
+  return { lists: result, helped };
 }
 
-/** The helper's lists, each `slot, count`, then `document, score in millionths, pinned (0 or 1)` per entry, made entries as this thread makes them. */
-export function readAnswer(index: RelatedIndex, positions: Int32Array, answer: Int32Array, lists: (RelatedEntry[] | undefined)[]): void {
-  for (let at = 0; at < answer.length; ) {
+/**
+ * The helper's lists, each `slot, count`, then `document, score in millionths, pinned (0 or 1)` per
+ * entry, made entries as this thread makes them; returns how many lists it made.
+ */
+export function readAnswer(index: RelatedIndex, positions: Int32Array, answer: Int32Array, lists: (RelatedEntry[] | undefined)[]): number {
+  let made = 0;
+  for (let at = 0; at < answer.length; made++) {
     const slot = answer[at++]!;
     const length = answer[at++]!;
     const entries = new Array<RelatedEntry>(length);
     for (let k = 0; k < length; k++, at += 3) entries[k] = entryOf(index, positions[slot]!, answer[at]!, answer[at + 1]!, answer[at + 2] === 1);
     lists[slot] = entries;
   }
+  return made;
 }
 
 /** The index as a helper gets it (see IndexWire). */

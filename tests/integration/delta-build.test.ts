@@ -975,6 +975,23 @@ describe("delta builds of the compiled code (the checks on a worker thread, as `
     expect(small.checked).not.toMatch(/worker/);
     await expectSameAsCold(small);
   }, 120_000);
+
+  test("lists computed again with the related helper thread asked for (GAZETTE_RELATED_THREAD=1) are those of a cold build", async () => {
+    process.env.GAZETTE_RELATED_THREAD = "1";
+    try {
+      for (const file of originals.keys()) await restore(file);
+      await compiledBuild();
+      // A new summary changes its related-articles features: the lists are computed again.
+      await writeFile(abs(oldGerman()), withSummary(originals.get(oldGerman())!, "Neue Zusammenfassung über Hafenkräne und Brückenzölle."));
+      const edited = await compiledBuild();
+      expect(edited.missed).toBe(null);
+      expect(edited.delta).toBe(true);
+      expect(edited.result.timings.find((timing) => timing.stage === "related")?.detail).toMatch(/computed again/);
+      await expectSameAsCold(edited);
+    } finally {
+      delete process.env.GAZETTE_RELATED_THREAD;
+    }
+  }, 120_000);
 });
 
 describe("delta builds with the search index (German in four slices, English in two, French in the main bundle)", () => {

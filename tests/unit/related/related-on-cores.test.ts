@@ -63,7 +63,7 @@ describe("related lists on two threads", () => {
       helper.close();
       if (answer instanceof Error) throw answer;
       const lists = new Array<RelatedEntry[] | undefined>(index.n);
-      cores.readAnswer(index, positions, answer, lists);
+      expect(cores.readAnswer(index, positions, answer, lists)).toBe(index.n);
       expect(new Map(lists.map((list, d) => [index.docs[d]!.id, list]))).toEqual(expected);
     }
   });
@@ -74,9 +74,29 @@ describe("related lists on two threads", () => {
     for (const options of [OPTIONS, { ...OPTIONS, only: some }]) {
       const index = compute.buildRelatedIndex(docs, options, undefined, true);
       const helper = cores.startRelatedHelper(docs.length, FORCED);
-      const lists = await cores.computeRelatedOnCores(docs, options, index, helper, FORCED);
+      const { lists, helped } = await cores.computeRelatedOnCores(docs, options, index, helper, FORCED);
       expect(entriesOf(lists)).toEqual(entriesOf(compute.computeRelated(docs, options, index)));
+      expect(helped).toBeLessThanOrEqual(lists.size);
     }
+  });
+
+  it("puts the helper's lists among this thread's, in index order, once it has taken a block", async () => {
+    const { cores, compute } = await compiled();
+    const index = compute.buildRelatedIndex(docs, OPTIONS, undefined, true);
+    const helper = cores.startRelatedHelper(docs.length, FORCED)!;
+    // This thread starts its blocks only once the helper has taken the first one (256 lists).
+    const late = {
+      run: (task: Parameters<typeof helper.run>[0]) => {
+        const answer = helper.run(task);
+        const slots = new Int32Array(task.counter);
+        for (const deadline = Date.now() + 20_000; Atomics.load(slots, cores.COUNTER) === 0 && Date.now() < deadline; ) Atomics.wait(slots, cores.STATE, Atomics.load(slots, cores.STATE), 1);
+        return answer;
+      },
+      close: () => helper.close(),
+    };
+    const { lists, helped } = await cores.computeRelatedOnCores(docs, OPTIONS, index, late, FORCED);
+    expect(helped).toBeGreaterThanOrEqual(256);
+    expect(entriesOf(lists)).toEqual(entriesOf(compute.computeRelated(docs, OPTIONS, index)));
   });
 
   it("makes the lists a failed helper had taken on this thread", async () => {
@@ -94,9 +114,9 @@ describe("related lists on two threads", () => {
       },
       close: () => void (closed = true),
     };
-    const lists = await cores.computeRelatedOnCores(docs, OPTIONS, index, failing, FORCED);
+    const { lists, helped } = await cores.computeRelatedOnCores(docs, OPTIONS, index, failing, FORCED);
     expect(claimed).toEqual([0, 1]);
-    expect(closed).toBe(true);
+    expect([closed, helped]).toEqual([true, 0]);
     expect(entriesOf(lists)).toEqual(entriesOf(compute.computeRelated(docs, OPTIONS, index)));
   });
 
@@ -107,8 +127,8 @@ describe("related lists on two threads", () => {
     let closed = false;
     // A helper still starting: it never answers.
     const starting = { run: (sent: { counter: SharedArrayBuffer }) => ((task = sent), new Promise<Error>(() => {})), close: () => void (closed = true) };
-    const lists = await cores.computeRelatedOnCores(docs, OPTIONS, index, starting, FORCED);
-    expect(closed).toBe(true);
+    const { lists, helped } = await cores.computeRelatedOnCores(docs, OPTIONS, index, starting, FORCED);
+    expect([closed, helped]).toEqual([true, 0]);
     expect(entriesOf(lists)).toEqual(entriesOf(compute.computeRelated(docs, OPTIONS, index)));
     // Were it to start now, it would find the task closed.
     expect(cores.joins(new Int32Array(task!.counter))).toBe(false);
@@ -123,7 +143,7 @@ describe("related lists on two threads", () => {
     const watching = { run: async () => ((ran = true), new Error("not expected")), close: () => void (closed = true) };
     const explained = { ...DEFAULT_OPTIONS, explain: true };
     const index = compute.buildRelatedIndex(docs, explained);
-    const lists = await cores.computeRelatedOnCores(docs, explained, index, watching, FORCED);
+    const { lists } = await cores.computeRelatedOnCores(docs, explained, index, watching, FORCED);
     expect([ran, closed]).toEqual([false, true]);
     expect(entriesOf(lists)).toEqual(entriesOf(compute.computeRelated(docs, explained, index)));
     expect([...lists.values()].flat().some((entry) => entry.reasons.length > 0)).toBe(true);
