@@ -8,8 +8,8 @@
  * pages whose list differs from that build's (kept with the features) are rendered with the edited
  * ones. An edit that changes an article's date alone changes no feature's weight: then only the
  * lists that could read it are computed again (`affectedByMoves`). Without those features, or when
- * too many lists change, the delta misses and the build is a full one. Many lists are computed on
- * two threads (see related/related-on-cores.ts).
+ * too many lists change, the delta misses and the build is a full one. From 25,000 lists on, a
+ * helper thread computes a share of them (see related/related-on-cores.ts).
  */
 import type { SiteConfig } from "../config/site-config.js";
 import type { RelatedDoc } from "../related/index.js";
