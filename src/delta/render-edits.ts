@@ -60,10 +60,12 @@ export function renderEdits(
   const articles = new Map<string, Article>();
   /** An article whose own page is rendered, or whose feed item is made again: its record, as its page was last built (or as edited). */
   const recordOf = (number: number): Article => {
+    const edit = edited.get(number);
+    if (edit) return edit;
     const inputs = snapshot.page(number);
     const record = records.get(inputs.file);
-    if (!edited.has(number) && !record) throw new Error(`Internal: no record of ${inputs.file}`);
-    return edited.get(number) ?? checkedAs(record!.article, inputs);
+    if (!record) throw new Error(`Internal: no record of ${inputs.file}`);
+    return checkedAs(record.article, inputs);
   };
   const numbers = [...new Set([...edits.flatMap(({ page }) => (page ? [page.number] : [])), ...relisted.lists.keys(), ...relisted.again, ...cards.pages])].sort((a, b) => a - b);
   // The rendered pages' own articles first: the others are shown by their cards.

@@ -62,10 +62,9 @@ export function joins(slots: Int32Array): boolean {
   return Atomics.compareExchange(slots, STATE, OPEN, JOINED) === OPEN;
 }
 
-type IndexArrays = Pick<
-  RelatedIndex,
-  "docSignals" | "pairWeights" | "docLang" | "docStory" | "docTime" | "featOffsets" | "featIds" | "featWeights" | "featureSignal" | "featureSearched" | "postOffsets" | "postDocs" | "postWeights" | "storyOffsets" | "storyDocs"
->;
+/** The index's typed arrays, all a search reads of it but the documents (and the feature keys, when explaining). */
+const ARRAY_FIELDS = ["docSignals", "pairWeights", "docLang", "docStory", "docTime", "featOffsets", "featIds", "featWeights", "featureSignal", "featureSearched", "postOffsets", "postDocs", "postWeights", "storyOffsets", "storyDocs"] as const;
+type IndexArrays = Pick<RelatedIndex, (typeof ARRAY_FIELDS)[number]>;
 
 /** A RelatedIndex as the helper gets it: its typed arrays, and of each document what a search reads (id, story, language, pins, excludes). */
 export interface IndexWire extends IndexArrays, Pick<RelatedIndex, "n" | "tuning" | "weights" | "thresholdMicro"> {
@@ -185,15 +184,20 @@ export function readAnswer(index: RelatedIndex, positions: Int32Array, answer: I
 /** The index as a helper gets it (see IndexWire). */
 export function wireOf(index: RelatedIndex): IndexWire {
   const { n, tuning, weights, thresholdMicro, docs } = index;
-  const { docSignals, pairWeights, docLang, docStory, docTime, featOffsets, featIds, featWeights, featureSignal, featureSearched, postOffsets, postDocs, postWeights, storyOffsets, storyDocs } = index;
+  const arrays = {} as Record<(typeof ARRAY_FIELDS)[number], unknown>;
+  for (const field of ARRAY_FIELDS) arrays[field] = index[field];
   const lists: IndexWire["lists"] = [];
   docs.forEach((doc, d) => {
     if (doc.pins.length > 0 || doc.exclude.length > 0) lists.push([d, doc.pins, doc.exclude]);
   });
   const { only: _all, ...options } = index.options;
   return {
-    ...{ n, tuning, weights, thresholdMicro, options: { ...options, explain: false } },
-    ...{ docSignals, pairWeights, docLang, docStory, docTime, featOffsets, featIds, featWeights, featureSignal, featureSearched, postOffsets, postDocs, postWeights, storyOffsets, storyDocs },
+    n,
+    tuning,
+    weights,
+    thresholdMicro,
+    options: { ...options, explain: false },
+    ...(arrays as IndexArrays),
     ids: docs.map((doc) => doc.id),
     storyKeys: docs.map((doc) => doc.storyKey),
     langs: docs.map((doc) => doc.lang),
