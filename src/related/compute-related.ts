@@ -80,15 +80,39 @@ const DAY_MS = 86_400_000;
 /** Details listed per signal in a reason. */
 const MAX_DETAILS = 8;
 
-export function computeRelated(docs: readonly RelatedDoc[], options: RelatedOptions, index: RelatedIndex = buildRelatedIndex(docs, options)): RelatedMap {
+/**
+ * `margins`, when given (arrays of the documents' length, in `docs`' order): each list's margins
+ * (see `ListMargins`), for a later delta build to tell which lists new weights cannot change.
+ */
+export function computeRelated(docs: readonly RelatedDoc[], options: RelatedOptions, index: RelatedIndex = buildRelatedIndex(docs, options), margins?: ListMargins): RelatedMap {
   const result = new Map<string, readonly RelatedEntry[]>();
   const search = new CandidateSearch(index);
   const only = options.only ? new Set(options.only) : null;
   // Articles in index order (date, then id): neighbouring articles read neighbouring postings, which stay in cache.
   for (let doc = 0; doc < index.n; doc++) {
-    if (!only || only.has(index.docs[doc]!.id)) result.set(index.docs[doc]!.id, search.relatedOf(doc));
+    if (only && !only.has(index.docs[doc]!.id)) continue;
+    result.set(index.docs[doc]!.id, search.relatedOf(doc));
+    if (margins) {
+      margins.query[index.inputOf[doc]!] = search.queryGap;
+      margins.heap[index.inputOf[doc]!] = search.heapGap;
+      margins.score[index.inputOf[doc]!] = search.scoreGap;
+    }
   }
   return result;
+}
+
+/**
+ * How far a list is from changing, per document: when each of its article's query weights (see
+ * `selectQuery`) moves by less than half its `query` margin, every candidate's partial score by
+ * less than half its `heap` margin and every exact score (in millionths) by less than half its
+ * `score` margin, its query features, its candidates, their order and which reach the threshold
+ * stay as they are, so the list does (see related/affected-lists.ts). Infinity: no such bound
+ * (too few features or candidates); 0: any change can change the list (ties, pins).
+ */
+export interface ListMargins {
+  readonly query: Float64Array;
+  readonly heap: Float64Array;
+  readonly score: Float64Array;
 }
 
 /**
@@ -152,6 +176,21 @@ export interface RelatedIndex {
   /** Per story, its documents (CSR). */
   readonly storyOffsets: Int32Array;
   readonly storyDocs: Int32Array;
+  /** Per document, its place in the input (and the rows): index order is date order. */
+  readonly inputOf: Int32Array;
+  /**
+   * How the weights were made, for a delta build to make a document's weights as they were before
+   * an edit changed how common some features are (see related/affected-lists.ts). Per feature: its
+   * IDF and the count it is made from (stories for entities and topics, the language's versions for
+   * terms); the squared weight of the background feature (see `background`) for entities and topics,
+   * and for terms per language. (Not in a helper thread's index.)
+   */
+  readonly weighting?: {
+    readonly idf: Float64Array;
+    readonly frequency: Int32Array;
+    readonly scopeAll: number;
+    readonly scopeByLang: readonly number[];
+  };
 }
 
 /**
@@ -247,29 +286,23 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
   const idf = new Float64Array(features);
   const featureCommon = new Uint8Array(features);
   const featureShared = new Uint8Array(features);
+  const frequencies = new Int32Array(features);
   for (let f = 0; f < features; f++) {
     const text = featureSignal[f] === TEXT;
     const scope = text ? langDocs[featureLang[f]!]! : stories;
-    const frequency = text ? df[f]! : storyDf[f]!;
-    idf[f] = Math.log(1 + scope / frequency);
+    const frequency = (frequencies[f] = text ? df[f]! : storyDf[f]!);
+    idf[f] = idfOf(scope, frequency);
     featureCommon[f] = frequency > Math.max(tuning.maxShare * scope, tuning.minCommon) ? 1 : 0;
     featureShared[f] = frequency > 1 ? 1 : 0;
   }
   const featWeights = float32(used);
-  const sums = new Float64Array(3);
+  const scopeByLang = Array.from(langDocs, (count) => count ?? 0);
   const backgroundAll = background(stories, tuning);
-  const backgroundByLang = langDocs.map((count) => background(count, tuning));
+  const backgroundByLang = scopeByLang.map((count) => background(count, tuning));
+  const scales = new Float64Array(3);
   for (let d = 0; d < n; d++) {
-    sums.fill(0);
-    for (let i = featOffsets[d]!; i < featOffsets[d + 1]!; i++) {
-      const w = rawWeights[i]! * idf[featIds[i]!]!;
-      rawWeights[i] = w;
-      sums[featureSignal[featIds[i]!]!]! += w * w;
-    }
-    sums[ENTITIES] = 1 / Math.sqrt(sums[ENTITIES]! + backgroundAll);
-    sums[TOPICS] = 1 / Math.sqrt(sums[TOPICS]! + backgroundAll);
-    sums[TEXT] = 1 / Math.sqrt(sums[TEXT]! + backgroundByLang[docLang[d]!]!);
-    for (let i = featOffsets[d]!; i < featOffsets[d + 1]!; i++) featWeights[i] = rawWeights[i]! * sums[featureSignal[featIds[i]!]!]!;
+    unitScales(rawWeights, featIds, featureSignal, idf, featOffsets[d]!, featOffsets[d + 1]!, backgroundAll, backgroundByLang[docLang[d]!]!, scales);
+    for (let i = featOffsets[d]!; i < featOffsets[d + 1]!; i++) featWeights[i] = rawWeights[i]! * idf[featIds[i]!]! * scales[featureSignal[featIds[i]!]!]!;
   }
 
   // Postings of the features that may generate candidates, filled in index (= date) order.
@@ -319,7 +352,31 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
     storyIndex,
     storyOffsets,
     storyDocs,
+    inputOf: order,
+    weighting: { idf, frequency: frequencies, scopeAll: stories, scopeByLang },
   };
+}
+
+/** The IDF of a feature in `frequency` of `scope` stories or versions. */
+export function idfOf(scope: number, frequency: number): number {
+  return Math.log(1 + scope / frequency);
+}
+
+/**
+ * A document's scales per signal (into `scales`: ENTITIES, TOPICS, TEXT), from its features
+ * `start..end` with count weights `raw` and IDFs `idf`: a feature's weight is raw · idf · scale, and
+ * each signal's weights have unit length with the background feature (`backgroundAll` for entities
+ * and topics, `backgroundText` for terms). The one computation of weights, in feature order.
+ */
+export function unitScales(raw: Float64Array, ids: Int32Array, signals: Uint8Array, idf: Float64Array, start: number, end: number, backgroundAll: number, backgroundText: number, scales: Float64Array): void {
+  scales.fill(0);
+  for (let i = start; i < end; i++) {
+    const w = raw[i]! * idf[ids[i]!]!;
+    scales[signals[ids[i]!]!]! += w * w;
+  }
+  scales[ENTITIES] = 1 / Math.sqrt(scales[ENTITIES]! + backgroundAll);
+  scales[TOPICS] = 1 / Math.sqrt(scales[TOPICS]! + backgroundAll);
+  scales[TEXT] = 1 / Math.sqrt(scales[TEXT]! + backgroundText);
 }
 
 /**
@@ -327,7 +384,7 @@ export function buildRelatedIndex(input: readonly RelatedDoc[], options: Related
  * `evidenceShare` of the scope's documents. It makes weak evidence count less: two articles whose only
  * entity is "Hamburg" (in 10 % of the documents) have a cosine of 1, but a smoothed similarity of 0.2.
  */
-function background(scope: number, tuning: RelatedTuning): number {
+export function background(scope: number, tuning: RelatedTuning): number {
   const idf = Math.log(1 + scope / Math.max(1, tuning.evidenceShare * scope));
   return idf * idf;
 }
@@ -392,6 +449,10 @@ class CandidateSearch {
   private readonly explainer: Explainer;
   private readonly order: number[] = [];
   private readonly storyHasLists: Uint8Array;
+  /** The last list's margins (see `ListMargins`): of the candidates' partial scores, and of their exact scores in millionths. */
+  queryGap = Infinity;
+  heapGap = Infinity;
+  scoreGap = Infinity;
 
   constructor(private readonly index: RelatedIndex) {
     this.acc = new Float64Array(index.n);
@@ -417,6 +478,9 @@ class CandidateSearch {
   }
 
   relatedOf(a: number): RelatedEntry[] {
+    this.queryGap = Infinity;
+    this.heapGap = Infinity;
+    this.scoreGap = Infinity;
     if (this.limit === 0) return [];
     const index = this.index;
     const { featOffsets, featIds, featWeights } = index;
@@ -432,6 +496,8 @@ class CandidateSearch {
     if (this.storyHasLists[story]) ({ pinned, excluded } = this.storyLists(story));
     const entries: RelatedEntry[] = [];
 
+    // Pinned versions are chosen by score, and may tie: no margin.
+    if (pinned.length > 0) this.scoreGap = 0;
     for (const pin of pinned) {
       if (entries.length >= this.limit) return entries;
       const b = this.bestVersion(a, pin);
@@ -441,15 +507,22 @@ class CandidateSearch {
 
     this.gather(a, pinned, excluded);
     let count = this.scoreHeap(a, this.own);
-    for (let k = 0; k < count && entries.length < this.limit; k++) {
+    const taken = Math.min(count, this.limit - entries.length);
+    for (let k = 0; k < taken; k++) {
       const c = this.order[k]!;
       entries.push(this.toEntry(a, this.candDoc[c]!, this.candMicro[c]!, this.candParts.subarray(4 * c, 4 * c + 4), false));
     }
+    // The order of those taken, and of the last of them and the next.
+    this.orderGaps(Math.min(taken, count - 1));
+    this.heapGap = this.own.gap();
     if (entries.length >= this.limit) return entries;
 
     // Other languages: one version per story, and no story already listed.
     const listed = entries.map((entry) => index.storyIndex.get(entry.id.slice(0, entry.id.lastIndexOf("/")))!);
     count = this.scoreHeap(a, this.other);
+    // Which stories are skipped decides which are taken: the whole order counts.
+    this.orderGaps(count - 1);
+    this.heapGap = Math.min(this.heapGap, this.other.gap());
     for (let k = 0; k < count && entries.length < this.limit; k++) {
       const c = this.order[k]!;
       const s = index.docStory[this.candDoc[c]!]!;
@@ -567,11 +640,18 @@ class CandidateSearch {
     const { queryPos, queryQ } = this;
     const capacity = queryPos.length;
     let size = 0;
+    /** The strongest weight left out. */
+    let out = 0;
     for (let i = index.featOffsets[a]!; i < index.featOffsets[a + 1]!; i++) {
       const f = index.featIds[i]!;
       if (!index.featureSearched[f]) continue;
       const q = index.featWeights[i]! * index.weights[index.featureSignal[f]!]!;
-      if (q <= 0 || (size === capacity && q <= queryQ[size - 1]!)) continue;
+      if (q <= 0) continue;
+      if (size === capacity && q <= queryQ[size - 1]!) {
+        out = Math.max(out, q);
+        continue;
+      }
+      if (size === capacity) out = Math.max(out, queryQ[size - 1]!);
       // Insertion into the sorted (desc) top list; equal weights keep feature order, which is canonical.
       let at = size < capacity ? size++ : size - 1;
       while (at > 0 && queryQ[at - 1]! < q) {
@@ -582,20 +662,32 @@ class CandidateSearch {
       queryQ[at] = q;
       queryPos[at] = i;
     }
+    this.queryGap = out > 0 ? queryQ[size - 1]! - out : Infinity;
     return size;
   }
 
-  /** Exact scores of a heap's candidates; those reaching the threshold end up in `order`, best first. Returns how many. */
+  /** Lowers `scoreGap` to the score differences of the first `pairs` neighbours in `order`. */
+  private orderGaps(pairs: number): void {
+    const { candMicro, order } = this;
+    for (let k = 0; k < pairs; k++) this.scoreGap = Math.min(this.scoreGap, candMicro[order[k]!]! - candMicro[order[k + 1]!]!);
+  }
+
+  /**
+   * Exact scores of a heap's candidates; those reaching the threshold end up in `order`, best first. Returns how many.
+   * `scoreGap` comes down to twice the distance of each one's shared part from the threshold's other side.
+   */
   private scoreHeap(a: number, heap: TopK): number {
     const index = this.index;
     const { candDoc, candMicro, order } = this;
+    const threshold = Math.max(1, index.thresholdMicro);
     order.length = 0;
     for (let k = 0; k < heap.size; k++) {
       const b = heap.docs[k]!;
       const micro = this.scoreInto(a, b);
       // The threshold is for what the articles share: closeness in time orders candidates but never admits one.
       const shared = micro - this.parts[3]!;
-      if (shared < index.thresholdMicro || shared <= 0) continue;
+      this.scoreGap = Math.min(this.scoreGap, 2 * (shared >= threshold ? shared - threshold + 1 : threshold - shared));
+      if (shared < threshold) continue;
       candDoc[order.length] = b;
       candMicro[order.length] = micro;
       this.candParts.set(this.parts, 4 * order.length);
@@ -801,8 +893,17 @@ class TopK {
     this.docs = new Int32Array(capacity);
   }
 
+  /** The best score offered and not kept (or put out since), -Infinity if none. */
+  bestOut = -Infinity;
+
   clear(): void {
     this.size = 0;
+    this.bestOut = -Infinity;
+  }
+
+  /** How much the worst score kept is above the best not kept: Infinity when nothing was left out. */
+  gap(): number {
+    return this.bestOut === -Infinity ? Infinity : this.scores[0]! - this.bestOut;
   }
 
   offer(score: number, doc: number): void {
@@ -819,7 +920,11 @@ class TopK {
       this.docs[at] = doc;
       return;
     }
-    if (!worse(this.scores[0]!, this.docs[0]!, score, doc)) return;
+    if (!worse(this.scores[0]!, this.docs[0]!, score, doc)) {
+      if (score > this.bestOut) this.bestOut = score;
+      return;
+    }
+    if (this.scores[0]! > this.bestOut) this.bestOut = this.scores[0]!;
     let at = 0;
     for (;;) {
       const left = 2 * at + 1;

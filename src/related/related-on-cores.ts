@@ -63,7 +63,7 @@ export function joins(slots: Int32Array): boolean {
 }
 
 /** The index's typed arrays, all a search reads of it but the documents (and the feature keys, when explaining). */
-const ARRAY_FIELDS = ["docSignals", "pairWeights", "docLang", "docStory", "docTime", "featOffsets", "featIds", "featWeights", "featureSignal", "featureSearched", "postOffsets", "postDocs", "postWeights", "storyOffsets", "storyDocs"] as const;
+const ARRAY_FIELDS = ["docSignals", "pairWeights", "docLang", "docStory", "docTime", "featOffsets", "featIds", "featWeights", "featureSignal", "featureSearched", "postOffsets", "postDocs", "postWeights", "storyOffsets", "storyDocs", "inputOf"] as const;
 type IndexArrays = Pick<RelatedIndex, (typeof ARRAY_FIELDS)[number]>;
 
 /** A RelatedIndex as the helper gets it: its typed arrays, and of each document what a search reads (id, story, language, pins, excludes). */

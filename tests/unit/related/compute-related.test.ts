@@ -523,3 +523,71 @@ describe("laws (property tests)", () => {
     );
   });
 });
+
+describe("each list's margins (how far new weights must move it to change it)", () => {
+  const DAY_MS = 86_400_000;
+  /** A version of story `id` with entities and their counts. */
+  const doc = (id: string, entities: Record<string, number>, days = 0, pins: string[] = []): RelatedDoc => ({
+    id: `${id}/de`, storyKey: id, lang: "de", time: Date.UTC(2025, 5, 1) + days * DAY_MS, entities: Object.keys(entities), entityNames: Object.keys(entities), entityCounts: Object.values(entities),
+    topics: [], topicNames: [], terms: "", termCounts: [], pins, exclude: [],
+  });
+  const margins = (n: number) => ({ query: new Float64Array(n), heap: new Float64Array(n), score: new Float64Array(n) });
+  const weightOf = (index: ReturnType<typeof buildRelatedIndex>, id: string, entity: string) => {
+    const d = index.docs.findIndex((each) => each.id === `${id}/de`);
+    for (let i = index.featOffsets[d]!; i < index.featOffsets[d + 1]!; i++) if (index.featureKey[index.featIds[i]!] === entity) return index.featWeights[i]!;
+    throw new Error(`${id} has no ${entity}`);
+  };
+
+  test("the heap's: its weakest candidate's partial score above the strongest left out; infinite when none is left out", () => {
+    // Twelve candidates share "x" with the article; their own entities, counted 1-12 times, make x weigh less and less.
+    const site = [doc("a", { x: 1 }), ...Array.from({ length: 12 }, (_, k) => doc(`c${k}`, { x: 1, [`own-${k}`]: k + 1 }, k + 1))];
+    const options = { ...onlySignals("entities"), limit: 5, explain: false, tuning: { candidateFactor: 1 } };
+    const index = buildRelatedIndex(site, options);
+    const found = margins(site.length);
+    computeRelated(site, options, index, found);
+    const q = weightOf(index, "a", "x") * index.weights[0];
+    // Eight candidates are scored (at least 8): the ninth strongest is the best left out.
+    const partial = Array.from({ length: 12 }, (_, k) => q * weightOf(index, `c${k}`, "x")).sort((x, y) => y - x);
+    expect(found.heap[0]).toBeCloseTo(partial[7]! - partial[8]!, 12);
+    expect(found.heap[0]).toBeGreaterThan(0);
+    const few = site.slice(0, 6);
+    const fewMargins = margins(few.length);
+    computeRelated(few, options, buildRelatedIndex(few, options), fewMargins);
+    expect(fewMargins.heap[0]).toBe(Infinity);
+  });
+
+  test("the query's: the weakest query feature's weight above the strongest left out; infinite when every feature searches", () => {
+    // The weakest first: it is put out of the query when the strongest comes.
+    const site = [doc("a", { y3: 1, y2: 2, y1: 4 }), doc("b", { y1: 1, y2: 1, y3: 1 }), doc("c", { y1: 1, y2: 1, y3: 1 }, 1)];
+    const options = { ...onlySignals("entities"), explain: false, tuning: { queryFeatures: 2 } };
+    const index = buildRelatedIndex(site, options);
+    const found = margins(site.length);
+    computeRelated(site, options, index, found);
+    const q = (entity: string) => weightOf(index, "a", entity) * index.weights[0];
+    expect(found.query[0]).toBeCloseTo(q("y2") - q("y3"), 12);
+    const all = margins(site.length);
+    computeRelated(site, { ...options, tuning: { queryFeatures: 3 } }, undefined, all);
+    expect(all.query[0]).toBe(Infinity);
+  });
+
+  test("the scores': at most the difference of neighbours in a list, in millionths, and twice any candidate's distance from the threshold; none for lists with pins", () => {
+    const docs = makeDocs(SUMMIT);
+    const withPin = [...docs.slice(0, -1), { ...docs.at(-1)!, pins: [docs[0]!.storyKey] }];
+    const found = margins(withPin.length);
+    const lists = computeRelated(withPin, { ...DEFAULT_OPTIONS, explain: false }, undefined, found);
+    let neighbours = 0;
+    withPin.forEach((each, d) => {
+      const scores = lists.get(each.id)!.map((entry) => Math.round(entry.score * 1_000_000));
+      if (each.pins.length > 0) return expect(found.score[d]).toBe(0);
+      for (let k = 0; k + 1 < scores.length; k++, neighbours++) expect(found.score[d]).toBeLessThanOrEqual(scores[k]! - scores[k + 1]!);
+      expect(found.score[d]).toBeGreaterThan(0);
+    });
+    expect(neighbours).toBeGreaterThan(0);
+    // A threshold just below a listed candidate's shared score: a margin of twice the distance.
+    const tight = margins(docs.length);
+    const entry = computeRelated(docs, { ...DEFAULT_OPTIONS, explain: true }).get(docs[0]!.id)![0]!;
+    const shared = Math.round(entry.reasons.filter((reason) => reason.signal !== "time").reduce((sum, reason) => sum + reason.score, 0) * 1_000_000);
+    computeRelated(docs, { ...DEFAULT_OPTIONS, explain: false, threshold: (shared - 3) / 1_000_000 }, undefined, tight);
+    expect(tight.score[0]).toBeLessThanOrEqual(8);
+  });
+});
