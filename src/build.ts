@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Article, Diagnostic, RelatedMap, RenderedPage, Route, SourceArticle } from "./types.js";
 import type { ThemeAsset } from "./config/load-theme.js";
-import type { FeatureRows, RelatedDoc } from "./related/index.js";
+import type { FeatureRows, ListMargins, RelatedDoc } from "./related/index.js";
 import type { TemplateSet } from "./render/templates.js";
 import type { SiteIndex } from "./i18n/site-index.js";
 import type { Translate } from "./i18n/ui-strings.js";
@@ -279,6 +279,7 @@ export interface PlannedSite {
   /** With `freshRelated`: the features the lists were computed from, and their rows (the caller lets them go before pages render). */
   relatedDocs?: RelatedDoc[];
   relatedRows?: FeatureRows;
+  relatedMargins?: ListMargins;
 }
 
 /** The compiled theme: templates, UI strings, assets; loaded once per config (and per template change in dev). */
@@ -386,10 +387,12 @@ export async function planSite(
   });
   const rows = internFeatures(features);
   const relatedOptions = { ...config.related, explain: false };
-  const related: RelatedMap = computeRelated(features, relatedOptions, buildRelatedIndex(features, relatedOptions, rows));
+  // Kept with the features only when the lists are (freshKey): a delta reads them (see related/affected-lists.ts).
+  const margins = freshKey !== null ? { query: new Float64Array(features.length), heap: new Float64Array(features.length), score: new Float64Array(features.length) } : undefined;
+  const related: RelatedMap = computeRelated(features, relatedOptions, buildRelatedIndex(features, relatedOptions, rows), margins);
   timings.push({ stage: "related", ms: performance.now() - started, detail: `${related.size} lists` });
   const plan = finishPlan(index, related, config, theme, options, timings, { planRoutes, indexGroups, indexGroupSlugs });
-  return freshKey !== null ? { ...plan, freshRelated: { key: freshKey, lists: related }, relatedKey: freshKey, relatedDocs: features, relatedRows: rows } : plan;
+  return freshKey !== null ? { ...plan, freshRelated: { key: freshKey, lists: related }, relatedKey: freshKey, relatedDocs: features, relatedRows: rows, relatedMargins: margins! } : plan;
 }
 
 /** Routes (checked for collisions) and the render context, once index and related lists are made. */
@@ -528,13 +531,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // The features the lists were computed from, for a later delta build (see delta/relist-related.ts).
   // Written before pages render: kept alive while they render, at 30,000 stories they grew the
   // build's peak memory by ~55 MB (~0.25 s at 10,000 stories).
-  if (plan.relatedDocs && plan.relatedRows && plan.freshRelated && pageCache && site.fileStates) {
+  if (plan.relatedDocs && plan.relatedRows && plan.relatedMargins && plan.freshRelated && pageCache && site.fileStates) {
     started = performance.now();
-    const failed = await (await import("./cache/related-features.js")).writeRelatedFeatures(config.root, plan.freshRelated.key, plan.relatedDocs, plan.relatedRows, plan.freshRelated.lists);
+    const failed = await (await import("./cache/related-features.js")).writeRelatedFeatures(config.root, plan.freshRelated.key, plan.relatedDocs, plan.relatedRows, plan.freshRelated.lists, plan.relatedMargins);
     timings.push({ stage: "features", ms: performance.now() - started, detail: failed ? `related-articles features not written (${failed.message})` : "related-articles features written" });
   }
   delete plan.relatedDocs;
   delete plan.relatedRows;
+  delete plan.relatedMargins;
   // The related lists are made: their features (~90 MB at 30,000 stories) are not needed while pages render.
   if (site.features instanceof Map) site.features.clear();
   const warnings = [...site.warnings, ...plan.warnings];

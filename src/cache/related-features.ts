@@ -2,16 +2,16 @@ import { createHash } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { RelatedMap } from "../types.js";
-import type { RelatedDoc } from "../related/index.js";
+import type { ListMargins, RelatedDoc } from "../related/index.js";
 import type { FeatureRows } from "../related/feature-rows.js";
 import { checksum, decodeAsciiJson, encodeAsciiJson } from "../util/ascii-json.js";
 import { CACHE_DIR, cacheDir } from "./record-cache.js";
 
 /**
- * The features the related lists were computed from (`.gazette-cache/related-features-v2.bin`),
- * and the lists, for a delta build whose edit changes an article's features (see
+ * The features the related lists were computed from (`.gazette-cache/related-features-v3.bin`),
+ * the lists and their margins, for a delta build whose edit changes an article's features (see
  * delta/relist-related.ts): it computes every list again from these rows with the edited articles'
- * rows put in, and renders the pages whose list changed. Keyed like the lists (`relatedInputKey` in
+ * rows put in (those whose margins new weights can cross), and renders the pages whose list changed. Keyed like the lists (`relatedInputKey` in
  * related-cache.ts) and written only when they are computed, so the file of a key stays while
  * builds reuse its lists.
  *
@@ -20,14 +20,14 @@ import { CACHE_DIR, cacheDir } from "./record-cache.js";
  * then an ASCII JSON part (ids, the feature table's keys, the languages, pins and excludes) and
  * typed arrays in this machine's byte order, each at a multiple of 8 bytes: every document's
  * time, the rows' weights; the rows' offsets and feature numbers, every feature's signal and
- * language, the lists' offsets and documents. Decoding each document's features from JSON,
+ * language, the lists' offsets and documents, their margins (see `ListMargins`). Decoding each document's features from JSON,
  * interning them again and reading every page's related list from the site snapshot took ~0.35 s
  * of each such delta at 10,000 stories; typed arrays are read as they are.
  */
-const FEATURES_FILE = "related-features-v2.bin";
-const FORMAT = "gazette-related-features-2";
-/** The file of the format before, deleted when this one is written. */
-const FORMER_FILE = "related-features-v1.bin";
+const FEATURES_FILE = "related-features-v3.bin";
+const FORMAT = "gazette-related-features-3";
+/** Files of the formats before, deleted when this one is written. */
+const FORMER_FILES = ["related-features-v1.bin", "related-features-v2.bin"];
 
 interface Header {
   format: string;
@@ -56,6 +56,8 @@ export interface StoredFeatures {
   rows: FeatureRows;
   /** Per document, the documents its list shows, best first (CSR). */
   lists: { offsets: Int32Array; docs: Int32Array };
+  /** Per document, how far its list was from changing (see `ListMargins`). */
+  margins: ListMargins;
   /** The digest of the documents' ids in order (`idsDigest`). */
   order: string;
 }
@@ -71,12 +73,13 @@ export function idsDigest(ids: Iterable<string>): string {
  * key and language, or lists of other articles: without the file, an edit that changes features is
  * a full build.
  */
-export async function writeRelatedFeatures(root: string, key: string, docs: readonly RelatedDoc[], rows: FeatureRows, lists: RelatedMap): Promise<Error | null> {
+export async function writeRelatedFeatures(root: string, key: string, docs: readonly RelatedDoc[], rows: FeatureRows, lists: RelatedMap, margins: ListMargins): Promise<Error | null> {
   const temporary = path.join(root, CACHE_DIR, `${FEATURES_FILE}.${process.pid}.tmp`);
   try {
     if (!docs.every((doc) => doc.id === `${doc.storyKey}/${doc.lang}`)) return new Error("an article id is not its story key and language");
     const n = docs.length;
     if (rows.offsets.length !== n + 1) return new Error("the features are not one row per article");
+    if (margins.query.length !== n || margins.heap.length !== n || margins.score.length !== n) return new Error("the lists' margins are not one per article");
     const numberOf = new Map(docs.map((doc, d) => [doc.id, d]));
     const listOffsets = new Int32Array(n + 1);
     const listed: number[] = [];
@@ -107,13 +110,16 @@ export async function writeRelatedFeatures(root: string, key: string, docs: read
       padded(Int32Array.from(rows.langs, (lang) => languageOf.get(lang)!)),
       padded(listOffsets),
       padded(Int32Array.from(listed)),
+      padded(margins.query),
+      padded(margins.heap),
+      padded(margins.score),
     ];
     const header: Header = { format: FORMAT, key, order: idsDigest(json.ids), docs: n, features: rows.keys.length, entries: rows.ids.length, listed: listed.length, json: jsonBytes.length, checksum: checksum(...parts) };
     const line = encodeAsciiJson(header);
     const dir = await cacheDir(root);
     await writeFile(temporary, Buffer.concat([line, Buffer.from(`${" ".repeat(7 - (line.length % 8))}\n`), ...parts]));
     await rename(temporary, path.join(dir, FEATURES_FILE));
-    await rm(path.join(dir, FORMER_FILE), { force: true });
+    for (const former of FORMER_FILES) await rm(path.join(dir, former), { force: true });
     return null;
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
@@ -138,6 +144,7 @@ export async function readRelatedFeatures(root: string, key: string): Promise<St
     const json = decodeAsciiJson(reader.bytes(jsonLength!)) as JsonPart;
     const [times, weights] = [reader.float64(n!), reader.float64(entries!)];
     const [offsets, ids, signals, langs, listOffsets, listDocs] = [n! + 1, entries!, features!, features!, n! + 1, listed!].map((length) => reader.int32(length)) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    const margins = { query: reader.float64(n!), heap: reader.float64(n!), score: reader.float64(n!) };
     if (!reader.done() || json.ids.length !== n || json.keys.length !== features || idsDigest(json.ids) !== header.order) return null;
     if (!checkOffsets(offsets, entries!) || !checkOffsets(listOffsets, listed!) || !inRange(ids, features!) || !inRange(listDocs, n!)) return null;
     const docs = json.ids.map((id, d): RelatedDoc => {
@@ -150,6 +157,7 @@ export async function readRelatedFeatures(root: string, key: string): Promise<St
       docs,
       rows: { signals: Array.from(signals), keys: json.keys, langs: Array.from(langs, langOf), offsets, ids, weights },
       lists: { offsets: listOffsets, docs: listDocs },
+      margins,
       order: header.order,
     };
   } catch {

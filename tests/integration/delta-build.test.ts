@@ -447,7 +447,7 @@ describe("delta builds", () => {
 
   test("an edit that changes features misses when the last build's features do not read back, or are in another order than its pages", async () => {
     const file = oldGerman();
-    const features = abs(`${CACHE_DIR}/related-features-v2.bin`);
+    const features = abs(`${CACHE_DIR}/related-features-v3.bin`);
     const bytes = await readFile(features);
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 1;
     await writeFile(features, bytes);
@@ -458,14 +458,14 @@ describe("delta builds", () => {
     // The full build wrote them again; written in another order (with their rows and lists), a document's number is no page's.
     const key = (JSON.parse((await readFile(features, "latin1")).split("\n")[0]!) as { key: string }).key;
     const stored = (await readRelatedFeatures(root, key))!;
-    const { docs, rows, lists } = stored;
+    const { docs, rows, lists, margins } = stored;
     const order = docs.map((_, d) => d).reverse();
     const rowOf = (d: number) => [rows.offsets[d]!, rows.offsets[d + 1]!] as const;
     const offsets = Int32Array.from([0, ...order.map((d) => rowOf(d)[1] - rowOf(d)[0])]);
     for (let d = 0; d < order.length; d++) offsets[d + 1]! += offsets[d]!;
     const listOf = (d: number) => Array.from(lists.docs.subarray(lists.offsets[d], lists.offsets[d + 1]), (b) => ({ id: docs[b]!.id, score: 0, reasons: [] }));
     const reversed = { ...rows, offsets, ids: Int32Array.from(order.flatMap((d) => [...rows.ids.subarray(...rowOf(d))])), weights: Float64Array.from(order.flatMap((d) => [...rows.weights.subarray(...rowOf(d))])) };
-    expect(await writeRelatedFeatures(root, key, order.map((d) => docs[d]!), reversed, new Map(docs.map((doc, d) => [doc.id, listOf(d)])))).toBeNull();
+    expect(await writeRelatedFeatures(root, key, order.map((d) => docs[d]!), reversed, new Map(docs.map((doc, d) => [doc.id, listOf(d)])), { query: Float64Array.from(order, (d) => margins.query[d]!), heap: Float64Array.from(order, (d) => margins.heap[d]!), score: Float64Array.from(order, (d) => margins.score[d]!) })).toBeNull();
     expect((await readRelatedFeatures(root, key))!.order).not.toBe(stored.order);
     await restore(file);
     const again = await build();
