@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { affectedByFeatures, affectedByMoves } from "../../../src/related/affected-lists.js";
+import { affectedByFeatures, affectedByMoves, countsBefore, weightShifts } from "../../../src/related/affected-lists.js";
 import { buildRelatedIndex, computeRelated } from "../../../src/related/compute-related.js";
 import { internFeatures, replaceRows } from "../../../src/related/feature-rows.js";
 import type { RelatedDoc } from "../../../src/related/extract-features.js";
+import type { RelatedOptions } from "../../../src/related/compute-related.js";
 import { seededRandom } from "../../helpers/random.js";
 import { DEFAULT_OPTIONS } from "./make-article.js";
 import { corpus } from "./make-corpus.js";
@@ -16,8 +17,8 @@ function doc(id: string, lang: string, days: number, entity: string, pins: strin
 }
 
 /** Each document's list, as ids. */
-function lists(docs: readonly RelatedDoc[]): Map<string, string[]> {
-  return new Map([...computeRelated(docs, OPTIONS)].map(([id, entries]) => [id, entries.map((entry) => entry.id)]));
+function lists(docs: readonly RelatedDoc[], options: RelatedOptions = OPTIONS): Map<string, string[]> {
+  return new Map([...computeRelated(docs, options)].map(([id, entries]) => [id, entries.map((entry) => entry.id)]));
 }
 
 describe("the documents whose related list a move in time can change", () => {
@@ -152,5 +153,123 @@ describe("the documents whose related list a change of features can change", () 
     expect(all.size).toBeGreaterThan(1);
     expect(affectedByFeatures(index, changes, all.size)).toEqual(all);
     expect(affectedByFeatures(index, changes, all.size - 1)).toBeNull();
+  });
+});
+
+/** Few candidates (no more than a list shows), few query features, short windows: every margin decides lists. */
+const TIGHT = { ...OPTIONS, limit: 8, tuning: { candidateFactor: 1, queryFeatures: 4, window: 3 } };
+
+describe.each([
+  ["the default options", OPTIONS],
+  ["as few candidates as a list shows, four query features, windows of three", TIGHT],
+])("the documents whose related list a change of features can change, with the last full build's margins (%s)", (_, OPTIONS: RelatedOptions) => {
+  const docs = corpus(900, 23);
+  const rows = internFeatures(docs);
+  const baseIndex = buildRelatedIndex(docs, OPTIONS, rows);
+  const margins = { query: new Float64Array(docs.length), heap: new Float64Array(docs.length), score: new Float64Array(docs.length) };
+  const before = new Map([...computeRelated(docs, OPTIONS, baseIndex, margins)].map(([id, entries]) => [id, entries.map((entry) => entry.id)]));
+  const rowOf = (featureRows: typeof rows, i: number) => new Set(featureRows.ids.subarray(featureRows.offsets[i], featureRows.offsets[i + 1]));
+
+  /** Edits a summary or a tag makes: terms swapped for rarer or commoner ones, one dropped, a tag added or dropped, an entity more. */
+  function edit(doc: RelatedDoc, kind: number): RelatedDoc {
+    const terms = doc.terms.split(" ");
+    switch (kind % 6) {
+      case 0:
+        return { ...doc, terms: [...terms.slice(0, -1), `${doc.lang}-w${140 + (kind % 9)}`].join(" ") };
+      case 1:
+        return { ...doc, terms: [`${doc.lang}-w2`, ...terms.slice(1)].join(" "), termCounts: doc.termCounts.map((count, i) => (i === 1 ? count + 2 : count)) };
+      case 2:
+        return { ...doc, terms: terms.slice(1).join(" "), termCounts: doc.termCounts.slice(1) };
+      case 3:
+        return { ...doc, topics: [...new Set([...doc.topics, `t${kind % 20}`])].sort(), topicNames: [...new Set([...doc.topics, `t${kind % 20}`])].sort() };
+      case 4:
+        return { ...doc, topics: doc.topics.slice(1), topicNames: doc.topics.slice(1) };
+      default:
+        return { ...doc, entities: [...doc.entities, "e-new"], entityNames: [...doc.entities, "e-new"], entityCounts: [...doc.entityCounts, 2] };
+    }
+  }
+
+  function trials(count: number, seed: number) {
+    const random = seededRandom(seed);
+    return Array.from({ length: count }, (_, trial) => {
+      const replacements = new Map<number, RelatedDoc>();
+      const i = Math.floor(random() * docs.length);
+      replacements.set(i, edit(docs[i]!, trial));
+      // Every third trial edits the other version of its story too, alike: then stories gain and lose entities and topics.
+      const other = docs.findIndex((doc, k) => k !== i && doc.storyKey === docs[i]!.storyKey);
+      if (trial % 3 === 2 && other >= 0) replacements.set(other, edit(docs[other]!, trial));
+      const after = docs.map((doc, i) => replacements.get(i) ?? doc);
+      const afterRows = replaceRows(rows, replacements);
+      const index = buildRelatedIndex(after, OPTIONS, afterRows);
+      const changes = [...replacements.keys()].map((i) => ({ id: docs[i]!.id, time: docs[i]!.time, features: rowOf(rows, i) }));
+      return { replacements, after, afterRows, index, changes, now: lists(after, OPTIONS) };
+    });
+  }
+  const cases = trials(48, 20261207);
+
+  it("every list left out is as it was; far fewer are computed than without the margins", () => {
+    let [compared, withMargins, without, changedLists] = [0, 0, 0, 0];
+    for (const [trial, { replacements, afterRows, index, changes, now }] of cases.entries()) {
+      const affected = affectedByFeatures(index, changes, Infinity, { rows: afterRows, margins })!;
+      withMargins += affected.size;
+      without += affectedByFeatures(index, changes, Infinity)!.size;
+      for (const [id, list] of now) {
+        if (JSON.stringify(list) !== JSON.stringify(before.get(id))) changedLists++;
+        if (affected.has(id)) continue;
+        expect(list, `${id}, after editing ${[...replacements.keys()].map((i) => docs[i]!.id).join(", ")} (trial ${trial})`).toEqual(before.get(id));
+        compared++;
+      }
+      for (const i of replacements.keys()) expect(affected.has(docs[i]!.id)).toBe(true);
+    }
+    expect(changedLists).toBeGreaterThan(cases.length);
+    // A small site whose articles share much (150 terms a language): most lists read a reweighted one.
+    expect(compared).toBeGreaterThan(cases.length * docs.length * 0.4);
+    expect(withMargins).toBeLessThan(without * 0.65);
+  });
+
+  it("the margins are what keeps them: with none (all infinite), some list left out would have changed", () => {
+    const none = { query: new Float64Array(docs.length).fill(Infinity), heap: new Float64Array(docs.length).fill(Infinity), score: new Float64Array(docs.length).fill(Infinity) };
+    let wrong = 0;
+    for (const { afterRows, index, changes, now } of cases) {
+      const affected = affectedByFeatures(index, changes, Infinity, { rows: afterRows, margins: none })!;
+      for (const [id, list] of now) if (!affected.has(id) && JSON.stringify(list) !== JSON.stringify(before.get(id))) wrong++;
+    }
+    expect(wrong).toBeGreaterThan(0);
+  });
+
+  it("the IDFs and weights of before are made again to the bit: each feature's shift is the most a reweighted document's weight of it moved", () => {
+    let checked = 0;
+    for (const { replacements, afterRows, index, changes } of cases) {
+      const numberIn = (at: typeof index, id: string) => at.docs.findIndex((doc) => doc.id === id);
+      const gainedOrLost = new Uint8Array(afterRows.keys.length);
+      const beforeOf = new Map<number, ReadonlySet<number>>();
+      for (const change of changes) {
+        const x = numberIn(index, change.id);
+        beforeOf.set(x, change.features);
+        const now = new Set(index.featIds.subarray(index.featOffsets[x], index.featOffsets[x + 1]));
+        for (const f of [...change.features, ...now]) if (change.features.has(f) !== now.has(f)) gainedOrLost[f] = 1;
+      }
+      const holders = new Map<number, number>();
+      const reweighted: number[] = [];
+      for (let d = 0; d < index.n; d++) {
+        const features = [...index.featIds.subarray(index.featOffsets[d], index.featOffsets[d + 1])].filter((f) => gainedOrLost[f]);
+        for (const f of features) holders.set(f, (holders.get(f) ?? 0) + 1);
+        if (features.length > 0 && !beforeOf.has(d)) reweighted.push(d);
+      }
+      const counts = countsBefore(index, beforeOf, gainedOrLost, holders);
+      for (let f = 0; f < rows.keys.length; f++) expect(counts.idf[f], rows.keys[f]).toBe(baseIndex.weighting!.idf[f]);
+      const shifts = weightShifts(index, counts.idf, reweighted, afterRows);
+      const expected = new Float64Array(shifts.length);
+      for (const d of reweighted) {
+        const b = numberIn(baseIndex, index.docs[d]!.id);
+        for (let i = index.featOffsets[d]!, j = baseIndex.featOffsets[b]!; i < index.featOffsets[d + 1]!; i++, j++) {
+          expected[index.featIds[i]!] = Math.max(expected[index.featIds[i]!]!, Math.abs(index.featWeights[i]! - baseIndex.featWeights[j]!));
+        }
+      }
+      expect([...shifts]).toEqual([...expected]);
+      checked += reweighted.length;
+      expect(replacements.size).toBeGreaterThan(0);
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });
