@@ -182,8 +182,8 @@ export interface RelatedIndex {
    * How the weights were made, for a delta build to make a document's weights as they were before
    * an edit changed how common some features are (see related/affected-lists.ts). Per feature: its
    * IDF and the count it is made from (stories for entities and topics, the language's versions for
-   * terms); the squared weight of the background feature (see `background`) for entities and topics,
-   * and for terms per language. (Not in a helper thread's index.)
+   * terms); the counts those are of: the stories, and each language's versions (by `docLang`
+   * number). (Not in a helper thread's index.)
    */
   readonly weighting?: {
     readonly idf: Float64Array;
@@ -449,7 +449,7 @@ class CandidateSearch {
   private readonly explainer: Explainer;
   private readonly order: number[] = [];
   private readonly storyHasLists: Uint8Array;
-  /** The last list's margins (see `ListMargins`): of the candidates' partial scores, and of their exact scores in millionths. */
+  /** The last list's margins (see `ListMargins`): of its query weights, of its candidates' partial scores, and of their exact scores in millionths. */
   queryGap = Infinity;
   heapGap = Infinity;
   scoreGap = Infinity;
