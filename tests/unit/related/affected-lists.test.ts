@@ -227,6 +227,28 @@ describe.each([
     expect(withMargins).toBeLessThan(without * 0.65);
   });
 
+  it("a term dropped from postings read within a window: the documents near its old place are computed, whatever the margins", () => {
+    const window = OPTIONS.tuning?.window ?? 12;
+    const infinite = { query: new Float64Array(docs.length).fill(Infinity), heap: new Float64Array(docs.length).fill(Infinity), score: new Float64Array(docs.length).fill(Infinity) };
+    let checked = 0;
+    for (let i = 0; i < docs.length && checked < 5; i += 37) {
+      const dropped = edit(docs[i]!, 2);
+      const term = docs[i]!.terms.split(" ")[0]!;
+      const f = baseIndex.featureKey.findIndex((key, g) => key === term && baseIndex.featureSignal[g] === 2 && baseIndex.weighting!.frequency[g]! > 0 && rowOf(rows, i).has(g));
+      const [lo, hi] = [baseIndex.postOffsets[f]!, baseIndex.postOffsets[f + 1]!];
+      // Postings read within a window before and after the edit (one fewer): the window's neighbours change.
+      if (hi - lo - 1 <= 2 * window) continue;
+      const replacements = new Map([[i, dropped]]);
+      const afterRows = replaceRows(rows, replacements);
+      const index = buildRelatedIndex(docs.map((doc, k) => replacements.get(k) ?? doc), OPTIONS, afterRows);
+      const affected = affectedByFeatures(index, [{ id: docs[i]!.id, time: docs[i]!.time, features: rowOf(rows, i) }], Infinity, { rows: afterRows, margins: infinite })!;
+      const place = [...baseIndex.postDocs.subarray(lo, hi)].indexOf(baseIndex.docs.findIndex((doc) => doc.id === docs[i]!.id));
+      for (let p = Math.max(0, place - window); p <= Math.min(hi - lo - 1, place + window); p++) expect(affected.has(baseIndex.docs[baseIndex.postDocs[lo + p]!]!.id), `${term}, ${p - place} from ${docs[i]!.id}`).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it("the margins are what keeps them: with none (all infinite), some list left out would have changed", () => {
     const none = { query: new Float64Array(docs.length).fill(Infinity), heap: new Float64Array(docs.length).fill(Infinity), score: new Float64Array(docs.length).fill(Infinity) };
     let wrong = 0;
