@@ -92,7 +92,7 @@ export function affectedByFeatures(index: RelatedIndex, changes: readonly Featur
       changed.push(d);
     }
   }
-  if (base) return affectedWithMargins(index, changes, changed.slice(changes.length), gainedOrLost, holders, base, affected, limit);
+  if (base) return affectedWithMargins(index, changed.slice(0, changes.length), changes, changed.slice(changes.length), gainedOrLost, holders, base, affected, limit);
   if (changed.length > limit) return null;
   for (const b of changed) {
     affected.mark(b);
@@ -110,7 +110,7 @@ export interface BaseLists {
 }
 
 /**
- * `affectedByFeatures` with the last full build's margins: the edited documents and their readers
+ * `affectedByFeatures` with the last full build's margins: the edited documents (`edited`, those of `changes` in order) and their readers
  * are marked (`affected` has their stories and moves already); the documents reweighted
  * (`reweighted`: not edited, with a feature an edit gained or lost) and their readers only where a
  * feature's postings changed more than by an edited document's place in them
@@ -118,6 +118,7 @@ export interface BaseLists {
  */
 function affectedWithMargins(
   index: RelatedIndex,
+  edited: readonly number[],
   changes: readonly FeatureChange[],
   reweighted: readonly number[],
   gainedOrLost: Uint8Array,
@@ -126,9 +127,8 @@ function affectedWithMargins(
   affected: Marks,
   limit: number,
 ): Set<string> | null {
-  const numberOf = new Map(index.docs.map((doc, d) => [doc.id, d]));
   const before = new Map<number, ReadonlySet<number>>();
-  for (const change of changes) before.set(numberOf.get(change.id)!, change.features);
+  changes.forEach((change, k) => before.set(edited[k]!, change.features));
   for (const x of before.keys()) {
     affected.mark(x);
     markReaders(index, x, affected);
