@@ -269,15 +269,36 @@ export function weightShifts(index: RelatedIndex, idfBefore: Float64Array, rewei
  * of whose features shifted reads the very same numbers.
  */
 function markCrossed(index: RelatedIndex, shifts: Float64Array, inReweighted: Uint8Array, margins: ListMargins, affected: Marks): void {
-  const { n, featOffsets, featIds, featWeights, featureSignal, featureSearched, weights, pairWeights, inputOf } = index;
+  const boundOf = shiftBounds(index, shifts);
+  for (let a = 0; a < index.n; a++) {
+    if (affected.has(a)) continue;
+    const bound = boundOf(a, inReweighted[a] === 1);
+    if (bound === null) continue;
+    const at = index.inputOf[a]!;
+    if (!(2 * bound.partial < margins.heap[at]! && 2 * bound.micro < margins.score[at]! && 2 * bound.query < margins.query[at]!)) affected.mark(a);
+  }
+}
+
+/** How far a list's numbers can move at most (see `markCrossed`): its candidates' partial scores, their exact scores in millionths, its own query weights. */
+export interface ShiftBound {
+  partial: number;
+  micro: number;
+  query: number;
+}
+
+/**
+ * The bounds of `markCrossed` for document a of the index, given the features' weight shifts:
+ * `own` when a is reweighted itself; null when none of its features shifted (its lists read the
+ * very same numbers).
+ */
+export function shiftBounds(index: RelatedIndex, shifts: Float64Array): (a: number, own: boolean) => ShiftBound | null {
+  const { featOffsets, featIds, featWeights, featureSignal, featureSearched, weights, pairWeights } = index;
   const largestPair = [0, 0, 0];
   for (let k = 0; k < pairWeights.length; k++) largestPair[k % 3] = Math.max(largestPair[k % 3]!, pairWeights[k]!);
   const largestWeight = new Float64Array(shifts.length);
   for (let i = 0; i < featIds.length; i++) if (shifts[featIds[i]!]! > 0 && featWeights[i]! > largestWeight[featIds[i]!]!) largestWeight[featIds[i]!] = featWeights[i]!;
   const sums = new Float64Array(3);
-  for (let a = 0; a < n; a++) {
-    if (affected.has(a)) continue;
-    const own = inReweighted[a] === 1;
+  return (a, own) => {
     let partial = 0;
     let query = 0;
     sums.fill(0);
@@ -292,13 +313,12 @@ function markCrossed(index: RelatedIndex, shifts: Float64Array, inReweighted: Ui
       partial += weights[signal]! * product;
       if (own) query = Math.max(query, weights[signal]! * s);
     }
-    if (partial === 0 && sums[0] === 0 && sums[1] === 0 && sums[2] === 0) continue;
+    if (partial === 0 && sums[0] === 0 && sums[1] === 0 && sums[2] === 0) return null;
     let micro = 0;
     for (let signal = 0; signal < 3; signal++) if (sums[signal]! > 0) micro += Math.ceil(largestPair[signal]! * sums[signal]! * MICRO + 1e-6) + 1;
-    const bound = partial > 0 ? partial * (1 + 1e-9) + 1e-12 : 0;
-    const at = inputOf[a]!;
-    if (!(2 * bound < margins.heap[at]! && 2 * micro < margins.score[at]! && 2 * query * (1 + 1e-9) < margins.query[at]!)) affected.mark(a);
-  }
+    // Slack for the order floating-point sums are made in.
+    return { partial: partial > 0 ? partial * (1 + 1e-9) + 1e-12 : 0, micro, query: query * (1 + 1e-9) };
+  };
 }
 
 /** Document numbers marked, with their count. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { affectedByFeatures, affectedByMoves, countsBefore, weightShifts } from "../../../src/related/affected-lists.js";
+import { affectedByFeatures, affectedByMoves, countsBefore, shiftBounds, weightShifts } from "../../../src/related/affected-lists.js";
 import { buildRelatedIndex, computeRelated } from "../../../src/related/compute-related.js";
 import { internFeatures, replaceRows } from "../../../src/related/feature-rows.js";
 import type { RelatedDoc } from "../../../src/related/extract-features.js";
@@ -259,28 +259,63 @@ describe.each([
     expect(wrong).toBeGreaterThan(0);
   });
 
+  const numberIn = (at: typeof baseIndex, id: string) => at.docs.findIndex((doc) => doc.id === id);
+
+  /** An edit's counts of before, its reweighted documents (numbers of `index`) and the features' shifts, made as `affectedByFeatures` makes them. */
+  function shiftsOf({ afterRows, index, changes }: (typeof cases)[number]) {
+    const gainedOrLost = new Uint8Array(afterRows.keys.length);
+    const beforeOf = new Map<number, ReadonlySet<number>>();
+    for (const change of changes) {
+      const x = numberIn(index, change.id);
+      beforeOf.set(x, change.features);
+      const now = new Set(index.featIds.subarray(index.featOffsets[x], index.featOffsets[x + 1]));
+      for (const f of [...change.features, ...now]) if (change.features.has(f) !== now.has(f)) gainedOrLost[f] = 1;
+    }
+    const holders = new Map<number, number>();
+    const reweighted: number[] = [];
+    for (let d = 0; d < index.n; d++) {
+      const features = [...index.featIds.subarray(index.featOffsets[d], index.featOffsets[d + 1])].filter((f) => gainedOrLost[f]);
+      for (const f of features) holders.set(f, (holders.get(f) ?? 0) + 1);
+      if (features.length > 0 && !beforeOf.has(d)) reweighted.push(d);
+    }
+    const counts = countsBefore(index, beforeOf, gainedOrLost, holders);
+    return { counts, reweighted, shifts: weightShifts(index, counts.idf, reweighted, afterRows) };
+  }
+
+  it("exact scores of two articles not edited move by no more than the bound, reweighted or not", () => {
+    const scored = (docs_: readonly RelatedDoc[]) => new Map([...computeRelated(docs_, { ...OPTIONS, explain: true })].map(([id, entries]) => [id, new Map(entries.map((entry) => [entry.id, Math.round(entry.score * 1_000_000)]))]));
+    const scoresBefore = scored(docs);
+    let [pairs, moved, ownMoved] = [0, 0, 0];
+    for (const each of cases.slice(0, 24)) {
+      const { index, changes, after } = each;
+      const { reweighted, shifts } = shiftsOf(each);
+      const boundOf = shiftBounds(index, shifts);
+      const own = new Set(reweighted);
+      const edited = new Set(changes.map((change) => change.id));
+      for (const [id, now] of scored(after)) {
+        if (edited.has(id)) continue;
+        const a = numberIn(index, id);
+        const bound = boundOf(a, own.has(a));
+        for (const [b, micro] of now) {
+          const was = scoresBefore.get(id)!.get(b);
+          if (was === undefined || edited.has(b)) continue;
+          pairs++;
+          if (micro === was) continue;
+          moved++;
+          if (own.has(a)) ownMoved++;
+          expect(Math.abs(micro - was), `${id} and ${b}`).toBeLessThanOrEqual(bound?.micro ?? 0);
+        }
+      }
+    }
+    expect([pairs > 1000, moved > 50, ownMoved > 10]).toEqual([true, true, true]);
+  });
+
   it("the IDFs and weights of before are made again to the bit: each feature's shift is the most a reweighted document's weight of it moved", () => {
     let checked = 0;
-    for (const { replacements, afterRows, index, changes } of cases) {
-      const numberIn = (at: typeof index, id: string) => at.docs.findIndex((doc) => doc.id === id);
-      const gainedOrLost = new Uint8Array(afterRows.keys.length);
-      const beforeOf = new Map<number, ReadonlySet<number>>();
-      for (const change of changes) {
-        const x = numberIn(index, change.id);
-        beforeOf.set(x, change.features);
-        const now = new Set(index.featIds.subarray(index.featOffsets[x], index.featOffsets[x + 1]));
-        for (const f of [...change.features, ...now]) if (change.features.has(f) !== now.has(f)) gainedOrLost[f] = 1;
-      }
-      const holders = new Map<number, number>();
-      const reweighted: number[] = [];
-      for (let d = 0; d < index.n; d++) {
-        const features = [...index.featIds.subarray(index.featOffsets[d], index.featOffsets[d + 1])].filter((f) => gainedOrLost[f]);
-        for (const f of features) holders.set(f, (holders.get(f) ?? 0) + 1);
-        if (features.length > 0 && !beforeOf.has(d)) reweighted.push(d);
-      }
-      const counts = countsBefore(index, beforeOf, gainedOrLost, holders);
+    for (const each of cases) {
+      const { replacements, index } = each;
+      const { counts, reweighted, shifts } = shiftsOf(each);
       for (let f = 0; f < rows.keys.length; f++) expect(counts.idf[f], rows.keys[f]).toBe(baseIndex.weighting!.idf[f]);
-      const shifts = weightShifts(index, counts.idf, reweighted, afterRows);
       const expected = new Float64Array(shifts.length);
       for (const d of reweighted) {
         const b = numberIn(baseIndex, index.docs[d]!.id);
