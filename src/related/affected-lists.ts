@@ -60,39 +60,16 @@ export interface FeatureChange {
  * but for their features, time, pins and excludes (same language and story).
  */
 export function affectedByFeatures(index: RelatedIndex, changes: readonly FeatureChange[], limit: number, base?: BaseLists): Set<string> | null {
-  const { n, docs, featOffsets, featIds, docTime } = index;
-  const affected = new Marks(n);
-  const numberOf = new Map(docs.map((doc, d) => [doc.id, d]));
-  const gainedOrLost = new Uint8Array(index.featureKey.length);
-  const changed: number[] = [];
-  for (const change of changes) {
-    const x = numberOf.get(change.id);
-    if (x === undefined) throw new Error(`Internal: no related document ${change.id}`);
-    changed.push(x);
-    const now = new Set(featIds.subarray(featOffsets[x]!, featOffsets[x + 1]!));
-    for (const f of change.features) if (!now.has(f)) gainedOrLost[f] = 1;
-    for (const f of now) if (!change.features.has(f)) gainedOrLost[f] = 1;
-    const before = Number.isFinite(change.time) ? change.time : 0;
-    if (before !== docTime[x]) markMove(index, x, change.time, affected);
+  const affected = new Marks(index.n);
+  const edits = featureEdits(index, changes);
+  [...edits.before.keys()].forEach((x, k) => {
+    const before = Number.isFinite(changes[k]!.time) ? changes[k]!.time : 0;
+    if (before !== index.docTime[x]) markMove(index, x, changes[k]!.time, affected);
     // Its story's versions show the pins and excludes of all (see `storyLists`): its own may have changed.
-    for (let k = index.storyOffsets[index.docStory[x]!]!; k < index.storyOffsets[index.docStory[x]! + 1]!; k++) affected.mark(index.storyDocs[k]!);
-  }
-  const inChanged = new Uint8Array(n);
-  for (const x of changed) inChanged[x] = 1;
-  // The documents with a feature gained or lost (none when only counts changed), and how many have each.
-  const holders = new Map<number, number>();
-  const anyGainedOrLost = gainedOrLost.includes(1);
-  for (let d = 0; anyGainedOrLost && d < n; d++) {
-    for (let i = featOffsets[d]!; i < featOffsets[d + 1]!; i++) {
-      const f = featIds[i]!;
-      if (!gainedOrLost[f]) continue;
-      holders.set(f, (holders.get(f) ?? 0) + 1);
-      if (inChanged[d]) continue;
-      inChanged[d] = 1;
-      changed.push(d);
-    }
-  }
-  if (base) return affectedWithMargins(index, changed.slice(0, changes.length), changes, changed.slice(changes.length), gainedOrLost, holders, base, affected, limit);
+    for (let j = index.storyOffsets[index.docStory[x]!]!; j < index.storyOffsets[index.docStory[x]! + 1]!; j++) affected.mark(index.storyDocs[j]!);
+  });
+  if (base) return affectedWithMargins(index, edits, base, affected, limit);
+  const changed = [...edits.before.keys(), ...edits.reweighted];
   if (changed.length > limit) return null;
   for (const b of changed) {
     affected.mark(b);
@@ -103,6 +80,47 @@ export function affectedByFeatures(index: RelatedIndex, changes: readonly Featur
   return affected.count > limit ? null : affected.ids(index);
 }
 
+/** What edits of features changed in the index (see `featureEdits`). */
+export interface FeatureEdits {
+  /** The edited documents (in the order of the changes), with their features of before. */
+  before: Map<number, ReadonlySet<number>>;
+  /** Per feature, 1 if an edit gained or lost it. */
+  gainedOrLost: Uint8Array;
+  /** Of each feature gained or lost, the documents that have it now (edited ones included). */
+  holders: Map<number, number[]>;
+  /** The documents not edited with a feature gained or lost: their weights changed (none when only counts changed). */
+  reweighted: number[];
+}
+
+export function featureEdits(index: RelatedIndex, changes: readonly FeatureChange[]): FeatureEdits {
+  const { n, docs, featOffsets, featIds } = index;
+  const numberOf = new Map(docs.map((doc, d) => [doc.id, d]));
+  const gainedOrLost = new Uint8Array(index.featureKey.length);
+  const before = new Map<number, ReadonlySet<number>>();
+  for (const change of changes) {
+    const x = numberOf.get(change.id);
+    if (x === undefined) throw new Error(`Internal: no related document ${change.id}`);
+    before.set(x, change.features);
+    const now = new Set(featIds.subarray(featOffsets[x]!, featOffsets[x + 1]!));
+    for (const f of change.features) if (!now.has(f)) gainedOrLost[f] = 1;
+    for (const f of now) if (!change.features.has(f)) gainedOrLost[f] = 1;
+  }
+  const holders = new Map<number, number[]>();
+  const reweighted: number[] = [];
+  if (!gainedOrLost.includes(1)) return { before, gainedOrLost, holders, reweighted };
+  for (let d = 0; d < n; d++) {
+    let has = false;
+    for (let i = featOffsets[d]!; i < featOffsets[d + 1]!; i++) {
+      const f = featIds[i]!;
+      if (!gainedOrLost[f]) continue;
+      (holders.get(f) ?? holders.set(f, []).get(f)!).push(d);
+      has = true;
+    }
+    if (has && !before.has(d)) reweighted.push(d);
+  }
+  return { before, gainedOrLost, holders, reweighted };
+}
+
 /** What the last full build computed its lists from, for `affectedByFeatures` to bound how far new weights move them: its rows (the index's, but for the edited documents) and its lists' margins, in the rows' order. */
 export interface BaseLists {
   rows: FeatureRows;
@@ -110,35 +128,22 @@ export interface BaseLists {
 }
 
 /**
- * `affectedByFeatures` with the last full build's margins: the edited documents (`edited`, those of `changes` in order) and their readers
- * are marked (`affected` has their stories and moves already); the documents reweighted
- * (`reweighted`: not edited, with a feature an edit gained or lost) and their readers only where a
- * feature's postings changed more than by an edited document's place in them
+ * `affectedByFeatures` with the last full build's margins: the edited documents and their readers
+ * are marked (`affected` has their stories and moves already); the documents reweighted and their
+ * readers only where a feature's postings changed more than by an edited document's place in them
  * (`markPostingChanges`), or where the weights' shifts can cross a list's margins (`markCrossed`).
  */
-function affectedWithMargins(
-  index: RelatedIndex,
-  edited: readonly number[],
-  changes: readonly FeatureChange[],
-  reweighted: readonly number[],
-  gainedOrLost: Uint8Array,
-  holders: ReadonlyMap<number, number>,
-  base: BaseLists,
-  affected: Marks,
-  limit: number,
-): Set<string> | null {
-  const before = new Map<number, ReadonlySet<number>>();
-  changes.forEach((change, k) => before.set(edited[k]!, change.features));
-  for (const x of before.keys()) {
+function affectedWithMargins(index: RelatedIndex, edits: FeatureEdits, base: BaseLists, affected: Marks, limit: number): Set<string> | null {
+  for (const x of edits.before.keys()) {
     affected.mark(x);
     markReaders(index, x, affected);
   }
-  const counts = countsBefore(index, before, gainedOrLost, holders);
-  markPostingChanges(index, before, reweighted, counts, affected);
+  const counts = countsBefore(index, edits);
+  markPostingChanges(index, edits, counts, affected);
   if (affected.count > limit) return null;
-  const shifts = weightShifts(index, counts.idf, reweighted, base.rows);
+  const shifts = weightShifts(index, counts.idf, edits.reweighted, base.rows);
   const inReweighted = new Uint8Array(index.n);
-  for (const b of reweighted) inReweighted[b] = 1;
+  for (const b of edits.reweighted) inReweighted[b] = 1;
   markCrossed(index, shifts, inReweighted, base.margins, affected);
   markPinnedStories(index, affected);
   return affected.count > limit ? null : affected.ids(index);
@@ -152,12 +157,8 @@ export interface CountsBefore {
   idf: Float64Array;
 }
 
-/**
- * The counts of before of the features gained or lost (see buildRelatedIndex): terms are counted
- * per version, entities and topics per story. `before`: each edited document's features of before;
- * `holders`: how many documents have each feature now.
- */
-export function countsBefore(index: RelatedIndex, before: ReadonlyMap<number, ReadonlySet<number>>, gainedOrLost: Uint8Array, holders: ReadonlyMap<number, number>): CountsBefore {
+/** The counts of before of the features gained or lost (see buildRelatedIndex): terms are counted per version, entities and topics per story. */
+export function countsBefore(index: RelatedIndex, { before, gainedOrLost, holders }: FeatureEdits): CountsBefore {
   const { featOffsets, featIds, featureSignal, docLang, storyOffsets, storyDocs, docStory } = index;
   const weighting = index.weighting ?? fail("the related index was made without its weighting");
   const nowOf = (d: number): Iterable<number> => featIds.subarray(featOffsets[d]!, featOffsets[d + 1]!);
@@ -168,7 +169,7 @@ export function countsBefore(index: RelatedIndex, before: ReadonlyMap<number, Re
         if (!gainedOrLost[f]) continue;
         const text = featureSignal[f] === TEXT;
         if (!df.has(f)) {
-          df.set(f, holders.get(f) ?? 0);
+          df.set(f, holders.get(f)?.length ?? 0);
           frequency.set(f, weighting.frequency[f]!);
           // A term is of its documents' language.
           scope.set(f, text ? weighting.scopeByLang[docLang[x]!]! : weighting.scopeAll);
@@ -199,16 +200,9 @@ export function countsBefore(index: RelatedIndex, before: ReadonlyMap<number, Re
  * document that has it; of one whose postings are all read, every one too; of one read within a
  * window, the documents near an edited document's place of before, where it lost the feature.
  */
-function markPostingChanges(index: RelatedIndex, before: ReadonlyMap<number, ReadonlySet<number>>, reweighted: readonly number[], counts: CountsBefore, affected: Marks): void {
-  const { featOffsets, featIds, featureSearched, postOffsets, postDocs, tuning } = index;
+function markPostingChanges(index: RelatedIndex, { before, holders }: FeatureEdits, counts: CountsBefore, affected: Marks): void {
+  const { featureSearched, postOffsets, postDocs, tuning } = index;
   const { window, margin } = marginOf(index);
-  const holders = new Map<number, number[]>();
-  for (const d of reweighted) {
-    for (let i = featOffsets[d]!; i < featOffsets[d + 1]!; i++) {
-      const f = featIds[i]!;
-      if (counts.df.has(f)) (holders.get(f) ?? holders.set(f, []).get(f)!).push(d);
-    }
-  }
   for (const [f, dfBefore] of counts.df) {
     const [frequency, scope] = [counts.frequency.get(f)!, counts.scope.get(f)!];
     const searchedBefore = frequency > 1 && frequency <= Math.max(tuning.maxShare * scope, tuning.minCommon);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { affectedByFeatures, affectedByMoves, countsBefore, shiftBounds, weightShifts } from "../../../src/related/affected-lists.js";
+import { affectedByFeatures, affectedByMoves, countsBefore, featureEdits, shiftBounds, weightShifts } from "../../../src/related/affected-lists.js";
 import { buildRelatedIndex, computeRelated } from "../../../src/related/compute-related.js";
 import { internFeatures, replaceRows } from "../../../src/related/feature-rows.js";
 import type { RelatedDoc } from "../../../src/related/extract-features.js";
@@ -263,23 +263,9 @@ describe.each([
 
   /** An edit's counts of before, its reweighted documents (numbers of `index`) and the features' shifts, made as `affectedByFeatures` makes them. */
   function shiftsOf({ afterRows, index, changes }: (typeof cases)[number]) {
-    const gainedOrLost = new Uint8Array(afterRows.keys.length);
-    const beforeOf = new Map<number, ReadonlySet<number>>();
-    for (const change of changes) {
-      const x = numberIn(index, change.id);
-      beforeOf.set(x, change.features);
-      const now = new Set(index.featIds.subarray(index.featOffsets[x], index.featOffsets[x + 1]));
-      for (const f of [...change.features, ...now]) if (change.features.has(f) !== now.has(f)) gainedOrLost[f] = 1;
-    }
-    const holders = new Map<number, number>();
-    const reweighted: number[] = [];
-    for (let d = 0; d < index.n; d++) {
-      const features = [...index.featIds.subarray(index.featOffsets[d], index.featOffsets[d + 1])].filter((f) => gainedOrLost[f]);
-      for (const f of features) holders.set(f, (holders.get(f) ?? 0) + 1);
-      if (features.length > 0 && !beforeOf.has(d)) reweighted.push(d);
-    }
-    const counts = countsBefore(index, beforeOf, gainedOrLost, holders);
-    return { counts, reweighted, shifts: weightShifts(index, counts.idf, reweighted, afterRows) };
+    const edits = featureEdits(index, changes);
+    const counts = countsBefore(index, edits);
+    return { counts, reweighted: edits.reweighted, shifts: weightShifts(index, counts.idf, edits.reweighted, afterRows) };
   }
 
   it("exact scores of two articles not edited move by no more than the bound, reweighted or not", () => {
