@@ -6,8 +6,9 @@
 // when Node starts, hence here (npm's scripts run this file directly too).
 import { existsSync } from "node:fs";
 
-const entry = new URL("../dist/cli/main.js", import.meta.url);
-if (!existsSync(entry)) {
+// The CLI as one script with its compiled code cached (dist/cli/cli-bundle.js): ~0.1 s less to start.
+const loader = new URL("../dist/cli/cli-bundle.js", import.meta.url);
+if (!existsSync(loader) || !existsSync(new URL("../dist/gazette.cjs", import.meta.url))) {
   process.stderr.write("gazette: dist/ is missing. Run `npm ci` (or `npm run compile`) in the Gazette folder first.\n");
   process.exit(1);
 }
@@ -17,5 +18,5 @@ process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(0);
   throw error;
 });
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const { loadBundle } = await import(loader.href);
+process.exitCode = await loadBundle().main(process.argv.slice(2));
