@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { countWords, splitBlocks } from "../../../src/util/markdown-text.js";
+import { headingSlug } from "../../../src/render/markdown.js";
 import { slugify } from "../../../src/util/slugify.js";
 
 describe("slugify", () => {
@@ -63,5 +64,18 @@ describe("countWords", () => {
     ["— … !", 0],
   ])("%s -> %i", (text, count) => {
     expect(countWords(text)).toBe(count);
+  });
+});
+
+describe("heading ids (render/markdown.ts headingSlug)", () => {
+  // The one-pass fast path must give slugify's ids exactly, in the languages it takes and in others.
+  const headingChars = fc.constantFrom(..."abcXYZ019 -,.:&'`ÄäÖöÜüßéÈçñøÆ«»–—„“”…/?!()".split(""), "Ω", "ı", "İ");
+  test("are slugify's, for any heading in any language", () => {
+    fc.assert(
+      fc.property(fc.array(headingChars, { maxLength: 60 }).map((chars) => chars.join("")), fc.constantFrom("de", "en", "fr", "es", "tr", "ar", ""), (text, lang) => {
+        expect(headingSlug(text, lang)).toBe(slugify(text, lang, 80, "section"));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
