@@ -68,8 +68,9 @@ const LISTING_CLOCK_MARGIN_MS = 2000;
  * story added or removed, a file added, removed or renamed in a story folder, a linked folder.
  * `onChanged` hears of each changed file as soon as it is found (the files are stat'ed before the
  * folders, so that a caller can start on an edit early: the answer may still be null), the files
- * last modified before `known` was taken first: an editor mostly goes back to what was written
- * or edited last (the newest stories), wherever it comes in the listing. The answer is in listing order.
+ * last modified before `known` was taken first, before the content folder is even read: an editor
+ * mostly goes back to what was written or edited last (the newest stories), wherever it comes in
+ * the listing. The answer is in listing order.
  */
 export function changedContent(known: KnownContent, onChanged?: (index: number) => void): [index: number, stat: string | null][] | null {
   const contentDir = path.resolve(known.contentDir);
@@ -77,18 +78,44 @@ export function changedContent(known: KnownContent, onChanged?: (index: number) 
   // Project paths are `<content folder>/<story>/<name>.md`: joined by hand, 20,000 path.resolve calls are a tenth of the time.
   const relative = path.relative(path.resolve(known.root), contentDir).split(path.sep).join("/");
   const prefix = relative === "" ? "" : `${relative}/`;
-  /** Story folder -> the names of its files, as listed. */
-  const stories = new Map<string, string[]>();
-  const absolutes: string[] = [];
-  for (const [file] of known.files) {
+  /** A listed file's story folder and name, or null for a path of another shape (the listing cannot tell then). */
+  const split = (file: string): [story: string, name: string] | null => {
     const tail = file.slice(prefix.length);
     const slash = tail.indexOf("/");
-    if (!file.startsWith(prefix) || slash <= 0 || tail.indexOf("/", slash + 1) !== -1) return null;
-    const story = tail.slice(0, slash);
-    const names = stories.get(story);
-    if (names) names.push(tail.slice(slash + 1));
-    else stories.set(story, [tail.slice(slash + 1)]);
-    absolutes.push(`${contentDir}${path.sep}${story}${path.sep}${tail.slice(slash + 1)}`);
+    return !file.startsWith(prefix) || slash <= 0 || tail.indexOf("/", slash + 1) !== -1 ? null : [tail.slice(0, slash), tail.slice(slash + 1)];
+  };
+  const changed: [number, string | null][] = [];
+  const check = (i: number, story: string, name: string): void => {
+    let now: string | null;
+    try {
+      const info = statSync(`${contentDir}${path.sep}${story}${path.sep}${name}`, { bigint: true, throwIfNoEntry: false });
+      now = info ? statKey(info) : null;
+    } catch {
+      now = null;
+    }
+    if (now !== known.files[i]![1]) {
+      changed.push([i, now]);
+      onChanged?.(i);
+    }
+  };
+  // The newest files first, before the folders are read (~60 ms at 10,000 stories): the edit a
+  // caller starts on is found at once.
+  const recent = newestFiles(known.files);
+  for (const i of recent) {
+    const parts = split(known.files[i]![0]);
+    if (!parts) return null;
+    check(i, ...parts);
+  }
+  /** Story folder -> the names of its files, as listed. */
+  const stories = new Map<string, string[]>();
+  const parts: [story: string, name: string][] = [];
+  for (const [file] of known.files) {
+    const each = split(file);
+    if (!each) return null;
+    const names = stories.get(each[0]);
+    if (names) names.push(each[1]);
+    else stories.set(each[0], [each[1]]);
+    parts.push(each);
   }
   try {
     const names = readdirSync(contentDir).filter((name) => !name.startsWith("."));
@@ -96,21 +123,8 @@ export function changedContent(known: KnownContent, onChanged?: (index: number) 
   } catch {
     return null;
   }
-  const changed: [number, string | null][] = [];
-  for (const i of newestFirst(known.files)) {
-    const stat = known.files[i]![1];
-    let now: string | null;
-    try {
-      const info = statSync(absolutes[i]!, { bigint: true, throwIfNoEntry: false });
-      now = info ? statKey(info) : null;
-    } catch {
-      now = null;
-    }
-    if (now !== stat) {
-      changed.push([i, now]);
-      onChanged?.(i);
-    }
-  }
+  const done = new Set(recent);
+  for (let i = 0; i < parts.length; i++) if (!done.has(i)) check(i, ...parts[i]!);
   changed.sort(([a], [b]) => a - b);
   try {
     for (const [story, listed] of stories) {
@@ -131,11 +145,10 @@ export function changedContent(known: KnownContent, onChanged?: (index: number) 
 const RECENT_FIRST = 32;
 
 /**
- * The files' numbers in the order to stat them: the RECENT_FIRST last modified (by the stat keys'
- * times, see `statKey`), newest first, then the others in listing order, folder after folder as
- * they lie on disk. One pass and no sort: a sort of 20,000 keys delayed a delta's content check.
+ * The numbers of the RECENT_FIRST files last modified (by the stat keys' times, see `statKey`),
+ * newest first. One pass and no sort: a sort of 20,000 keys delayed a delta's content check.
  */
-function newestFirst(files: KnownContent["files"]): number[] {
+function newestFiles(files: KnownContent["files"]): number[] {
   const recent: { index: number; mtime: string }[] = [];
   // Nanoseconds as decimal digits: compared as numbers by length, then digit by digit.
   const newer = (x: string, y: string): boolean => x.length > y.length || (x.length === y.length && x > y);
@@ -148,8 +161,7 @@ function newestFirst(files: KnownContent["files"]): number[] {
     recent.splice(at, 0, { index, mtime });
     if (recent.length > RECENT_FIRST) recent.pop();
   });
-  const first = new Set(recent.map((entry) => entry.index));
-  return [...first, ...files.map((_, i) => i).filter((i) => !first.has(i))];
+  return recent.map((entry) => entry.index);
 }
 
 /** Whether a story folder's entries (but hidden ones) are plain files with exactly these names, as `listContent` would list them without a warning. */

@@ -97,4 +97,23 @@ describe("changedContent", () => {
     expect(heard).toEqual(["beta", "delta", "gamma", "alpha"].map((story) => `articles/${story}/de.md`));
     expect(changed?.map(([index]) => index)).toEqual([0, 1, 2, 3]);
   });
+
+  test("hears of the newest files before it reads the content folder: an edit is heard even when a story added since makes the answer null", async () => {
+    root = await makeTempSite({});
+    const contentDir = path.join(root, "articles");
+    for (const [i, story] of ["alpha", "beta"].entries()) {
+      await mkdir(path.join(contentDir, story), { recursive: true });
+      await writeFile(path.join(contentDir, story, "de.md"), `---\ntitle: ${story}\n---\nText.\n`);
+      const at = new Date(Date.UTC(2025, 0, 1 + i));
+      await utimes(path.join(contentDir, story, "de.md"), at, at);
+    }
+    const scan = await scanContent({ root, contentDir });
+    const known = { root, contentDir, files: scan.files.map((file, i) => [file.file, scan.stats[i]!] as const), listedAt: scan.listedAt };
+    await writeFile(path.join(contentDir, "beta", "de.md"), `---\ntitle: beta\n---\nText, edited.\n`);
+    await mkdir(path.join(contentDir, "gamma"));
+    await writeFile(path.join(contentDir, "gamma", "de.md"), `---\ntitle: gamma\n---\nNew.\n`);
+    const heard: string[] = [];
+    expect(changedContent(known, (index) => heard.push(scan.files[index]!.file))).toBeNull();
+    expect(heard).toEqual(["articles/beta/de.md"]);
+  });
 });
