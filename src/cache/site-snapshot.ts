@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Article, Diagnostic, Route } from "../types.js";
@@ -537,6 +537,21 @@ export function readSnapshotFrame(root: string): SnapshotFrame | null {
  * section reads back whole.
  */
 export function readSnapshotSection(root: string, buildId: string, name: "files" | "outputs" | "dates" | "groups"): unknown {
+  // A delta's output check and its moved pages both read the outputs (~40 ms at 10,000 stories):
+  // once, while the file is the one read (the same size, time and inode).
+  const file = path.join(root, CACHE_DIR, SNAPSHOT_FILE);
+  const info = statSync(file, { throwIfNoEntry: false });
+  const key = info ? JSON.stringify([path.resolve(file), info.ino, info.size, info.mtimeMs, buildId, name]) : null;
+  if (key !== null && lastSection?.key === key) return lastSection.value;
+  const value = readSection(root, buildId, name);
+  lastSection = value === null || key === null ? null : { key, value };
+  return value;
+}
+
+/** The section read last (its readers do not change it). */
+let lastSection: { key: string; value: unknown } | null = null;
+
+function readSection(root: string, buildId: string, name: "files" | "outputs" | "dates" | "groups"): unknown {
   let fd: number | null = null;
   try {
     fd = openSync(path.join(root, CACHE_DIR, SNAPSHOT_FILE), "r");

@@ -43,6 +43,12 @@ describe("where a page may move in a delta", () => {
     expect(clashOfMoves([move("/de/alt/", "/de/entwurf/")], SITE)).toMatch(/another page or article has its new URL/);
   });
 
+  it("not to one a path of another length lowercases to (İ lowercases to i and a combining dot)", () => {
+    const site = { ...SITE, outputs: [...SITE.outputs, "de/\u0130stanbul/index.html"] };
+    expect(clashOfMoves([move("/de/alt/", "/de/i\u0307stanbul/")], site)).toMatch(/another page or article has its new URL/);
+    expect(clashOfMoves([move("/de/alt/", "/de/istanbul/")], site)).toBeNull();
+  });
+
   it("not two pages to one URL; one may take the URL another leaves", () => {
     expect(clashOfMoves([move("/de/alt/", "/de/neu/", 1), move("/de/andere/", "/de/neu/", 2)], SITE)).toMatch(/another page or article has its new URL/);
     expect(clashOfMoves([move("/de/alt/", "/de/neu/", 1), move("/de/andere/", "/de/alt/", 2)], SITE)).toBeNull();
