@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 
 // The CLI as one script with its compiled code cached (dist/cli/cli-bundle.js): ~0.1 s less to start.
 const loader = new URL("../dist/cli/cli-bundle.js", import.meta.url);
-if (!existsSync(loader) || !existsSync(new URL("../dist/gazette.cjs", import.meta.url))) {
+if (!existsSync(loader)) {
   process.stderr.write("gazette: dist/ is missing. Run `npm ci` (or `npm run compile`) in the Gazette folder first.\n");
   process.exit(1);
 }
@@ -18,5 +18,5 @@ process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(0);
   throw error;
 });
-const { loadBundle } = await import(loader.href);
-process.exitCode = await loadBundle().main(process.argv.slice(2));
+const { cliEntry } = await import(loader.href);
+process.exitCode = await (await cliEntry()).main(process.argv.slice(2));

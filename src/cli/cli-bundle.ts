@@ -3,7 +3,7 @@
 // before it reads an article; one script whose bytecode is cached skips both. Node 20 has no
 // compile cache for ES modules (module.enableCompileCache came in Node 22), hence a CommonJS
 // script run through vm.Script, which takes cachedData.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -13,6 +13,8 @@ import vm from "node:vm";
 export const DIST_DIR = fileURLToPath(new URL("../", import.meta.url));
 export const BUNDLE_FILE = fileURLToPath(new URL("../gazette.cjs", import.meta.url));
 export const CODE_CACHE_FILE = fileURLToPath(new URL("../gazette.cjs.v8-cache", import.meta.url));
+/** Written by every `tsc` run that emits dist/ (tsconfig.build.json's tsBuildInfoFile). */
+export const BUILD_INFO_FILE = fileURLToPath(new URL("../.tsbuildinfo", import.meta.url));
 
 /** The wrapper's parameters that stand for what ES modules have and a script lacks (make-bundle.ts uses them). */
 export const BUNDLE_PARAMS = {
@@ -80,4 +82,26 @@ export function loadBundle(files: { bundle: string; cache: string } = { bundle: 
   run(module.exports, createRequire(files.bundle), module, files.bundle, dist, pathToFileURL(`${dist}/`).href, importModule, resolve);
   if (typeof module.exports.main !== "function") throw new Error(`${files.bundle} has no main(): run \`npm run compile\` again.`);
   return { main: module.exports.main, cache };
+}
+
+export interface CliEntry {
+  main: LoadedBundle["main"];
+  /** "bundle", or "modules" when tsc wrote dist/ after the bundle was made (`tsc --watch` while developing). */
+  via: "bundle" | "modules";
+  cache: LoadedBundle["cache"] | null;
+}
+
+/**
+ * The CLI's `main`: from the bundle, unless tsc compiled dist/ again after it was made (only
+ * `npm run compile` makes both): then from the ES modules themselves, which are what tsc wrote.
+ */
+export async function cliEntry(files = { bundle: BUNDLE_FILE, cache: CODE_CACHE_FILE, buildInfo: BUILD_INFO_FILE }): Promise<CliEntry> {
+  const bundled = statSync(files.bundle, { throwIfNoEntry: false });
+  const compiled = statSync(files.buildInfo, { throwIfNoEntry: false });
+  if (bundled && (!compiled || compiled.mtimeMs <= bundled.mtimeMs)) {
+    const { main, cache } = loadBundle(files);
+    return { main, via: "bundle", cache };
+  }
+  const { main } = (await import(new URL("./main.js", import.meta.url).href)) as { main: LoadedBundle["main"] };
+  return { main, via: "modules", cache: null };
 }

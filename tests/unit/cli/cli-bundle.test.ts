@@ -1,7 +1,7 @@
 // The CLI bundle and its code cache (src/cli/cli-bundle.ts, make-bundle.ts), as `npm run compile` made them in dist/.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -88,3 +88,27 @@ describe("the compiled bundle", () => {
     expect(loadIn(FLAGS, { bundle: BUNDLE, cache: garbled })).toMatchObject({ cache: "rejected", code: 0 });
   });
 });
+
+describe("the CLI's entry", () => {
+  /** Which code a fresh Node runs `gazette --version` with, given dist/'s build info file. */
+  function entryIn(buildInfo: string): { via: string; cache: string | null; code: number } {
+    const loader = pathToFileURL(path.join(REPO_ROOT, "dist/cli/cli-bundle.js")).href;
+    const files = { bundle: BUNDLE, cache: CACHE, buildInfo };
+    const script = `import { cliEntry } from ${JSON.stringify(loader)}; const entry = await cliEntry(${JSON.stringify(files)}); const code = await entry.main(["--version"]); console.log(JSON.stringify({ via: entry.via, cache: entry.cache, code }));`;
+    const run = spawnSync(process.execPath, [...FLAGS, "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { via: string; cache: string | null; code: number };
+  }
+
+  test("is the bundle when it was made after tsc last wrote dist/, else the ES modules tsc wrote (tsc --watch while developing)", () => {
+    const buildInfo = path.join(temp, ".tsbuildinfo");
+    writeFileSync(buildInfo, "{}");
+    utimesSync(buildInfo, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    expect(entryIn(buildInfo)).toEqual({ via: "bundle", cache: "used", code: 0 });
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(buildInfo, later, later);
+    expect(entryIn(buildInfo)).toEqual({ via: "modules", cache: null, code: 0 });
+    expect(entryIn(path.join(temp, "no-build-info"))).toMatchObject({ via: "bundle" });
+  });
+});
+
