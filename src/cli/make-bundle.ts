@@ -92,7 +92,9 @@ function writeAtomically(file: string, bytes: string | Uint8Array): void {
 export async function writeBundle(script: string): Promise<void> {
   const flags = binFlags(readFileSync(BIN_FILE, "utf8"));
   if (flags.join(" ") !== process.execArgv.join(" ")) {
-    execFileSync(process.execPath, [...flags, script], { stdio: "inherit" });
+    // Once: a Node that reports its flags otherwise than given would not start a third.
+    if (process.env.GAZETTE_BUNDLE_FLAGS === flags.join(" ")) throw new Error(`run with ${flags.join(" ")}, Node reports its flags as "${process.execArgv.join(" ")}".`);
+    execFileSync(process.execPath, [...flags, script], { stdio: "inherit", env: { ...process.env, GAZETTE_BUNDLE_FLAGS: flags.join(" ") } });
     return;
   }
   rmSync(CODE_CACHE_FILE, { force: true });
