@@ -145,7 +145,7 @@ const SEARCHES = 8;
 
 /** `bytes` with the elements of the edits found replaced, made once; and which edits were found. */
 function replaceElements(bytes: Buffer, edits: readonly ElementEdit[]): { bytes: Buffer; found: Set<ElementEdit> } {
-  const locs = edits.length > SEARCHES ? locPositions(bytes) : null;
+  const locs = edits.length > SEARCHES ? headPositions(bytes, edits.map((edit) => edit.head.toString("latin1"))) : null;
   const replacements: { start: number; end: number; bytes: Buffer }[] = [];
   const found = new Set<ElementEdit>();
   for (const edit of edits) {
@@ -176,14 +176,30 @@ function replaceElements(bytes: Buffer, edits: readonly ElementEdit[]): { bytes:
   return { bytes: Buffer.concat(pieces), found };
 }
 
-/** Where each element starts, by its first lines through its `<loc>` (as latin1 text). */
-function locPositions(bytes: Buffer): Map<string, number> {
+/**
+ * Where the elements with these first lines through their `<loc>` (as latin1 text) start, from one
+ * pass over the sitemap: an element is compared only with the heads of its own head's length, and
+ * no element's text is copied (a map of all 34,000 cost ~30 ms of a delta at 10,000 stories).
+ */
+function headPositions(bytes: Buffer, heads: readonly string[]): Map<string, number> {
   const text = bytes.toString("latin1");
+  const wanted = new Set(heads);
+  const byLength = new Map<number, string[]>();
+  for (const head of wanted) {
+    const same = byLength.get(head.length);
+    if (same) same.push(head);
+    else byLength.set(head.length, [head]);
+  }
   const positions = new Map<string, number>();
-  for (let start = text.indexOf(URL_TEXT); start !== -1; start = text.indexOf(URL_TEXT, start + 1)) {
+  for (let start = text.indexOf(URL_TEXT); start !== -1 && positions.size < wanted.size; start = text.indexOf(URL_TEXT, start + 1)) {
     const end = text.indexOf(LOC_TEXT, start);
     if (end === -1) break;
-    positions.set(text.slice(start, end + LOC_TEXT.length), start);
+    for (const head of byLength.get(end + LOC_TEXT.length - start) ?? []) {
+      if (text.startsWith(head, start)) {
+        if (!positions.has(head)) positions.set(head, start);
+        break;
+      }
+    }
   }
   return positions;
 }

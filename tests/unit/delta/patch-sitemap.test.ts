@@ -72,6 +72,9 @@ describe("the sitemap patched after a delta build", () => {
     const patched = patchedUrlset(old!, [{ entry: both[1]!, was: pages[1]!.loc }], BASE, [{ loc: pages[0]!.loc, lastmod: "2025-12-02" }]);
     expect(patched && "body" in patched ? Buffer.from(patched.body).toString() : patched).toEqual(urlset(both)[0]!.toString());
     expect(patchedUrlset(old!, [], BASE, [{ loc: `${BASE}de/keine/`, lastmod: null }])).toEqual({ miss: `the sitemap has no entry for ${BASE}de/keine/` });
+    // Many at once (found in one pass), one of them not listed: "seite-99" has the length of "seite-10" to "seite-19".
+    const many = [...pages.slice(0, 12).map((each) => ({ loc: each.loc, lastmod: "2025-12-05" })), { loc: `${BASE}de/seite-99/`, lastmod: "2025-12-05" }];
+    expect(patchedUrlset(old!, [], BASE, many)).toEqual({ miss: `the sitemap has no entry for ${BASE}de/seite-99/` });
   });
 
   describe("in parts (an index over files of at most maxUrls entries)", () => {
