@@ -77,11 +77,24 @@ export function engineKey(config: SiteConfig, entities: readonly EntityDefinitio
   return hash.digest("hex");
 }
 
+/** The hash `codeHash` gives, made when the CLI bundle was (see cli/make-bundle.ts); undefined in the ES modules. */
+declare const GAZETTE_CODE_HASH: string | undefined;
+
 let code: string | undefined;
 
-/** Hash of Gazette's own code (the compiled dist/, or src/ under tests): a new version never reuses old records. */
+/**
+ * Hash of Gazette's own code (the compiled dist/, or src/ under tests): a new version never reuses
+ * old records. The CLI bundle carries it (reading and hashing dist/ took ~7-10 ms of every build);
+ * the bundle runs only while dist/ is as it was made from (cli/cli-bundle.ts).
+ */
 export function codeHash(): string {
   if (code !== undefined) return code;
+  if (typeof GAZETTE_CODE_HASH === "string") return (code = GAZETTE_CODE_HASH);
+  return (code = hashCode());
+}
+
+/** `codeHash` made from the files. */
+export function hashCode(): string {
   const base = fileURLToPath(new URL("..", import.meta.url));
   const hash = createHash("sha256");
   const files = (readdirSync(base, { recursive: true }) as string[]).filter((file) => /\.(?:js|ts)$/.test(file) && !file.endsWith(".d.ts")).sort();
@@ -89,7 +102,7 @@ export function codeHash(): string {
     hash.update(file);
     hash.update(readFileSync(path.join(base, file)));
   }
-  return (code = hash.digest("hex"));
+  return hash.digest("hex");
 }
 
 /**

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { build, type Plugin } from "esbuild";
+import { hashCode } from "../cache/record-cache.js";
 import { BUNDLE_FILE, BUNDLE_ID_PREFIX, BUNDLE_PARAMS, CODE_CACHE_FILE, DIST_DIR, bundleIdOf, cacheFileBytes, wrapBundle } from "./cli-bundle.js";
 
 export const BIN_FILE = fileURLToPath(new URL("../../bin/gazette.js", import.meta.url));
@@ -57,6 +58,8 @@ export async function makeBundle(): Promise<string> {
     write: false,
     logLevel: "warning",
     plugins: [rewriteDist],
+    // dist/'s code hash, as the modules would make it from the files (record-cache.ts).
+    define: { GAZETTE_CODE_HASH: JSON.stringify(hashCode()) },
   });
   const body = result.outputFiles[0]!.text;
   // A module left as ES would fail only when run: refuse it here.

@@ -66,6 +66,15 @@ describe("the compiled bundle", () => {
     expect(code).not.toMatch(/(?<![\w$.])import\(/);
   });
 
+  test("carries dist/'s code hash, the one the ES modules make from the files (a cache filled by either is the other's)", () => {
+    const module = pathToFileURL(path.join(REPO_ROOT, "dist/cache/record-cache.js")).href;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", `import { hashCode } from ${JSON.stringify(module)}; console.log(hashCode());`], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const hash = run.stdout.trim();
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(code).toContain(JSON.stringify(hash));
+  });
+
   test("runs a module reached by import() only when it is imported: a build from the cache never runs the normalizer or the scoring", () => {
     for (const module of ["normalize/normalize-article.js", "related/compute-related.js", "workers/load-shard.js", "dev/dev-server.js"]) {
       expect(code, module).toMatch(new RegExp(`= __esm\\(\\{\\s*"dist/${module.replace(/[./]/g, "\\$&")}"\\(\\)`));
