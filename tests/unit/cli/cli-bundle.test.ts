@@ -16,15 +16,21 @@ const FLAGS = binFlags(readFileSync(path.join(REPO_ROOT, "bin/gazette.js"), "utf
 const temp = mkdtempSync(path.join(tmpdir(), "gazette-bundle-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-/** Loads the bundle in a fresh Node (with `flags`) and runs `gazette --version` through it. */
-function loadIn(flags: string[], files = { bundle: BUNDLE, cache: CACHE }): { cache: string; code: number; stdout: string } {
+/**
+ * Runs `gazette --version` in a fresh Node (with `flags`) through the loader's `entry` given
+ * `files`: its exit code, what the entry says of the cache (and of the code it ran), and what it printed.
+ */
+function versionThrough(flags: string[], entry: "loadBundle" | "cliEntry", files: Record<string, string>): { via?: string; cache: string | null; code: number; stdout: string } {
   const loader = pathToFileURL(path.join(REPO_ROOT, "dist/cli/cli-bundle.js")).href;
-  const script = `import { loadBundle } from ${JSON.stringify(loader)}; const loaded = loadBundle(${JSON.stringify(files)}); const code = await loaded.main(["--version"]); console.log(JSON.stringify({ cache: loaded.cache, code }));`;
+  const script = `import { ${entry} } from ${JSON.stringify(loader)}; const loaded = await ${entry}(${JSON.stringify(files)}); const code = await loaded.main(["--version"]); console.log(JSON.stringify({ via: loaded.via, cache: loaded.cache, code }));`;
   const run = spawnSync(process.execPath, [...flags, "--input-type=module", "-e", script], { encoding: "utf8" });
   expect(run.status, run.stderr).toBe(0);
   const lines = run.stdout.trim().split("\n");
-  return { ...(JSON.parse(lines.at(-1)!) as { cache: string; code: number }), stdout: lines.slice(0, -1).join("\n") };
+  return { ...(JSON.parse(lines.at(-1)!) as { via?: string; cache: string | null; code: number }), stdout: lines.slice(0, -1).join("\n") };
 }
+
+/** Loads the bundle in a fresh Node (with `flags`) and runs `gazette --version` through it. */
+const loadIn = (flags: string[], files = { bundle: BUNDLE, cache: CACHE }) => versionThrough(flags, "loadBundle", files);
 
 describe("the bin's flags", () => {
   test("are what follows node on the first line", () => {
@@ -100,13 +106,9 @@ describe("the compiled bundle", () => {
 
 describe("the CLI's entry", () => {
   /** Which code a fresh Node runs `gazette --version` with, given dist/'s build info file. */
-  function entryIn(buildInfo: string): { via: string; cache: string | null; code: number } {
-    const loader = pathToFileURL(path.join(REPO_ROOT, "dist/cli/cli-bundle.js")).href;
-    const files = { bundle: BUNDLE, cache: CACHE, buildInfo };
-    const script = `import { cliEntry } from ${JSON.stringify(loader)}; const entry = await cliEntry(${JSON.stringify(files)}); const code = await entry.main(["--version"]); console.log(JSON.stringify({ via: entry.via, cache: entry.cache, code }));`;
-    const run = spawnSync(process.execPath, [...FLAGS, "--input-type=module", "-e", script], { encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
-    return JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { via: string; cache: string | null; code: number };
+  function entryIn(buildInfo: string): { via?: string; cache: string | null; code: number } {
+    const { stdout: _printed, ...entry } = versionThrough(FLAGS, "cliEntry", { bundle: BUNDLE, cache: CACHE, buildInfo });
+    return entry;
   }
 
   test("is the bundle when it was made after tsc last wrote dist/, else the ES modules tsc wrote (tsc --watch while developing)", () => {
